@@ -1,0 +1,77 @@
+#include "compiler/diag/diagnostic.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace pipec {
+namespace {
+
+constexpr DiagInfo kInfos[] = {
+#define DIAG(Enum, Id, Name, Sev, Category, Summary) \
+  {DiagKind::Enum, Id, Name, Severity::Sev, Category, Summary},
+#include "compiler/diag/diagnostics.def"
+#undef DIAG
+};
+
+}  // namespace
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::Note: return "note";
+    case Severity::Info: return "info";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
+  }
+  return "error";
+}
+
+const DiagInfo& InfoOf(DiagKind kind) { return kInfos[static_cast<size_t>(kind)]; }
+
+std::span<const DiagInfo> AllDiagInfos() { return kInfos; }
+
+const DiagInfo* FindDiagInfo(std::string_view key) {
+  for (const DiagInfo& i : kInfos)
+    if (i.id == key || i.name == key) return &i;
+  return nullptr;
+}
+
+Diagnostic MakeDiag(DiagKind kind, SourceRange range, std::string message) {
+  Diagnostic d;
+  d.kind = kind;
+  d.severity = InfoOf(kind).severity;
+  d.range = range;
+  d.message = std::move(message);
+  return d;
+}
+
+Diagnostic& DiagnosticSink::Report(Diagnostic d) {
+  diags_.push_back(std::move(d));
+  return diags_.back();
+}
+
+size_t DiagnosticSink::error_count() const {
+  return std::count_if(diags_.begin(), diags_.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+void SortDiagnostics(std::vector<Diagnostic>& diags, const SourceManager& sm) {
+  auto key = [&](const Diagnostic& d) {
+    return std::make_tuple(sm.Path(d.range.file), d.range.begin, d.range.end, d.info().id,
+                           std::string_view(d.message));
+  };
+  std::stable_sort(diags.begin(), diags.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+  diags.erase(std::unique(diags.begin(), diags.end(),
+                          [&](const Diagnostic& a, const Diagnostic& b) {
+                            return key(a) == key(b) && a.severity == b.severity;
+                          }),
+              diags.end());
+}
+
+std::vector<Diagnostic> DiagnosticSink::Sorted(const SourceManager& sm) const {
+  std::vector<Diagnostic> out = diags_;
+  SortDiagnostics(out, sm);
+  return out;
+}
+
+}  // namespace pipec

@@ -1,0 +1,91 @@
+#pragma once
+// The one diagnostics model: kinds come from diagnostics.def, a Diagnostic is plain data,
+// and formatters (one per output format) turn a sorted list of them into text.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/diag/source.h"
+
+namespace pipec {
+
+enum class Severity { Note, Info, Warning, Error };
+std::string_view SeverityName(Severity s);  // "note", "info", "warning", "error"
+
+enum class DiagKind : uint16_t {
+#define DIAG(Enum, Id, Name, Sev, Category, Summary) Enum,
+#include "compiler/diag/diagnostics.def"
+#undef DIAG
+};
+
+struct DiagInfo {
+  DiagKind kind;
+  std::string_view id;        // "P1001"
+  std::string_view name;      // "unknown-name"
+  Severity severity;          // default severity
+  std::string_view category;  // "semantic", "rule", ...
+  std::string_view summary;
+};
+
+const DiagInfo& InfoOf(DiagKind kind);
+std::span<const DiagInfo> AllDiagInfos();
+// Looks a kind up by id ("P1001") or name ("unknown-name"); nullptr when unknown.
+const DiagInfo* FindDiagInfo(std::string_view id_or_name);
+
+struct DiagNote {
+  SourceRange range;  // may be invalid: a note without a place
+  std::string message;
+};
+
+struct FixIt {
+  SourceRange range;        // text to replace (empty range = insertion)
+  std::string replacement;  // new text
+};
+
+struct Diagnostic {
+  DiagKind kind{};
+  Severity severity = Severity::Error;
+  SourceRange range;
+  std::string message;
+  std::vector<DiagNote> notes;
+  std::optional<FixIt> fix;
+
+  const DiagInfo& info() const { return InfoOf(kind); }
+  Diagnostic& Note(SourceRange r, std::string m) {
+    notes.push_back({r, std::move(m)});
+    return *this;
+  }
+  Diagnostic& Fix(SourceRange r, std::string replacement) {
+    fix = FixIt{r, std::move(replacement)};
+    return *this;
+  }
+};
+
+// A diagnostic of `kind` at its default severity.
+Diagnostic MakeDiag(DiagKind kind, SourceRange range, std::string message);
+
+// Collects diagnostics in report order; Sorted() gives the deterministic output order.
+class DiagnosticSink {
+ public:
+  Diagnostic& Report(Diagnostic d);
+  Diagnostic& Report(DiagKind kind, SourceRange range, std::string message) {
+    return Report(MakeDiag(kind, range, std::move(message)));
+  }
+  const std::vector<Diagnostic>& diagnostics() const { return diags_; }
+  std::vector<Diagnostic>& mutable_diagnostics() { return diags_; }
+  size_t error_count() const;
+  bool has_errors() const { return error_count() > 0; }
+  // Sorted by file, position, id, message; exact duplicates removed.
+  std::vector<Diagnostic> Sorted(const SourceManager& sm) const;
+
+ private:
+  std::vector<Diagnostic> diags_;
+};
+
+// Sorts a list the way every formatter expects (file path, line, column, id, message)
+// and drops exact duplicates.
+void SortDiagnostics(std::vector<Diagnostic>& diags, const SourceManager& sm);
+
+}  // namespace pipec

@@ -1,0 +1,73 @@
+#include "compiler/diag/diagnostic.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "compiler/diag/text_format.h"
+
+namespace pipec {
+namespace {
+
+TEST(DiagRegistry, IdsAndNamesAreUnique) {
+  std::set<std::string_view> ids, names;
+  for (const DiagInfo& i : AllDiagInfos()) {
+    EXPECT_TRUE(ids.insert(i.id).second) << i.id;
+    EXPECT_TRUE(names.insert(i.name).second) << i.name;
+    EXPECT_EQ(i.id.size(), 5u) << i.id;
+    EXPECT_EQ(i.id[0], 'P');
+  }
+  EXPECT_EQ(FindDiagInfo("unknown-name")->id, "P1001");
+  EXPECT_EQ(FindDiagInfo("P1001")->name, "unknown-name");
+  EXPECT_EQ(FindDiagInfo("nope"), nullptr);
+}
+
+TEST(TextFormat, PrintsLocationSourceAndMarker) {
+  SourceManager sm;
+  FileId f = sm.AddFile("a.pipe", "job train {\n  needs prep\n}\n");
+  Diagnostic d = MakeDiag(DiagKind::UnknownName, {f, {2, 9}, {2, 13}}, "unknown job `prep`");
+  d.Note({f, {1, 5}, {1, 10}}, "in job `train`");
+  std::string out = FormatDiagnosticText(d, sm, {});
+  EXPECT_EQ(out,
+            "a.pipe:2:9: error: unknown job `prep` [unknown-name]\n"
+            "    needs prep\n"
+            "          ^~~~\n"
+            "a.pipe:1:5: note: in job `train`\n"
+            "  job train {\n"
+            "      ^~~~~\n");
+}
+
+TEST(TextFormat, TabsAndUtf8KeepTheMarkerAligned) {
+  SourceManager sm;
+  FileId f = sm.AddFile("b.pipe", "\tx \xC3\xA9\xC3\xA9 y\n");
+  Diagnostic d = MakeDiag(DiagKind::SyntaxError, {f, {1, 9}, {1, 10}}, "bad");
+  std::string out = FormatDiagnosticText(d, sm, {});
+  EXPECT_NE(out.find("\n  \t     ^\n"), std::string::npos) << out;
+}
+
+TEST(TextFormat, ColorOnlyWhenAsked) {
+  SourceManager sm;
+  FileId f = sm.AddFile("c.pipe", "x\n");
+  Diagnostic d = MakeDiag(DiagKind::SyntaxError, {f, {1, 1}, {1, 2}}, "bad");
+  EXPECT_EQ(FormatDiagnosticText(d, sm, {}).find('\x1b'), std::string::npos);
+  EXPECT_NE(FormatDiagnosticText(d, sm, {.color = true}).find('\x1b'), std::string::npos);
+}
+
+TEST(Sort, OrdersByFileLineColumnAndDropsDuplicates) {
+  SourceManager sm;
+  FileId a = sm.AddFile("a.pipe", "");
+  FileId b = sm.AddFile("b.pipe", "");
+  DiagnosticSink sink;
+  sink.Report(DiagKind::UnknownName, {b, {1, 1}, {1, 2}}, "x");
+  sink.Report(DiagKind::UnknownName, {a, {3, 1}, {3, 2}}, "y");
+  sink.Report(DiagKind::UnknownName, {a, {1, 4}, {1, 5}}, "z");
+  sink.Report(DiagKind::UnknownName, {a, {1, 4}, {1, 5}}, "z");
+  auto sorted = sink.Sorted(sm);
+  ASSERT_EQ(sorted.size(), 3u);
+  EXPECT_EQ(sorted[0].message, "z");
+  EXPECT_EQ(sorted[1].message, "y");
+  EXPECT_EQ(sorted[2].message, "x");
+}
+
+}  // namespace
+}  // namespace pipec

@@ -1,0 +1,256 @@
+#pragma once
+// The vendor-neutral pipeline IR: what a pipeline means after name resolution, template and
+// matrix expansion. Every later stage reads only this: the checker (lint/), the emitters
+// (compiler/emit/), and, through the plan format, the runtime. The YAML importers
+// (compiler/import/) build it too, so it also holds what only YAML has (steps that `uses:`
+// an action, raw vendor keys). Every element carries the SourceRange it came from.
+//
+// docs/ir.md describes it; `pipec check --dump-ir` prints it (ir_json.h).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/diag/source.h"
+
+namespace pipec::ir {
+
+// ---- values and types ----
+enum class TypeKind { String, Int, Float, Bool, Duration, Path, List, Secret };
+struct Type {
+  TypeKind kind = TypeKind::String;
+  TypeKind element = TypeKind::String;  // for List
+  bool operator==(const Type&) const = default;
+};
+std::string TypeName(const Type& t);  // "string", "list[int]", ...
+
+// A constant value. Durations are seconds; paths are strings.
+struct Value {
+  Type type;
+  std::string string_value;  // String, Path (and the source spelling for Duration/Float)
+  int64_t int_value = 0;     // Int, Duration (seconds), Bool (0/1)
+  double float_value = 0;
+  std::vector<Value> list;
+  std::string ToString() const;  // shell-ready text: 3.11, true, 10, 30d->"2592000"
+};
+
+// Text that may refer to things only known when the pipeline runs. Compile-time values
+// (vars, template parameters, matrix cells, input paths) are already substituted.
+struct TextPart {
+  enum class Kind { Literal, Git, Input };
+  Kind kind = Kind::Literal;
+  std::string text;  // Literal: the text; Git: "sha"|"branch"|"tag"|"ref"|"short_sha"|...; Input: input name
+};
+struct Text {
+  std::vector<TextPart> parts;
+  bool IsLiteral() const;
+  std::string LiteralText() const;  // concatenated literals (refs rendered as ${{ git.x }})
+  static Text Of(std::string s);
+};
+
+// ---- triggers ----
+enum class TriggerKind { Push, MergeRequest, Tag, Schedule, Manual, Webhook };
+std::string_view TriggerKindName(TriggerKind k);  // "push", "merge_request", ...
+
+struct Param {  // a typed input of `on manual inputs {}` / `on webhook NAME inputs {}`
+  std::string name;
+  Type type;
+  std::optional<Value> default_value;
+  SourceRange range;
+};
+
+struct Trigger {
+  TriggerKind kind = TriggerKind::Push;
+  std::string name;                   // schedule/webhook name ("" otherwise)
+  std::vector<std::string> branches;  // push: branch globs (empty = any)
+  std::vector<std::string> paths;     // push: changed-path globs (empty = any)
+  std::vector<std::string> targets;   // merge_request: target branch globs (empty = any)
+  std::string tag_pattern;            // tag: glob
+  std::string cron, timezone, branch;  // schedule (branch: ref the schedule runs on)
+  std::vector<Param> inputs;          // manual / webhook
+  SourceRange range;
+  std::string Id() const;  // "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME"
+};
+
+// ---- conditions ----
+struct Operand {
+  enum class Kind { Literal, Git, Input, Output };
+  Kind kind = Kind::Literal;
+  Value literal;        // Literal
+  std::string name;     // Git field / Input name / Output value name
+  std::string job;      // Output: producing job (expanded name)
+  SourceRange range;
+};
+
+struct Condition {
+  enum class Op { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy };
+  Op op = Op::True;
+  std::vector<Condition> args;        // And/Or (n-ary), Not (1)
+  std::vector<std::string> triggers;  // TriggerIn: trigger ids ("push", "schedule:nightly", ...)
+  Operand left, right;                // Eq/Ne (left, right), Matches (left, right=glob), Truthy (left)
+  SourceRange range;
+  bool IsTrue() const { return op == Op::True; }
+};
+
+// ---- declarations ----
+struct Variable {
+  std::string name;
+  Value value;
+  SourceRange range;
+};
+
+struct Secret {
+  std::string name;
+  bool masked = false;
+  bool protected_ = false;
+  bool file = false;        // delivered as a file path (GitLab file variable)
+  std::string environment;  // environment scope ("" = all)
+  // Where the secret-ness came from (import: "secrets.X reference", "masked: true",
+  // "--secret", "name looks like a credential"); "declared" for .pipe files.
+  std::string origin = "declared";
+  SourceRange range;
+};
+
+struct Cache {
+  std::string name;
+  std::vector<std::string> key_files;  // key from hashes of these files
+  std::string key;                     // literal key prefix ("" = the cache name)
+  std::vector<std::string> paths;
+  std::string policy = "pull-push";    // pull-push | pull | push
+  SourceRange range;
+};
+
+// ---- jobs ----
+enum class OutputKind { File, Dir, Junit, Dotenv, Codequality, Coverage, Bool, Int, Float, String };
+std::string_view OutputKindName(OutputKind k);
+bool IsValueOutput(OutputKind k);   // Bool/Int/Float/String
+bool IsReportOutput(OutputKind k);  // Junit/Dotenv/Codequality/Coverage
+
+struct Output {
+  std::string name;
+  OutputKind kind = OutputKind::File;
+  std::string path;                       // file/dir path, or the file a value is read from
+  std::optional<int64_t> expire_seconds;  // artifacts only
+  SourceRange range;
+};
+
+struct InputRef {        // `in NAME = JOB.OUTPUT`
+  std::string name;      // local name
+  std::string job;       // producing job (expanded name)
+  std::string output;    // output name
+  OutputKind kind = OutputKind::File;  // the producer's output kind
+  std::string path;      // where the artifact is restored in the consumer's workspace
+  SourceRange range;
+};
+
+struct Need {
+  std::string job;       // expanded job name
+  bool artifacts = false;  // restores the needed job's artifacts
+  bool optional = false;   // (import) GitLab `optional: true`
+  enum class Origin { Explicit, Data, Stage, Import } origin = Origin::Explicit;
+  SourceRange range;
+};
+
+struct Step {
+  enum class Kind { Run, Uses };
+  Kind kind = Kind::Run;
+  Text script;                               // Run
+  std::string shell;                         // "" = the job's shell
+  std::string uses;                          // Uses: "actions/checkout@v4"
+  std::map<std::string, std::string> with;   // Uses
+  std::map<std::string, Text> env;           // step-level env (import)
+  std::string id, name, condition;           // import: step id/name/`if:` as written
+  SourceRange range;
+};
+
+struct EnvVar {
+  std::string name;
+  Text value;              // when not a secret
+  std::string secret;      // bound secret name ("" when a plain value)
+  SourceRange range;
+};
+
+struct Environment {
+  std::string name;
+  std::string url;
+  bool manual_approval = false;
+  SourceRange range;
+};
+
+struct TriggerJob {  // `trigger pipeline "x.pipe"` / `trigger project "group/p"`
+  enum class Kind { Pipeline, Project };
+  Kind kind = Kind::Pipeline;
+  std::string target;  // path of the child .pipe (relative to the parent) or project path
+  std::string branch;  // project
+  std::map<std::string, Text> inputs;
+  SourceRange range;
+};
+
+enum class RunWhen { OnSuccess, OnFailure, Always };
+
+struct Job {
+  std::string name;        // expanded, unique: "test_api[py=3.11]"
+  std::string base_name;   // as declared: "test_api"
+  std::map<std::string, std::string> matrix;  // this cell's values
+  std::string stage;       // "" = none declared
+  std::vector<Need> needs;     // explicit + data edges (deduplicated by job)
+  std::vector<InputRef> inputs;
+  std::vector<Output> outputs;
+  std::vector<Step> steps;
+  std::string shell = "sh";
+  Text image;              // "" = none
+  std::vector<std::string> services;
+  std::vector<std::string> runner;  // runner labels / tags
+  std::vector<EnvVar> env;
+  Condition when;          // evaluated when the job becomes ready
+  RunWhen run_when = RunWhen::OnSuccess;
+  std::optional<int64_t> timeout_seconds;
+  int retry = 0;
+  bool allow_failure = false;
+  std::optional<Environment> environment;
+  std::vector<std::string> caches;  // cache names
+  std::optional<TriggerJob> trigger;
+  nlohmann::json raw_gitlab = nlohmann::json::object();  // escape hatches, copied verbatim
+  nlohmann::json raw_github = nlohmann::json::object();
+  // Trigger ids under which the job exists (static part of `when`), sorted. Empty = none.
+  std::vector<std::string> active_triggers;
+  // Where the job came from when expanded from a template: the template chain, outermost last.
+  std::vector<SourceRange> expanded_from;
+  SourceRange range;       // the job's declaration (its name)
+  SourceRange body_range;  // the whole declaration, for block-level suppressions
+  bool hidden = false;     // (import) GitLab hidden `.job` kept for reference
+};
+
+// What the pipeline declared but nothing used (for the checker's unused-* rules).
+struct Usage {
+  std::string kind;  // "var" | "template" | "secret" | "cache"
+  std::string name;
+  SourceRange range;
+  bool used = false;
+};
+
+enum class Origin { Pipe, GitLab, GitHub };
+
+struct Pipeline {
+  std::string name;
+  Origin origin = Origin::Pipe;
+  std::string source_path;  // the main file
+  std::vector<Trigger> triggers;
+  std::vector<Variable> variables;
+  std::vector<Secret> secrets;
+  std::vector<Cache> caches;
+  std::vector<std::string> stages;  // declared order ("" entries never)
+  std::vector<Job> jobs;            // in source order
+  std::vector<Usage> declarations;  // every var/template/secret/cache with its use state
+  nlohmann::json raw_gitlab = nlohmann::json::object();  // top-level escape hatches
+  nlohmann::json raw_github = nlohmann::json::object();
+
+  const Job* FindJob(std::string_view name) const;
+  const Secret* FindSecret(std::string_view name) const;
+  const Cache* FindCache(std::string_view name) const;
+};
+
+}  // namespace pipec::ir

@@ -1,0 +1,124 @@
+#pragma once
+// The native plan: the only input of the runtime (`pipec run`). The compiler writes it
+// (compiler/emit/plan_emitter) through WritePlanJson; the runtime reads it with ReadPlanJson.
+// This header must never include compiler headers: the runtime stands alone.
+// Format reference: docs/plan.md ("version": 1).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pipec::plan {
+
+inline constexpr int kPlanVersion = 1;
+
+struct Trigger {
+  std::string id;    // "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME"
+  std::string kind;  // "push" | "merge_request" | "tag" | "schedule" | "manual" | "webhook"
+  std::vector<std::string> branches;  // push: globs ([] = any)
+  std::vector<std::string> targets;   // merge_request: target globs
+  std::string tag_pattern;            // tag
+  std::string cron, timezone, branch; // schedule
+};
+
+struct Input {  // a typed pipeline input (manual / webhook)
+  std::string name;
+  std::string type;  // "string" | "int" | "float" | "bool" | "duration" | "path"
+  std::optional<std::string> default_value;
+};
+
+struct Secret {
+  std::string name;  // the value comes from the environment or --secrets-file, never the plan
+  bool masked = true;
+  bool file = false;  // delivered as a path to a file holding the value
+};
+
+struct Cache {
+  std::string name;
+  std::string key_prefix;
+  std::vector<std::string> key_files;  // the key is key_prefix + hash of these files
+  std::vector<std::string> paths;
+  std::string policy = "pull-push";
+};
+
+// Condition tree; operands read git facts, pipeline inputs or upstream value outputs.
+struct Operand {
+  std::string kind;   // "literal" | "git" | "input" | "output"
+  std::string value;  // literal text (bools "true"/"false"), git field, input name, output name
+  std::string job;    // output: producing job
+};
+struct Condition {
+  std::string op = "true";  // true | and | or | not | trigger_in | eq | ne | matches | truthy
+  std::vector<Condition> args;
+  std::vector<std::string> triggers;  // trigger_in
+  Operand left, right;                // eq/ne/matches (right = glob), truthy (left)
+};
+
+struct ArtifactIn {   // restore JOB's OUTPUT at PATH before the job starts
+  std::string name, job, output, kind, path;
+};
+struct ArtifactOut {  // collect PATH after success; value kinds are parsed from the file
+  std::string name;
+  std::string kind;   // file | dir | junit | dotenv | codequality | coverage | bool | int | float | string
+  std::string path;
+};
+
+struct Job;
+struct Plan;
+
+struct ChildTrigger {
+  std::string kind;  // "pipeline" (runs inline) | "project" (cannot run locally: reported, skipped)
+  std::string target;
+  std::string branch;
+  std::map<std::string, std::string> inputs;
+  std::shared_ptr<Plan> plan;  // pipeline: the compiled child plan
+};
+
+struct Job {
+  std::string name;
+  std::string stage;
+  std::string shell = "sh";   // commands run as `<shell> -e -c <script>` (bash: also -o pipefail)
+  std::string image;          // used by --executor docker|podman only
+  std::vector<std::string> commands;  // one script per `run`, in order
+  std::map<std::string, std::string> env;         // plain variables (already substituted)
+  std::map<std::string, std::string> secret_env;  // ENV_NAME -> secret name
+  std::vector<std::string> needs;                 // every job that must finish first
+  std::vector<ArtifactIn> inputs;
+  std::vector<ArtifactOut> outputs;
+  Condition condition;
+  std::vector<std::string> triggers;  // trigger ids under which the job exists
+  std::string run_when = "on_success";  // on_success | on_failure | always
+  std::optional<int64_t> timeout_seconds;
+  int retry = 0;
+  bool allow_failure = false;
+  std::vector<std::string> caches;
+  std::optional<std::string> environment;
+  bool manual_approval = false;
+  std::optional<ChildTrigger> trigger;
+};
+
+struct Plan {
+  int version = kPlanVersion;
+  std::string pipeline;
+  std::string source;  // the .pipe file it was compiled from
+  std::vector<Trigger> triggers;
+  std::vector<Input> inputs;
+  std::vector<Secret> secrets;
+  std::vector<Cache> caches;
+  std::map<std::string, std::string> variables;  // pipeline-level, exported to every job
+  std::vector<Job> jobs;
+};
+
+// Serialises with stable key order (byte-identical for equal plans).
+nlohmann::json PlanToJson(const Plan& plan);
+std::string WritePlanJson(const Plan& plan);
+// Reads and validates a plan; on failure returns nullopt and sets *error to a message
+// that names the JSON path of the problem ("jobs[3].needs[0]: unknown job \"x\"").
+std::optional<Plan> PlanFromJson(const nlohmann::json& j, std::string* error);
+std::optional<Plan> ReadPlanJson(std::string_view text, std::string* error);
+
+}  // namespace pipec::plan

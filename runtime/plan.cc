@@ -1,0 +1,564 @@
+#include "runtime/plan.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace pipec::plan {
+
+// ---------------------------------------------------------------------------
+// Writing. nlohmann::json objects keep their keys sorted, so equal plans serialise to
+// identical bytes. std::optional fields are omitted when unset; everything else is written,
+// so a reader never has to guess a default.
+
+namespace {
+
+using nlohmann::json;
+
+json OperandToJson(const Operand& o) {
+  json j = {{"kind", o.kind}, {"value", o.value}};
+  if (o.kind == "output") j["job"] = o.job;
+  return j;
+}
+
+json ConditionToJson(const Condition& c) {
+  json j = {{"op", c.op}};
+  if (c.op == "and" || c.op == "or" || c.op == "not") {
+    json args = json::array();
+    for (const Condition& a : c.args) args.push_back(ConditionToJson(a));
+    j["args"] = std::move(args);
+  } else if (c.op == "trigger_in") {
+    j["triggers"] = c.triggers;
+  } else if (c.op == "eq" || c.op == "ne" || c.op == "matches") {
+    j["left"] = OperandToJson(c.left);
+    j["right"] = OperandToJson(c.right);
+  } else if (c.op == "truthy") {
+    j["left"] = OperandToJson(c.left);
+  }
+  return j;
+}
+
+json JobToJson(const Job& job);
+
+json ChildToJson(const ChildTrigger& t) {
+  json j = {{"kind", t.kind},
+            {"target", t.target},
+            {"branch", t.branch},
+            {"inputs", json(t.inputs)}};
+  if (t.plan) j["plan"] = PlanToJson(*t.plan);
+  return j;
+}
+
+json JobToJson(const Job& job) {
+  json inputs = json::array();
+  for (const ArtifactIn& in : job.inputs)
+    inputs.push_back({{"name", in.name},
+                      {"job", in.job},
+                      {"output", in.output},
+                      {"kind", in.kind},
+                      {"path", in.path}});
+  json outputs = json::array();
+  for (const ArtifactOut& out : job.outputs)
+    outputs.push_back({{"name", out.name}, {"kind", out.kind}, {"path", out.path}});
+  json j = {{"name", job.name},
+            {"stage", job.stage},
+            {"shell", job.shell},
+            {"image", job.image},
+            {"commands", job.commands},
+            {"env", json(job.env)},
+            {"secret_env", json(job.secret_env)},
+            {"needs", job.needs},
+            {"inputs", std::move(inputs)},
+            {"outputs", std::move(outputs)},
+            {"condition", ConditionToJson(job.condition)},
+            {"triggers", job.triggers},
+            {"run_when", job.run_when},
+            {"retry", job.retry},
+            {"allow_failure", job.allow_failure},
+            {"caches", job.caches},
+            {"manual_approval", job.manual_approval}};
+  if (job.timeout_seconds) j["timeout_seconds"] = *job.timeout_seconds;
+  if (job.environment) j["environment"] = *job.environment;
+  if (job.trigger) j["trigger"] = ChildToJson(*job.trigger);
+  return j;
+}
+
+}  // namespace
+
+json PlanToJson(const Plan& plan) {
+  json triggers = json::array();
+  for (const Trigger& t : plan.triggers)
+    triggers.push_back({{"id", t.id},
+                        {"kind", t.kind},
+                        {"branches", t.branches},
+                        {"targets", t.targets},
+                        {"tag_pattern", t.tag_pattern},
+                        {"cron", t.cron},
+                        {"timezone", t.timezone},
+                        {"branch", t.branch}});
+  json inputs = json::array();
+  for (const Input& in : plan.inputs) {
+    json j = {{"name", in.name}, {"type", in.type}};
+    if (in.default_value) j["default"] = *in.default_value;
+    inputs.push_back(std::move(j));
+  }
+  json secrets = json::array();
+  for (const Secret& s : plan.secrets)
+    secrets.push_back({{"name", s.name}, {"masked", s.masked}, {"file", s.file}});
+  json caches = json::array();
+  for (const Cache& c : plan.caches)
+    caches.push_back({{"name", c.name},
+                      {"key_prefix", c.key_prefix},
+                      {"key_files", c.key_files},
+                      {"paths", c.paths},
+                      {"policy", c.policy}});
+  json jobs = json::array();
+  for (const Job& job : plan.jobs) jobs.push_back(JobToJson(job));
+  return json{{"version", plan.version},
+              {"pipeline", plan.pipeline},
+              {"source", plan.source},
+              {"triggers", std::move(triggers)},
+              {"inputs", std::move(inputs)},
+              {"secrets", std::move(secrets)},
+              {"caches", std::move(caches)},
+              {"variables", json(plan.variables)},
+              {"jobs", std::move(jobs)}};
+}
+
+std::string WritePlanJson(const Plan& plan) { return PlanToJson(plan).dump(2) + "\n"; }
+
+// ---------------------------------------------------------------------------
+// Reading. A Reader walks one JSON object, remembers which keys it consumed, and reports
+// the first problem with its full path; unknown keys are errors so a typo in a
+// hand-written plan ("need" for "needs") is not silently ignored.
+
+namespace {
+
+struct Failure {
+  std::string message;
+};
+
+[[noreturn]] void Fail(const std::string& path, const std::string& what) {
+  throw Failure{(path.empty() ? std::string("plan") : path) + ": " + what};
+}
+
+std::string Join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+std::string Index(const std::string& path, size_t i) { return fmt::format("{}[{}]", path, i); }
+
+const char* TypeName(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "an unsupported value";
+  }
+}
+
+class Reader {
+ public:
+  Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+    if (!j_.is_object()) Fail(path_, fmt::format("expected an object, got {}", TypeName(j_)));
+  }
+  // Call after every field was read: anything left is unknown.
+  void Done() const {
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!seen_.count(it.key())) Fail(Join(path_, it.key()), "unknown field");
+  }
+  const std::string& path() const { return path_; }
+  const json* Get(const std::string& key, bool required) {
+    seen_.insert(key);
+    auto it = j_.find(key);
+    if (it == j_.end()) {
+      if (required) Fail(Join(path_, key), "missing required field");
+      return nullptr;
+    }
+    return &*it;
+  }
+  void Str(const std::string& key, std::string& out, bool required = false) {
+    if (const json* v = Get(key, required)) out = AsString(*v, Join(path_, key));
+  }
+  void OptStr(const std::string& key, std::optional<std::string>& out) {
+    if (const json* v = Get(key, false)) {
+      if (v->is_null()) return;
+      out = AsString(*v, Join(path_, key));
+    }
+  }
+  void Bool(const std::string& key, bool& out) {
+    if (const json* v = Get(key, false)) {
+      if (!v->is_boolean()) Fail(Join(path_, key), fmt::format("expected a boolean, got {}", TypeName(*v)));
+      out = v->get<bool>();
+    }
+  }
+  void Int(const std::string& key, int64_t& out, bool required = false) {
+    if (const json* v = Get(key, required)) {
+      if (!v->is_number_integer())
+        Fail(Join(path_, key), fmt::format("expected an integer, got {}", TypeName(*v)));
+      out = v->get<int64_t>();
+    }
+  }
+  void Strings(const std::string& key, std::vector<std::string>& out) {
+    const json* v = Get(key, false);
+    if (!v) return;
+    std::string p = Join(path_, key);
+    if (!v->is_array()) Fail(p, fmt::format("expected an array of strings, got {}", TypeName(*v)));
+    for (size_t i = 0; i < v->size(); ++i) out.push_back(AsString((*v)[i], Index(p, i)));
+  }
+  void StringMap(const std::string& key, std::map<std::string, std::string>& out) {
+    const json* v = Get(key, false);
+    if (!v) return;
+    std::string p = Join(path_, key);
+    if (!v->is_object()) Fail(p, fmt::format("expected an object of strings, got {}", TypeName(*v)));
+    for (auto it = v->begin(); it != v->end(); ++it)
+      out[it.key()] = AsString(it.value(), Join(p, it.key()));
+  }
+  // Visits each element of an array field (absent = empty).
+  void Each(const std::string& key, const std::function<void(const json&, const std::string&)>& fn) {
+    const json* v = Get(key, false);
+    if (!v) return;
+    std::string p = Join(path_, key);
+    if (!v->is_array()) Fail(p, fmt::format("expected an array, got {}", TypeName(*v)));
+    for (size_t i = 0; i < v->size(); ++i) fn((*v)[i], Index(p, i));
+  }
+
+  static std::string AsString(const json& v, const std::string& path) {
+    if (!v.is_string()) Fail(path, fmt::format("expected a string, got {}", TypeName(v)));
+    return v.get<std::string>();
+  }
+
+ private:
+  const json& j_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+void OneOf(const std::string& path, const std::string& value, std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed)
+    if (value == a) return;
+  std::string list;
+  for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  Fail(path, fmt::format("unknown value \"{}\" (expected one of: {})", value, list));
+}
+
+Operand ReadOperand(const json& j, const std::string& path) {
+  Reader r(j, path);
+  Operand o;
+  r.Str("kind", o.kind, true);
+  OneOf(Join(path, "kind"), o.kind, {"literal", "git", "input", "output"});
+  r.Str("value", o.value, true);
+  r.Str("job", o.job);
+  if (o.kind == "output" && o.job.empty()) Fail(Join(path, "job"), "an output operand names its job");
+  if (o.kind != "literal" && o.value.empty()) Fail(Join(path, "value"), "an operand names what it reads");
+  r.Done();
+  return o;
+}
+
+constexpr int kMaxConditionDepth = 200;
+
+Condition ReadCondition(const json& j, const std::string& path, int depth) {
+  if (depth > kMaxConditionDepth) Fail(path, "condition nests deeper than 200 levels");
+  Reader r(j, path);
+  Condition c;
+  r.Str("op", c.op, true);
+  OneOf(Join(path, "op"), c.op, {"true", "and", "or", "not", "trigger_in", "eq", "ne", "matches", "truthy"});
+  if (c.op == "and" || c.op == "or" || c.op == "not") {
+    r.Get("args", true);
+    r.Each("args", [&](const json& a, const std::string& p) { c.args.push_back(ReadCondition(a, p, depth + 1)); });
+    if (c.op == "not" && c.args.size() != 1) Fail(Join(path, "args"), "\"not\" takes exactly one argument");
+    if (c.op != "not" && c.args.empty()) Fail(Join(path, "args"), fmt::format("\"{}\" needs at least one argument", c.op));
+  } else if (c.op == "trigger_in") {
+    r.Get("triggers", true);
+    r.Strings("triggers", c.triggers);
+  } else if (c.op == "eq" || c.op == "ne" || c.op == "matches") {
+    c.left = ReadOperand(*r.Get("left", true), Join(path, "left"));
+    c.right = ReadOperand(*r.Get("right", true), Join(path, "right"));
+  } else if (c.op == "truthy") {
+    c.left = ReadOperand(*r.Get("left", true), Join(path, "left"));
+  }
+  r.Done();
+  return c;
+}
+
+Plan ReadPlan(const json& j, const std::string& path);
+
+Job ReadJob(const json& j, const std::string& path) {
+  Reader r(j, path);
+  Job job;
+  r.Str("name", job.name, true);
+  if (job.name.empty()) Fail(Join(path, "name"), "a job name cannot be empty");
+  r.Str("stage", job.stage);
+  r.Str("shell", job.shell);
+  if (job.shell.empty()) Fail(Join(path, "shell"), "the shell cannot be empty");
+  r.Str("image", job.image);
+  r.Strings("commands", job.commands);
+  r.StringMap("env", job.env);
+  r.StringMap("secret_env", job.secret_env);
+  r.Strings("needs", job.needs);
+  r.Each("inputs", [&](const json& e, const std::string& p) {
+    Reader ir(e, p);
+    ArtifactIn in;
+    ir.Str("name", in.name, true);
+    ir.Str("job", in.job, true);
+    ir.Str("output", in.output, true);
+    ir.Str("kind", in.kind);
+    ir.Str("path", in.path);
+    ir.Done();
+    job.inputs.push_back(std::move(in));
+  });
+  r.Each("outputs", [&](const json& e, const std::string& p) {
+    Reader orr(e, p);
+    ArtifactOut out;
+    orr.Str("name", out.name, true);
+    orr.Str("kind", out.kind, true);
+    OneOf(Join(p, "kind"), out.kind,
+          {"file", "dir", "junit", "dotenv", "codequality", "coverage", "bool", "int", "float", "string"});
+    orr.Str("path", out.path, true);
+    if (out.path.empty()) Fail(Join(p, "path"), "an output path cannot be empty");
+    orr.Done();
+    job.outputs.push_back(std::move(out));
+  });
+  if (const json* c = r.Get("condition", false)) job.condition = ReadCondition(*c, Join(path, "condition"), 0);
+  r.Strings("triggers", job.triggers);
+  r.Str("run_when", job.run_when);
+  OneOf(Join(path, "run_when"), job.run_when, {"on_success", "on_failure", "always"});
+  int64_t n = 0;
+  if (r.Get("timeout_seconds", false)) {
+    r.Int("timeout_seconds", n);
+    if (n <= 0) Fail(Join(path, "timeout_seconds"), "a timeout must be positive");
+    job.timeout_seconds = n;
+  }
+  n = 0;
+  r.Int("retry", n);
+  if (n < 0 || n > 10) Fail(Join(path, "retry"), "retry must be between 0 and 10");
+  job.retry = static_cast<int>(n);
+  r.Bool("allow_failure", job.allow_failure);
+  r.Strings("caches", job.caches);
+  r.OptStr("environment", job.environment);
+  r.Bool("manual_approval", job.manual_approval);
+  if (const json* t = r.Get("trigger", false)) {
+    std::string tp = Join(path, "trigger");
+    Reader tr(*t, tp);
+    ChildTrigger ct;
+    tr.Str("kind", ct.kind, true);
+    OneOf(Join(tp, "kind"), ct.kind, {"pipeline", "project"});
+    tr.Str("target", ct.target);
+    tr.Str("branch", ct.branch);
+    tr.StringMap("inputs", ct.inputs);
+    if (const json* p = tr.Get("plan", false)) ct.plan = std::make_shared<Plan>(ReadPlan(*p, Join(tp, "plan")));
+    if (ct.kind == "pipeline" && !ct.plan) Fail(Join(tp, "plan"), "a child pipeline trigger embeds its plan");
+    tr.Done();
+    job.trigger = std::move(ct);
+  }
+  r.Done();
+  return job;
+}
+
+// Whole-plan checks after every job is read: names resolve, the graph is acyclic.
+void CheckPlan(const Plan& plan, const std::string& path) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    auto [it, fresh] = index.emplace(plan.jobs[i].name, i);
+    if (!fresh)
+      Fail(Join(Index(Join(path, "jobs"), i), "name"),
+           fmt::format("duplicate job name \"{}\" (first at jobs[{}])", plan.jobs[i].name, it->second));
+  }
+  std::set<std::string> caches, secrets, triggers, inputs;
+  for (size_t i = 0; i < plan.caches.size(); ++i)
+    if (!caches.insert(plan.caches[i].name).second)
+      Fail(Join(Index(Join(path, "caches"), i), "name"), fmt::format("duplicate cache \"{}\"", plan.caches[i].name));
+  for (size_t i = 0; i < plan.secrets.size(); ++i)
+    if (!secrets.insert(plan.secrets[i].name).second)
+      Fail(Join(Index(Join(path, "secrets"), i), "name"), fmt::format("duplicate secret \"{}\"", plan.secrets[i].name));
+  for (size_t i = 0; i < plan.inputs.size(); ++i)
+    if (!inputs.insert(plan.inputs[i].name).second)
+      Fail(Join(Index(Join(path, "inputs"), i), "name"), fmt::format("duplicate input \"{}\"", plan.inputs[i].name));
+  for (const Trigger& t : plan.triggers) triggers.insert(t.id);
+
+  auto job_path = [&](size_t i) { return Index(Join(path, "jobs"), i); };
+  auto check_operand = [&](const Operand& o, const std::string& p) {
+    if (o.kind == "output") {
+      auto it = index.find(o.job);
+      if (it == index.end()) Fail(Join(p, "job"), fmt::format("unknown job \"{}\"", o.job));
+      const Job& producer = plan.jobs[it->second];
+      bool found = std::any_of(producer.outputs.begin(), producer.outputs.end(),
+                               [&](const ArtifactOut& out) { return out.name == o.value; });
+      if (!found) Fail(Join(p, "value"), fmt::format("job \"{}\" has no output \"{}\"", o.job, o.value));
+    } else if (o.kind == "input" && !inputs.count(o.value)) {
+      Fail(Join(p, "value"), fmt::format("unknown pipeline input \"{}\"", o.value));
+    }
+  };
+  std::function<void(const Condition&, const std::string&)> check_condition =
+      [&](const Condition& c, const std::string& p) {
+        for (size_t i = 0; i < c.args.size(); ++i) check_condition(c.args[i], Index(Join(p, "args"), i));
+        if (c.op == "eq" || c.op == "ne" || c.op == "matches") {
+          check_operand(c.left, Join(p, "left"));
+          check_operand(c.right, Join(p, "right"));
+        } else if (c.op == "truthy") {
+          check_operand(c.left, Join(p, "left"));
+        }
+      };
+
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    const Job& job = plan.jobs[i];
+    std::string jp = job_path(i);
+    std::set<std::string> needs;
+    for (size_t k = 0; k < job.needs.size(); ++k) {
+      std::string np = Index(Join(jp, "needs"), k);
+      if (!index.count(job.needs[k])) Fail(np, fmt::format("unknown job \"{}\"", job.needs[k]));
+      if (job.needs[k] == job.name) Fail(np, "a job cannot need itself");
+      if (!needs.insert(job.needs[k]).second) Fail(np, fmt::format("\"{}\" is listed twice", job.needs[k]));
+    }
+    for (size_t k = 0; k < job.inputs.size(); ++k) {
+      const ArtifactIn& in = job.inputs[k];
+      std::string ip = Index(Join(jp, "inputs"), k);
+      auto it = index.find(in.job);
+      if (it == index.end()) Fail(Join(ip, "job"), fmt::format("unknown job \"{}\"", in.job));
+      if (!needs.count(in.job))
+        Fail(Join(ip, "job"), fmt::format("input from \"{}\", which is not in needs", in.job));
+      const Job& producer = plan.jobs[it->second];
+      bool found = std::any_of(producer.outputs.begin(), producer.outputs.end(),
+                               [&](const ArtifactOut& out) { return out.name == in.output; });
+      if (!found) Fail(Join(ip, "output"), fmt::format("job \"{}\" has no output \"{}\"", in.job, in.output));
+    }
+    std::set<std::string> out_names;
+    for (size_t k = 0; k < job.outputs.size(); ++k)
+      if (!out_names.insert(job.outputs[k].name).second)
+        Fail(Join(Index(Join(jp, "outputs"), k), "name"), fmt::format("duplicate output \"{}\"", job.outputs[k].name));
+    for (auto& [env, secret] : job.secret_env)
+      if (!secrets.count(secret))
+        Fail(Join(Join(jp, "secret_env"), env), fmt::format("unknown secret \"{}\"", secret));
+    for (size_t k = 0; k < job.caches.size(); ++k)
+      if (!caches.count(job.caches[k]))
+        Fail(Index(Join(jp, "caches"), k), fmt::format("unknown cache \"{}\"", job.caches[k]));
+    if (!triggers.empty())
+      for (size_t k = 0; k < job.triggers.size(); ++k)
+        if (!triggers.count(job.triggers[k]))
+          Fail(Index(Join(jp, "triggers"), k), fmt::format("unknown trigger \"{}\"", job.triggers[k]));
+    check_condition(job.condition, Join(jp, "condition"));
+  }
+
+  // Cycle check (iterative DFS, colours): the runtime relies on a DAG.
+  std::vector<int> colour(plan.jobs.size(), 0);
+  for (size_t root = 0; root < plan.jobs.size(); ++root) {
+    if (colour[root]) continue;
+    std::vector<std::pair<size_t, size_t>> stack{{root, 0}};
+    colour[root] = 1;
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      const Job& job = plan.jobs[node];
+      if (next == job.needs.size()) {
+        colour[node] = 2;
+        stack.pop_back();
+        continue;
+      }
+      size_t k = next++;
+      size_t dep = index.at(job.needs[k]);
+      if (colour[dep] == 1)
+        Fail(Index(Join(job_path(node), "needs"), k),
+             fmt::format("dependency cycle through \"{}\" and \"{}\"", job.name, job.needs[k]));
+      if (colour[dep] == 0) {
+        colour[dep] = 1;
+        stack.push_back({dep, 0});
+      }
+    }
+  }
+}
+
+Plan ReadPlan(const json& j, const std::string& path) {
+  Reader r(j, path);
+  Plan plan;
+  int64_t version = 0;
+  r.Int("version", version, true);
+  if (version != kPlanVersion)
+    Fail(Join(path, "version"), fmt::format("unsupported plan version {} (this pipec reads version {})", version, kPlanVersion));
+  plan.version = static_cast<int>(version);
+  r.Str("pipeline", plan.pipeline);
+  r.Str("source", plan.source);
+  r.Each("triggers", [&](const json& e, const std::string& p) {
+    Reader tr(e, p);
+    Trigger t;
+    tr.Str("id", t.id, true);
+    tr.Str("kind", t.kind, true);
+    OneOf(Join(p, "kind"), t.kind, {"push", "merge_request", "tag", "schedule", "manual", "webhook"});
+    tr.Strings("branches", t.branches);
+    tr.Strings("targets", t.targets);
+    tr.Str("tag_pattern", t.tag_pattern);
+    tr.Str("cron", t.cron);
+    tr.Str("timezone", t.timezone);
+    tr.Str("branch", t.branch);
+    tr.Done();
+    plan.triggers.push_back(std::move(t));
+  });
+  r.Each("inputs", [&](const json& e, const std::string& p) {
+    Reader ir(e, p);
+    Input in;
+    ir.Str("name", in.name, true);
+    ir.Str("type", in.type, true);
+    OneOf(Join(p, "type"), in.type, {"string", "int", "float", "bool", "duration", "path"});
+    ir.OptStr("default", in.default_value);
+    ir.Done();
+    plan.inputs.push_back(std::move(in));
+  });
+  r.Each("secrets", [&](const json& e, const std::string& p) {
+    Reader sr(e, p);
+    Secret s;
+    sr.Str("name", s.name, true);
+    sr.Bool("masked", s.masked);
+    sr.Bool("file", s.file);
+    sr.Done();
+    plan.secrets.push_back(std::move(s));
+  });
+  r.Each("caches", [&](const json& e, const std::string& p) {
+    Reader cr(e, p);
+    Cache c;
+    cr.Str("name", c.name, true);
+    cr.Str("key_prefix", c.key_prefix);
+    cr.Strings("key_files", c.key_files);
+    cr.Strings("paths", c.paths);
+    cr.Str("policy", c.policy);
+    OneOf(Join(p, "policy"), c.policy, {"pull-push", "pull", "push"});
+    cr.Done();
+    plan.caches.push_back(std::move(c));
+  });
+  r.StringMap("variables", plan.variables);
+  r.Get("jobs", true);
+  r.Each("jobs", [&](const json& e, const std::string& p) { plan.jobs.push_back(ReadJob(e, p)); });
+  r.Done();
+  CheckPlan(plan, path);
+  return plan;
+}
+
+}  // namespace
+
+std::optional<Plan> PlanFromJson(const nlohmann::json& j, std::string* error) {
+  try {
+    return ReadPlan(j, "");
+  } catch (const Failure& f) {
+    if (error) *error = f.message;
+    return std::nullopt;
+  }
+}
+
+std::optional<Plan> ReadPlanJson(std::string_view text, std::string* error) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> drop the tag.
+    std::string what = e.what();
+    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    if (error) *error = "invalid JSON: " + what;
+    return std::nullopt;
+  }
+  return PlanFromJson(j, error);
+}
+
+}  // namespace pipec::plan

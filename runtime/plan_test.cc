@@ -1,0 +1,141 @@
+#include "runtime/plan.h"
+
+#include <gtest/gtest.h>
+
+namespace pipec::plan {
+namespace {
+
+Plan SamplePlan() {
+  Plan p;
+  p.pipeline = "demo";
+  p.source = "demo.pipe";
+  p.triggers.push_back({"push", "push", {"main"}, {}, "", "", "", ""});
+  p.triggers.push_back({"schedule:nightly", "schedule", {}, {}, "", "0 3 * * *", "UTC", "main"});
+  p.inputs.push_back({"force", "bool", "false"});
+  p.secrets.push_back({"TOKEN", true, false});
+  p.caches.push_back({"pip", "pip-", {"requirements.txt"}, {".cache/pip"}, "pull-push"});
+  p.variables["PY"] = "3.12";
+  Job build;
+  build.name = "build";
+  build.stage = "build";
+  build.commands = {"make", "echo ${CI_COMMIT_SHA}"};
+  build.outputs.push_back({"bin", "file", "out/bin"});
+  build.outputs.push_back({"ok", "bool", "ok.txt"});
+  build.triggers = {"push"};
+  build.caches = {"pip"};
+  build.secret_env["API_TOKEN"] = "TOKEN";
+  build.timeout_seconds = 60;
+  Job test;
+  test.name = "test";
+  test.needs = {"build"};
+  test.inputs.push_back({"bin", "build", "bin", "file", "out/bin"});
+  test.condition.op = "and";
+  Condition a;
+  a.op = "truthy";
+  a.left = {"output", "ok", "build"};
+  Condition b;
+  b.op = "matches";
+  b.left = {"git", "branch", ""};
+  b.right = {"literal", "release/*", ""};
+  test.condition.args = {a, b};
+  test.retry = 2;
+  test.allow_failure = true;
+  test.run_when = "always";
+  p.jobs = {build, test};
+  return p;
+}
+
+TEST(PlanJson, RoundTripsByteIdentical) {
+  Plan p = SamplePlan();
+  std::string text = WritePlanJson(p);
+  std::string error;
+  auto back = ReadPlanJson(text, &error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(WritePlanJson(*back), text);
+  EXPECT_EQ(back->jobs[1].condition.args[0].left.job, "build");
+  EXPECT_EQ(back->jobs[0].timeout_seconds, 60);
+  EXPECT_FALSE(back->jobs[1].timeout_seconds.has_value());
+  EXPECT_EQ(back->inputs[0].default_value, "false");
+}
+
+TEST(PlanJson, FormatIsTwoSpaceSortedWithTrailingNewline) {
+  Plan p;
+  p.pipeline = "x";
+  std::string text = WritePlanJson(p);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_EQ(text.rfind("{\n  \"caches\": [],\n", 0), 0u) << text;
+  // Keys are sorted: "version" comes last.
+  EXPECT_NE(text.find("  \"version\": 1\n}\n"), std::string::npos);
+}
+
+TEST(PlanJson, ChildPlanRoundTrips) {
+  Plan p = SamplePlan();
+  Job child;
+  child.name = "deploy_api";
+  child.trigger = ChildTrigger{"pipeline", "api/api.pipe", "", {{"v", "1"}}, std::make_shared<Plan>(SamplePlan())};
+  p.jobs.push_back(child);
+  std::string error;
+  auto back = ReadPlanJson(WritePlanJson(p), &error);
+  ASSERT_TRUE(back) << error;
+  ASSERT_TRUE(back->jobs[2].trigger);
+  ASSERT_TRUE(back->jobs[2].trigger->plan);
+  EXPECT_EQ(back->jobs[2].trigger->plan->jobs.size(), 2u);
+}
+
+std::string ErrorOf(const std::string& text) {
+  std::string error;
+  auto p = ReadPlanJson(text, &error);
+  EXPECT_FALSE(p) << "accepted: " << text;
+  return error;
+}
+
+TEST(PlanJson, RejectsWrongVersion) {
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "jobs": []})"),
+            "version: unsupported plan version 2 (this pipec reads version 1)");
+  EXPECT_EQ(ErrorOf(R"({"jobs": []})"), "version: missing required field");
+  EXPECT_EQ(ErrorOf(R"({"version": "1", "jobs": []})"), "version: expected an integer, got a string");
+}
+
+TEST(PlanJson, RejectsUnknownNeeds) {
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a"}, {"name": "b", "needs": ["a", "x"]}]})"),
+            "jobs[1].needs[1]: unknown job \"x\"");
+}
+
+TEST(PlanJson, RejectsDuplicateJobNames) {
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a"}, {"name": "a"}]})"),
+            "jobs[1].name: duplicate job name \"a\" (first at jobs[0])");
+}
+
+TEST(PlanJson, RejectsCycles) {
+  std::string e = ErrorOf(
+      R"({"version": 1, "jobs": [{"name": "a", "needs": ["b"]}, {"name": "b", "needs": ["a"]}]})");
+  EXPECT_NE(e.find("dependency cycle"), std::string::npos) << e;
+}
+
+TEST(PlanJson, NamesPathOfNestedProblems) {
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "condition": {"op": "and", "args": [{"op": "bogus"}]}}]})"),
+            "jobs[0].condition.args[0].op: unknown value \"bogus\" (expected one of: true, and, or, not, "
+            "trigger_in, eq, ne, matches, truthy)");
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "nedds": []}]})"), "jobs[0].nedds: unknown field");
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "commands": ["x", 3]}]})"),
+            "jobs[0].commands[1]: expected a string, got an integer");
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "outputs": [{"name": "o", "kind": "file", "path": "x"}]},
+              {"name": "b", "inputs": [{"name": "i", "job": "a", "output": "p", "path": "x"}], "needs": ["a"]}]})"),
+            "jobs[1].inputs[0].output: job \"a\" has no output \"p\"");
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "secret_env": {"X": "NOPE"}}]})"),
+            "jobs[0].secret_env.X: unknown secret \"NOPE\"");
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "trigger": {"kind": "pipeline"}}]})"),
+            "jobs[0].trigger.plan: a child pipeline trigger embeds its plan");
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "trigger": {"kind": "pipeline", "plan": {"version": 1, "jobs": [{"name": ""}]}}}]})"),
+            "jobs[0].trigger.plan.jobs[0].name: a job name cannot be empty");
+}
+
+TEST(PlanJson, RejectsNonObjectsAndBadJson) {
+  EXPECT_EQ(ErrorOf("[]"), "plan: expected an object, got an array");
+  std::string e = ErrorOf("{\"version\": 1,");
+  EXPECT_EQ(e.rfind("invalid JSON: parse error at line 1", 0), 0u) << e;
+}
+
+}  // namespace
+}  // namespace pipec::plan

@@ -1,0 +1,358 @@
+#include "compiler/import/yaml_tree.h"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace pipec::yaml {
+
+const Node* Node::Get(std::string_view key) const {
+  if (kind != Kind::Map) return nullptr;
+  for (const auto& [k, v] : entries)
+    if (k->kind == Kind::Scalar && k->scalar == key) return v.get();
+  return nullptr;
+}
+
+NodePtr Node::GetPtr(std::string_view key) const {
+  if (kind != Kind::Map) return nullptr;
+  for (const auto& [k, v] : entries)
+    if (k->kind == Kind::Scalar && k->scalar == key) return v;
+  return nullptr;
+}
+
+const Node* Node::KeyNode(std::string_view key) const {
+  if (kind != Kind::Map) return nullptr;
+  for (const auto& [k, v] : entries)
+    if (k->kind == Kind::Scalar && k->scalar == key) return k.get();
+  return nullptr;
+}
+
+std::optional<bool> Node::AsBool() const {
+  if (kind != Kind::Scalar || quoted) return std::nullopt;
+  if (scalar == "true" || scalar == "True" || scalar == "TRUE") return true;
+  if (scalar == "false" || scalar == "False" || scalar == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::optional<long long> Node::AsInt() const {
+  if (kind != Kind::Scalar || quoted || scalar.empty()) return std::nullopt;
+  long long v = 0;
+  const char* b = scalar.data();
+  const char* e = b + scalar.size();
+  if (*b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || p != e) return std::nullopt;
+  return v;
+}
+
+namespace {
+
+bool LooksLikeFloat(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && s.find_first_of("0123456789") != std::string::npos &&
+         s.find_first_of("xXpP") == std::string::npos;
+}
+
+}  // namespace
+
+std::string_view Node::TypeName() const {
+  switch (kind) {
+    case Kind::Null: return "null";
+    case Kind::Sequence: return "array";
+    case Kind::Map: return "hash";
+    case Kind::Scalar:
+      if (AsBool()) return "boolean";
+      if (!quoted && (AsInt() || LooksLikeFloat(scalar))) return "number";
+      return "string";
+  }
+  return "string";
+}
+
+nlohmann::json ToJson(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::Null: return nullptr;
+    case Node::Kind::Scalar: {
+      if (auto b = node.AsBool()) return *b;
+      if (auto i = node.AsInt()) return *i;
+      if (!node.quoted && LooksLikeFloat(node.scalar)) return std::strtod(node.scalar.c_str(), nullptr);
+      if (!node.quoted && (node.scalar == "null" || node.scalar == "~")) return nullptr;
+      return node.scalar;
+    }
+    case Node::Kind::Sequence: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const NodePtr& item : node.items) a.push_back(ToJson(*item));
+      return a;
+    }
+    case Node::Kind::Map: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& [k, v] : node.entries) o[k->scalar] = ToJson(*v);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+NodePtr MakeMap(SourceRange range, std::vector<std::pair<NodePtr, NodePtr>> entries) {
+  auto n = std::make_shared<Node>();
+  n->kind = Node::Kind::Map;
+  n->range = range;
+  size_t w = 1, h = 1;
+  for (const auto& [k, v] : entries) {
+    w += k->weight + v->weight;
+    h = std::max(h, v->height + 1);
+  }
+  n->weight = w;
+  n->height = h;
+  n->entries = std::move(entries);
+  return n;
+}
+
+NodePtr MakeSeq(SourceRange range, std::vector<NodePtr> items) {
+  auto n = std::make_shared<Node>();
+  n->kind = Node::Kind::Sequence;
+  n->range = range;
+  size_t w = 1, h = 1;
+  for (const NodePtr& i : items) {
+    w += i->weight;
+    h = std::max(h, i->height + 1);
+  }
+  n->weight = w;
+  n->height = h;
+  n->items = std::move(items);
+  return n;
+}
+
+NodePtr MakeScalar(SourceRange range, std::string text, bool quoted) {
+  auto n = std::make_shared<Node>();
+  n->kind = Node::Kind::Scalar;
+  n->range = range;
+  n->scalar = std::move(text);
+  n->quoted = quoted;
+  return n;
+}
+
+namespace {
+
+// Converts yaml-cpp's tree. Aliases share yaml-cpp nodes; a shared node has one start position,
+// so (position, kind) identifies it and each is converted once: an alias bomb costs its text's
+// size in memory, and `weight` tells how big it would be expanded.
+class Converter {
+ public:
+  Converter(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits)
+      : sm_(sm), file_(file), sink_(sink), limits_(limits) {}
+
+  NodePtr Convert(const YAML::Node& n, size_t depth) {
+    if (failed_) return nullptr;
+    if (depth > limits_.max_depth) {
+      Fail(DiagKind::YamlTooDeep, RangeOf(n.Mark(), 1),
+           fmt::format("YAML nesting is deeper than {} levels", limits_.max_depth));
+      return nullptr;
+    }
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: {
+        auto node = std::make_shared<Node>();
+        node->range = RangeOf(n.Mark(), 1);
+        if (n.Tag() != "?" && n.Tag() != "!" && n.Tag() != "tag:yaml.org,2002:null") node->tag = n.Tag();
+        return node;
+      }
+      case YAML::NodeType::Scalar: {
+        auto node = std::make_shared<Node>();
+        node->kind = Node::Kind::Scalar;
+        node->scalar = n.Scalar();
+        node->quoted = n.Tag() == "!";
+        if (n.Tag() != "?" && n.Tag() != "!") node->tag = n.Tag();
+        // Plain single-line scalars: the range covers the text; otherwise the first character.
+        uint32_t width = 1;
+        if (!node->quoted && node->scalar.find('\n') == std::string::npos)
+          width = static_cast<uint32_t>(std::max<size_t>(1, node->scalar.size()));
+        node->range = RangeOf(n.Mark(), width);
+        return node;
+      }
+      case YAML::NodeType::Sequence:
+      case YAML::NodeType::Map:
+        break;
+    }
+    auto key = std::make_pair(n.Mark().pos, n.Type() == YAML::NodeType::Map);
+    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    NodePtr result = n.IsMap() ? ConvertMap(n, depth) : ConvertSeq(n, depth);
+    if (!result) return nullptr;
+    if (result->weight > limits_.max_nodes) {
+      Fail(DiagKind::YamlTooComplex, result->range,
+           fmt::format("YAML aliases expand to more than {} nodes (an alias bomb?); not read",
+                       limits_.max_nodes));
+      return nullptr;
+    }
+    if (!n.Tag().empty() && n.Tag() != "?" && n.Tag() != "!" &&
+        n.Tag() != "tag:yaml.org,2002:seq" && n.Tag() != "tag:yaml.org,2002:map") {
+      auto tagged = std::make_shared<Node>(*result);
+      tagged->tag = n.Tag();
+      result = tagged;
+    }
+    memo_[key] = result;
+    return result;
+  }
+
+ private:
+  NodePtr ConvertSeq(const YAML::Node& n, size_t depth) {
+    std::vector<NodePtr> items;
+    items.reserve(n.size());
+    for (const YAML::Node& item : n) {
+      NodePtr c = Convert(item, depth + 1);
+      if (!c) return nullptr;
+      items.push_back(std::move(c));
+    }
+    return Saturate(MakeSeq(RangeOf(n.Mark(), 1), std::move(items)));
+  }
+
+  NodePtr ConvertMap(const YAML::Node& n, size_t depth) {
+    std::vector<std::pair<NodePtr, NodePtr>> own;  // explicit entries, last wins
+    std::vector<std::pair<NodePtr, NodePtr>> merged;  // from `<<`, first wins
+    std::map<std::string, size_t> index;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      NodePtr k = Convert(it->first, depth + 1);
+      if (!k) return nullptr;
+      NodePtr v = Convert(it->second, depth + 1);
+      if (!v) return nullptr;
+      if (k->kind == Node::Kind::Scalar && k->scalar == "<<" && !k->quoted) {
+        if (!AddMerge(*v, merged)) return nullptr;
+        continue;
+      }
+      std::string name = k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", own.size());
+      if (auto found = index.find(name); found != index.end()) {
+        auto& d = sink_.Report(DiagKind::YamlDuplicateKey, k->range,
+                               fmt::format("duplicate key '{}': the later value is used (as GitLab does)", name));
+        d.Note(own[found->second].first->range, "first defined here");
+        own[found->second] = {k, v};
+        continue;
+      }
+      index[name] = own.size();
+      own.emplace_back(std::move(k), std::move(v));
+    }
+    // Explicit keys override merged ones; merged keys keep the order of their first source.
+    for (auto& [k, v] : merged)
+      if (!index.contains(k->scalar)) {
+        index[k->scalar] = own.size();
+        own.emplace_back(k, v);
+      }
+    return Saturate(MakeMap(RangeOf(n.Mark(), 1), std::move(own)));
+  }
+
+  bool AddMerge(const Node& v, std::vector<std::pair<NodePtr, NodePtr>>& merged) {
+    auto add = [&](const Node& m) {
+      for (const auto& [k, val] : m.entries) {
+        bool seen = std::any_of(merged.begin(), merged.end(),
+                                [&](const auto& e) { return e.first->scalar == k->scalar; });
+        if (!seen) merged.emplace_back(k, val);
+      }
+    };
+    if (v.IsMap()) {
+      add(v);
+      return true;
+    }
+    if (v.IsSeq() && std::all_of(v.items.begin(), v.items.end(), [](const NodePtr& i) { return i->IsMap(); })) {
+      for (const NodePtr& i : v.items) add(*i);
+      return true;
+    }
+    Fail(DiagKind::YamlMergeKey, v.range,
+         fmt::format("'<<' merges a {}; it must merge a mapping or a list of mappings", v.TypeName()));
+    return false;
+  }
+
+  NodePtr Saturate(NodePtr n) {
+    // weight saturates so sums of huge shared subtrees cannot overflow
+    if (n->weight > limits_.max_nodes * 4) const_cast<Node&>(*n).weight = limits_.max_nodes * 4;
+    return n;
+  }
+
+  SourceRange RangeOf(const YAML::Mark& m, uint32_t width) const {
+    SourceRange r;
+    r.file = file_;
+    if (m.is_null() || m.line < 0) {
+      r.begin = {1, 1};
+      r.end = {1, 1};
+      return r;
+    }
+    r.begin = {static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+    r.end = {r.begin.line, r.begin.column + width};
+    return r;
+  }
+
+  void Fail(DiagKind kind, SourceRange range, std::string message) {
+    if (!failed_) sink_.Report(kind, range, std::move(message));
+    failed_ = true;
+  }
+
+  const SourceManager& sm_;
+  FileId file_;
+  DiagnosticSink& sink_;
+  const LoadLimits& limits_;
+  std::map<std::pair<int, bool>, NodePtr> memo_;
+  bool failed_ = false;
+};
+
+SourceRange At(FileId file, uint32_t line, uint32_t col) {
+  SourceRange r;
+  r.file = file;
+  r.begin = {line, col};
+  r.end = {line, col + 1};
+  return r;
+}
+
+}  // namespace
+
+NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits) {
+  const std::string& text = sm.file(file).contents;
+  if (text.size() > limits.max_bytes) {
+    sink.Report(DiagKind::FileTooLarge, At(file, 1, 1),
+                fmt::format("the file has {} bytes; the limit is {} bytes", text.size(), limits.max_bytes));
+    return nullptr;
+  }
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    SourceLoc loc = sm.LocOf(file, nul);
+    sink.Report(DiagKind::BinaryFile, At(file, loc.line, loc.column),
+                "the file contains a NUL byte; it is not a YAML text file");
+    return nullptr;
+  }
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    sink.Report(DiagKind::YamlTooDeep, At(file, static_cast<uint32_t>(e.mark.line + 1),
+                                          static_cast<uint32_t>(e.mark.column + 1)),
+                "YAML nesting is too deep to read (the YAML parser stops at about 500 levels)");
+    return nullptr;
+  } catch (const YAML::Exception& e) {
+    uint32_t line = e.mark.is_null() ? 1 : static_cast<uint32_t>(e.mark.line + 1);
+    uint32_t col = e.mark.is_null() ? 1 : static_cast<uint32_t>(e.mark.column + 1);
+    sink.Report(DiagKind::YamlSyntax, At(file, line, col), fmt::format("invalid YAML: {}", e.msg));
+    return nullptr;
+  } catch (const std::exception& e) {
+    sink.Report(DiagKind::YamlSyntax, At(file, 1, 1), fmt::format("invalid YAML: {}", e.what()));
+    return nullptr;
+  }
+  if (docs.empty()) {
+    auto n = std::make_shared<Node>();
+    n->range = At(file, 1, 1);
+    return n;
+  }
+  // GitLab's `spec:` header document comes before the configuration.
+  size_t pick = 0;
+  if (docs.size() >= 2 && docs[0].IsMap() && docs[0]["spec"]) pick = 1;
+  try {
+    Converter c(sm, file, sink, limits);
+    return c.Convert(docs[pick], 0);
+  } catch (const YAML::Exception& e) {
+    sink.Report(DiagKind::YamlSyntax, At(file, 1, 1), fmt::format("invalid YAML: {}", e.msg));
+    return nullptr;
+  }
+}
+
+}  // namespace pipec::yaml

@@ -1,0 +1,71 @@
+#pragma once
+// A YAML document as the importers need it: every node keeps its exact SourceRange, merge
+// keys (`<<`) are applied, duplicate keys are reported and resolved last-wins (what GitLab's
+// Ruby parser does; yaml-cpp alone keeps the first), and aliases are expanded under a budget so
+// an alias bomb is reported instead of eating the machine. Limits: docs/lint.md.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/diag/diagnostic.h"
+
+namespace pipec::yaml {
+
+struct Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+struct Node {
+  enum class Kind { Null, Scalar, Sequence, Map };
+  Kind kind = Kind::Null;
+  std::string tag;      // "!reference" and other custom tags; "" for the default tags
+  std::string scalar;   // Scalar: the text as written (without quotes)
+  bool quoted = false;  // Scalar: written in quotes or as a block (always a string)
+  std::vector<NodePtr> items;                      // Sequence
+  std::vector<std::pair<NodePtr, NodePtr>> entries;  // Map, in source order, keys unique
+  SourceRange range;    // the node's first character (begin == end when the end is unknown)
+  size_t weight = 1;    // nodes in this subtree with aliases expanded (saturates)
+  size_t height = 1;    // nesting depth of this subtree
+
+  bool IsNull() const { return kind == Kind::Null; }
+  bool IsScalar() const { return kind == Kind::Scalar; }
+  bool IsSeq() const { return kind == Kind::Sequence; }
+  bool IsMap() const { return kind == Kind::Map; }
+  // Map lookup; nullptr when absent or when this is not a map.
+  const Node* Get(std::string_view key) const;
+  NodePtr GetPtr(std::string_view key) const;
+  const Node* KeyNode(std::string_view key) const;  // the key itself (for its position)
+  bool Has(std::string_view key) const { return Get(key) != nullptr; }
+  // Plain scalars `true`/`false` (YAML 1.1 also yes/no/on/off are not treated as booleans here).
+  std::optional<bool> AsBool() const;
+  std::optional<long long> AsInt() const;
+  // "string", "number", "boolean", "null", "array", "hash": for messages.
+  std::string_view TypeName() const;
+};
+
+struct LoadLimits {
+  size_t max_nodes = 1000000;   // nodes after alias expansion
+  size_t max_depth = 100;       // nesting of sequences and maps
+  size_t max_bytes = 16u << 20;  // file size
+};
+
+// Parses one YAML document already registered as `file` in `sm`. Returns nullptr (after a
+// diagnostic) when the text cannot be used; an empty document gives a Null node.
+NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink,
+             const LoadLimits& limits = {});
+
+// Plain JSON view of a node (for raw vendor keys): plain scalars become numbers, booleans and
+// null where YAML would read them so; custom tags are dropped.
+nlohmann::json ToJson(const Node& node);
+
+// A new map node with the same range holding `entries` (used by the mergers).
+NodePtr MakeMap(SourceRange range, std::vector<std::pair<NodePtr, NodePtr>> entries);
+NodePtr MakeSeq(SourceRange range, std::vector<NodePtr> items);
+NodePtr MakeScalar(SourceRange range, std::string text, bool quoted = true);
+
+}  // namespace pipec::yaml

@@ -1,0 +1,142 @@
+#include "compiler/import/yaml_tree.h"
+
+#include <gtest/gtest.h>
+
+namespace pipec::yaml {
+namespace {
+
+struct Loaded {
+  SourceManager sm;
+  DiagnosticSink sink;
+  NodePtr root;
+};
+
+std::unique_ptr<Loaded> LoadText(std::string text, LoadLimits limits = {}) {
+  auto l = std::make_unique<Loaded>();
+  FileId f = l->sm.AddFile("t.yml", std::move(text));
+  l->root = Load(l->sm, f, l->sink, limits);
+  return l;
+}
+
+TEST(YamlTree, PositionsAreOneBased) {
+  auto l = LoadText("a:\n  b: hello\n");
+  ASSERT_TRUE(l->root);
+  const Node* b = l->root->Get("a")->Get("b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->scalar, "hello");
+  EXPECT_EQ(b->range.begin.line, 2u);
+  EXPECT_EQ(b->range.begin.column, 6u);
+  EXPECT_EQ(b->range.end.column, 11u);
+}
+
+TEST(YamlTree, MergeKeysApplyAndExplicitKeysWin) {
+  auto l = LoadText(".d: &d\n  image: a\n  tags: [x]\njob:\n  <<: *d\n  image: b\n");
+  ASSERT_TRUE(l->root);
+  const Node* job = l->root->Get("job");
+  EXPECT_EQ(job->Get("image")->scalar, "b");
+  ASSERT_TRUE(job->Get("tags"));
+  EXPECT_EQ(job->Get("tags")->items.size(), 1u);
+  EXPECT_FALSE(job->Has("<<"));
+}
+
+TEST(YamlTree, MergeListOfMaps) {
+  auto l = LoadText("a: &a {x: 1}\nb: &b {x: 2, y: 3}\nc:\n  <<: [*a, *b]\n");
+  ASSERT_TRUE(l->root);
+  const Node* c = l->root->Get("c");
+  EXPECT_EQ(c->Get("x")->scalar, "1");  // first source wins
+  EXPECT_EQ(c->Get("y")->scalar, "3");
+}
+
+TEST(YamlTree, MergeOfScalarIsAnError) {
+  auto l = LoadText("a: &a 1\nb:\n  <<: *a\n");
+  EXPECT_FALSE(l->root);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::YamlMergeKey);
+}
+
+TEST(YamlTree, DuplicateKeysWarnAndLastWins) {
+  auto l = LoadText("a: 1\nb: 2\na: 3\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_EQ(l->root->Get("a")->scalar, "3");
+  EXPECT_EQ(l->root->entries.size(), 2u);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::YamlDuplicateKey);
+  EXPECT_EQ(l->sink.diagnostics()[0].range.begin.line, 3u);
+}
+
+TEST(YamlTree, SyntaxErrorHasPosition) {
+  auto l = LoadText("a: [1, 2\nb: c\n");
+  EXPECT_FALSE(l->root);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::YamlSyntax);
+  EXPECT_GE(l->sink.diagnostics()[0].range.begin.line, 1u);
+}
+
+TEST(YamlTree, AliasBombIsBounded) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'j'; ++c) {
+    text += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 9; ++i) text += std::string(i ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = c;
+  }
+  auto l = LoadText(text);
+  EXPECT_FALSE(l->root);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::YamlTooComplex);
+}
+
+TEST(YamlTree, SmallAliasUseIsFine) {
+  auto l = LoadText("a: &a [1, 2]\nb: *a\nc: *a\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_EQ(l->root->Get("c")->items.size(), 2u);
+}
+
+TEST(YamlTree, DeepNestingIsBounded) {
+  std::string text;
+  for (int i = 0; i < 150; ++i) text += "[";
+  for (int i = 0; i < 150; ++i) text += "]";
+  auto l = LoadText(text);
+  EXPECT_FALSE(l->root);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::YamlTooDeep);
+  std::string deeper;
+  for (int i = 0; i < 100000; ++i) deeper += "[";
+  auto l2 = LoadText(deeper);
+  EXPECT_FALSE(l2->root);
+  EXPECT_EQ(l2->sink.diagnostics().size(), 1u);
+}
+
+TEST(YamlTree, HugeFileIsRejected) {
+  LoadLimits limits;
+  limits.max_bytes = 100;
+  auto l = LoadText(std::string(200, '#'), limits);
+  EXPECT_FALSE(l->root);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::FileTooLarge);
+}
+
+TEST(YamlTree, ReferenceTagSurvives) {
+  auto l = LoadText("x: !reference [.a, script]\ny: 'q'\nz: q\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_EQ(l->root->Get("x")->tag, "!reference");
+  EXPECT_EQ(l->root->Get("x")->items.size(), 2u);
+  EXPECT_TRUE(l->root->Get("y")->quoted);
+  EXPECT_FALSE(l->root->Get("z")->quoted);
+}
+
+TEST(YamlTree, JsonViewResolvesPlainScalars) {
+  auto l = LoadText("a: true\nb: '1'\nc: 2\nd: ~\ne: 1.5\n");
+  ASSERT_TRUE(l->root);
+  nlohmann::json j = ToJson(*l->root);
+  EXPECT_EQ(j.dump(), R"({"a":true,"b":"1","c":2,"d":null,"e":1.5})");
+}
+
+TEST(YamlTree, SpecHeaderDocumentIsSkipped) {
+  auto l = LoadText("spec:\n  inputs: {}\n---\njob:\n  script: x\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_TRUE(l->root->Has("job"));
+}
+
+}  // namespace
+}  // namespace pipec::yaml

@@ -1,0 +1,16 @@
+#include "lint/checker.h"
+
+#include "lint/rule_context.h"
+#include "lint/rules.h"
+
+namespace pipec::lint {
+
+bool IsOffByDefault(DiagKind kind) { return kind == DiagKind::ImageNotDigest; }
+
+void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
+               DiagnosticSink& sink) {
+  RuleContext ctx(p, sm, opts, sink);
+  CheckGraph(ctx);
+}
+
+}  // namespace pipec::lint

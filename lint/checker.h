@@ -1,0 +1,34 @@
+#pragma once
+// The static checker: rules that run on the vendor-neutral IR, so they apply unchanged to
+// .pipe files and to imported GitLab/GitHub YAML. Rules read only the IR (and the source
+// text, to point at exact ranges); each rule family lives in its own file (rules_*.cc).
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
+
+namespace pipec::lint {
+
+struct CheckOptions {
+  // Rules that are off by default, turned on by name or id (`--enable NAME`).
+  std::vector<std::string> enable;
+  // Run shellcheck on every run script and map its findings back to the source.
+  bool shellcheck = false;
+};
+
+// Runs every enabled rule on the IR. Rules see only the IR and source text for ranges.
+void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
+               DiagnosticSink& sink);
+
+// Applies `# pipec: ignore[name] reason` comments (same line, or the line before, or the
+// enclosing job block given by ir::Job::body_range), reports ignores without a reason or that
+// suppress nothing, and returns the surviving diagnostics. Works for .pipe and YAML (both use
+// # comments). `p` may be null (then only line-level ignores apply).
+std::vector<Diagnostic> ApplySuppressions(std::vector<Diagnostic> diags, const SourceManager& sm,
+                                          const ir::Pipeline* p);
+
+// True for rules that run only when enabled with `--enable` (pedantic ones).
+bool IsOffByDefault(DiagKind kind);
+
+}  // namespace pipec::lint

@@ -1,0 +1,111 @@
+#include "lint/rule_context.h"
+
+#include <algorithm>
+
+namespace pipec::lint {
+
+RuleContext::RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
+                         DiagnosticSink& sink)
+    : p_(p), sm_(sm), opts_(opts), sink_(sink) {
+  jobs_.reserve(p.jobs.size());
+  for (size_t i = 0; i < p.jobs.size(); ++i) jobs_.emplace(p.jobs[i].name, static_cast<int>(i));
+}
+
+bool RuleContext::Enabled(DiagKind kind) const {
+  if (!IsOffByDefault(kind)) return true;
+  const DiagInfo& info = InfoOf(kind);
+  return std::any_of(opts_.enable.begin(), opts_.enable.end(),
+                     [&](const std::string& e) { return e == info.name || e == info.id; });
+}
+
+Diagnostic* RuleContext::Report(DiagKind kind, SourceRange range, std::string message) {
+  if (!Enabled(kind)) return nullptr;
+  return &sink_.Report(kind, range, std::move(message));
+}
+
+int RuleContext::JobIndex(std::string_view name) const {
+  auto it = jobs_.find(name);
+  return it == jobs_.end() ? -1 : it->second;
+}
+
+const ir::Job* RuleContext::Job(std::string_view name) const {
+  int i = JobIndex(name);
+  return i < 0 ? nullptr : &p_.jobs[i];
+}
+
+SourceRange RuleContext::Locate(const SourceRange& hint, std::string_view needle,
+                                uint32_t max_lines) const {
+  if (!hint.valid() || needle.empty() || hint.file >= sm_.size()) return hint;
+  uint32_t last = hint.begin.line + max_lines;
+  if (hint.end.line > last) last = hint.end.line;
+  for (uint32_t line = hint.begin.line; line <= last; ++line) {
+    std::string_view text = sm_.Line(hint.file, line);
+    if (text.empty() && line > hint.begin.line &&
+        sm_.Offset(hint.file, {line, 1}) >= sm_.file(hint.file).contents.size())
+      break;  // past the end of the file
+    size_t from = line == hint.begin.line && hint.begin.column > 0 ? hint.begin.column - 1 : 0;
+    if (from > text.size()) continue;
+    size_t at = text.find(needle, from);
+    if (at == std::string_view::npos) continue;
+    SourceRange r;
+    r.file = hint.file;
+    r.begin = {line, static_cast<uint32_t>(at + 1)};
+    r.end = {line, static_cast<uint32_t>(at + 1 + needle.size())};
+    return r;
+  }
+  return hint;
+}
+
+std::string RenderText(const ir::Text& t) {
+  std::string out;
+  for (const ir::TextPart& part : t.parts) {
+    switch (part.kind) {
+      case ir::TextPart::Kind::Literal: out += part.text; break;
+      case ir::TextPart::Kind::Git: out += "${{ git." + part.text + " }}"; break;
+      case ir::TextPart::Kind::Input: out += "${{ inputs." + part.text + " }}"; break;
+    }
+  }
+  return out;
+}
+
+bool HasRuntimeParts(const ir::Text& t) {
+  return std::any_of(t.parts.begin(), t.parts.end(),
+                     [](const ir::TextPart& p) { return p.kind != ir::TextPart::Kind::Literal; });
+}
+
+std::string TriggerId(const ir::Trigger& t) {
+  switch (t.kind) {
+    case ir::TriggerKind::Push: return "push";
+    case ir::TriggerKind::MergeRequest: return "merge_request";
+    case ir::TriggerKind::Tag: return "tag";
+    case ir::TriggerKind::Manual: return "manual";
+    case ir::TriggerKind::Schedule: return "schedule:" + t.name;
+    case ir::TriggerKind::Webhook: return "webhook:" + t.name;
+  }
+  return "push";
+}
+
+const ir::Trigger* FindTrigger(const ir::Pipeline& p, std::string_view id) {
+  for (const ir::Trigger& t : p.triggers)
+    if (TriggerId(t) == id) return &t;
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, std::string>> BoundSecrets(const ir::Job& j) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const ir::EnvVar& e : j.env)
+    if (!e.secret.empty()) out.emplace_back(e.name, e.secret);
+  return out;
+}
+
+bool IsReport(ir::OutputKind k) {
+  return k == ir::OutputKind::Junit || k == ir::OutputKind::Dotenv ||
+         k == ir::OutputKind::Codequality || k == ir::OutputKind::Coverage;
+}
+
+bool IsValue(ir::OutputKind k) {
+  return k == ir::OutputKind::Bool || k == ir::OutputKind::Int || k == ir::OutputKind::Float ||
+         k == ir::OutputKind::String;
+}
+
+}  // namespace pipec::lint

@@ -1,0 +1,60 @@
+#pragma once
+// What every rule family gets: the IR, the sources (for exact ranges), the options, and a
+// Report() that honours off-by-default rules. Also the small IR queries several families share.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "lint/checker.h"
+
+namespace pipec::lint {
+
+class RuleContext {
+ public:
+  RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
+              DiagnosticSink& sink);
+
+  const ir::Pipeline& pipeline() const { return p_; }
+  const SourceManager& sources() const { return sm_; }
+  const CheckOptions& options() const { return opts_; }
+
+  bool Enabled(DiagKind kind) const;
+  // Reports unless the rule is off; returns nullptr when it is off.
+  Diagnostic* Report(DiagKind kind, SourceRange range, std::string message);
+
+  // Index of a job by expanded name, or -1.
+  int JobIndex(std::string_view name) const;
+  const ir::Job* Job(std::string_view name) const;
+
+  // The first place at or after `hint.begin` (inside `hint` when it spans lines, else up to
+  // `max_lines` lines further) where `needle` occurs in the source, or `hint` when absent.
+  SourceRange Locate(const SourceRange& hint, std::string_view needle, uint32_t max_lines = 0) const;
+
+ private:
+  const ir::Pipeline& p_;
+  const SourceManager& sm_;
+  const CheckOptions& opts_;
+  DiagnosticSink& sink_;
+  std::unordered_map<std::string_view, int> jobs_;
+};
+
+// Text with compile-time parts only; runtime references are rendered `${{ git.x }}` /
+// `${{ inputs.x }}` so that the text reads like the source.
+std::string RenderText(const ir::Text& t);
+// Whether the text has any part only known at run time.
+bool HasRuntimeParts(const ir::Text& t);
+
+// "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME".
+std::string TriggerId(const ir::Trigger& t);
+const ir::Trigger* FindTrigger(const ir::Pipeline& p, std::string_view id);
+
+// The env names through which a job's scripts can read secrets: env name -> secret name.
+std::vector<std::pair<std::string, std::string>> BoundSecrets(const ir::Job& j);
+
+bool IsReport(ir::OutputKind k);
+bool IsValue(ir::OutputKind k);
+
+}  // namespace pipec::lint

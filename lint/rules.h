@@ -1,0 +1,26 @@
+#pragma once
+// The rule families RunChecks calls, one file each (rules_<family>.cc).
+#include "lint/rule_context.h"
+
+namespace pipec::lint {
+
+// dependency-cycle, unknown-need, need-later-stage, duplicate-needs, too-many-needs
+void CheckGraph(RuleContext& ctx);
+// artifact-not-upstream, artifact-producer-inactive, artifact-expires-early,
+// artifact-path-conflict, unconsumed-output
+void CheckArtifacts(RuleContext& ctx);
+// hardcoded-secret
+void CheckHardcodedSecrets(RuleContext& ctx);
+// unmasked-secret, unmaskable-secret, secret-in-merge-request, protected-secret-unprotected-ref
+void CheckSecretDeclarations(RuleContext& ctx);
+// secret-echoed, secret-shell-trace, secret-env-dump, secret-on-command-line, secret-in-url,
+// curl-pipe-shell, secret-written-to-artifact
+void CheckSecretScripts(RuleContext& ctx);
+// unreachable-job, empty-script, unpinned-image, image-not-digest
+void CheckJobs(RuleContext& ctx);
+// unused-variable, unused-template, unused-secret, unused-cache
+void CheckUnused(RuleContext& ctx);
+// shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)
+void CheckShellcheck(RuleContext& ctx);
+
+}  // namespace pipec::lint

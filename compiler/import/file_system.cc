@@ -1,0 +1,128 @@
+#include "compiler/import/file_system.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace pipec::import {
+
+namespace {
+
+class RealFs : public FileSystem {
+ public:
+  std::optional<std::string> Read(const std::string& path) const override {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::vector<std::string> ListFiles(const std::string& root, size_t limit) const override {
+    std::vector<std::string> out;
+    std::error_code ec;
+    std::filesystem::recursive_directory_iterator it(
+        root, std::filesystem::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename() == ".git" && it->is_directory(ec)) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file(ec)) continue;
+      out.push_back(std::filesystem::relative(it->path(), root, ec).generic_string());
+      if (out.size() >= limit) break;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+}  // namespace
+
+const FileSystem& RealFileSystem() {
+  static const RealFs fs;
+  return fs;
+}
+
+std::optional<std::string> MemoryFileSystem::Read(const std::string& path) const {
+  auto it = files_.find(NormalizePath(path));
+  if (it == files_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> MemoryFileSystem::ListFiles(const std::string& root, size_t limit) const {
+  std::vector<std::string> out;
+  std::string prefix = NormalizePath(root);
+  prefix = prefix == "." ? "" : prefix + "/";
+  for (const auto& [path, _] : files_) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    out.push_back(path.substr(prefix.size()));
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+std::string NormalizePath(const std::string& path) {
+  bool absolute = !path.empty() && path[0] == '/';
+  std::vector<std::string> parts;
+  std::string seg;
+  std::istringstream in(path);
+  while (std::getline(in, seg, '/')) {
+    if (seg.empty() || seg == ".") continue;
+    if (seg == ".." && !parts.empty() && parts.back() != "..") {
+      parts.pop_back();
+      continue;
+    }
+    if (seg == ".." && absolute) continue;
+    parts.push_back(seg);
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + parts[i];
+  return out.empty() ? "." : out;
+}
+
+std::string JoinPath(const std::string& root, const std::string& rel) {
+  if (!rel.empty() && rel[0] == '/') return NormalizePath(root + rel);
+  if (root.empty() || root == ".") return NormalizePath(rel);
+  return NormalizePath(root + "/" + rel);
+}
+
+bool GlobMatch(std::string_view p, std::string_view s) {
+  // Iterative matcher with backtracking for the last `*` / `**` seen.
+  size_t pi = 0, si = 0, star_p = std::string_view::npos, star_s = 0;
+  bool star_crosses = false;
+  while (si < s.size()) {
+    if (pi + 1 < p.size() && p[pi] == '*' && p[pi + 1] == '*') {
+      pi += 2;
+      if (pi < p.size() && p[pi] == '/') ++pi;  // "**/" also matches no directory
+      star_p = pi;
+      star_s = si;
+      star_crosses = true;
+      continue;
+    }
+    if (pi < p.size() && p[pi] == '*') {
+      star_p = ++pi;
+      star_s = si;
+      star_crosses = false;
+      continue;
+    }
+    if (pi < p.size() && (p[pi] == s[si] || (p[pi] == '?' && s[si] != '/'))) {
+      ++pi;
+      ++si;
+      continue;
+    }
+    if (star_p != std::string_view::npos && (star_crosses || s[star_s] != '/')) {
+      pi = star_p;
+      si = ++star_s;
+      continue;
+    }
+    return false;
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+}  // namespace pipec::import

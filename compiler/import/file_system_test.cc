@@ -1,0 +1,38 @@
+#include "compiler/import/file_system.h"
+
+#include <gtest/gtest.h>
+
+namespace pipec::import {
+namespace {
+
+TEST(FileSystem, NormalizePath) {
+  EXPECT_EQ(NormalizePath("a/./b/../c"), "a/c");
+  EXPECT_EQ(NormalizePath("/x//y/"), "/x/y");
+  EXPECT_EQ(NormalizePath("../a"), "../a");
+  EXPECT_EQ(NormalizePath("./"), ".");
+  EXPECT_EQ(JoinPath(".", "ci/a.yml"), "ci/a.yml");
+  EXPECT_EQ(JoinPath("repo", "/ci/a.yml"), "repo/ci/a.yml");
+}
+
+TEST(FileSystem, GlobMatch) {
+  EXPECT_TRUE(GlobMatch("ci/*.yml", "ci/a.yml"));
+  EXPECT_FALSE(GlobMatch("ci/*.yml", "ci/sub/a.yml"));
+  EXPECT_TRUE(GlobMatch("ci/**.yml", "ci/sub/a.yml"));
+  EXPECT_TRUE(GlobMatch("**/*.yml", "a.yml"));
+  EXPECT_TRUE(GlobMatch("ci/?.yml", "ci/a.yml"));
+  EXPECT_FALSE(GlobMatch("ci/?.yml", "ci/ab.yml"));
+}
+
+TEST(FileSystem, MemoryListsUnderRoot) {
+  MemoryFileSystem fs;
+  fs.Add("r/a.yml", "x");
+  fs.Add("r/b/c.yml", "y");
+  fs.Add("other/d.yml", "z");
+  EXPECT_EQ(fs.ListFiles("r", 100), (std::vector<std::string>{"a.yml", "b/c.yml"}));
+  EXPECT_EQ(fs.ListFiles("r", 1).size(), 1u);
+  EXPECT_EQ(fs.Read("r/./a.yml").value_or(""), "x");
+  EXPECT_FALSE(fs.Read("r/missing.yml"));
+}
+
+}  // namespace
+}  // namespace pipec::import

@@ -1,0 +1,307 @@
+#include "compiler/import/gitlab_config.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace pipec::import {
+
+using yaml::Node;
+using yaml::NodePtr;
+
+bool IsGitLabGlobalKey(std::string_view key) {
+  static constexpr std::array<std::string_view, 12> kKeys = {
+      "image", "services", "stages", "types", "before_script", "after_script",
+      "variables", "cache", "include", "workflow", "default", "spec"};
+  return std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end();
+}
+
+NodePtr DeepMerge(const NodePtr& base, const NodePtr& over) {
+  if (!base) return over;
+  if (!over) return base;
+  if (!base->IsMap() || !over->IsMap()) return over;
+  std::vector<std::pair<NodePtr, NodePtr>> entries;
+  entries.reserve(base->entries.size() + over->entries.size());
+  for (const auto& [k, v] : base->entries) {
+    NodePtr o = over->GetPtr(k->scalar);
+    entries.emplace_back(k, o ? DeepMerge(v, o) : v);
+  }
+  for (const auto& [k, v] : over->entries)
+    if (!base->Has(k->scalar)) entries.emplace_back(k, v);
+  return yaml::MakeMap(over->range, std::move(entries));
+}
+
+namespace {
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
+  return out;
+}
+
+class ConfigLoader {
+ public:
+  ConfigLoader(SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts)
+      : sm_(sm), sink_(sink), opts_(opts) {}
+
+  std::optional<GlConfig> Run(FileId main) {
+    NodePtr doc = yaml::Load(sm_, main, sink_, opts_.limits);
+    if (!doc) return std::nullopt;
+    if (doc->IsNull()) {
+      sink_.Report(DiagKind::EmptyFile, doc->range, "the file is empty: jobs config should contain at least one visible job");
+      return std::nullopt;
+    }
+    if (!doc->IsMap()) {
+      sink_.Report(DiagKind::YamlWrongType, doc->range,
+                   fmt::format("Invalid configuration format: the top level is a {}, not a hash", doc->TypeName()));
+      return std::nullopt;
+    }
+    GlConfig cfg;
+    seen_.insert(NormalizePath(std::string(sm_.Path(main))));
+    cfg.root = WithIncludes(doc, cfg, 0);
+    cfg.root = ResolveReferences(cfg.root, *cfg.root, 0);
+    ResolveExtends(cfg);
+    return cfg;
+  }
+
+ private:
+  // Merges the documents `doc` includes under it (included first, `doc` wins).
+  NodePtr WithIncludes(const NodePtr& doc, GlConfig& cfg, int depth) {
+    const Node* inc = doc->Get("include");
+    if (!inc) return doc;
+    std::vector<NodePtr> items;
+    if (inc->IsSeq()) {
+      items = inc->items;
+    } else {
+      items.push_back(doc->GetPtr("include"));
+    }
+    NodePtr merged;
+    for (const NodePtr& item : items) {
+      for (const NodePtr& included : ReadInclude(*item, cfg, depth)) merged = DeepMerge(merged, included);
+    }
+    return merged ? DeepMerge(merged, doc) : doc;
+  }
+
+  std::vector<NodePtr> ReadInclude(const Node& item, GlConfig& cfg, int depth) {
+    std::string local;
+    std::string kind;
+    if (item.IsScalar()) {
+      bool remote = item.scalar.rfind("http://", 0) == 0 || item.scalar.rfind("https://", 0) == 0;
+      if (remote) kind = "remote";
+      else local = item.scalar;
+    } else if (item.IsMap()) {
+      if (const Node* l = item.Get("local"); l && l->IsScalar()) {
+        local = l->scalar;
+      } else {
+        for (std::string_view k : {"remote", "template", "project", "component", "file"})
+          if (item.Has(k)) {
+            kind = std::string(k == "file" ? "project" : k);
+            break;
+          }
+        if (kind.empty()) {
+          sink_.Report(DiagKind::YamlWrongType, item.range,
+                       "include config should be a string, or a hash with one of local, remote, template, project or component");
+          return {};
+        }
+      }
+    } else {
+      sink_.Report(DiagKind::YamlWrongType, item.range,
+                   fmt::format("include config should be a hash or a string, not a {}", item.TypeName()));
+      return {};
+    }
+    if (!kind.empty()) {
+      sink_.Report(DiagKind::GlIncludeNotResolved, item.range,
+                   fmt::format("{} include is not read by pipec; jobs and keys from it are not checked", kind));
+      return {};
+    }
+    std::vector<std::string> paths;
+    std::string rel = local;
+    while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+    if (rel.find_first_of("*?") != std::string::npos) {
+      for (const std::string& f : FsOf(opts_).ListFiles(opts_.repo_root, 100000))
+        if (GlobMatch(rel, f)) paths.push_back(f);
+      if (paths.empty()) {
+        sink_.Report(DiagKind::GlInclude, item.range,
+                     fmt::format("Included file `{}` is empty or does not exist!", local));
+        return {};
+      }
+    } else {
+      paths.push_back(rel);
+    }
+    std::vector<NodePtr> out;
+    for (const std::string& p : paths) {
+      std::string full = JoinPath(opts_.repo_root, p);
+      if (seen_.contains(full)) continue;  // each file is merged once
+      if (++count_ > opts_.max_includes) {
+        sink_.Report(DiagKind::GlInclude, item.range,
+                     fmt::format("Maximum of {} nested includes are allowed!", opts_.max_includes));
+        return out;
+      }
+      seen_.insert(full);
+      std::optional<std::string> text = FsOf(opts_).Read(full);
+      if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) {
+        sink_.Report(DiagKind::GlInclude, item.range,
+                     fmt::format("Included file `{}` is empty or does not exist!", local == p ? local : p));
+        continue;
+      }
+      FileId id = sm_.AddFile(full, std::move(*text));
+      cfg.included.push_back(full);
+      NodePtr doc = yaml::Load(sm_, id, sink_, opts_.limits);
+      if (!doc) continue;
+      if (!doc->IsMap()) {
+        sink_.Report(DiagKind::YamlWrongType, doc->range,
+                     fmt::format("Included file `{}` does not have valid YAML syntax!", p));
+        continue;
+      }
+      out.push_back(WithIncludes(doc, cfg, depth + 1));
+    }
+    return out;
+  }
+
+  // Replaces `!reference [a, b, ...]` by what it points at (nested up to 10 levels).
+  NodePtr ResolveReferences(const NodePtr& n, const Node& root, size_t depth) {
+    if (n->tag == "!reference") return Dereference(n, root, depth);
+    if (n->IsSeq()) {
+      std::vector<NodePtr> items;
+      bool changed = false;
+      for (const NodePtr& i : n->items) {
+        items.push_back(ResolveReferences(i, root, depth));
+        changed |= items.back() != i;
+      }
+      return changed ? yaml::MakeSeq(n->range, std::move(items)) : n;
+    }
+    if (n->IsMap()) {
+      std::vector<std::pair<NodePtr, NodePtr>> entries;
+      bool changed = false;
+      for (const auto& [k, v] : n->entries) {
+        entries.emplace_back(k, ResolveReferences(v, root, depth));
+        changed |= entries.back().second != v;
+      }
+      return changed ? yaml::MakeMap(n->range, std::move(entries)) : n;
+    }
+    return n;
+  }
+
+  NodePtr Dereference(const NodePtr& n, const Node& root, size_t depth) {
+    std::vector<std::string> path;
+    bool ok = n->IsSeq() && !n->items.empty();
+    for (const NodePtr& i : n->items) {
+      ok &= i->IsScalar();
+      if (i->IsScalar()) path.push_back(i->scalar);
+    }
+    std::string shown = "[" + Join(path, ", ") + "]";
+    if (!ok) {
+      sink_.Report(DiagKind::GlReference, n->range, "!reference must be a list of key names");
+      return yaml::MakeSeq(n->range, {});
+    }
+    if (depth >= kMaxReferenceDepth) {
+      sink_.Report(DiagKind::GlReference, n->range,
+                   fmt::format("!reference {} is nested too deep (more than {} levels)", shown, kMaxReferenceDepth));
+      return yaml::MakeSeq(n->range, {});
+    }
+    const Node* at = &root;
+    NodePtr target;
+    for (const std::string& key : path) {
+      target = at->GetPtr(key);
+      if (!target) {
+        sink_.Report(DiagKind::GlReference, n->range, fmt::format("!reference {} could not be found", shown));
+        return yaml::MakeSeq(n->range, {});
+      }
+      at = target.get();
+    }
+    return ResolveReferences(target, root, depth + 1);
+  }
+
+  void ResolveExtends(GlConfig& cfg) {
+    for (const auto& [k, v] : cfg.root->entries) {
+      if (IsGitLabGlobalKey(k->scalar)) continue;
+      GlJobDef def;
+      def.name = k->scalar;
+      def.key = k;
+      def.hidden = !k->scalar.empty() && k->scalar[0] == '.';
+      def.body = v;
+      cfg.jobs.push_back(def);
+    }
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < cfg.jobs.size(); ++i) index[cfg.jobs[i].name] = i;
+    std::map<std::string, NodePtr> done;
+    std::map<std::string, std::vector<std::string>> chains;
+    std::set<std::string> broken;
+    // Resolves one entry; `path` is the chain from the job being resolved (for cycles).
+    std::function<NodePtr(size_t, std::vector<std::string>&, const GlJobDef&)> resolve =
+        [&](size_t i, std::vector<std::string>& path, const GlJobDef& origin) -> NodePtr {
+      const GlJobDef& def = cfg.jobs[i];
+      if (auto it = done.find(def.name); it != done.end()) return it->second;
+      const Node* ext = def.body->IsMap() ? def.body->Get("extends") : nullptr;
+      if (!ext) return done[def.name] = def.body;
+      std::vector<const Node*> parents;
+      if (ext->IsScalar()) parents.push_back(ext);
+      else if (ext->IsSeq()) for (const NodePtr& p : ext->items) parents.push_back(p.get());
+      bool bad_type = !ext->IsScalar() && !ext->IsSeq();
+      for (const Node* p : parents) bad_type |= !p->IsScalar();
+      if (bad_type) {
+        sink_.Report(DiagKind::YamlWrongType, ext->range,
+                     fmt::format("jobs:{}:extends config should be a string or a nested array of strings up to 10 levels deep", def.name));
+        return done[def.name] = def.body;
+      }
+      if (path.size() > kMaxExtendsDepth) {
+        if (broken.insert(origin.name).second)
+          sink_.Report(DiagKind::GlExtends, origin.key->range, fmt::format("{}: nesting too deep in extends", origin.name))
+              .Note(ext->range, fmt::format("chain: {}", Join(path, " -> ")));
+        return def.body;
+      }
+      NodePtr base;
+      std::vector<std::string> chain;
+      for (const Node* p : parents) {
+        auto it = index.find(p->scalar);
+        if (it == index.end()) {
+          sink_.Report(DiagKind::GlExtends, p->range, fmt::format("{}: unknown keys in extends ({})", def.name, p->scalar));
+          continue;
+        }
+        if (std::find(path.begin(), path.end(), p->scalar) != path.end()) {
+          std::vector<std::string> cycle(std::find(path.begin(), path.end(), p->scalar), path.end());
+          cycle.push_back(p->scalar);
+          if (broken.insert(def.name).second)
+            sink_.Report(DiagKind::GlExtends, p->range, fmt::format("{}: circular dependency detected in extends", def.name))
+                .Note(p->range, fmt::format("cycle: {}", Join(cycle, " -> ")));
+          continue;
+        }
+        if (!cfg.jobs[it->second].body->IsMap()) continue;
+        path.push_back(p->scalar);
+        NodePtr parent = resolve(it->second, path, origin);
+        path.pop_back();
+        base = DeepMerge(base, parent);
+        for (const std::string& c : chains[p->scalar]) chain.push_back(c);
+        chain.push_back(p->scalar);
+      }
+      chains[def.name] = chain;
+      return done[def.name] = base ? DeepMerge(base, def.body) : def.body;
+    };
+    for (size_t i = 0; i < cfg.jobs.size(); ++i) {
+      std::vector<std::string> path{cfg.jobs[i].name};
+      NodePtr body = resolve(i, path, cfg.jobs[i]);
+      cfg.jobs[i].body = body;
+    }
+    for (GlJobDef& def : cfg.jobs) def.extends_chain = chains[def.name];
+  }
+
+  SourceManager& sm_;
+  DiagnosticSink& sink_;
+  const ImportOptions& opts_;
+  std::set<std::string> seen_;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
+std::optional<GlConfig> LoadGitLabConfig(FileId main, SourceManager& sm, DiagnosticSink& sink,
+                                         const ImportOptions& opts) {
+  ConfigLoader loader(sm, sink, opts);
+  return loader.Run(main);
+}
+
+}  // namespace pipec::import

@@ -1,0 +1,41 @@
+#pragma once
+// First half of reading GitLab: the YAML-level composition GitLab does before it looks at
+// jobs: local includes merged under the main file, `!reference` tags replaced, `extends`
+// merged (several parents, depth 10, cycles reported with their path).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/import/import_options.h"
+#include "compiler/import/yaml_tree.h"
+
+namespace pipec::import {
+
+inline constexpr size_t kMaxExtendsDepth = 10;
+inline constexpr size_t kMaxReferenceDepth = 10;
+
+struct GlJobDef {
+  std::string name;
+  yaml::NodePtr key;   // the job's key (its position)
+  yaml::NodePtr body;  // the job's mapping after `extends` (not yet `default:`)
+  bool hidden = false;
+  std::vector<std::string> extends_chain;  // parents in merge order, for the importer's templates
+};
+
+struct GlConfig {
+  yaml::NodePtr root;            // top level after includes and references
+  std::vector<GlJobDef> jobs;    // every job-like top-level entry, in order
+  std::vector<std::string> included;  // included files, in the order read
+};
+
+// Top-level keys of .gitlab-ci.yml that are not jobs.
+bool IsGitLabGlobalKey(std::string_view key);
+
+// GitLab's deep merge: mappings merge key by key, anything else is replaced by `over`.
+yaml::NodePtr DeepMerge(const yaml::NodePtr& base, const yaml::NodePtr& over);
+
+std::optional<GlConfig> LoadGitLabConfig(FileId main, SourceManager& sm, DiagnosticSink& sink,
+                                         const ImportOptions& opts);
+
+}  // namespace pipec::import

@@ -1,0 +1,64 @@
+#pragma once
+// Second half of reading GitLab, one job at a time: checks the types and values of the keys
+// GitLab knows (its wording: "jobs:<job>:<key> config should be ...") and builds the ir::Job.
+// Cross-job checks (stages, needs, cycles) are in gitlab_reader.cc.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/import/yaml_tree.h"
+#include "compiler/ir/ir.h"
+
+namespace pipec::import {
+
+struct GlNeed {
+  std::string job;
+  bool artifacts = true;
+  bool artifacts_explicit = false;  // `artifacts: true` written out
+  bool optional = false;
+  bool external = false;  // a need on another pipeline or project: not checked here
+  SourceRange range;
+};
+
+struct GlVariable {
+  std::string name;
+  std::string value;
+  bool masked = false;
+  SourceRange range;
+};
+
+// What the cross-job checks need to know about one job, beside its ir::Job.
+struct GlJob {
+  ir::Job job;  // name, steps, image, outputs, ... (needs filled later)
+  std::string stage = "test";
+  SourceRange stage_range;
+  bool has_needs = false;
+  std::vector<GlNeed> needs;
+  SourceRange needs_range;
+  bool has_dependencies = false;
+  std::vector<GlNeed> dependencies;
+  bool has_artifacts = false;
+  std::vector<std::map<std::string, std::string>> cells;  // parallel expansion; empty = none
+  std::vector<std::string> cell_names;  // GitLab's names of the cells: "job: [a, b]", "job 1/3"
+  int parallel_count = 0;  // `parallel: N`
+  std::vector<GlVariable> variables;
+  std::vector<std::string> variable_refs;  // $NAME read by the job's scripts, in order
+  std::vector<SourceRange> variable_ref_ranges;
+};
+
+// Reads `body` (already merged with `default:`). Reports bad types into `sink`.
+GlJob ReadGitLabJob(const std::string& name, const yaml::Node& key, const yaml::Node& body,
+                    const SourceManager& sm, DiagnosticSink& sink);
+
+// Reads a `variables:` mapping (global or job). `where` is "variables" or "jobs:<job>:variables".
+std::vector<GlVariable> ReadGitLabVariables(const yaml::Node& node, const std::string& where,
+                                            DiagnosticSink& sink);
+
+// "1h 30m", "2 days", "3600" -> seconds; nullopt when unreadable.
+std::optional<int64_t> ParseGitLabDuration(std::string_view text);
+
+// `$NAME` and `${NAME}` references in a shell line, with their byte offsets.
+std::vector<std::pair<std::string, size_t>> ShellVariableRefs(std::string_view line);
+
+}  // namespace pipec::import

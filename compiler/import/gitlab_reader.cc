@@ -1,0 +1,494 @@
+#include "compiler/import/gitlab_reader.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/import/gitlab_config.h"
+#include "compiler/import/gitlab_job.h"
+#include "compiler/import/secret_names.h"
+
+namespace pipec::import {
+
+using yaml::Node;
+using yaml::NodePtr;
+
+namespace {
+
+constexpr size_t kMaxNeeds = 50;
+
+// Predefined variables GitLab itself masks: reading them is reading a secret.
+bool IsGitLabMaskedPredefined(std::string_view name) {
+  return name == "CI_JOB_TOKEN" || name == "CI_REGISTRY_PASSWORD" || name == "CI_DEPLOY_PASSWORD" ||
+         name == "CI_DEPENDENCY_PROXY_PASSWORD" || name == "CI_JOB_JWT" || name == "CI_JOB_JWT_V2" ||
+         name == "CI_REPOSITORY_URL";
+}
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
+  return out;
+}
+
+bool Inside(const SourceRange& r, const SourceRange& outer) {
+  return outer.valid() && r.file == outer.file && outer.begin <= r.begin && r.begin < outer.end;
+}
+
+bool In(std::string_view v, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+class GitLabReader {
+ public:
+  GitLabReader(SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts)
+      : sm_(sm), sink_(sink), opts_(opts) {}
+
+  std::optional<ir::Pipeline> Run(FileId main) {
+    std::optional<GlConfig> cfg = LoadGitLabConfig(main, sm_, sink_, opts_);
+    if (!cfg) return std::nullopt;
+    const Node& root = *cfg->root;
+    ir::Pipeline p;
+    p.origin = ir::Origin::GitLab;
+    p.source_path = std::string(sm_.Path(main));
+    p.name = "gitlab";
+    ir::Trigger push;
+    push.kind = ir::TriggerKind::Push;
+    push.range = root.range;
+    p.triggers.push_back(push);
+
+    BodyRanges(*cfg);
+    ReadStages(root, p);
+    ReadGlobals(root, p);
+
+    // Jobs: `default:` keys fill what a job does not set (unless `inherit:default` says no).
+    std::vector<GlJob> jobs;
+    for (const GlJobDef& def : cfg->jobs) {
+      if (def.hidden && !opts_.keep_hidden) continue;
+      if (!def.body->IsMap()) {
+        if (!def.hidden)
+          sink_.Report(DiagKind::YamlWrongType, def.body->range, fmt::format("jobs:{} config should be a hash", def.name));
+        continue;
+      }
+      NodePtr body = def.hidden ? def.body : WithDefaults(def.body, root);
+      // Hidden jobs are templates GitLab does not validate; problems inside `default:` are
+      // reported once, by ReadGlobals, not once per job.
+      DiagnosticSink scratch;
+      GlJob g = ReadGitLabJob(def.name, *def.key, *body, sm_, scratch);
+      if (!def.hidden)
+        for (const Diagnostic& d : scratch.diagnostics())
+          if (!Inside(d.range, body_ranges_["default"])) sink_.Report(d);
+      g.job.hidden = def.hidden;
+      g.job.body_range = body_ranges_[def.name];
+      if (!def.extends_chain.empty()) g.job.raw_gitlab["extends"] = def.extends_chain;
+      jobs.push_back(std::move(g));
+    }
+    CheckJobs(root, jobs);
+    BuildIr(jobs, p);
+    return p;
+  }
+
+ private:
+  void ReadStages(const Node& root, ir::Pipeline& p) {
+    const Node* st = root.Get("stages");
+    if (!st) st = root.Get("types");
+    declared_.clear();
+    if (st && !st->IsNull()) {
+      if (!st->IsSeq()) {
+        sink_.Report(DiagKind::YamlWrongType, st->range, "stages config should be an array of strings");
+      } else {
+        for (const NodePtr& s : st->items) {
+          if (s->IsScalar()) declared_.push_back(s->scalar);
+          else if (s->IsSeq()) {  // nested arrays (from !reference) are flattened
+            for (const NodePtr& x : s->items)
+              if (x->IsScalar()) declared_.push_back(x->scalar);
+              else sink_.Report(DiagKind::YamlWrongType, x->range, "stages config should be an array of strings");
+          } else {
+            sink_.Report(DiagKind::YamlWrongType, s->range, "stages config should be an array of strings");
+          }
+        }
+      }
+    } else {
+      declared_ = {"build", "test", "deploy"};
+    }
+    stages_ = {".pre"};
+    for (const std::string& s : declared_)
+      if (s != ".pre" && s != ".post" && std::find(stages_.begin(), stages_.end(), s) == stages_.end()) stages_.push_back(s);
+    stages_.push_back(".post");
+    p.stages = stages_;
+  }
+
+  void ReadGlobals(const Node& root, ir::Pipeline& p) {
+    if (const Node* v = root.Get("variables")) {
+      for (const GlVariable& var : ReadGitLabVariables(*v, "variables", sink_)) {
+        globals_.insert(var.name);
+        if (var.masked) {
+          AddSecret(p, var.name, "masked: true", var.range).masked = true;
+          continue;
+        }
+        ir::Variable iv;
+        iv.name = var.name;
+        iv.value.type.kind = ir::TypeKind::String;
+        iv.value.string_value = var.value;
+        iv.range = var.range;
+        p.variables.push_back(std::move(iv));
+      }
+    }
+    if (const Node* d = root.Get("default")) {
+      if (!d->IsMap()) {
+        sink_.Report(DiagKind::YamlWrongType, d->range, "default config should be a hash");
+      } else {
+        for (const auto& [k, v] : d->entries)
+          if (!In(k->scalar, {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens", "image",
+                              "interruptible", "retry", "services", "tags", "timeout"}))
+            sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("default config contains unknown keys: {}", k->scalar));
+        // Type-check the defaults once, as GitLab does, through a job reader.
+        DiagnosticSink scratch;
+        ReadGitLabJob("default", *d, *d, sm_, scratch);
+        for (const Diagnostic& diag : scratch.diagnostics())
+          if (diag.kind != DiagKind::YamlUnknownKey) sink_.Report(diag);
+      }
+    }
+    if (const Node* w = root.Get("workflow")) {
+      if (!w->IsMap()) {
+        sink_.Report(DiagKind::YamlWrongType, w->range, "workflow config should be a hash");
+      } else {
+        for (const auto& [k, v] : w->entries) {
+          if (k->scalar == "rules") {
+            if (!v->IsSeq()) sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:rules config should be an array of hashes");
+            else for (const NodePtr& r : v->items) WorkflowRule(*r);
+          } else if (k->scalar == "name") {
+            if (!v->IsScalar()) sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:name config should be a string");
+          } else if (k->scalar == "auto_cancel") {
+            AutoCancel(*v, "workflow:auto_cancel");
+          } else {
+            sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("workflow config contains unknown keys: {}", k->scalar));
+          }
+        }
+        p.raw_gitlab["workflow"] = yaml::ToJson(*w);
+      }
+    }
+    for (std::string_view key : {"image", "services", "before_script", "after_script", "cache"})
+      if (const Node* n = root.Get(key)) p.raw_gitlab[std::string(key)] = yaml::ToJson(*n);
+  }
+
+  void WorkflowRule(const Node& r) {
+    if (!r.IsMap()) {
+      sink_.Report(DiagKind::YamlWrongType, r.range, "workflow:rules config should be an array of hashes");
+      return;
+    }
+    for (const auto& [k, v] : r.entries) {
+      if (k->scalar == "when") {
+        if (!v->IsScalar() || !In(v->scalar, {"always", "never"}))
+          sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:rules:when config should be one of: always, never");
+      } else if (k->scalar == "auto_cancel") {
+        AutoCancel(*v, "workflow:rules:auto_cancel");
+      } else if (!In(k->scalar, {"if", "changes", "exists", "variables"})) {
+        sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("workflow:rules config contains unknown keys: {}", k->scalar));
+      }
+    }
+  }
+
+  void AutoCancel(const Node& v, std::string_view where) {
+    if (!v.IsMap()) {
+      sink_.Report(DiagKind::YamlWrongType, v.range, fmt::format("{} config should be a hash", where));
+      return;
+    }
+    for (const auto& [k, x] : v.entries) {
+      if (k->scalar == "on_new_commit") {
+        if (!x->IsScalar() || !In(x->scalar, {"conservative", "interruptible", "none"}))
+          sink_.Report(DiagKind::YamlWrongType, x->range,
+                       fmt::format("{}:on_new_commit config should be one of: conservative, interruptible, none", where));
+      } else if (k->scalar == "on_job_failure") {
+        if (!x->IsScalar() || !In(x->scalar, {"none", "all"}))
+          sink_.Report(DiagKind::YamlWrongType, x->range, fmt::format("{}:on_job_failure config should be one of: none, all", where));
+      } else {
+        sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("{} config contains unknown keys: {}", where, k->scalar));
+      }
+    }
+  }
+
+  // Each top-level entry spans from its key to the next top-level key of the same file.
+  void BodyRanges(const GlConfig& cfg) {
+    std::map<FileId, std::vector<std::pair<SourceLoc, std::string>>> by_file;
+    for (const auto& [k, v] : cfg.root->entries) by_file[k->range.file].push_back({k->range.begin, k->scalar});
+    for (auto& [file, keys] : by_file) {
+      std::sort(keys.begin(), keys.end());
+      uint32_t last = static_cast<uint32_t>(std::count(sm_.file(file).contents.begin(), sm_.file(file).contents.end(), '\n') + 2);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        SourceRange r;
+        r.file = file;
+        r.begin = keys[i].first;
+        r.end = i + 1 < keys.size() ? SourceLoc{keys[i + 1].first.line, 1} : SourceLoc{last, 1};
+        body_ranges_[keys[i].second] = r;
+      }
+    }
+  }
+
+  NodePtr WithDefaults(const NodePtr& body, const Node& root) {
+    const Node* inherit = body->Get("inherit");
+    const Node* inherit_default = inherit && inherit->IsMap() ? inherit->Get("default") : nullptr;
+    auto inherits = [&](const std::string& key) {
+      if (!inherit_default) return true;
+      if (auto b = inherit_default->AsBool()) return *b;
+      if (inherit_default->IsSeq())
+        for (const NodePtr& i : inherit_default->items)
+          if (i->scalar == key) return true;
+      return false;
+    };
+    const Node* d = root.Get("default");
+    std::vector<std::pair<NodePtr, NodePtr>> entries = body->entries;
+    bool changed = false;
+    auto add = [&](const NodePtr& k, const NodePtr& v) {
+      if (body->Has(k->scalar) || !inherits(k->scalar)) return;
+      for (const auto& e : entries)
+        if (e.first->scalar == k->scalar) return;
+      entries.emplace_back(k, v);
+      changed = true;
+    };
+    if (d && d->IsMap())
+      for (const auto& [k, v] : d->entries) add(k, v);
+    // Legacy top-level defaults.
+    for (const auto& [k, v] : root.entries)
+      if (In(k->scalar, {"image", "services", "before_script", "after_script", "cache"})) add(k, v);
+    return changed ? yaml::MakeMap(body->range, std::move(entries)) : body;
+  }
+
+  void CheckJobs(const Node& root, std::vector<GlJob>& jobs) {
+    std::map<std::string, const GlJob*> by_name;
+    for (const GlJob& g : jobs)
+      if (!g.job.hidden) by_name[g.job.name] = &g;
+    if (by_name.empty())
+      sink_.Report(DiagKind::GlNoVisibleJob, root.range, "jobs config should contain at least one visible job");
+    auto stage_index = [&](const std::string& s) -> int {
+      auto it = std::find(stages_.begin(), stages_.end(), s);
+      return it == stages_.end() ? -1 : static_cast<int>(it - stages_.begin());
+    };
+    for (GlJob& g : jobs) {
+      if (g.job.hidden) continue;
+      const std::string& name = g.job.name;
+      int my_stage = stage_index(g.stage);
+      if (my_stage < 0)
+        sink_.Report(DiagKind::GlUnknownStage, g.stage_range.valid() ? g.stage_range : g.job.range,
+                     fmt::format("{} job: chosen stage {} does not exist; available stages are {}", name, g.stage,
+                                 Join(stages_, ", ")));
+      const nlohmann::json& raw = g.job.raw_gitlab;
+      for (std::string_view k : {"only", "except"})
+        if (raw.contains("rules") && raw.contains(std::string(k)))
+          sink_.Report(DiagKind::GlRulesWithOnly, g.job.range,
+                       fmt::format("jobs:{} config key may not be used with rules: {}", name, k));
+      bool has_script = std::any_of(g.job.steps.begin(), g.job.steps.end(), [](const ir::Step& s) { return s.name == "script"; });
+      if (!has_script && !g.job.trigger && !raw.contains("run") && !raw.contains("trigger")) {
+        // An empty `script:` list is what GitLab reports too.
+        sink_.Report(DiagKind::GlNoScript, g.job.range,
+                     fmt::format("jobs:{} config should implement the script:, run:, or trigger: keyword", name));
+      }
+      // needs
+      std::map<std::string, int> seen;
+      std::vector<std::string> dups;
+      for (const GlNeed& n : g.needs) {
+        if (n.external) continue;
+        if (++seen[n.job] == 2) dups.push_back(n.job);
+        auto it = by_name.find(n.job);
+        if (it == by_name.end()) {
+          if (!n.optional) sink_.Report(DiagKind::GlUndefinedNeed, n.range, fmt::format("{} job: undefined need: {}", name, n.job));
+          continue;
+        }
+        int their = stage_index(it->second->stage);
+        if (my_stage >= 0 && their > my_stage)
+          sink_.Report(DiagKind::GlNeedLaterStage, n.range,
+                       fmt::format("{} job: need {} is not defined in current or prior stages", name, n.job));
+        if (n.artifacts_explicit && !it->second->has_artifacts && !it->second->job.trigger)
+          sink_.Report(DiagKind::GlNeedNoArtifacts, n.range,
+                       fmt::format("{} job: needs the artifacts of {}, which declares no artifacts", name, n.job));
+      }
+      if (!dups.empty())
+        sink_.Report(DiagKind::GlDuplicateNeeds, g.needs_range,
+                     fmt::format("{} has the following needs duplicated: {}.", name, Join(dups, ", ")));
+      if (g.needs.size() > kMaxNeeds)
+        sink_.Report(DiagKind::GlTooManyNeeds, g.needs_range,
+                     fmt::format("{}: one job can only need {} others, but you have listed {}.", name, kMaxNeeds, g.needs.size()));
+      // dependencies
+      for (const GlNeed& d : g.dependencies) {
+        auto it = by_name.find(d.job);
+        if (it == by_name.end()) {
+          sink_.Report(DiagKind::GlUndefinedDependency, d.range, fmt::format("{} job: undefined dependency: {}", name, d.job));
+          continue;
+        }
+        int their = stage_index(it->second->stage);
+        if (!g.has_needs && my_stage >= 0 && their >= my_stage)
+          sink_.Report(DiagKind::GlNeedLaterStage, d.range,
+                       fmt::format("{} job: dependency {} is not defined in current or prior stages", name, d.job));
+        if (g.has_needs && !seen.contains(d.job))
+          sink_.Report(DiagKind::GlDependencyNotInNeeds, d.range,
+                       fmt::format("jobs:{} dependencies the {} should be part of needs", name, d.job));
+        if (!it->second->has_artifacts && !it->second->job.trigger)
+          sink_.Report(DiagKind::GlNeedNoArtifacts, d.range,
+                       fmt::format("{} job: dependency {} declares no artifacts, so there is nothing to download", name, d.job));
+      }
+    }
+    CheckCycles(jobs, by_name);
+  }
+
+  void CheckCycles(const std::vector<GlJob>& jobs, const std::map<std::string, const GlJob*>& by_name) {
+    std::map<std::string, int> color;  // 0 new, 1 on stack, 2 done
+    std::vector<std::string> stack;
+    std::set<std::set<std::string>> reported;
+    std::function<void(const GlJob&)> visit = [&](const GlJob& g) {
+      color[g.job.name] = 1;
+      stack.push_back(g.job.name);
+      for (const GlNeed& n : g.needs) {
+        if (n.external) continue;
+        auto it = by_name.find(n.job);
+        if (it == by_name.end()) continue;
+        int c = color[n.job];
+        if (c == 1) {
+          std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), n.job), stack.end());
+          std::set<std::string> key(cycle.begin(), cycle.end());
+          cycle.push_back(n.job);
+          if (reported.insert(key).second)
+            sink_.Report(DiagKind::GlNeedsCycle, n.range, "The pipeline has circular dependencies")
+                .Note(n.range, fmt::format("cycle: {}", Join(cycle, " -> ")));
+        } else if (c == 0) {
+          visit(*it->second);
+        }
+      }
+      stack.pop_back();
+      color[g.job.name] = 2;
+    };
+    for (const GlJob& g : jobs)
+      if (!g.job.hidden && color[g.job.name] == 0) visit(g);
+  }
+
+  ir::Secret& AddSecret(ir::Pipeline& p, const std::string& name, std::string origin, SourceRange range) {
+    for (ir::Secret& s : p.secrets)
+      if (s.name == name) return s;
+    ir::Secret s;
+    s.name = name;
+    s.origin = std::move(origin);
+    s.range = range;
+    p.secrets.push_back(std::move(s));
+    return p.secrets.back();
+  }
+
+  void BuildIr(std::vector<GlJob>& jobs, ir::Pipeline& p) {
+    std::map<std::string, std::vector<std::string>> expanded;  // base name -> IR job names
+    for (const GlJob& g : jobs) {
+      if (g.cells.empty()) expanded[g.job.name] = {g.job.name};
+      else expanded[g.job.name] = g.cell_names;
+    }
+    for (const std::string& s : opts_.secrets) {
+      SourceRange none;
+      AddSecret(p, s, "--secret", none);
+    }
+    std::set<std::string> secret_names;
+    for (const ir::Secret& s : p.secrets) secret_names.insert(s.name);
+
+    for (GlJob& g : jobs) {
+      ir::Job base = g.job;
+      base.stage = g.stage;
+      std::set<std::string> needed;
+      for (const GlNeed& n : g.needs) {
+        if (n.external || !expanded.contains(n.job)) continue;
+        for (const std::string& target : expanded[n.job]) {
+          if (!needed.insert(target).second) continue;
+          ir::Need need;
+          need.job = target;
+          need.artifacts = n.artifacts;
+          need.optional = n.optional;
+          need.origin = ir::Need::Origin::Import;
+          need.range = n.range;
+          base.needs.push_back(need);
+        }
+      }
+      // `dependencies` without `needs` download artifacts of earlier-stage jobs.
+      for (const GlNeed& d : g.dependencies) {
+        if (g.has_needs || !expanded.contains(d.job)) continue;
+        for (const std::string& target : expanded[d.job]) {
+          if (!needed.insert(target).second) continue;
+          ir::Need need;
+          need.job = target;
+          need.artifacts = true;
+          need.origin = ir::Need::Origin::Stage;
+          need.range = d.range;
+          base.needs.push_back(need);
+        }
+      }
+      // Variables and secrets the job sees.
+      std::set<std::string> job_vars;
+      for (const GlVariable& v : g.variables) {
+        job_vars.insert(v.name);
+        if (v.masked) {
+          AddSecret(p, v.name, "masked: true", v.range).masked = true;
+          secret_names.insert(v.name);
+          continue;
+        }
+        ir::EnvVar e;
+        e.name = v.name;
+        e.value.parts.push_back({ir::TextPart::Kind::Literal, v.value});
+        e.range = v.range;
+        base.env.push_back(std::move(e));
+      }
+      if (base.raw_gitlab.contains("secrets") && base.raw_gitlab["secrets"].is_object())
+        for (const auto& [sname, _] : base.raw_gitlab["secrets"].items()) {
+          AddSecret(p, sname, "secrets: (external secret store)", base.range);
+          secret_names.insert(sname);
+        }
+      std::set<std::string> bound;
+      for (size_t i = 0; i < g.variable_refs.size(); ++i) {
+        const std::string& v = g.variable_refs[i];
+        SourceRange at = g.variable_ref_ranges[i];
+        bool is_secret = secret_names.contains(v);
+        if (!is_secret && !job_vars.contains(v) && !globals_.contains(v)) {
+          if (IsGitLabMaskedPredefined(v)) {
+            AddSecret(p, v, "GitLab masks this predefined variable", at).masked = true;
+            is_secret = true;
+          } else if (!IsPredefinedVariable(v)) {
+            if (auto word = CredentialWord(v)) {
+              AddSecret(p, v, fmt::format("name looks like a credential ({})", *word), at);
+              is_secret = true;
+            }
+          }
+          if (is_secret) secret_names.insert(v);
+        }
+        if (is_secret && bound.insert(v).second) {
+          ir::EnvVar e;
+          e.name = v;
+          e.secret = v;
+          e.range = at;
+          base.env.push_back(std::move(e));
+        }
+      }
+      if (g.cells.empty()) {
+        p.jobs.push_back(std::move(base));
+        continue;
+      }
+      for (size_t i = 0; i < g.cells.size(); ++i) {
+        ir::Job cell = base;
+        cell.name = g.cell_names[i];
+        cell.matrix = g.cells[i];
+        p.jobs.push_back(std::move(cell));
+      }
+    }
+  }
+
+  SourceManager& sm_;
+  DiagnosticSink& sink_;
+  const ImportOptions& opts_;
+  std::vector<std::string> declared_;
+  std::vector<std::string> stages_;
+  std::set<std::string> globals_;
+  std::map<std::string, SourceRange> body_ranges_;
+};
+
+}  // namespace
+
+std::optional<ir::Pipeline> ReadGitLab(FileId main, SourceManager& sm, DiagnosticSink& sink,
+                                       const ImportOptions& opts) {
+  GitLabReader reader(sm, sink, opts);
+  return reader.Run(main);
+}
+
+}  // namespace pipec::import

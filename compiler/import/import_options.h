@@ -1,0 +1,23 @@
+#pragma once
+// What both YAML readers need besides the file itself.
+#include <string>
+#include <vector>
+
+#include "compiler/import/file_system.h"
+#include "compiler/import/yaml_tree.h"
+
+namespace pipec::import {
+
+struct ImportOptions {
+  // Repository root: GitLab local includes and GitHub `uses: ./...` are relative to it.
+  std::string repo_root = ".";
+  std::vector<std::string> secrets;  // `--secret NAME`: treat these variables as secrets
+  yaml::LoadLimits limits;
+  size_t max_includes = 150;         // GitLab's limit on included files
+  bool keep_hidden = false;          // keep GitLab hidden `.jobs` in the IR (import does)
+  const FileSystem* fs = nullptr;    // nullptr = the real file system
+};
+
+inline const FileSystem& FsOf(const ImportOptions& o) { return o.fs ? *o.fs : RealFileSystem(); }
+
+}  // namespace pipec::import

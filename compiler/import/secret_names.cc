@@ -1,0 +1,58 @@
+#include "compiler/import/secret_names.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace pipec::import {
+
+namespace {
+
+std::string Upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::optional<std::string> CredentialWord(std::string_view name) {
+  std::string u = Upper(name);
+  // Names that carry a credential's location or owner, not the credential.
+  static constexpr std::array<std::string_view, 9> kNotSecret = {
+      "_URL", "_PATH", "_USER", "_USERNAME", "_NAME", "_HEADER", "_TYPE", "_ENDPOINT", "_FILE_NAME"};
+  for (std::string_view s : kNotSecret)
+    if (EndsWith(u, s)) return std::nullopt;
+  static constexpr std::array<std::string_view, 14> kWords = {
+      "PRIVATE_KEY", "API_KEY", "APIKEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN",
+      "ACCESS_KEY", "CREDENTIALS", "CREDENTIAL", "PASSPHRASE", "AUTH", "SIGNING_KEY", "PASS"};
+  for (std::string_view w : kWords) {
+    size_t at = u.find(w);
+    if (at == std::string::npos) continue;
+    if (w == "AUTH" && u.compare(at, 6, "AUTHOR") == 0) continue;
+    // PASS only as a whole word (PASS, DB_PASS), not inside PASSENGER or BYPASS_CACHE.
+    if (w == "PASS") {
+      bool left = at == 0 || u[at - 1] == '_';
+      bool right = at + 4 == u.size() || u[at + 4] == '_';
+      if (!left || !right) continue;
+    }
+    return std::string(w);
+  }
+  return std::nullopt;
+}
+
+bool IsPredefinedVariable(std::string_view name) {
+  static constexpr std::array<std::string_view, 6> kPrefixes = {"CI_", "GITLAB_", "GITHUB_", "RUNNER_", "FF_", "TRIGGER_"};
+  for (std::string_view p : kPrefixes)
+    if (name.rfind(p, 0) == 0 && name != "GITHUB_TOKEN" && name != "GITLAB_TOKEN") return true;
+  static constexpr std::array<std::string_view, 14> kNames = {
+      "CI", "HOME", "PATH", "PWD", "USER", "SHELL", "HOSTNAME", "TMPDIR", "LANG", "RANDOM",
+      "OLDPWD", "IFS", "UID", "CHAT_INPUT"};
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
+
+}  // namespace pipec::import

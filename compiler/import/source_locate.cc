@@ -1,0 +1,25 @@
+#include "compiler/import/source_locate.h"
+
+namespace pipec::import {
+
+SourceRange LocateInScalar(const SourceManager& sm, const yaml::Node& scalar, size_t offset, size_t length) {
+  SourceRange r = scalar.range;
+  if (!r.valid() || offset > scalar.scalar.size()) return r;
+  const std::string& text = sm.file(r.file).contents;
+  // The value's line holding `offset`, and the column inside it.
+  size_t line_start = scalar.scalar.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_start = (line_start == std::string::npos || offset == 0) ? 0 : line_start + 1;
+  size_t line_end = scalar.scalar.find('\n', offset);
+  std::string_view line(scalar.scalar.data() + line_start,
+                        (line_end == std::string::npos ? scalar.scalar.size() : line_end) - line_start);
+  size_t from = sm.Offset(r.file, r.begin);
+  size_t at = line.empty() ? std::string::npos : text.find(line, from);
+  // Only trust a hit close to the node (a block scalar's own lines follow it directly).
+  if (at == std::string::npos || at - from > scalar.scalar.size() + 4096) return r;
+  SourceLoc begin = sm.LocOf(r.file, at + (offset - line_start));
+  r.begin = begin;
+  r.end = {begin.line, begin.column + static_cast<uint32_t>(length)};
+  return r;
+}
+
+}  // namespace pipec::import

@@ -1,0 +1,768 @@
+#include "compiler/import/github_reader.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "compiler/import/gitlab_job.h"
+#include "compiler/import/secret_names.h"
+#include "compiler/import/source_locate.h"
+
+namespace pipec::import {
+
+using yaml::Node;
+using yaml::NodePtr;
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Quoted(const std::vector<std::string>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == sep) {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+// Properties of the event payload an outsider controls (from GitHub's security hardening
+// guide and actionlint's list); `*` is any one segment.
+constexpr std::array<std::string_view, 24> kUntrusted = {
+    "github.event.issue.title", "github.event.issue.body", "github.event.pull_request.title",
+    "github.event.pull_request.body", "github.event.comment.body", "github.event.review.body",
+    "github.event.review_comment.body", "github.event.pages.*.page_name", "github.event.commits.*.message",
+    "github.event.head_commit.message", "github.event.head_commit.author.email",
+    "github.event.head_commit.author.name", "github.event.commits.*.author.email",
+    "github.event.commits.*.author.name", "github.event.pull_request.head.ref",
+    "github.event.pull_request.head.label", "github.event.pull_request.head.repo.default_branch",
+    "github.head_ref", "github.event.workflow_run.head_branch", "github.event.workflow_run.head_commit.message",
+    "github.event.workflow_run.head_commit.author.email", "github.event.workflow_run.head_commit.author.name",
+    "github.event.discussion.title", "github.event.discussion.body"};
+
+// Normalizes `github.event['issue'].title` / `github.event.commits[0].message` to dotted form
+// with `*` for indexes.
+std::string NormalizeProperty(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '[') {
+      size_t close = s.find(']', i);
+      if (close == std::string_view::npos) break;
+      std::string_view inner = s.substr(i + 1, close - i - 1);
+      if (!inner.empty() && (inner.front() == '\'' || inner.front() == '"')) out += "." + std::string(inner.substr(1, inner.size() - 2));
+      else out += ".*";
+      i = close;
+      continue;
+    }
+    out += c;
+  }
+  return Lower(out);
+}
+
+bool PropertyMatches(const std::string& path, std::string_view pattern) {
+  std::vector<std::string> a = Split(path, '.'), b = Split(pattern, '.');
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && a[i] != "*" && b[i] != "*") return false;
+  return true;
+}
+
+// `${{ ... }}` spans in `text`: (offset of the inner text, inner text).
+std::vector<std::pair<size_t, std::string>> Expressions(std::string_view text) {
+  std::vector<std::pair<size_t, std::string>> out;
+  size_t at = 0;
+  while ((at = text.find("${{", at)) != std::string_view::npos) {
+    size_t end = text.find("}}", at + 3);
+    if (end == std::string_view::npos) break;
+    out.emplace_back(at + 3, std::string(text.substr(at + 3, end - at - 3)));
+    at = end + 2;
+  }
+  return out;
+}
+
+bool IsPropertyChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '*' ||
+         c == '[' || c == ']' || c == '\'' || c == '"';
+}
+
+// Properties starting with `prefix` ("github." / "secrets.") in an expression: (offset, text).
+std::vector<std::pair<size_t, std::string>> Properties(std::string_view expr, std::string_view prefix) {
+  std::vector<std::pair<size_t, std::string>> out;
+  std::string lower = Lower(expr);
+  size_t at = 0;
+  while ((at = lower.find(prefix, at)) != std::string::npos) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(lower[at - 1])) || lower[at - 1] == '_' || lower[at - 1] == '.')) {
+      at += prefix.size();
+      continue;
+    }
+    size_t end = at;
+    while (end < expr.size() && IsPropertyChar(expr[end])) ++end;
+    out.emplace_back(at, std::string(expr.substr(at, end - at)));
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string UntrustedInput(std::string_view expression) {
+  for (const auto& [off, prop] : Properties(expression, "github.")) {
+    std::string p = NormalizeProperty(prop);
+    while (!p.empty() && (p.back() == '.' || p.back() == '\'' || p.back() == '"')) p.pop_back();
+    for (std::string_view pattern : kUntrusted)
+      if (PropertyMatches(p, pattern)) return p;
+  }
+  return "";
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 8> kWorkflowKeys = {"name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"};
+constexpr std::array<std::string_view, 21> kJobKeys = {
+    "name", "needs", "runs-on", "permissions", "environment", "concurrency", "outputs", "env", "defaults", "if",
+    "steps", "timeout-minutes", "strategy", "continue-on-error", "container", "services", "uses", "with", "secrets",
+    "snapshot", "environment"};
+constexpr std::array<std::string_view, 11> kStepKeys = {"id", "if", "name", "uses", "run", "working-directory", "shell",
+                                                       "with", "env", "continue-on-error", "timeout-minutes"};
+constexpr std::array<std::string_view, 7> kCallKeys = {"name", "uses", "with", "secrets", "needs", "if", "permissions"};
+
+template <size_t N>
+bool OneOf(const std::array<std::string_view, N>& a, std::string_view v) {
+  return std::find(a.begin(), a.end(), v) != a.end();
+}
+
+struct ReusableWorkflow {
+  std::map<std::string, bool> inputs;   // lower-case name -> required (no default)
+  std::map<std::string, bool> secrets;  // lower-case name -> required
+  bool is_callable = false;
+};
+
+class GitHubReader {
+ public:
+  GitHubReader(SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts)
+      : sm_(sm), sink_(sink), opts_(opts) {}
+
+  std::optional<ir::Pipeline> Run(FileId main) {
+    DiagnosticSink load_sink;
+    NodePtr doc = yaml::Load(sm_, main, load_sink, opts_.limits);
+    for (const Diagnostic& d : load_sink.diagnostics()) sink_.Report(d);
+    if (!doc) return std::nullopt;
+    if (!doc->IsMap()) {
+      sink_.Report(doc->IsNull() ? DiagKind::EmptyFile : DiagKind::YamlWrongType, doc->range,
+                   doc->IsNull() ? "the workflow is empty" : "workflow is " + std::string(doc->TypeName()) + " node but mapping node is expected");
+      return std::nullopt;
+    }
+    ir::Pipeline p;
+    p.origin = ir::Origin::GitHub;
+    p.source_path = std::string(sm_.Path(main));
+    p.name = "github";
+    if (const Node* n = doc->Get("name"); n && n->IsScalar()) p.name = n->scalar;
+    for (const auto& [k, v] : doc->entries)
+      if (!OneOf(kWorkflowKeys, k->scalar))
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("unexpected key \"{}\" for \"workflow\" section. expected one of {}", k->scalar,
+                                 Quoted({kWorkflowKeys.begin(), kWorkflowKeys.end()})));
+    const Node* on = doc->Get("on");
+    if (!on) sink_.Report(DiagKind::GhMissingKey, doc->range, "\"on\" section is missing in workflow");
+    else ReadTriggers(*on, p);
+    const Node* jobs = doc->Get("jobs");
+    if (!jobs) {
+      sink_.Report(DiagKind::GhMissingKey, doc->range, "\"jobs\" section is missing in workflow");
+      return p;
+    }
+    if (!jobs->IsMap()) {
+      sink_.Report(DiagKind::YamlWrongType, jobs->range, "\"jobs\" section is scalar node but mapping node is expected");
+      return p;
+    }
+    DuplicateIds(*jobs, load_sink, "jobs");
+    if (const Node* env = doc->Get("env")) workflow_env_ = ReadEnv(*env, "env", p);
+    for (std::string_view key : {"permissions", "concurrency", "defaults", "run-name"})
+      if (const Node* n = doc->Get(key)) p.raw_github[std::string(key)] = yaml::ToJson(*n);
+    for (const auto& [k, v] : jobs->entries) ReadJob(*k, *v, p);
+    CheckNeeds(p);
+    CheckArtifacts(p);
+    return p;
+  }
+
+ private:
+  void ReadTriggers(const Node& on, ir::Pipeline& p) {
+    std::vector<std::pair<std::string, const Node*>> events;
+    if (on.IsScalar()) events.emplace_back(on.scalar, nullptr);
+    else if (on.IsSeq()) for (const NodePtr& e : on.items) events.emplace_back(e->scalar, nullptr);
+    else if (on.IsMap()) for (const auto& [k, v] : on.entries) events.emplace_back(k->scalar, v.get());
+    for (const auto& [name, body] : events) {
+      ir::Trigger t;
+      t.range = on.range;
+      auto strings = [&](std::string_view key) {
+        std::vector<std::string> out;
+        if (!body || !body->IsMap()) return out;
+        if (const Node* n = body->Get(key)) {
+          if (n->IsScalar()) out.push_back(n->scalar);
+          else for (const NodePtr& i : n->items) if (i->IsScalar()) out.push_back(i->scalar);
+        }
+        return out;
+      };
+      if (name == "push") {
+        t.kind = ir::TriggerKind::Push;
+        t.branches = strings("branches");
+        t.paths = strings("paths");
+        for (const std::string& tag : strings("tags")) {
+          ir::Trigger tt;
+          tt.kind = ir::TriggerKind::Tag;
+          tt.tag_pattern = tag;
+          tt.range = on.range;
+          p.triggers.push_back(tt);
+        }
+      } else if (name == "pull_request" || name == "pull_request_target") {
+        t.kind = ir::TriggerKind::MergeRequest;
+        t.targets = strings("branches");
+        if (name == "pull_request_target") p.raw_github["pull_request_target"] = true;
+      } else if (name == "schedule") {
+        if (!body || !body->IsSeq()) continue;
+        int i = 0;
+        for (const NodePtr& s : body->items) {
+          ir::Trigger st;
+          st.kind = ir::TriggerKind::Schedule;
+          st.name = fmt::format("schedule{}", i++);
+          if (const Node* c = s->Get("cron"); c && c->IsScalar()) st.cron = c->scalar;
+          st.range = s->range;
+          p.triggers.push_back(st);
+        }
+        continue;
+      } else if (name == "workflow_dispatch") {
+        t.kind = ir::TriggerKind::Manual;
+      } else if (name == "repository_dispatch") {
+        t.kind = ir::TriggerKind::Webhook;
+        t.name = "repository_dispatch";
+      } else {
+        t.kind = ir::TriggerKind::Webhook;
+        t.name = name;
+      }
+      p.triggers.push_back(t);
+    }
+    p.raw_github["on"] = yaml::ToJson(on);
+  }
+
+  // Exact duplicates were merged by the loader (a warning); GitHub rejects them, and ids are
+  // case-insensitive.
+  void DuplicateIds(const Node& map, const DiagnosticSink& load_sink, std::string_view section) {
+    std::map<std::string, const Node*> seen;
+    for (const auto& [k, v] : map.entries) {
+      auto [it, fresh] = seen.emplace(Lower(k->scalar), k.get());
+      if (!fresh)
+        sink_.Report(DiagKind::GhDuplicateJob, k->range,
+                     fmt::format("key \"{}\" is duplicated in \"{}\" section. previously defined at line:{},col:{}. note that this key is case insensitive",
+                                 k->scalar, section, it->second->range.begin.line, it->second->range.begin.column));
+    }
+    for (const Diagnostic& d : load_sink.diagnostics())
+      if (d.kind == DiagKind::YamlDuplicateKey && d.range.begin.column == map.entries.front().first->range.begin.column &&
+          d.range.begin.line > map.range.begin.line && Lower(sm_.Path(d.range.file)) == Lower(sm_.Path(map.range.file))) {
+        // only keys of this section: same column as its first key, after its start
+        bool ours = false;
+        for (const auto& [k, v] : map.entries) ours |= d.range.begin.line >= k->range.begin.line;
+        if (ours)
+          sink_.Report(DiagKind::GhDuplicateJob, d.range, fmt::format("{} in \"{}\" section", d.message, section));
+      }
+  }
+
+  std::vector<ir::EnvVar> ReadEnv(const Node& env, std::string_view where, ir::Pipeline& p) {
+    std::vector<ir::EnvVar> out;
+    if (!env.IsMap()) {
+      if (!env.IsScalar() || env.scalar.find("${{") == std::string::npos)
+        sink_.Report(DiagKind::YamlWrongType, env.range, fmt::format("\"{}\" section should be a mapping", where));
+      return out;
+    }
+    std::map<std::string, const Node*> seen;
+    for (const auto& [k, v] : env.entries) {
+      auto [it, fresh] = seen.emplace(Lower(k->scalar), k.get());
+      if (!fresh)
+        sink_.Report(DiagKind::YamlDuplicateKey, k->range,
+                     fmt::format("key \"{}\" is duplicated in \"env\" section. previously defined at line:{},col:{}. note that this key is case insensitive",
+                                 k->scalar, it->second->range.begin.line, it->second->range.begin.column));
+      ir::EnvVar e;
+      e.name = k->scalar;
+      e.range = k->range;
+      std::string secret = SecretsIn(*v, p);
+      if (!secret.empty()) e.secret = secret;
+      else e.value.parts.push_back({ir::TextPart::Kind::Literal, v->scalar});
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // Registers every `secrets.X` in a scalar; returns the first one.
+  std::string SecretsIn(const Node& v, ir::Pipeline& p) {
+    if (!v.IsScalar()) return "";
+    std::string first;
+    for (const auto& [off, expr] : Expressions(v.scalar))
+      for (const auto& [poff, prop] : Properties(expr, "secrets.")) {
+        std::string name = prop.substr(8);
+        while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.back())) && name.back() != '_') name.pop_back();
+        if (name.empty()) continue;
+        if (first.empty()) first = name;
+        bool known = std::any_of(p.secrets.begin(), p.secrets.end(), [&](const ir::Secret& s) { return s.name == name; });
+        if (!known) {
+          ir::Secret s;
+          s.name = name;
+          s.masked = true;
+          s.origin = fmt::format("secrets.{} reference", name);
+          s.range = LocateInScalar(sm_, v, off + poff, prop.size());
+          p.secrets.push_back(std::move(s));
+        }
+      }
+    return first;
+  }
+
+  void ReadJob(const Node& key, const Node& body, ir::Pipeline& p) {
+    ir::Job job;
+    job.name = key.scalar;
+    job.base_name = key.scalar;
+    job.range = key.range;
+    job.body_range = {key.range.file, key.range.begin, {key.range.begin.line + 1, 1}};
+    if (!body.IsMap()) {
+      sink_.Report(DiagKind::YamlWrongType, body.range, fmt::format("\"jobs\" section is {} node but mapping node is expected", body.TypeName()));
+      return;
+    }
+    uint32_t last_line = key.range.begin.line;
+    LastLine(body, last_line);
+    job.body_range.end = {last_line + 1, 1};
+    bool call = body.Has("uses");
+    for (const auto& [k, v] : body.entries) {
+      if (!OneOf(kJobKeys, k->scalar)) {
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("unexpected key \"{}\" for \"job\" section. expected one of {}", k->scalar,
+                                 Quoted({kJobKeys.begin(), kJobKeys.end() - 1})));
+      } else if (call && !OneOf(kCallKeys, k->scalar)) {
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("when a reusable workflow is called with \"uses\", \"{}\" is not available. only following keys are allowed: \"name\", \"uses\", \"with\", \"secrets\", \"needs\", \"if\", and \"permissions\" in job \"{}\"",
+                                 k->scalar, job.name));
+      } else if (!call && (k->scalar == "with" || k->scalar == "secrets")) {
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("\"{}\" is only available for a reusable workflow call with \"uses\" but \"uses\" is not found in job \"{}\"",
+                                 k->scalar, job.name));
+      }
+    }
+    if (!call && !body.Has("runs-on"))
+      sink_.Report(DiagKind::GhMissingKey, key.range, fmt::format("\"runs-on\" section is missing in job \"{}\"", job.name));
+    if (!call && !body.Has("steps"))
+      sink_.Report(DiagKind::GhMissingKey, key.range, fmt::format("\"steps\" section is missing in job \"{}\"", job.name));
+    if (const Node* n = body.Get("needs")) {
+      std::vector<const Node*> needs;
+      if (n->IsScalar()) needs.push_back(n);
+      else if (n->IsSeq()) for (const NodePtr& i : n->items) needs.push_back(i.get());
+      else sink_.Report(DiagKind::YamlWrongType, n->range, "\"needs\" section must be sequence node or scalar node");
+      std::set<std::string> seen;
+      for (const Node* need : needs) {
+        if (!need->IsScalar()) continue;
+        if (!seen.insert(Lower(need->scalar)).second) {
+          sink_.Report(DiagKind::GhDuplicateJob, need->range,
+                       fmt::format("job ID \"{}\" duplicates in \"needs\" section. note that job ID is case insensitive", need->scalar));
+          continue;
+        }
+        ir::Need nd;
+        nd.job = need->scalar;
+        nd.origin = ir::Need::Origin::Import;
+        nd.range = need->range;
+        job.needs.push_back(nd);
+      }
+    }
+    if (const Node* r = body.Get("runs-on")) {
+      if (r->IsScalar()) job.runner.push_back(r->scalar);
+      else if (r->IsSeq()) for (const NodePtr& l : r->items) job.runner.push_back(l->scalar);
+      else job.raw_github["runs-on"] = yaml::ToJson(*r);
+    }
+    if (const Node* c = body.Get("container")) {
+      const Node* image = c->IsMap() ? c->Get("image") : c;
+      if (image && image->IsScalar()) job.image.parts.push_back({ir::TextPart::Kind::Literal, image->scalar});
+      if (c->IsMap()) SecretsIn(c->Get("credentials") && c->Get("credentials")->Get("password") ? *c->Get("credentials")->Get("password") : *c, p);
+    }
+    if (const Node* s = body.Get("services"); s && s->IsMap())
+      for (const auto& [name, svc] : s->entries) {
+        const Node* image = svc->IsMap() ? svc->Get("image") : svc.get();
+        job.services.push_back(image && image->IsScalar() ? image->scalar : name->scalar);
+      }
+    job.env = workflow_env_;
+    if (const Node* env = body.Get("env")) {
+      for (ir::EnvVar& e : ReadEnv(*env, "env", p)) {
+        std::erase_if(job.env, [&](const ir::EnvVar& x) { return x.name == e.name; });
+        job.env.push_back(std::move(e));
+      }
+    }
+    if (const Node* e = body.Get("environment")) {
+      ir::Environment env;
+      env.range = e->range;
+      if (e->IsScalar()) env.name = e->scalar;
+      else if (const Node* n = e->Get("name"); n && n->IsScalar()) env.name = n->scalar;
+      if (const Node* u = e->Get("url"); u && u->IsScalar()) env.url = u->scalar;
+      job.environment = env;
+    }
+    if (const Node* o = body.Get("outputs"); o && o->IsMap())
+      for (const auto& [k, v] : o->entries) {
+        ir::Output out;
+        out.name = k->scalar;
+        out.kind = ir::OutputKind::String;
+        out.path = v->scalar;
+        out.range = k->range;
+        job.outputs.push_back(std::move(out));
+      }
+    if (const Node* t = body.Get("timeout-minutes"); t && t->AsInt()) job.timeout_seconds = *t->AsInt() * 60;
+    if (const Node* c = body.Get("continue-on-error"); c && c->AsBool()) job.allow_failure = *c->AsBool();
+    for (std::string_view k : {"if", "strategy", "permissions", "concurrency", "defaults", "name", "with", "secrets", "uses"})
+      if (const Node* n = body.Get(k)) job.raw_github[std::string(k)] = yaml::ToJson(*n);
+    if (const Node* sm = body.Get("strategy"); sm && sm->IsMap())
+      if (const Node* m = sm->Get("matrix"); m && m->IsMap())
+        for (const auto& [k, v] : m->entries)
+          if (k->scalar != "include" && k->scalar != "exclude" && v->IsSeq() && !v->items.empty() && v->items[0]->IsScalar())
+            job.matrix[k->scalar] = v->items[0]->scalar;  // the first cell, for display
+    if (const Node* steps = body.Get("steps")) ReadSteps(*steps, job, p);
+    if (call) ReadCall(body, job, p);
+    p.jobs.push_back(std::move(job));
+  }
+
+  static void LastLine(const Node& n, uint32_t& last) {
+    last = std::max(last, n.range.begin.line);
+    for (const NodePtr& i : n.items) LastLine(*i, last);
+    for (const auto& [k, v] : n.entries) LastLine(*v, last);
+  }
+
+  void ReadSteps(const Node& steps, ir::Job& job, ir::Pipeline& p) {
+    if (!steps.IsSeq()) {
+      sink_.Report(DiagKind::YamlWrongType, steps.range, "\"steps\" section must be sequence node");
+      return;
+    }
+    std::map<std::string, const Node*> ids;
+    for (const NodePtr& sp : steps.items) {
+      const Node& s = *sp;
+      if (!s.IsMap()) {
+        sink_.Report(DiagKind::YamlWrongType, s.range, "step must be mapping node");
+        continue;
+      }
+      ir::Step step;
+      step.range = s.range;
+      const Node* run = s.Get("run");
+      const Node* uses = s.Get("uses");
+      if ((run != nullptr) == (uses != nullptr)) {
+        sink_.Report(DiagKind::GhStep, s.range, "step must run script with \"run\" section or run action with \"uses\" section");
+        continue;
+      }
+      for (const auto& [k, v] : s.entries)
+        if (!OneOf(kStepKeys, k->scalar) || (run && k->scalar == "with") || (uses && (k->scalar == "shell" || k->scalar == "working-directory")))
+          sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                       fmt::format("unexpected key \"{}\" for {}", k->scalar, run ? "step to run shell command" : "step to execute action"));
+      if (const Node* id = s.Get("id"); id && id->IsScalar()) {
+        step.id = id->scalar;
+        auto [it, fresh] = ids.emplace(Lower(id->scalar), id);
+        if (!fresh && id->scalar.find("${{") == std::string::npos)
+          sink_.Report(DiagKind::GhDuplicateJob, id->range,
+                       fmt::format("step ID \"{}\" duplicates. previously defined at line:{},col:{}. step ID must be unique within a job. note that step ID is case insensitive",
+                                   id->scalar, it->second->range.begin.line, it->second->range.begin.column));
+      }
+      if (const Node* n = s.Get("name"); n && n->IsScalar()) step.name = n->scalar;
+      if (const Node* c = s.Get("if"); c && c->IsScalar()) step.condition = c->scalar;
+      if (const Node* sh = s.Get("shell"); sh && sh->IsScalar()) step.shell = sh->scalar;
+      std::vector<ir::EnvVar> step_env;
+      if (const Node* env = s.Get("env")) step_env = ReadEnv(*env, "env", p);
+      for (const ir::EnvVar& e : step_env) {
+        if (!e.secret.empty()) {
+          job.env.push_back(e);  // the secret is bound in this job (step scope, see docs/lint.md)
+          step.env[e.name] = {};
+        } else {
+          step.env[e.name] = e.value;
+        }
+      }
+      if (run) {
+        step.kind = ir::Step::Kind::Run;
+        step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
+        step.range = run->range;
+        CheckRun(*run, job, step_env, p);
+      } else {
+        step.kind = ir::Step::Kind::Uses;
+        step.uses = uses->scalar;
+        if (const Node* with = s.Get("with"); with && with->IsMap())
+          for (const auto& [k, v] : with->entries) {
+            step.with[k->scalar] = v->IsScalar() ? v->scalar : yaml::ToJson(*v).dump();
+            SecretsIn(*v, p);
+          }
+        Artifact(step, s, job);
+      }
+      job.steps.push_back(std::move(step));
+    }
+  }
+
+  // upload-artifact -> an output; download-artifact -> an input (resolved in CheckArtifacts).
+  void Artifact(const ir::Step& step, const Node& s, ir::Job& job) {
+    std::string action = Lower(step.uses.substr(0, step.uses.find('@')));
+    auto with = [&](const std::string& k, std::string dflt) {
+      auto it = step.with.find(k);
+      return it == step.with.end() ? dflt : it->second;
+    };
+    if (action == "actions/upload-artifact") {
+      ir::Output o;
+      o.name = with("name", "artifact");
+      o.path = with("path", "");
+      o.kind = o.path.find('\n') != std::string::npos || (!o.path.empty() && o.path.back() == '/') ? ir::OutputKind::Dir : ir::OutputKind::File;
+      if (auto days = with("retention-days", ""); !days.empty() && std::all_of(days.begin(), days.end(), ::isdigit))
+        o.expire_seconds = std::stoll(days) * 86400;
+      o.range = s.range;
+      job.outputs.push_back(std::move(o));
+    } else if (action == "actions/download-artifact") {
+      std::string name = with("name", "");
+      if (name.empty() || name.find("${{") != std::string::npos) return;  // all artifacts / dynamic
+      ir::InputRef in;
+      in.name = name;
+      in.output = name;
+      in.path = with("path", ".");
+      in.range = s.Get("with") && s.Get("with")->Get("name") ? s.Get("with")->Get("name")->range : s.range;
+      job.inputs.push_back(std::move(in));
+    }
+  }
+
+  void CheckRun(const Node& run, const ir::Job& job, const std::vector<ir::EnvVar>& step_env, ir::Pipeline& p) {
+    if (!run.IsScalar()) return;
+    const std::string& text = run.scalar;
+    for (const auto& [off, expr] : Expressions(text)) {
+      for (const auto& [poff, prop] : Properties(expr, "github.")) {
+        std::string bad = UntrustedInput(prop);
+        if (bad.empty()) continue;
+        sink_.Report(DiagKind::GhScriptInjection, LocateInScalar(sm_, run, off + poff, prop.size()),
+                     fmt::format("\"{}\" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable", bad));
+      }
+    }
+    SecretsIn(run, p);
+    // Secrets printed: `echo`/`printf` lines with ${{ secrets.X }} or $VAR bound to a secret.
+    std::map<std::string, std::string> bound;
+    for (const ir::EnvVar& e : job.env)
+      if (!e.secret.empty()) bound[e.name] = e.secret;
+    for (const ir::EnvVar& e : step_env)
+      if (!e.secret.empty()) bound[e.name] = e.secret;
+    static const std::regex kPrint(R"((^|[;&|(\s])(echo|printf|cat\s*<<<)\s)");
+    size_t line_start = 0;
+    while (line_start <= text.size()) {
+      size_t line_end = text.find('\n', line_start);
+      if (line_end == std::string::npos) line_end = text.size();
+      std::string line = text.substr(line_start, line_end - line_start);
+      std::smatch m;
+      if (std::regex_search(line, m, kPrint)) {
+        size_t from = static_cast<size_t>(m.position(0));
+        std::string rest = line.substr(from);
+        // stop at a pipe into a command that hides it or a redirection into a file
+        if (rest.find(">") == std::string::npos && rest.find("| base64") == std::string::npos) {
+          for (const auto& [off, expr] : Expressions(rest))
+            for (const auto& [poff, prop] : Properties(expr, "secrets.")) {
+              std::string name = prop.substr(8);
+              if (Lower(name) == "github_token") continue;
+              sink_.Report(DiagKind::GhSecretEchoed, LocateInScalar(sm_, run, line_start + from + off + poff, prop.size()),
+                           fmt::format("secret {} is printed to the log by `{}`; GitHub masks only exact matches", name, m.str(2)));
+            }
+          for (const auto& [var, voff] : ShellVariableRefs(rest)) {
+            auto it = bound.find(var);
+            if (it == bound.end()) continue;
+            sink_.Report(DiagKind::GhSecretEchoed, LocateInScalar(sm_, run, line_start + from + voff, var.size() + 1),
+                         fmt::format("${} holds secret {} and is printed to the log by `{}`; GitHub masks only exact matches",
+                                     var, it->second, m.str(2)));
+          }
+        }
+      }
+      line_start = line_end + 1;
+    }
+  }
+
+  void ReadCall(const Node& body, ir::Job& job, ir::Pipeline& p) {
+    const Node* uses = body.Get("uses");
+    if (!uses->IsScalar()) return;
+    const std::string& target = uses->scalar;
+    if (const Node* with = body.Get("with"); with && with->IsMap())
+      for (const auto& [k, v] : with->entries) SecretsIn(*v, p);
+    if (const Node* sec = body.Get("secrets"); sec && sec->IsMap())
+      for (const auto& [k, v] : sec->entries) SecretsIn(*v, p);
+    if (target.rfind("./", 0) != 0) {
+      // owner/repo/path/file.yml@ref
+      size_t at = target.find('@');
+      if (at == std::string::npos || std::count(target.begin(), target.begin() + static_cast<long>(at), '/') < 2 ||
+          target[0] == '/')
+        sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
+                     fmt::format("reusable workflow call \"{}\" at \"uses\" is not following the format \"owner/repo/path/to/workflow.yml@ref\" nor \"./path/to/workflow.yml\"", target));
+      return;
+    }
+    if (target.find('@') != std::string::npos) {
+      sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
+                   fmt::format("reusable workflow call \"{}\" at \"uses\" is not following the format \"owner/repo/path/to/workflow.yml@ref\" nor \"./path/to/workflow.yml\"", target));
+      return;
+    }
+    job.trigger = ir::TriggerJob{ir::TriggerJob::Kind::Pipeline, target.substr(2), "", {}, uses->range};
+    std::optional<ReusableWorkflow> wf = LoadReusable(target);
+    if (!wf) {
+      sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
+                   fmt::format("could not read reusable workflow file for \"{}\": no such file under {}", target, opts_.repo_root));
+      return;
+    }
+    std::set<std::string> given_inputs, given_secrets;
+    if (const Node* with = body.Get("with"); with && with->IsMap())
+      for (const auto& [k, v] : with->entries) {
+        given_inputs.insert(Lower(k->scalar));
+        if (!wf->inputs.contains(Lower(k->scalar)))
+          sink_.Report(DiagKind::GhReusableWorkflow, k->range,
+                       fmt::format("input \"{}\" is not defined in \"{}\" reusable workflow", k->scalar, target));
+      }
+    const Node* sec = body.Get("secrets");
+    bool inherit = sec && sec->IsScalar() && sec->scalar == "inherit";
+    if (sec && sec->IsMap())
+      for (const auto& [k, v] : sec->entries) {
+        given_secrets.insert(Lower(k->scalar));
+        if (!wf->secrets.contains(Lower(k->scalar)))
+          sink_.Report(DiagKind::GhReusableWorkflow, k->range,
+                       fmt::format("secret \"{}\" is not defined in \"{}\" reusable workflow", k->scalar, target));
+      }
+    for (const auto& [name, required] : wf->inputs)
+      if (required && !given_inputs.contains(name))
+        sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
+                     fmt::format("input \"{}\" is required by \"{}\" reusable workflow", name, target));
+    if (!inherit)
+      for (const auto& [name, required] : wf->secrets)
+        if (required && !given_secrets.contains(name))
+          sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
+                       fmt::format("secret \"{}\" is required by \"{}\" reusable workflow", name, target));
+  }
+
+  std::optional<ReusableWorkflow> LoadReusable(const std::string& target) {
+    std::string path = JoinPath(opts_.repo_root, target);
+    if (auto it = reusable_.find(path); it != reusable_.end()) return it->second;
+    std::optional<std::string> text = FsOf(opts_).Read(path);
+    if (!text) return reusable_[path] = std::nullopt;
+    FileId id = sm_.AddFile(path, std::move(*text));
+    DiagnosticSink ignore;  // the called workflow is linted on its own
+    NodePtr doc = yaml::Load(sm_, id, ignore, opts_.limits);
+    ReusableWorkflow wf;
+    const Node* on = doc ? doc->Get("on") : nullptr;
+    const Node* call = on && on->IsMap() ? on->Get("workflow_call") : nullptr;
+    if (on && on->IsScalar()) wf.is_callable = on->scalar == "workflow_call";
+    if (on && on->IsSeq())
+      for (const NodePtr& e : on->items) wf.is_callable |= e->scalar == "workflow_call";
+    if (call) {
+      wf.is_callable = true;
+      for (std::string_view section : {"inputs", "secrets"}) {
+        const Node* s = call->Get(section);
+        if (!s || !s->IsMap()) continue;
+        for (const auto& [k, v] : s->entries) {
+          const Node* req = v->IsMap() ? v->Get("required") : nullptr;
+          bool required = req && req->AsBool().value_or(false) && !(v->IsMap() && v->Has("default"));
+          (section == "inputs" ? wf.inputs : wf.secrets)[Lower(k->scalar)] = required;
+        }
+      }
+    }
+    return reusable_[path] = wf;
+  }
+
+  void CheckNeeds(ir::Pipeline& p) {
+    std::map<std::string, const ir::Job*> by_id;
+    for (const ir::Job& j : p.jobs) by_id[Lower(j.name)] = &j;
+    for (ir::Job& j : p.jobs) {
+      std::erase_if(j.needs, [&](const ir::Need& n) {
+        if (by_id.contains(Lower(n.job))) return false;
+        sink_.Report(DiagKind::GhUnknownNeed, j.range, fmt::format("Job '{}' depends on unknown job '{}'.", j.name, n.job));
+        return true;
+      });
+      for (ir::Need& n : j.needs) n.job = by_id[Lower(n.job)]->name;
+    }
+    std::map<std::string, int> color;
+    std::vector<std::string> stack;
+    std::function<bool(const ir::Job&)> visit = [&](const ir::Job& j) -> bool {
+      color[j.name] = 1;
+      stack.push_back(j.name);
+      for (const ir::Need& n : j.needs) {
+        const ir::Job* next = by_id[Lower(n.job)];
+        if (color[next->name] == 1) {
+          std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), next->name), stack.end());
+          cycle.push_back(next->name);
+          const ir::Job* first = by_id[Lower(cycle[0])];
+          std::string path;
+          for (size_t i = 0; i < cycle.size(); ++i) path += (i ? " -> \"" : "\"") + cycle[i] + "\"";
+          sink_.Report(DiagKind::GhNeedsCycle, first->range,
+                       fmt::format("Job '{}' depends on job '{}' which creates a cycle in the dependency graph.", cycle[cycle.size() - 2], next->name))
+              .Note(first->range, "cycle: " + path);
+          return true;
+        }
+        if (color[next->name] == 0 && visit(*next)) return true;
+      }
+      stack.pop_back();
+      color[j.name] = 2;
+      return false;
+    };
+    for (const ir::Job& j : p.jobs)
+      if (color[j.name] == 0) {
+        stack.clear();
+        if (visit(j)) break;  // one cycle is enough to understand; GitHub reports one too
+      }
+  }
+
+  // A download-artifact of NAME needs an upload of NAME in a job it (transitively) needs.
+  void CheckArtifacts(ir::Pipeline& p) {
+    std::map<std::string, const ir::Job*> by_name;
+    for (const ir::Job& j : p.jobs) by_name[j.name] = &j;
+    for (ir::Job& j : p.jobs) {
+      if (j.inputs.empty()) continue;
+      std::set<std::string> upstream;
+      std::vector<std::string> todo;
+      for (const ir::Need& n : j.needs) todo.push_back(n.job);
+      while (!todo.empty()) {
+        std::string n = todo.back();
+        todo.pop_back();
+        if (!upstream.insert(n).second) continue;
+        for (const ir::Need& nn : by_name[n]->needs) todo.push_back(nn.job);
+      }
+      for (ir::InputRef& in : j.inputs) {
+        for (const std::string& u : upstream)
+          for (const ir::Output& o : by_name[u]->outputs)
+            if (o.kind != ir::OutputKind::String && o.name == in.output) {
+              in.job = u;
+              in.kind = o.kind;
+            }
+        if (!in.job.empty()) continue;
+        bool same_job = std::any_of(j.outputs.begin(), j.outputs.end(), [&](const ir::Output& o) { return o.name == in.output; });
+        std::string producer;
+        for (const ir::Job& other : p.jobs)
+          for (const ir::Output& o : other.outputs)
+            if (&other != &j && o.kind != ir::OutputKind::String && o.name == in.output && producer.empty()) producer = other.name;
+        if (same_job) continue;
+        auto& d = sink_.Report(DiagKind::GhMissingArtifact, in.range,
+                               fmt::format("job \"{}\" downloads artifact \"{}\" but no job it needs uploads it", j.name, in.output));
+        if (!producer.empty()) d.Note(by_name[producer]->range, fmt::format("\"{}\" uploads it: add it to `needs`", producer));
+      }
+      std::erase_if(j.inputs, [](const ir::InputRef& in) { return in.job.empty(); });
+    }
+  }
+
+  SourceManager& sm_;
+  DiagnosticSink& sink_;
+  const ImportOptions& opts_;
+  std::vector<ir::EnvVar> workflow_env_;
+  std::map<std::string, std::optional<ReusableWorkflow>> reusable_;
+};
+
+}  // namespace
+
+std::optional<ir::Pipeline> ReadGitHub(FileId main, SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts) {
+  GitHubReader reader(sm, sink, opts);
+  return reader.Run(main);
+}
+
+}  // namespace pipec::import

@@ -1,0 +1,182 @@
+#include "compiler/import/github_reader.h"
+
+#include <gtest/gtest.h>
+
+namespace pipec::import {
+namespace {
+
+struct Result {
+  SourceManager sm;
+  DiagnosticSink sink;
+  std::optional<ir::Pipeline> p;
+  MemoryFileSystem fs;
+  std::vector<const Diagnostic*> Of(DiagKind kind) const {
+    std::vector<const Diagnostic*> out;
+    for (const Diagnostic& d : sink.diagnostics())
+      if (d.kind == kind) out.push_back(&d);
+    return out;
+  }
+  const ir::Job* Job(std::string_view name) const {
+    for (const ir::Job& j : p->jobs)
+      if (j.name == name) return &j;
+    return nullptr;
+  }
+};
+
+std::unique_ptr<Result> Read(std::string text, std::map<std::string, std::string> files = {}) {
+  auto r = std::make_unique<Result>();
+  for (auto& [path, contents] : files) r->fs.Add(path, contents);
+  ImportOptions opts;
+  opts.fs = &r->fs;
+  FileId f = r->sm.AddFile(".github/workflows/ci.yml", std::move(text));
+  r->p = ReadGitHub(f, r->sm, r->sink, opts);
+  return r;
+}
+
+TEST(GitHubReader, JobsStepsSecretsAndArtifacts) {
+  auto r = Read(R"(on: [push, pull_request]
+env:
+  TOKEN: ${{ secrets.NPM_TOKEN }}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    container: node:20
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci
+      - uses: actions/upload-artifact@v4
+        with: {name: dist, path: dist/}
+  test:
+    needs: build
+    runs-on: [self-hosted, linux]
+    steps:
+      - uses: actions/download-artifact@v4
+        with: {name: dist}
+      - run: npm test
+)");
+  ASSERT_TRUE(r->p);
+  EXPECT_TRUE(r->sink.diagnostics().empty()) << r->sink.diagnostics()[0].message;
+  EXPECT_EQ(r->p->origin, ir::Origin::GitHub);
+  EXPECT_EQ(r->p->triggers.size(), 2u);
+  const ir::Job* build = r->Job("build");
+  ASSERT_EQ(build->steps.size(), 3u);
+  EXPECT_EQ(build->steps[0].kind, ir::Step::Kind::Uses);
+  EXPECT_EQ(build->steps[0].uses, "actions/checkout@v4");
+  EXPECT_EQ(build->image.parts[0].text, "node:20");
+  ASSERT_EQ(build->outputs.size(), 1u);
+  EXPECT_EQ(build->outputs[0].name, "dist");
+  EXPECT_EQ(build->outputs[0].kind, ir::OutputKind::Dir);
+  const ir::Job* test = r->Job("test");
+  ASSERT_EQ(test->inputs.size(), 1u);
+  EXPECT_EQ(test->inputs[0].job, "build");
+  ASSERT_EQ(r->p->secrets.size(), 1u);
+  EXPECT_EQ(r->p->secrets[0].name, "NPM_TOKEN");
+  EXPECT_EQ(r->p->secrets[0].origin, "secrets.NPM_TOKEN reference");
+  EXPECT_EQ(build->env[0].secret, "NPM_TOKEN");
+}
+
+TEST(GitHubReader, NeedsErrors) {
+  auto r = Read(R"(on: push
+jobs:
+  a:
+    needs: [b, B]
+    runs-on: x
+    steps: [{run: a}]
+  b:
+    needs: [a]
+    runs-on: x
+    steps: [{run: b}]
+  c:
+    needs: ghost
+    runs-on: x
+    steps: [{run: c}]
+)");
+  ASSERT_EQ(r->Of(DiagKind::GhUnknownNeed).size(), 1u);
+  EXPECT_EQ(r->Of(DiagKind::GhUnknownNeed)[0]->message, "Job 'c' depends on unknown job 'ghost'.");
+  EXPECT_EQ(r->Of(DiagKind::GhUnknownNeed)[0]->range.begin.line, 11u);
+  ASSERT_EQ(r->Of(DiagKind::GhNeedsCycle).size(), 1u);
+  EXPECT_EQ(r->Of(DiagKind::GhNeedsCycle)[0]->message,
+            "Job 'b' depends on job 'a' which creates a cycle in the dependency graph.");
+  EXPECT_EQ(r->Of(DiagKind::GhNeedsCycle)[0]->notes[0].message, "cycle: \"a\" -> \"b\" -> \"a\"");
+  ASSERT_EQ(r->Of(DiagKind::GhDuplicateJob).size(), 1u);
+  EXPECT_EQ(r->Of(DiagKind::GhDuplicateJob)[0]->range.begin.column, 16u);
+}
+
+TEST(GitHubReader, ScriptInjectionAndEchoedSecrets) {
+  auto r = Read(R"(on: issues
+jobs:
+  a:
+    runs-on: x
+    env:
+      KEY: ${{ secrets.KEY }}
+    steps:
+      - run: echo "${{ github.event.issue.title }}"
+      - run: |
+          ls
+          echo "${{ secrets.OTHER }}" && echo $KEY
+      - run: echo "${{ github.event.commits[0].message }} ${{ github.sha }}"
+)");
+  auto inj = r->Of(DiagKind::GhScriptInjection);
+  ASSERT_EQ(inj.size(), 2u);
+  EXPECT_EQ(inj[0]->range.begin.line, 8u);
+  EXPECT_EQ(inj[0]->range.begin.column, 24u);
+  EXPECT_NE(inj[1]->message.find("github.event.commits.*.message"), std::string::npos);
+  auto echoed = r->Of(DiagKind::GhSecretEchoed);
+  ASSERT_EQ(echoed.size(), 2u);
+  EXPECT_EQ(echoed[0]->range.begin.line, 11u);
+  EXPECT_EQ(echoed[0]->range.begin.column, 21u);
+}
+
+TEST(GitHubReader, MissingArtifactUpload) {
+  auto r = Read(R"(on: push
+jobs:
+  up:
+    runs-on: x
+    steps: [{uses: actions/upload-artifact@v4, with: {name: pkg, path: out}}]
+  down:
+    runs-on: x
+    steps: [{uses: actions/download-artifact@v4, with: {name: pkg}}]
+)");
+  auto d = r->Of(DiagKind::GhMissingArtifact);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0]->notes.size(), 1u);
+}
+
+TEST(GitHubReader, LocalReusableWorkflow) {
+  auto r = Read(R"(on: push
+jobs:
+  call:
+    uses: ./.github/workflows/called.yml
+    with: {name: x, bogus: y}
+    secrets:
+      undeclared: ${{ secrets.A }}
+  missing:
+    uses: ./.github/workflows/nope.yml
+)",
+                {{".github/workflows/called.yml",
+                  "on:\n  workflow_call:\n    inputs:\n      name: {type: string, required: true}\n      level: {type: number, required: true}\n    secrets:\n      token: {required: true}\njobs: {}\n"}});
+  std::vector<std::string> msgs;
+  for (const Diagnostic* d : r->Of(DiagKind::GhReusableWorkflow)) msgs.push_back(d->message);
+  std::sort(msgs.begin(), msgs.end());
+  ASSERT_EQ(msgs.size(), 5u);
+  EXPECT_NE(msgs[0].find("could not read reusable workflow file"), std::string::npos);
+  EXPECT_EQ(msgs[1], "input \"bogus\" is not defined in \"./.github/workflows/called.yml\" reusable workflow");
+  EXPECT_EQ(msgs[2], "input \"level\" is required by \"./.github/workflows/called.yml\" reusable workflow");
+}
+
+TEST(GitHubReader, MissingKeysAndBadSteps) {
+  auto r = Read("jobs:\n  a:\n    steps:\n      - name: nothing\n      - run: x\n        with: {a: b}\n");
+  EXPECT_EQ(r->Of(DiagKind::GhMissingKey).size(), 2u);  // on, runs-on
+  EXPECT_EQ(r->Of(DiagKind::GhStep).size(), 1u);
+  EXPECT_EQ(r->Of(DiagKind::YamlUnknownKey).size(), 1u);
+}
+
+TEST(GitHubReader, UntrustedInputPatterns) {
+  EXPECT_EQ(UntrustedInput("github.event.pull_request.head.ref"), "github.event.pull_request.head.ref");
+  EXPECT_EQ(UntrustedInput("github.event['issue']['body']"), "github.event.issue.body");
+  EXPECT_EQ(UntrustedInput("github.event.pull_request.number"), "");
+  EXPECT_EQ(UntrustedInput("github.head_ref"), "github.head_ref");
+}
+
+}  // namespace
+}  // namespace pipec::import

@@ -1,0 +1,74 @@
+#include "compiler/emit/ci_condition.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "compiler/emit/test_pipeline.h"
+
+namespace pipec::emit {
+namespace {
+
+using namespace testing;
+
+TEST(CiCondition, TriggersBecomeGitLabRules) {
+  ir::Pipeline p = HatPipeline();
+  DiagnosticSink diags;
+  EXPECT_EQ(RenderRulesIf(TriggerCond(p.triggers[0], false)),
+            "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH && $CI_COMMIT_BRANCH == \"master\"");
+  EXPECT_EQ(RenderRulesIf(TriggerCond(p.triggers[2], false)),
+            "$CI_PIPELINE_SOURCE == \"schedule\" && $PIPEC_SCHEDULE == \"daily\"");
+  ir::Trigger rel;
+  rel.kind = ir::TriggerKind::Push;
+  rel.branches = {"release/*", "main"};
+  EXPECT_EQ(RenderRulesIf(TriggerCond(rel, false)),
+            "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH && ($CI_COMMIT_BRANCH =~ "
+            "/^release\\/.*$/ || $CI_COMMIT_BRANCH == \"main\")");
+  EXPECT_FALSE(diags.has_errors());
+}
+
+TEST(CiCondition, NegationIsPushedDownBecauseRulesHaveNoNot) {
+  ir::Pipeline p = HatPipeline();
+  DiagnosticSink diags;
+  ir::Condition c = Not(Or(GitEq("branch", "main"), TriggerIs({"schedule:daily"})));
+  EXPECT_EQ(RenderRulesIf(FromCondition(p, c, false, diags)),
+            "$CI_COMMIT_BRANCH != \"main\" && ($CI_PIPELINE_SOURCE != \"schedule\" || "
+            "$PIPEC_SCHEDULE != \"daily\")");
+}
+
+// The shell rendering is run by /bin/sh to prove it means what the rules mean.
+int RunShell(const std::string& cond, const std::string& env) {
+  std::string script = "if " + cond + "; then exit 0; else exit 1; fi";
+  std::string quoted = "'";
+  for (char ch : script) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  quoted += "'";
+  return std::system(("env -i " + env + " /bin/sh -c " + quoted).c_str()) == 0 ? 0 : 1;
+}
+
+TEST(CiCondition, ShellGuardEvaluatesLikeTheCondition) {
+  ir::Pipeline p = HatPipeline();
+  DiagnosticSink diags;
+  const ir::Condition& when = p.jobs[3].when;  // qualify.qualified or inputs.force_update
+  std::string sh = RenderShell(FromCondition(p, when, false, diags));
+  EXPECT_EQ(RunShell(sh, "PIPEC_OUT_QUALIFY_QUALIFIED=true"), 0) << sh;
+  EXPECT_EQ(RunShell(sh, "PIPEC_OUT_QUALIFY_QUALIFIED=false PIPEC_INPUT_FORCE_UPDATE=true"), 0) << sh;
+  EXPECT_EQ(RunShell(sh, "PIPEC_OUT_QUALIFY_QUALIFIED=false PIPEC_INPUT_FORCE_UPDATE=false"), 1) << sh;
+  ir::Trigger rel;
+  rel.kind = ir::TriggerKind::Push;
+  rel.branches = {"release/*"};
+  std::string push = RenderShell(TriggerCond(rel, false));
+  EXPECT_EQ(RunShell(push, "CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=release/1.2"), 0) << push;
+  EXPECT_EQ(RunShell(push, "CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=main"), 1) << push;
+  EXPECT_EQ(RunShell(RenderShell(Negate(TriggerCond(rel, false))), "CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=main"), 0);
+}
+
+TEST(CiCondition, ConditionTextUsesPipeSpelling) {
+  ir::Pipeline p = HatPipeline();
+  EXPECT_EQ(ConditionText(p.jobs[1].when), "trigger in [schedule.daily, manual]");
+  EXPECT_EQ(ConditionText(p.jobs[3].when), "qualify.qualified or inputs.force_update");
+  EXPECT_TRUE(ReadsOutputs(p.jobs[3].when));
+  EXPECT_FALSE(ReadsOutputs(p.jobs[1].when));
+}
+
+}  // namespace
+}  // namespace pipec::emit

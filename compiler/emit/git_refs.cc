@@ -1,0 +1,35 @@
+#include "compiler/emit/git_refs.h"
+
+namespace pipec::emit {
+namespace {
+
+// GitHub has no substring function in expressions, so a short sha exists only in scripts.
+constexpr GitField kFields[] = {
+    {"sha", "CI_COMMIT_SHA", "github.sha", "${GITHUB_SHA}"},
+    {"short_sha", "CI_COMMIT_SHORT_SHA", "", "$(printf '%.8s' \"${GITHUB_SHA}\")"},
+    {"branch", "CI_COMMIT_BRANCH",
+     "(github.event_name != 'pull_request' && github.ref_type == 'branch') && github.ref_name || ''",
+     ""},
+    {"tag", "CI_COMMIT_TAG", "github.ref_type == 'tag' && github.ref_name || ''", ""},
+    {"ref", "CI_COMMIT_REF_NAME", "github.ref_name", "${GITHUB_REF_NAME}"},
+};
+
+}  // namespace
+
+std::optional<GitField> FindGitField(std::string_view name) {
+  for (const GitField& f : kFields)
+    if (f.name == name) return f;
+  return std::nullopt;
+}
+
+std::string KnownGitFields() {
+  std::string out;
+  for (const GitField& f : kFields) {
+    if (!out.empty()) out += ", ";
+    out += "git.";
+    out += f.name;
+  }
+  return out;
+}
+
+}  // namespace pipec::emit

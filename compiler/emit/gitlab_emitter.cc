@@ -1,0 +1,433 @@
+#include "compiler/emit/gitlab_emitter.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "compiler/emit/ci_condition.h"
+#include "compiler/emit/emit_util.h"
+#include "compiler/emit/gitlab_manifests.h"
+#include "compiler/emit/names.h"
+#include "compiler/emit/text_lowering.h"
+#include "compiler/emit/yaml_writer.h"
+
+namespace pipec::emit {
+
+std::string GitLabPipelinePath(const std::string& pipeline_name, bool as_child) {
+  return as_child ? ".gitlab/pipec/" + pipeline_name + ".yml" : ".gitlab-ci.yml";
+}
+
+namespace {
+
+// Top-level keys GitLab reads as configuration, never as jobs.
+const std::vector<std::string> kReservedJobNames = {
+    "image", "services", "stages", "types", "before_script", "after_script", "variables", "cache",
+    "include", "true", "false", "nil", "default", "workflow", "spec"};
+
+std::string GitLabJobName(std::string_view name) {
+  std::string out(name);
+  if (!out.empty() && out[0] == '.') out.insert(0, "_");  // a leading dot would hide the job
+  if (std::find(kReservedJobNames.begin(), kReservedJobNames.end(), out) != kReservedJobNames.end())
+    out += "_job";
+  return out;
+}
+
+class GitLabEmitter {
+ public:
+  GitLabEmitter(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags)
+      : p_(p), opts_(opts), diags_(diags), names_(p, GitLabJobName, kReservedJobNames) {}
+
+  Doc Pipeline() {
+    Doc doc = Doc::object();
+    AssignStages();
+    if (!p_.stages.empty()) doc["stages"] = p_.stages;
+    Doc vars = Variables();
+    if (!vars.empty()) doc["variables"] = vars;
+    Doc workflow = Workflow();
+    if (!workflow.empty()) doc["workflow"] = workflow;
+    for (const ir::Job& j : p_.jobs) {
+      if (j.hidden) continue;
+      std::string name = names_.Of(j.name);
+      if (names_.Renamed(j.name))
+        diags_.Report(DiagKind::EmitRenamedJob, j.range,
+                      "job `" + j.name + "` is written as `" + name + "` in GitLab CI");
+      doc[name] = Job(j);
+    }
+    MergeRaw(doc, p_.raw_gitlab, "gitlab", "the pipeline", SourceRange{}, diags_);
+    return doc;
+  }
+
+ private:
+  // Jobs without a stage go to the latest stage among what they need (GitLab wants needs in
+  // the current or an earlier stage), or to the first stage.
+  void AssignStages() {
+    if (p_.stages.empty()) return;
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < p_.stages.size(); ++i) index[p_.stages[i]] = i;
+    std::set<std::string> visiting;
+    std::function<size_t(const ir::Job&)> stage_of = [&](const ir::Job& j) -> size_t {
+      if (auto it = stage_.find(j.name); it != stage_.end()) return index[it->second];
+      if (auto it = index.find(j.stage); !j.stage.empty() && it != index.end()) {
+        stage_[j.name] = j.stage;
+        return it->second;
+      }
+      size_t best = 0;
+      if (!visiting.insert(j.name).second) return 0;  // a cycle is the checker's to report
+      for (const ir::Need& n : j.needs)
+        if (const ir::Job* dep = p_.FindJob(n.job)) best = std::max(best, stage_of(*dep));
+      visiting.erase(j.name);
+      stage_[j.name] = p_.stages[best];
+      return best;
+    };
+    for (const ir::Job& j : p_.jobs) stage_of(j);
+  }
+
+  Doc Variables() {
+    Doc vars = Doc::object();
+    for (const ir::Variable& v : p_.variables) vars[v.name] = v.value.ToString();
+    std::set<std::string> seen;
+    bool reported = false;
+    for (const ir::Trigger& t : p_.triggers)
+      for (const ir::Param& param : t.inputs) {
+        if (!seen.insert(param.name).second) continue;
+        Doc v = Doc::object();
+        v["value"] = param.default_value ? param.default_value->ToString() : "";
+        if (param.type.kind == ir::TypeKind::Bool) {
+          v["options"] = Doc::array({"true", "false"});
+          if (!param.default_value) v["value"] = "false";
+        }
+        v["description"] = "pipec input `" + param.name + "` (" + ir::TypeName(param.type) + ")";
+        vars[InputVarName(param.name)] = v;
+        if (!reported && param.type.kind != ir::TypeKind::String) {
+          reported = true;
+          diags_.Report(DiagKind::EmitUntypedInputs, param.range,
+                        "GitLab CI/CD variables are strings: input `" + param.name + "` (" +
+                            ir::TypeName(param.type) + ") and the other typed inputs become prefilled "
+                            "variables `PIPEC_INPUT_<NAME>` that GitLab does not type-check");
+        }
+      }
+    return vars;
+  }
+
+  Doc Workflow() {
+    Doc wf = Doc::object();
+    if (p_.triggers.empty() || opts_.as_child) return wf;
+    Doc rules = Doc::array();
+    for (const ir::Trigger& t : p_.triggers) {
+      Doc rule = Doc::object();
+      rule["if"] = RenderRulesIf(TriggerCond(t, false));
+      if (t.kind == ir::TriggerKind::Push && !t.paths.empty()) rule["changes"] = t.paths;
+      rules.push_back(rule);
+    }
+    wf["rules"] = rules;
+    return wf;
+  }
+
+  // Which jobs' artifacts (files and dotenv values) a job reads.
+  std::set<std::string> ArtifactSources(const ir::Job& j) {
+    std::set<std::string> jobs;
+    for (const ir::InputRef& in : j.inputs) jobs.insert(in.job);
+    std::vector<std::string> cond_jobs;
+    CollectOutputJobs(j.when, cond_jobs);
+    jobs.insert(cond_jobs.begin(), cond_jobs.end());
+    return jobs;
+  }
+
+  Doc Needs(const ir::Job& j) {
+    Doc needs = Doc::array();
+    std::set<std::string> sources = ArtifactSources(j);
+    std::set<std::string> listed;
+    for (const ir::Need& n : j.needs) {
+      if (!listed.insert(n.job).second) continue;
+      Doc need = Doc::object();
+      need["job"] = names_.Of(n.job);
+      need["artifacts"] = n.artifacts || sources.count(n.job) > 0;
+      if (n.optional) need["optional"] = true;
+      needs.push_back(need);
+    }
+    std::vector<std::string> cond_jobs;
+    CollectOutputJobs(j.when, cond_jobs);
+    for (const std::string& dep : cond_jobs) {
+      if (listed.count(dep)) continue;
+      listed.insert(dep);
+      diags_.Report(DiagKind::EmitImplicitNeed, j.range,
+                    "job `" + j.name + "` reads a value of `" + dep +
+                        "` in its condition; GitLab delivers it only through `needs`, so the need is added");
+      Doc need = Doc::object();
+      need["job"] = names_.Of(dep);
+      need["artifacts"] = true;
+      needs.push_back(need);
+    }
+    return needs;
+  }
+
+  // rules:if from the static part of the condition; the runtime part becomes a guard.
+  void Rules(const ir::Job& j, Doc& out, std::string& guard) {
+    CiCond cond = CiCond::Always();
+    bool runtime = ReadsOutputs(j.when);
+    if (runtime) {
+      if (TriggerRestricted(p_, j)) cond = TriggersCond(p_, j.active_triggers, opts_.as_child);
+      CiCond full = FromCondition(p_, j.when, opts_.as_child, diags_);
+      guard = "if ! { " + RenderShell(full) + "; }; then echo " +
+              ShellQuote("pipec: condition `" + ConditionText(j.when) + "` is false; skipping " + j.name) +
+              "; exit 0; fi";
+      diags_.Report(DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
+                    "GitLab evaluates rules when the pipeline is created, before `" + j.name +
+                        "`'s upstream values exist: the condition is checked by a script guard, and "
+                        "the job passes without running its script when it is false");
+    } else {
+      cond = FromCondition(p_, j.when, opts_.as_child, diags_);
+      if (!TestsTrigger(j.when) && TriggerRestricted(p_, j))
+        cond = CiCond::All({TriggersCond(p_, j.active_triggers, opts_.as_child), cond});
+    }
+    std::string when;
+    if (j.environment && j.environment->manual_approval) when = "manual";
+    else if (j.run_when == ir::RunWhen::OnFailure) when = "on_failure";
+    else if (j.run_when == ir::RunWhen::Always) when = "always";
+    if (cond.kind == CiCond::Kind::True) {
+      if (!when.empty()) out["when"] = when;
+      return;
+    }
+    Doc rule = Doc::object();
+    if (cond.kind == CiCond::Kind::False) {
+      rule["when"] = "never";
+    } else {
+      rule["if"] = RenderRulesIf(cond);
+      if (!when.empty()) rule["when"] = when;
+    }
+    out["rules"] = Doc::array({rule});
+  }
+
+  Doc Cache(const ir::Job& j) {
+    Doc caches = Doc::array();
+    for (const std::string& name : j.caches) {
+      const ir::Cache* c = p_.FindCache(name);
+      if (!c) continue;
+      Doc cache = Doc::object();
+      std::string prefix = c->key.empty() ? c->name : c->key;
+      if (!c->key_files.empty()) {
+        std::vector<std::string> files = c->key_files;
+        if (files.size() > 2) {
+          diags_.Report(DiagKind::EmitUnsupported, c->range,
+                        "GitLab computes `cache:key:files` from at most two files; cache `" + c->name +
+                            "` keys on `" + files[0] + "` and `" + files[1] + "` only");
+          files.resize(2);
+        }
+        Doc key = Doc::object();
+        key["files"] = files;
+        key["prefix"] = prefix;
+        cache["key"] = key;
+      } else {
+        cache["key"] = prefix;
+      }
+      cache["paths"] = c->paths;
+      cache["policy"] = c->policy;
+      caches.push_back(cache);
+    }
+    return caches;
+  }
+
+  Doc Script(const ir::Job& j, const std::string& guard) {
+    Doc script = Doc::array();
+    if (!guard.empty()) script.push_back(guard);
+    // GitLab restores a needed job's artifacts where that job wrote them.
+    for (const ir::InputRef& in : j.inputs) {
+      if (ir::IsValueOutput(in.kind)) continue;
+      const ir::Output* o = FindOutput(p_, in.job, in.output);
+      if (!o || in.path.empty() || o->path == in.path) continue;
+      std::string dir = Dirname(in.path);
+      std::string line = dir.empty() ? "" : "mkdir -p " + ShellQuote(dir) + " && ";
+      script.push_back(line + "cp -R " + ShellQuote(o->path) + " " + ShellQuote(in.path));
+    }
+    for (const std::string& line : ValueInputLines(j)) script.push_back(line);
+    for (const ir::Step& s : j.steps) {
+      if (s.kind == ir::Step::Kind::Run) {
+        script.push_back(LowerTextEnv(s.script, s.range, diags_));
+        continue;
+      }
+      diags_.Report(DiagKind::EmitUnsupported, s.range,
+                    "GitLab CI cannot run the GitHub action `" + s.uses +
+                        "`; the job runs a command that fails with this message instead");
+      script.push_back("echo " + ShellQuote("pipec: the GitHub action " + s.uses + " cannot run on GitLab") +
+                       " >&2; exit 1");
+    }
+    for (const ir::Output& o : j.outputs) {
+      if (!ir::IsValueOutput(o.kind)) continue;
+      script.push_back("printf '%s=%s\\n' " + ShellQuote(ValueVarName(j.name, o.name)) + " \"$(cat " +
+                       ShellQuote(o.path) + ")\" >> " + kGitLabValuesFile);
+    }
+    return script;
+  }
+
+  Doc Artifacts(const ir::Job& j) {
+    Doc art = Doc::object();
+    Doc paths = Doc::array();
+    std::optional<int64_t> expire;
+    bool expire_differs = false;
+    Doc reports = Doc::object();
+    auto add_report = [&](const char* key, const std::string& path) {
+      if (!reports.contains(key)) reports[key] = Doc::array();
+      reports[key].push_back(path);
+    };
+    bool values = false;
+    for (const ir::Output& o : j.outputs) {
+      switch (o.kind) {
+        case ir::OutputKind::File:
+        case ir::OutputKind::Dir: paths.push_back(o.path); break;
+        case ir::OutputKind::Junit: add_report("junit", o.path); break;
+        case ir::OutputKind::Dotenv: add_report("dotenv", o.path); break;
+        case ir::OutputKind::Codequality: add_report("codequality", o.path); break;
+        case ir::OutputKind::Coverage:
+          if (reports.contains("coverage_report")) {
+            diags_.Report(DiagKind::EmitUnsupported, o.range,
+                          "GitLab takes one coverage report per job; `" + o.name +
+                              "` is kept as a plain artifact path");
+            paths.push_back(o.path);
+          } else {
+            Doc cov = Doc::object();
+            cov["coverage_format"] = "cobertura";
+            cov["path"] = o.path;
+            reports["coverage_report"] = cov;
+          }
+          break;
+        default: values = true; break;
+      }
+      if (o.expire_seconds && !ir::IsValueOutput(o.kind)) {
+        if (expire && *expire != *o.expire_seconds) expire_differs = true;
+        expire = std::max(expire.value_or(0), *o.expire_seconds);
+      }
+    }
+    if (values) add_report("dotenv", kGitLabValuesFile);
+    if (expire_differs)
+      diags_.Report(DiagKind::EmitUnsupported, j.range,
+                    "GitLab has one `expire_in` per job; the artifacts of `" + j.name +
+                        "` all expire after the longest declared time, " + GitLabDuration(*expire));
+    if (!paths.empty()) art["paths"] = paths;
+    if (expire) art["expire_in"] = GitLabDuration(*expire);
+    if (!reports.empty()) {
+      // A single path reads more naturally as a string; GitLab accepts both.
+      for (auto it = reports.begin(); it != reports.end(); ++it)
+        if (it.value().is_array() && it.value().size() == 1) it.value() = it.value()[0];
+      art["reports"] = reports;
+    }
+    return art;
+  }
+
+  Doc TriggerJob(const ir::Job& j, Doc& out) {
+    const ir::TriggerJob& t = *j.trigger;
+    Doc trig = Doc::object();
+    if (t.kind == ir::TriggerJob::Kind::Pipeline) {
+      auto it = opts_.child_outputs.find(t.target);
+      std::string path = it != opts_.child_outputs.end() ? it->second : t.target;
+      trig["include"] = path;
+    } else {
+      trig["project"] = t.target;
+      if (!t.branch.empty()) trig["branch"] = t.branch;
+    }
+    trig["strategy"] = "depend";
+    if (!t.inputs.empty()) {
+      Doc vars = Doc::object();
+      for (const auto& [k, v] : t.inputs) vars[InputVarName(k)] = LowerTextEnv(v, t.range, diags_);
+      out["variables"] = vars;
+    }
+    return trig;
+  }
+
+  Doc Job(const ir::Job& j) {
+    Doc out = Doc::object();
+    if (auto it = stage_.find(j.name); it != stage_.end()) out["stage"] = it->second;
+    if (!j.trigger) {
+      if (!j.image.parts.empty()) out["image"] = LowerTextEnv(j.image, j.range, diags_);
+      if (!j.services.empty()) out["services"] = j.services;
+      if (!j.runner.empty()) out["tags"] = j.runner;
+    }
+    out["needs"] = Needs(j);
+    std::string guard;
+    Rules(j, out, guard);
+    if (j.trigger) {
+      out["trigger"] = TriggerJob(j, out);
+      if (guard.size())
+        diags_.Report(DiagKind::EmitUnsupported, j.range,
+                      "a trigger job has no script to guard; `" + j.name +
+                          "` starts its pipeline whatever the upstream values are");
+      MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, diags_);
+      return out;
+    }
+    Doc vars = Doc::object();
+    for (const ir::EnvVar& e : j.env) {
+      // Secrets are CI/CD variables already present under their own name.
+      if (!e.secret.empty()) {
+        if (e.name != e.secret) vars[e.name] = "$" + e.secret;
+        continue;
+      }
+      vars[e.name] = LowerTextEnv(e.value, e.range, diags_);
+    }
+    if (!vars.empty()) out["variables"] = vars;
+    if (j.shell != "sh" && j.shell != "bash" && !j.shell.empty())
+      diags_.Report(DiagKind::EmitUnsupported, j.range,
+                    "GitLab runs scripts with the runner's shell; `shell \"" + j.shell + "\"` of `" + j.name +
+                        "` is not applied");
+    Doc cache = Cache(j);
+    if (!cache.empty()) out["cache"] = cache;
+    out["script"] = Script(j, guard);
+    Doc art = Artifacts(j);
+    if (!art.empty()) out["artifacts"] = art;
+    if (j.environment) {
+      Doc env = Doc::object();
+      env["name"] = j.environment->name;
+      if (!j.environment->url.empty()) env["url"] = j.environment->url;
+      out["environment"] = env;
+    }
+    if (j.timeout_seconds) out["timeout"] = GitLabDuration(*j.timeout_seconds);
+    if (j.retry > 0) {
+      int retry = j.retry;
+      if (retry > 2) {
+        diags_.Report(DiagKind::EmitUnsupported, j.range,
+                      "GitLab retries a job at most 2 times; `retry " + std::to_string(j.retry) + "` of `" +
+                          j.name + "` becomes `retry: 2`");
+        retry = 2;
+      }
+      out["retry"] = retry;
+    }
+    // A manual job does not block its pipeline unless allow_failure is false.
+    if (j.allow_failure)
+      out["allow_failure"] = true;
+    else if (j.environment && j.environment->manual_approval)
+      out["allow_failure"] = false;
+    MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, diags_);
+    return out;
+  }
+
+  const ir::Pipeline& p_;
+  const EmitOptions& opts_;
+  DiagnosticSink& diags_;
+  JobNames names_;
+  std::map<std::string, std::string> stage_;
+};
+
+void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {
+  if (p.secrets.empty()) return;
+  Diagnostic& d = diags.Report(DiagKind::EmitSettingsManifest, p.secrets.front().range,
+                               "GitLab keeps secrets as CI/CD variables in the project settings; "
+                               "create the ones listed in the required-variables manifest");
+  d.Note(SourceRange{}, "GitLab exposes CI/CD variables to every job of a matching branch and "
+                        "environment scope, not only to the jobs that bind them in `env`");
+}
+
+}  // namespace
+
+EmittedFiles EmitGitLab(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
+  EmittedFiles files;
+  std::string path = GitLabPipelinePath(p.name, opts.as_child);
+  GitLabEmitter emitter(p, opts, diags);
+  files[path] = WriteYaml(emitter.Pipeline(), GeneratedHeader(opts), true);
+  ReportSecretScope(p, diags);
+  if (std::string vars = GitLabVariablesManifest(p, opts); !vars.empty())
+    files[GitLabVariablesManifestPath(path)] = vars;
+  if (std::string sched = GitLabSchedulesManifest(p, opts, diags); !sched.empty())
+    files[GitLabSchedulesManifestPath(path)] = sched;
+  return files;
+}
+
+}  // namespace pipec::emit

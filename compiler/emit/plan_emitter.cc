@@ -1,0 +1,171 @@
+#include "compiler/emit/plan_emitter.h"
+
+#include "compiler/emit/text_lowering.h"
+
+namespace pipec::emit {
+namespace {
+
+plan::Operand LowerOperand(const ir::Operand& o) {
+  plan::Operand out;
+  switch (o.kind) {
+    case ir::Operand::Kind::Literal:
+      out.kind = "literal";
+      out.value = o.literal.ToString();
+      break;
+    case ir::Operand::Kind::Git:
+      out.kind = "git";
+      out.value = o.name;
+      break;
+    case ir::Operand::Kind::Input:
+      out.kind = "input";
+      out.value = o.name;
+      break;
+    case ir::Operand::Kind::Output:
+      out.kind = "output";
+      out.value = o.name;
+      out.job = o.job;
+      break;
+  }
+  return out;
+}
+
+std::string OpName(ir::Condition::Op op) {
+  switch (op) {
+    case ir::Condition::Op::True: return "true";
+    case ir::Condition::Op::And: return "and";
+    case ir::Condition::Op::Or: return "or";
+    case ir::Condition::Op::Not: return "not";
+    case ir::Condition::Op::TriggerIn: return "trigger_in";
+    case ir::Condition::Op::Eq: return "eq";
+    case ir::Condition::Op::Ne: return "ne";
+    case ir::Condition::Op::Matches: return "matches";
+    case ir::Condition::Op::Truthy: return "truthy";
+  }
+  return "true";
+}
+
+std::string RunWhenName(ir::RunWhen w) {
+  switch (w) {
+    case ir::RunWhen::OnSuccess: return "on_success";
+    case ir::RunWhen::OnFailure: return "on_failure";
+    case ir::RunWhen::Always: return "always";
+  }
+  return "on_success";
+}
+
+plan::Trigger LowerTrigger(const ir::Trigger& t) {
+  plan::Trigger out;
+  out.id = t.Id();
+  out.kind = std::string(ir::TriggerKindName(t.kind));
+  out.branches = t.branches;
+  out.targets = t.targets;
+  out.tag_pattern = t.tag_pattern;
+  out.cron = t.cron;
+  out.timezone = t.timezone;
+  out.branch = t.branch;
+  return out;
+}
+
+void LowerInputs(const ir::Pipeline& p, plan::Plan& out) {
+  // Manual and webhook triggers may declare the same input; the plan lists it once.
+  for (const ir::Trigger& t : p.triggers)
+    for (const ir::Param& param : t.inputs) {
+      bool seen = false;
+      for (const plan::Input& in : out.inputs) seen = seen || in.name == param.name;
+      if (seen) continue;
+      plan::Input in;
+      in.name = param.name;
+      in.type = ir::TypeName(param.type);
+      if (param.default_value) in.default_value = param.default_value->ToString();
+      out.inputs.push_back(std::move(in));
+    }
+}
+
+plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
+  plan::Job out;
+  out.name = j.name;
+  out.stage = j.stage;
+  out.shell = j.shell.empty() ? "sh" : j.shell;
+  out.image = LowerTextEnv(j.image, j.range, diags);
+  for (const ir::Step& s : j.steps) {
+    if (s.kind == ir::Step::Kind::Run) {
+      out.commands.push_back(LowerTextEnv(s.script, s.range, diags));
+    } else {
+      diags.Report(DiagKind::EmitUnsupported, s.range,
+                   "step `uses: " + s.uses + "` is a GitHub action and cannot run locally; the plan "
+                   "runs a command that fails with this message instead")
+          .Note(j.range, "in job `" + j.name + "`");
+      out.commands.push_back("echo 'pipec: the GitHub action " + s.uses +
+                             " cannot run locally' >&2; exit 1");
+    }
+  }
+  for (const ir::EnvVar& e : j.env) {
+    if (!e.secret.empty())
+      out.secret_env[e.name] = e.secret;
+    else
+      out.env[e.name] = LowerTextEnv(e.value, e.range, diags);
+  }
+  for (const ir::Need& n : j.needs) out.needs.push_back(n.job);
+  for (const ir::InputRef& in : j.inputs)
+    out.inputs.push_back({in.name, in.job, in.output, std::string(ir::OutputKindName(in.kind)), in.path});
+  for (const ir::Output& o : j.outputs)
+    out.outputs.push_back({o.name, std::string(ir::OutputKindName(o.kind)), o.path});
+  out.condition = LowerCondition(j.when);
+  out.triggers = j.active_triggers;
+  out.run_when = RunWhenName(j.run_when);
+  out.timeout_seconds = j.timeout_seconds;
+  out.retry = j.retry;
+  out.allow_failure = j.allow_failure;
+  out.caches = j.caches;
+  if (j.environment) {
+    out.environment = j.environment->name;
+    out.manual_approval = j.environment->manual_approval;
+  }
+  if (j.trigger) {
+    plan::ChildTrigger t;
+    t.kind = j.trigger->kind == ir::TriggerJob::Kind::Pipeline ? "pipeline" : "project";
+    t.target = j.trigger->target;
+    t.branch = j.trigger->branch;
+    for (const auto& [k, v] : j.trigger->inputs) t.inputs[k] = LowerTextEnv(v, j.trigger->range, diags);
+    out.trigger = std::move(t);
+  }
+  return out;
+}
+
+}  // namespace
+
+plan::Condition LowerCondition(const ir::Condition& c) {
+  plan::Condition out;
+  out.op = OpName(c.op);
+  for (const ir::Condition& a : c.args) out.args.push_back(LowerCondition(a));
+  out.triggers = c.triggers;
+  switch (c.op) {
+    case ir::Condition::Op::Eq:
+    case ir::Condition::Op::Ne:
+    case ir::Condition::Op::Matches:
+      out.left = LowerOperand(c.left);
+      out.right = LowerOperand(c.right);
+      break;
+    case ir::Condition::Op::Truthy: out.left = LowerOperand(c.left); break;
+    default: break;
+  }
+  return out;
+}
+
+plan::Plan LowerToPlan(const ir::Pipeline& p, DiagnosticSink& diags) {
+  plan::Plan out;
+  out.pipeline = p.name;
+  out.source = p.source_path;
+  for (const ir::Trigger& t : p.triggers) out.triggers.push_back(LowerTrigger(t));
+  LowerInputs(p, out);
+  for (const ir::Secret& s : p.secrets) out.secrets.push_back({s.name, s.masked, s.file});
+  for (const ir::Cache& c : p.caches)
+    out.caches.push_back({c.name, c.key.empty() ? c.name : c.key, c.key_files, c.paths, c.policy});
+  for (const ir::Variable& v : p.variables) out.variables[v.name] = v.value.ToString();
+  for (const ir::Job& j : p.jobs) out.jobs.push_back(LowerJob(j, diags));
+  return out;
+}
+
+EmittedFiles EmitPlanFiles(const plan::Plan& plan) { return {{"plan.json", plan::WritePlanJson(plan)}}; }
+
+}  // namespace pipec::emit

@@ -11,6 +11,13 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
                DiagnosticSink& sink) {
   RuleContext ctx(p, sm, opts, sink);
   CheckGraph(ctx);
+  CheckArtifacts(ctx);
+  CheckHardcodedSecrets(ctx);
+  CheckSecretDeclarations(ctx);
+  CheckSecretScripts(ctx);
+  CheckJobs(ctx);
+  CheckUnused(ctx);
+  if (opts.shellcheck) CheckShellcheck(ctx);
 }
 
 }  // namespace pipec::lint

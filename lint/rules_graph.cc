@@ -92,21 +92,34 @@ struct CycleFinder {
   const std::vector<std::vector<Edge>>& edges;
   const std::vector<int>& comp;
   std::vector<std::vector<const Edge*>> cycles;
-  std::vector<const Edge*> path;
   std::vector<bool> on_path;
   size_t steps = 0;
   bool truncated = false;
 
+  // Depth-first walk over simple paths from `start` through later jobs of its component,
+  // with an explicit stack: a 100,000-job cycle must not overflow the call stack.
   void FromStart(int start) {
-    on_path.assign(edges.size(), false);
+    if (truncated) return;
+    if (on_path.empty()) on_path.assign(edges.size(), false);
+    struct Frame {
+      int v;
+      size_t next;
+    };
+    std::vector<Frame> frames{{start, 0}};
+    std::vector<const Edge*> path;
     on_path[start] = true;
-    Walk(start, start);
-  }
-  void Walk(int start, int v) {
-    for (const Edge& e : edges[v]) {
+    while (!frames.empty()) {
+      Frame& f = frames.back();
+      if (f.next >= edges[f.v].size() || truncated) {
+        on_path[f.v] = false;
+        frames.pop_back();
+        if (!path.empty()) path.pop_back();
+        continue;
+      }
+      const Edge& e = edges[f.v][f.next++];
       if (cycles.size() >= kMaxCycles || ++steps > kMaxSteps) {
         truncated = true;
-        return;
+        continue;
       }
       if (comp[e.to] != comp[start] || e.to < start) continue;
       if (e.to == start) {
@@ -118,9 +131,7 @@ struct CycleFinder {
       if (on_path[e.to]) continue;
       on_path[e.to] = true;
       path.push_back(&e);
-      Walk(start, e.to);
-      path.pop_back();
-      on_path[e.to] = false;
+      frames.push_back({e.to, 0});
     }
   }
 };
@@ -131,7 +142,7 @@ void CheckCycles(RuleContext& ctx, const std::vector<std::vector<Edge>>& edges) 
   std::vector<int> size(count, 0);
   for (int c : comp) ++size[c];
   const auto& jobs = ctx.pipeline().jobs;
-  CycleFinder finder{edges, comp, {}, {}, {}};
+  CycleFinder finder{edges, comp, {}, {}};
   for (size_t v = 0; v < jobs.size(); ++v) {
     bool self_loop = std::any_of(edges[v].begin(), edges[v].end(),
                                  [&](const Edge& e) { return e.to == static_cast<int>(v); });

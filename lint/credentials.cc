@@ -1,0 +1,218 @@
+#include "lint/credentials.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <regex>
+
+namespace pipec::lint {
+namespace {
+
+struct Pattern {
+  const char* kind;
+  std::vector<std::string_view> keywords;  // cheap pre-check before the regex (case-sensitive)
+  std::regex re;
+  double min_entropy;  // matches at or below are dropped (0 = no check)
+  int group;           // capture group holding the credential
+};
+
+const std::vector<Pattern>& Patterns() {
+  static const std::vector<Pattern> kPatterns = [] {
+    auto re = [](const char* s) { return std::regex(s, std::regex::ECMAScript | std::regex::optimize); };
+    std::vector<Pattern> v;
+    v.push_back({"AWS access key id", {"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
+                 re(R"(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)"), 3, 1});
+    v.push_back({"Google API key", {"AIza"}, re(R"(\b(AIza[\w-]{35}))"), 4, 1});
+    v.push_back({"GitHub personal access token", {"ghp_"}, re(R"((ghp_[0-9a-zA-Z]{36}))"), 3, 1});
+    v.push_back({"GitHub fine-grained token", {"github_pat_"}, re(R"((github_pat_\w{82}))"), 3, 1});
+    v.push_back({"GitHub app token", {"ghu_", "ghs_"}, re(R"(((?:ghu|ghs)_[0-9a-zA-Z]{36}))"), 3, 1});
+    v.push_back({"GitHub OAuth token", {"gho_", "ghr_"}, re(R"((gh[or]_[0-9a-zA-Z]{36}))"), 3, 1});
+    v.push_back({"GitLab personal access token", {"glpat-"}, re(R"((glpat-[\w-]{20,300}))"), 3, 1});
+    v.push_back({"GitLab pipeline trigger token", {"glptt-"}, re(R"((glptt-[0-9a-f]{40}))"), 3, 1});
+    v.push_back({"GitLab runner token", {"glrt-", "GR1348941"},
+                 re(R"((glrt-[0-9a-zA-Z_\-]{20}|GR1348941[\w-]{20}))"), 3, 1});
+    v.push_back({"GitLab deploy token", {"gldt-"}, re(R"((gldt-[0-9a-zA-Z_\-]{20}))"), 3, 1});
+    v.push_back({"GitLab CI/CD job token", {"glcbt-"},
+                 re(R"((glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}))"), 3, 1});
+    v.push_back({"npm access token", {"npm_"}, re(R"(\b(npm_[a-zA-Z0-9]{36}))"), 2, 1});
+    v.push_back({"PyPI upload token", {"pypi-AgEIcHlwaS5vcmc"},
+                 re(R"((pypi-AgEIcHlwaS5vcmc[\w-]{50,1000}))"), 3, 1});
+    v.push_back({"Docker Hub token", {"dckr_"},
+                 re(R"(\b(dckr_(?:pat_[A-Za-z0-9_-]{27}|oat_[A-Za-z0-9_-]{32})))"), 3, 1});
+    v.push_back({"Slack token", {"xox"}, re(R"((xox[baprse]-[0-9]{10,13}-[0-9a-zA-Z-]{10,}))"), 3, 1});
+    v.push_back({"Slack webhook URL", {"hooks.slack.com"},
+                 re(R"(((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}))"),
+                 0, 1});
+    v.push_back({"Discord webhook URL", {"discord"},
+                 re(R"((https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80}))"),
+                 0, 1});
+    v.push_back({"JSON Web Token", {"eyJ"},
+                 re(R"(\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.(?:[a-zA-Z0-9/\\_-]{10,}={0,2})?))"),
+                 3, 1});
+    v.push_back({"Terraform Cloud token", {"atlasv1"},
+                 re(R"(([a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9\-_=]{60,70}))"), 3.5, 1});
+    v.push_back({"Vault service token", {"hvs."}, re(R"(\b(hvs\.[A-Za-z0-9_-]{24,}))"), 3.5, 1});
+    v.push_back({"Artifactory API key", {"AKCp"}, re(R"(\b(AKCp[A-Za-z0-9]{69})\b)"), 4.5, 1});
+    v.push_back({"credential in a curl header", {"curl"},
+                 re(R"(\bcurl\b.*?(?:-H|--header)[ =]?["'][Aa]uthorization:[ \t]*(?:Basic|Bearer|Token|Api-Token)[ \t]+([\w=~@.+/-]{8,}))"),
+                 2.75, 1});
+    v.push_back({"password in a URL", {"://"},
+                 re(R"([a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'"$]+:([^\s:/@'"$]{6,})@[A-Za-z0-9.-]+)"), 2.5,
+                 1});
+    return v;
+  }();
+  return kPatterns;
+}
+
+constexpr std::array<std::string_view, 14> kDummyWords = {
+    "example", "placeholder", "changeme", "redacted", "your_", "your-", "xxxxxx", "dummy",
+    "sample", "fake", "notreal", "foobar", "<", "***"};
+
+bool IsDummy(std::string_view v) {
+  std::string lower(v);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  for (std::string_view w : kDummyWords)
+    if (lower.find(w) != std::string::npos) return true;
+  return std::all_of(v.begin(), v.end(), [&](char c) { return c == v.front(); });
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), ::tolower);
+  return out;
+}
+
+// Names that hold secrets, matched on whole `_`/`-`/`.` separated parts (so BYPASS is not PASS).
+bool SecretLikeName(std::string_view name) {
+  std::string n = Lower(name);
+  for (char& c : n)
+    if (c == '-' || c == '.') c = '_';
+  // Parts that say the value is not the secret itself.
+  static constexpr std::array<std::string_view, 18> kHarmless = {
+      "url", "uri", "name", "id", "file", "path", "dir", "version", "type", "user", "username",
+      "host", "endpoint", "region", "hash", "sha", "digest", "checksum"};
+  std::vector<std::string_view> parts;
+  std::string_view rest = n;
+  while (!rest.empty()) {
+    size_t u = rest.find('_');
+    parts.push_back(rest.substr(0, u));
+    if (u == std::string_view::npos) break;
+    rest.remove_prefix(u + 1);
+  }
+  if (!parts.empty() &&
+      std::find(kHarmless.begin(), kHarmless.end(), parts.back()) != kHarmless.end())
+    return false;
+  if (n == "public_key" || n == "csrf_token" || n == "key_name" || n == "secret_name") return false;
+  static constexpr std::array<std::string_view, 14> kSecret = {
+      "password", "passwd", "pwd", "pass", "secret", "token", "apikey", "key", "credential",
+      "credentials", "creds", "auth", "pat", "private"};
+  for (std::string_view part : parts)
+    if (std::find(kSecret.begin(), kSecret.end(), part) != kSecret.end()) return true;
+  return n.find("password") != std::string::npos || n.find("secret") != std::string::npos ||
+         n.find("token") != std::string::npos || n.find("apikey") != std::string::npos;
+}
+
+}  // namespace
+
+double ShannonEntropy(std::string_view s) {
+  if (s.empty()) return 0;
+  std::array<int, 256> counts{};
+  for (unsigned char c : s) ++counts[c];
+  double h = 0;
+  for (int c : counts) {
+    if (!c) continue;
+    double p = static_cast<double>(c) / s.size();
+    h -= p * std::log2(p);
+  }
+  return h;
+}
+
+bool LooksLikeSecretAssignment(std::string_view name, std::string_view value) {
+  if (!SecretLikeName(name)) return false;
+  if (value.size() < 10 || value.size() > 200) return false;
+  if (value.find('$') != std::string_view::npos || value.find("{{") != std::string_view::npos)
+    return false;  // a reference, not a literal
+  if (value.find_first_of(" \t\n") != std::string_view::npos) return false;
+  bool digit = std::any_of(value.begin(), value.end(), ::isdigit);
+  bool alpha = std::any_of(value.begin(), value.end(), ::isalpha);
+  if (!digit || !alpha) return false;  // gitleaks: letters-only values are words, not keys
+  if (IsDummy(value)) return false;
+  return ShannonEntropy(value) > 3.5;
+}
+
+std::vector<CredentialMatch> FindCredentials(std::string_view text) {
+  std::vector<CredentialMatch> out;
+  auto overlaps = [&](size_t off, size_t len) {
+    return std::any_of(out.begin(), out.end(), [&](const CredentialMatch& m) {
+      return off < m.offset + m.length && m.offset < off + len;
+    });
+  };
+  // Private key blocks span lines: scan the whole text.
+  for (size_t at = text.find("-----BEGIN"); at != std::string_view::npos;
+       at = text.find("-----BEGIN", at + 1)) {
+    size_t hdr_end = text.find("-----", at + 10);
+    if (hdr_end == std::string_view::npos || hdr_end - at > 110) continue;
+    std::string_view header = text.substr(at, hdr_end - at);
+    if (header.find("PRIVATE KEY") == std::string_view::npos) continue;
+    size_t end = text.find("-----END", hdr_end + 5);
+    if (end == std::string_view::npos || end - (hdr_end + 5) < 64) continue;
+    out.push_back({"private key", at, hdr_end + 5 - at});
+  }
+  // Everything else is line-based, with a keyword pre-check before any regex runs.
+  size_t line_start = 0;
+  while (line_start <= text.size()) {
+    size_t eol = text.find('\n', line_start);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(line_start, eol - line_start);
+    for (const Pattern& p : Patterns()) {
+      if (std::none_of(p.keywords.begin(), p.keywords.end(),
+                       [&](std::string_view k) { return line.find(k) != std::string_view::npos; }))
+        continue;
+      std::string s(line);
+      for (auto it = std::sregex_iterator(s.begin(), s.end(), p.re); it != std::sregex_iterator();
+           ++it) {
+        const std::smatch& m = *it;
+        std::string value = m[p.group].str();
+        if (value.empty() || value[0] == '$') continue;
+        if (p.min_entropy > 0 && ShannonEntropy(value) <= p.min_entropy) continue;
+        if (IsDummy(value) || (value.size() >= 7 && value.compare(value.size() - 7, 7, "EXAMPLE") == 0))
+          continue;
+        size_t off = line_start + m.position(p.group);
+        if (!overlaps(off, value.size())) out.push_back({p.kind, off, value.size()});
+      }
+    }
+    // NAME=value / NAME: value / --password value
+    static const std::regex kAssign(
+        R"(([A-Za-z_][A-Za-z0-9_.-]{1,60})[ \t]*(?:=|:=|:|=>)[ \t]*["']?([A-Za-z0-9_.=+/~@-]{10,150}))",
+        std::regex::ECMAScript | std::regex::optimize);
+    static const std::regex kOption(
+        R"(--?([A-Za-z][A-Za-z0-9_-]{0,40})[ =]["']?([A-Za-z0-9_.=+/~@-]{10,150}))",
+        std::regex::ECMAScript | std::regex::optimize);
+    std::string lower = Lower(line);
+    bool keyword = false;
+    for (std::string_view k : {"pass", "secret", "token", "key", "auth", "cred", "pwd"})
+      keyword = keyword || lower.find(k) != std::string::npos;
+    if (keyword) {
+      std::string s(line);
+      for (const std::regex* re : {&kAssign, &kOption}) {
+        for (auto it = std::sregex_iterator(s.begin(), s.end(), *re); it != std::sregex_iterator();
+             ++it) {
+          const std::smatch& m = *it;
+          if (!LooksLikeSecretAssignment(m[1].str(), m[2].str())) continue;
+          size_t off = line_start + m.position(2);
+          if (!overlaps(off, m.length(2)))
+            out.push_back({"credential assigned to " + m[1].str(), off,
+                           static_cast<size_t>(m.length(2))});
+        }
+      }
+    }
+    if (eol == text.size()) break;
+    line_start = eol + 1;
+  }
+  std::sort(out.begin(), out.end(),
+            [](const CredentialMatch& a, const CredentialMatch& b) { return a.offset < b.offset; });
+  return out;
+}
+
+}  // namespace pipec::lint

@@ -1,0 +1,53 @@
+#include "lint/credentials.h"
+
+#include <gtest/gtest.h>
+
+namespace pipec::lint {
+namespace {
+
+std::vector<std::string> Kinds(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& m : FindCredentials(text)) out.push_back(m.kind);
+  return out;
+}
+
+TEST(Credentials, VendorFormats) {
+  EXPECT_EQ(Kinds("export AWS_ACCESS_KEY_ID=AKIAZ7VRSQ5TJN2XLM4P"),
+            std::vector<std::string>{"AWS access key id"});
+  EXPECT_EQ(Kinds("curl -H x ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"),
+            std::vector<std::string>{"GitHub personal access token"});
+  EXPECT_EQ(Kinds("token: glpat-Xy7_kP2mQ9vR4tL8wN3z"),
+            std::vector<std::string>{"GitLab personal access token"});
+  auto key = FindCredentials("a\n-----BEGIN RSA PRIVATE KEY-----\n" + std::string(80, 'Q') +
+                             "\n-----END RSA PRIVATE KEY-----\n");
+  ASSERT_EQ(key.size(), 1u);
+  EXPECT_EQ(key[0].kind, "private key");
+  EXPECT_EQ(key[0].offset, 2u);
+}
+
+TEST(Credentials, PlaceholdersAndReferencesAreNotSecrets) {
+  EXPECT_TRUE(Kinds("AKIAIOSFODNN7EXAMPLE").empty());
+  EXPECT_TRUE(Kinds("AKIAXXXXXXXXXXXXXXXX").empty());
+  EXPECT_TRUE(Kinds("PASSWORD=$DB_PASSWORD").empty());
+  EXPECT_TRUE(Kinds("token: ${{ secrets.TOKEN }}").empty());
+  EXPECT_TRUE(Kinds("-----BEGIN PRIVATE KEY-----").empty());  // a header alone
+  EXPECT_TRUE(Kinds("api_version: v1234567890").empty());
+}
+
+TEST(Credentials, SecretLikeNamesWithHighEntropyValues) {
+  EXPECT_TRUE(LooksLikeSecretAssignment("DB_PASSWORD", "k9Xq2vLm7RtZ4pW8"));
+  EXPECT_FALSE(LooksLikeSecretAssignment("DB_PASSWORD", "changeme123"));
+  EXPECT_FALSE(LooksLikeSecretAssignment("DB_PASSWORD", "passwordpassword"));
+  EXPECT_FALSE(LooksLikeSecretAssignment("TOKEN_URL", "https9Xq2vLm7RtZ4pW8"));
+  EXPECT_FALSE(LooksLikeSecretAssignment("BYPASS_CACHE", "k9Xq2vLm7RtZ4pW8"));
+  EXPECT_EQ(Kinds("mysql --password=k9Xq2vLm7RtZ4pW8 db"),
+            std::vector<std::string>{"credential assigned to password"});
+}
+
+TEST(Credentials, EntropyOfUniformAndMixedStrings) {
+  EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0.0);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("abcd"), 2.0);
+}
+
+}  // namespace
+}  // namespace pipec::lint

@@ -1,0 +1,222 @@
+// Artifact rules: every input must come from a job that ran before (in the same pipeline,
+// under the same trigger) and still exists when the consumer starts; inputs must not collide;
+// outputs nobody reads are noise (or a forgotten consumer).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "lint/rules.h"
+
+namespace pipec::lint {
+namespace {
+
+std::string Duration(int64_t s) {
+  if (s % 86400 == 0 && s >= 86400) return fmt::format("{}d", s / 86400);
+  if (s % 3600 == 0 && s >= 3600) return fmt::format("{}h", s / 3600);
+  if (s % 60 == 0 && s >= 60) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", s);
+}
+
+std::string NormalizePath(std::string p) {
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+std::string JoinIds(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "no trigger" : out;
+}
+
+void CollectOutputRefs(const ir::Condition& c, std::set<std::pair<std::string, std::string>>& out) {
+  for (const ir::Operand* o : {&c.left, &c.right})
+    if (o->kind == ir::Operand::Kind::Output) out.insert({o->job, o->name});
+  for (const ir::Condition& a : c.args) CollectOutputRefs(a, out);
+}
+
+class ArtifactRules {
+ public:
+  explicit ArtifactRules(RuleContext& ctx) : ctx_(ctx), jobs_(ctx.pipeline().jobs) {
+    default_timeout_ = ctx.pipeline().origin == ir::Origin::GitHub ? 6 * 3600 : 3600;
+    ComputeLatestStarts();
+  }
+
+  void Run() {
+    for (size_t c = 0; c < jobs_.size(); ++c) {
+      const ir::Job& consumer = jobs_[c];
+      std::map<std::string, const ir::InputRef*> by_path;
+      for (const ir::InputRef& in : consumer.inputs) {
+        CheckInput(c, in);
+        if (in.path.empty()) continue;
+        auto [it, inserted] = by_path.emplace(NormalizePath(in.path), &in);
+        if (!inserted) {
+          if (Diagnostic* d = ctx_.Report(
+                  DiagKind::ArtifactPathConflict, in.range,
+                  fmt::format("inputs {} and {} of job {} are both restored to {}; one "
+                              "overwrites the other",
+                              it->second->name, in.name, consumer.name, in.path)))
+            d->Note(it->second->range, fmt::format("{} is restored there too", it->second->name));
+        }
+      }
+    }
+    CheckUnconsumed();
+  }
+
+ private:
+  int64_t Timeout(const ir::Job& j) const { return j.timeout_seconds.value_or(default_timeout_); }
+
+  // Latest start of every job after the pipeline starts if every job used its full timeout
+  // (longest path); -1 inside cycles (reported by the graph rules).
+  void ComputeLatestStarts() {
+    size_t n = jobs_.size();
+    latest_.assign(n, -1);
+    std::vector<std::vector<int>> dependents(n);
+    std::vector<int> pending(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      std::set<int> seen;
+      for (const ir::Need& need : jobs_[i].needs) {
+        int d = ctx_.JobIndex(need.job);
+        if (d < 0 || !seen.insert(d).second) continue;
+        dependents[d].push_back(static_cast<int>(i));
+        ++pending[i];
+      }
+    }
+    std::deque<int> ready;
+    for (size_t i = 0; i < n; ++i)
+      if (pending[i] == 0) {
+        latest_[i] = 0;
+        ready.push_back(static_cast<int>(i));
+      }
+    while (!ready.empty()) {
+      int v = ready.front();
+      ready.pop_front();
+      for (int w : dependents[v]) {
+        latest_[w] = std::max(latest_[w], latest_[v] + Timeout(jobs_[v]));
+        if (--pending[w] == 0) ready.push_back(w);
+      }
+    }
+  }
+
+  bool DependsOn(size_t consumer, int producer) {
+    std::vector<bool> seen(jobs_.size(), false);
+    std::vector<int> stack{static_cast<int>(consumer)};
+    seen[consumer] = true;
+    while (!stack.empty()) {
+      int v = stack.back();
+      stack.pop_back();
+      for (const ir::Need& n : jobs_[v].needs) {
+        int d = ctx_.JobIndex(n.job);
+        if (d < 0 || seen[d]) continue;
+        if (d == producer) return true;
+        seen[d] = true;
+        stack.push_back(d);
+      }
+    }
+    return false;
+  }
+
+  void CheckInput(size_t c, const ir::InputRef& in) {
+    const ir::Job& consumer = jobs_[c];
+    int p = ctx_.JobIndex(in.job);
+    if (p < 0) {
+      ctx_.Report(DiagKind::ArtifactNotUpstream, in.range,
+                  fmt::format("job {} reads {}.{}, but no job {} exists", consumer.name, in.job,
+                              in.output, in.job));
+      return;
+    }
+    const ir::Job& producer = jobs_[p];
+    auto out = std::find_if(producer.outputs.begin(), producer.outputs.end(),
+                            [&](const ir::Output& o) { return o.name == in.output; });
+    if (out == producer.outputs.end()) {
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::ArtifactNotUpstream, in.range,
+              fmt::format("job {} reads {}.{}, but job {} has no output {}", consumer.name,
+                          in.job, in.output, in.job, in.output)))
+        d->Note(producer.range, fmt::format("{} is declared here", in.job));
+      return;
+    }
+    if (!DependsOn(c, p)) {
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::ArtifactNotUpstream, in.range,
+              fmt::format("job {} reads {}.{} but does not depend on {}, directly or through "
+                          "other jobs: it can start before {} has produced it",
+                          consumer.name, in.job, in.output, in.job, in.job)))
+        d->Note(out->range, "produced here");
+      return;
+    }
+    std::vector<std::string> missing;
+    for (const std::string& t : consumer.active_triggers)
+      if (std::find(producer.active_triggers.begin(), producer.active_triggers.end(), t) ==
+          producer.active_triggers.end())
+        missing.push_back(t);
+    if (!missing.empty()) {
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::ArtifactProducerInactive, in.range,
+              fmt::format("job {} runs on {} where {} does not run, so {}.{} does not exist there",
+                          consumer.name, JoinIds(missing), in.job, in.job, in.output)))
+        d->Note(producer.range, fmt::format("{} runs only on {}", in.job,
+                                            JoinIds(producer.active_triggers)));
+    }
+    if (!out->expire_seconds) return;
+    int64_t expire = *out->expire_seconds;
+    if (consumer.environment && consumer.environment->manual_approval) {
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::ArtifactExpiresEarly, in.range,
+              fmt::format("{}.{} expires {} after {} finishes, but job {} waits for a manual "
+                          "approval that can come later",
+                          in.job, in.output, Duration(expire), in.job, consumer.name)))
+        d->Note(out->range, "expiry set here");
+      return;
+    }
+    if (latest_[c] < 0 || latest_[p] < 0) return;
+    int64_t wait = latest_[c] - latest_[p] - Timeout(producer);
+    if (wait > expire) {
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::ArtifactExpiresEarly, in.range,
+              fmt::format("{}.{} expires {} after {} finishes, but job {} can start up to {} "
+                          "later (the timeouts of the jobs it waits for)",
+                          in.job, in.output, Duration(expire), in.job, consumer.name,
+                          Duration(wait))))
+        d->Note(out->range, "expiry set here");
+    }
+  }
+
+  void CheckUnconsumed() {
+    std::set<std::pair<std::string, std::string>> read;
+    for (const ir::Job& j : jobs_) {
+      for (const ir::InputRef& in : j.inputs) read.insert({in.job, in.output});
+      CollectOutputRefs(j.when, read);
+    }
+    // Matrix cells and template expansions share one declaration: report it once, and only
+    // when no expansion of it is read.
+    std::map<std::pair<SourceRange, std::string>, std::pair<bool, const ir::Job*>> decls;
+    for (const ir::Job& j : jobs_)
+      for (const ir::Output& o : j.outputs) {
+        if (IsReport(o.kind)) continue;
+        auto& entry = decls.try_emplace({o.range, o.name}, false, &j).first->second;
+        entry.first = entry.first || read.count({j.name, o.name}) > 0;
+      }
+    for (const auto& [key, entry] : decls) {
+      if (entry.first) continue;
+      const ir::Job& j = *entry.second;
+      ctx_.Report(DiagKind::UnconsumedOutput, key.first,
+                  fmt::format("output {} of job {} is read by no job", key.second,
+                              j.base_name.empty() ? j.name : j.base_name));
+    }
+  }
+
+  RuleContext& ctx_;
+  const std::vector<ir::Job>& jobs_;
+  int64_t default_timeout_;
+  std::vector<int64_t> latest_;
+};
+
+}  // namespace
+
+void CheckArtifacts(RuleContext& ctx) { ArtifactRules(ctx).Run(); }
+
+}  // namespace pipec::lint

@@ -1,0 +1,109 @@
+#include <gtest/gtest.h>
+
+#include "lint/test_builder.h"
+
+namespace pipec::lint {
+namespace {
+
+using testing::OfKind;
+using testing::TestPipeline;
+
+TEST(ArtifactRules, InputFromAJobThatIsNotUpstream) {
+  TestPipeline t;
+  t.AddJob("train", 10);
+  t.AddOutput("train", "model", ir::OutputKind::File, "model.pkl", 11);
+  t.AddJob("serve", 20);
+  t.AddInput("serve", "m", "train", "model", "model.pkl", 21, /*with_need=*/false);
+  t.AddInput("serve", "x", "train", "missing", "x", 22, /*with_need=*/false);
+  t.AddInput("serve", "y", "ghost", "out", "y", 23, /*with_need=*/false);
+  auto diags = OfKind(t.Check(), DiagKind::ArtifactNotUpstream);
+  ASSERT_EQ(diags.size(), 3u);
+  EXPECT_NE(diags[0].message.find("does not depend on train"), std::string::npos);
+  EXPECT_NE(diags[1].message.find("job train has no output missing"), std::string::npos);
+  EXPECT_NE(diags[2].message.find("no job ghost exists"), std::string::npos);
+}
+
+TEST(ArtifactRules, TransitiveProducerIsUpstream) {
+  TestPipeline t;
+  t.AddJob("a", 10);
+  t.AddOutput("a", "o", ir::OutputKind::File, "o.txt", 11);
+  t.AddJob("b", 20);
+  t.AddNeed("b", "a", 21);
+  t.AddJob("c", 30);
+  t.AddNeed("c", "b", 31);
+  t.AddInput("c", "o", "a", "o", "o.txt", 32, /*with_need=*/false);
+  auto diags = t.Check();
+  EXPECT_TRUE(OfKind(diags, DiagKind::ArtifactNotUpstream).empty());
+  EXPECT_TRUE(OfKind(diags, DiagKind::UnconsumedOutput).empty());
+}
+
+TEST(ArtifactRules, ProducerInactiveUnderAConsumerTrigger) {
+  TestPipeline t;
+  t.AddJob("train", 10).active_triggers = {"schedule:nightly"};
+  t.AddOutput("train", "model", ir::OutputKind::File, "m", 11);
+  t.AddJob("deploy", 20).active_triggers = {"push", "schedule:nightly"};
+  t.AddInput("deploy", "m", "train", "model", "m", 21);
+  auto diags = OfKind(t.Check(), DiagKind::ArtifactProducerInactive);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].message,
+            "job deploy runs on push where train does not run, so train.model does not exist there");
+}
+
+TEST(ArtifactRules, ExpiryShorterThanTheWaitOrAManualApproval) {
+  TestPipeline t;
+  t.AddJob("build", 10);
+  t.AddOutput("build", "bin", ir::OutputKind::File, "bin", 11).expire_seconds = 1800;
+  t.AddJob("slow", 20).timeout_seconds = 3 * 3600;
+  t.AddJob("deploy", 30);
+  t.AddNeed("deploy", "slow", 31);
+  t.AddInput("deploy", "bin", "build", "bin", "bin", 32);
+  auto diags = OfKind(t.Check(), DiagKind::ArtifactExpiresEarly);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_NE(diags[0].message.find("can start up to 2h later"), std::string::npos)
+      << diags[0].message;
+
+  t.Job("slow").timeout_seconds = 600;
+  EXPECT_TRUE(OfKind(t.Check(), DiagKind::ArtifactExpiresEarly).empty());
+  t.Job("deploy").environment = ir::Environment{"prod", "", true, t.At(33)};
+  diags = OfKind(t.Check(), DiagKind::ArtifactExpiresEarly);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_NE(diags[0].message.find("manual approval"), std::string::npos);
+}
+
+TEST(ArtifactRules, TwoInputsRestoredToOnePath) {
+  TestPipeline t;
+  t.AddJob("a", 10);
+  t.AddOutput("a", "o", ir::OutputKind::File, "out.txt", 11);
+  t.AddJob("b", 20);
+  t.AddOutput("b", "o", ir::OutputKind::File, "out.txt", 21);
+  t.AddJob("c", 30);
+  t.AddInput("c", "x", "a", "o", "out.txt", 31);
+  t.AddInput("c", "y", "b", "o", "./out.txt", 32);
+  auto diags = OfKind(t.Check(), DiagKind::ArtifactPathConflict);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].range.begin.line, 32u);
+  EXPECT_EQ(diags[0].notes[0].range.begin.line, 31u);
+}
+
+TEST(ArtifactRules, UnconsumedOutputsButNotReportsOrConditionValues) {
+  TestPipeline t;
+  t.AddJob("a", 10);
+  t.AddOutput("a", "junk", ir::OutputKind::File, "junk", 11);
+  t.AddOutput("a", "tests", ir::OutputKind::Junit, "r.xml", 12);
+  t.AddOutput("a", "ok", ir::OutputKind::Bool, "ok.txt", 13);
+  t.AddJob("b", 20);
+  t.AddNeed("b", "a", 21);
+  ir::Condition c;
+  c.op = ir::Condition::Op::Truthy;
+  c.left.kind = ir::Operand::Kind::Output;
+  c.left.job = "a";
+  c.left.name = "ok";
+  t.Job("b").when = c;
+  auto diags = OfKind(t.Check(), DiagKind::UnconsumedOutput);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].message, "output junk of job a is read by no job");
+  EXPECT_EQ(diags[0].severity, Severity::Warning);
+}
+
+}  // namespace
+}  // namespace pipec::lint

@@ -1,0 +1,181 @@
+// Secret declarations and where secrets reach: masking, and the refs and merge requests a
+// job binding a secret runs for (GitLab's protected variables, fork merge requests).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "lint/rules.h"
+#include "lint/script_map.h"
+#include "lint/shell_lexer.h"
+
+namespace pipec::lint {
+namespace {
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), ::toupper);
+  return out;
+}
+
+// Names whose values are multi-line by nature (keys, certificates, kubeconfigs, JSON keys).
+bool MultiLineByName(std::string_view name) {
+  std::string n = Upper(name);
+  static constexpr std::array<std::string_view, 9> kParts = {
+      "PRIVATE_KEY", "SSH_KEY", "GPG_KEY", "PGP_KEY", "_PEM", "CERTIFICATE", "KUBECONFIG",
+      "KUBE_CONFIG", "_JSON"};
+  return std::any_of(kParts.begin(), kParts.end(),
+                     [&](std::string_view p) { return n.find(p) != std::string::npos; });
+}
+
+bool MentionsGitRef(const ir::Condition& c) {
+  auto ref = [](const ir::Operand& o) {
+    return o.kind == ir::Operand::Kind::Git &&
+           (o.name == "branch" || o.name == "ref" || o.name == "tag");
+  };
+  if (ref(c.left) || ref(c.right)) return true;
+  return std::any_of(c.args.begin(), c.args.end(), MentionsGitRef);
+}
+
+bool AnyBranch(const ir::Trigger& t) {
+  if (t.branches.empty()) return true;
+  return std::any_of(t.branches.begin(), t.branches.end(),
+                     [](const std::string& b) { return b == "*" || b == "**"; });
+}
+
+void CheckDeclarations(RuleContext& ctx) {
+  const ir::Pipeline& p = ctx.pipeline();
+  for (const ir::Secret& s : p.secrets) {
+    SourceRange name = ctx.Locate(s.range, s.name);
+    // GitHub redacts every secret; masking is a GitLab (and pipec run) setting.
+    if (!s.masked && p.origin != ir::Origin::GitHub) {
+      if (Diagnostic* d = ctx.Report(
+              DiagKind::UnmaskedSecret, name,
+              fmt::format("secret {} is not masked: its value appears in clear in job logs",
+                          s.name))) {
+        if (p.origin == ir::Origin::Pipe && name.valid() && name != s.range)
+          d->Fix({name.file, name.end, name.end}, " masked");
+        else
+          d->Note({}, "set `masked: true` on the CI/CD variable");
+      }
+    }
+    if (s.masked && s.file) {
+      if (Diagnostic* d = ctx.Report(
+              DiagKind::UnmaskableSecret, name,
+              fmt::format("file secret {} is declared masked, but GitLab masks only single-line "
+                          "values of at least 8 characters from [A-Za-z0-9@_:+-]",
+                          s.name)))
+        d->Note({}, "a key, certificate or kubeconfig cannot be masked: never print it, and "
+                    "keep `masked` only if the content is a single token");
+    } else if (s.masked && !s.file && MultiLineByName(s.name)) {
+      if (Diagnostic* d = ctx.Report(
+              DiagKind::UnmaskableSecret, name,
+              fmt::format("secret {} looks like multi-line content (a key, certificate or "
+                          "JSON), which GitLab cannot mask",
+                          s.name)))
+        d->Note({}, "declare it `file` so jobs read it from a file and never expand it");
+    }
+  }
+}
+
+// `$(cat "$FILE_SECRET")` and `$(< "$FILE_SECRET")`: a file secret's content turned into a
+// value, which no masking covers.
+void CheckFileSecretValues(RuleContext& ctx, const ir::Job& j,
+                           const std::map<std::string, const ir::Secret*>& file_secrets) {
+  for (const ir::Step& step : j.steps) {
+    if (step.kind != ir::Step::Kind::Run) continue;
+    std::string script = RenderText(step.script);
+    if (script.find("$(") == std::string::npos && script.find('`') == std::string::npos) continue;
+    ScriptMap map(ctx.sources(), step.range, script);
+    for (const ShellCommand& c : LexShell(script)) {
+      std::vector<const ShellWord*> words;
+      for (const ShellWord& w : c.assignments) words.push_back(&w);
+      for (const ShellWord& w : c.words) words.push_back(&w);
+      for (const ShellWord* w : words) {
+        for (const std::string& inner : w->substs) {
+          for (const ShellCommand& ic : LexShell(inner)) {
+            bool reads = ic.Name() == "cat" || (ic.words.empty() && !ic.redirects.empty());
+            if (!reads) continue;
+            std::vector<ShellVarRef> vars;
+            for (const ShellWord& iw : ic.words) vars.insert(vars.end(), iw.vars.begin(), iw.vars.end());
+            for (const ShellRedirect& r : ic.redirects)
+              if (r.op == "<") vars.insert(vars.end(), r.target.vars.begin(), r.target.vars.end());
+            for (const ShellVarRef& v : vars) {
+              auto it = file_secrets.find(v.name);
+              if (it == file_secrets.end()) continue;
+              if (Diagnostic* d = ctx.Report(
+                      DiagKind::UnmaskableSecret, map.At(w->offset, w->raw.size()),
+                      fmt::format("the content of file secret {} is read into a value; GitLab "
+                                  "masks neither file contents nor values derived from them",
+                                  it->second->name)))
+                d->Note({}, "pass the file's path to the tool that needs it");
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void CheckReach(RuleContext& ctx) {
+  const ir::Pipeline& p = ctx.pipeline();
+  std::map<std::string_view, const ir::Secret*> decls;
+  for (const ir::Secret& s : p.secrets) decls.emplace(s.name, &s);
+  for (const ir::Job& j : p.jobs) {
+    bool on_mr = std::find(j.active_triggers.begin(), j.active_triggers.end(), "merge_request") !=
+                 j.active_triggers.end();
+    const ir::Trigger* any_branch_push = nullptr;
+    if (std::find(j.active_triggers.begin(), j.active_triggers.end(), "push") !=
+            j.active_triggers.end() &&
+        !MentionsGitRef(j.when)) {
+      const ir::Trigger* t = FindTrigger(p, "push");
+      if (t && AnyBranch(*t)) any_branch_push = t;
+    }
+    std::map<std::string, const ir::Secret*> file_secrets;
+    for (const ir::EnvVar& e : j.env) {
+      if (e.secret.empty()) continue;
+      auto it = decls.find(e.secret);
+      const ir::Secret* s = it == decls.end() ? nullptr : it->second;
+      if (s && s->file) file_secrets[e.name] = s;
+      if (s && s->protected_ && (on_mr || any_branch_push)) {
+        Diagnostic* d = ctx.Report(
+            DiagKind::ProtectedSecretUnprotectedRef, e.range,
+            fmt::format("job {} binds protected secret {} but runs {}", j.name, e.secret,
+                        on_mr ? "for merge requests" : "on pushes to any branch"));
+        if (!d) continue;
+        d->Note(s->range, "declared protected here: only pipelines on protected branches and "
+                          "tags receive it");
+        if (on_mr)
+          d->Note({}, "merge request pipelines never get protected variables, so the job sees "
+                      "an empty value");
+        else
+          d->Note(any_branch_push->range, "this trigger has no branch filter; limit it to "
+                                          "protected branches or add `when git.branch == ...`");
+        continue;
+      }
+      if (on_mr) {
+        Diagnostic* d = ctx.Report(
+            DiagKind::SecretInMergeRequest, e.range,
+            fmt::format("job {} binds secret {} and runs for merge requests", j.name, e.secret));
+        if (!d) continue;
+        d->Note({}, "GitLab runs fork merge requests in the fork, with the fork's variables; "
+                    "when a project member runs one in the parent project, the fork's code "
+                    "runs with this secret");
+        d->Note({}, "GitHub gives no secrets to pull_request runs from forks (the value is "
+                    "empty) and all of them to pull_request_target, which runs fork code with "
+                    "a write token");
+      }
+    }
+    if (!file_secrets.empty()) CheckFileSecretValues(ctx, j, file_secrets);
+  }
+}
+
+}  // namespace
+
+void CheckSecretDeclarations(RuleContext& ctx) {
+  CheckDeclarations(ctx);
+  CheckReach(ctx);
+}
+
+}  // namespace pipec::lint

@@ -1,0 +1,394 @@
+// Shell-aware scans of run scripts: what a script does with the secrets its job binds.
+// Scripts are lexed (shell_lexer.h) so that a pipeline into `docker login --password-stdin`
+// is not "printing", a redirect into a file is not the log, and `'$X'` expands nothing.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "lint/rules.h"
+#include "lint/script_map.h"
+#include "lint/shell_lexer.h"
+
+namespace pipec::lint {
+namespace {
+
+bool OneOf(std::string_view s, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+bool IsShell(std::string_view n) {
+  return OneOf(n, {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish"});
+}
+bool IsInterpreter(std::string_view n) {
+  return IsShell(n) || OneOf(n, {"python", "python3", "perl", "ruby", "node", "php"});
+}
+bool IsDownloader(std::string_view n) { return OneOf(n, {"curl", "wget", "fetch"}); }
+// Commands that pass (a transformation of) their input on to stdout.
+bool IsFilter(std::string_view n) {
+  return OneOf(n, {"base64", "sed", "tr", "cut", "awk", "rev", "xxd", "od", "hexdump", "grep",
+                   "head", "tail", "sort", "uniq", "cat", "jq", "yq", "iconv", "fold", "tee",
+                   "xargs"});
+}
+// Builtins and commands whose arguments are not visible in the process list of other users,
+// or that are handled by other rules (printing, assignments).
+bool IsNotAProcess(std::string_view n) {
+  return OneOf(n, {"echo", "printf", "print", "export", "local", "declare", "typeset", "readonly",
+                   "test", "[", "[[", "read", "set", "unset", "cd", ":", "true", "false", "let",
+                   "return", "exit", "shift", "source", ".", "printenv", "eval", "if", "case"});
+}
+
+std::string NormalizePath(std::string p) {
+  for (std::string_view prefix : {"$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/", "$GITHUB_WORKSPACE/",
+                                  "${GITHUB_WORKSPACE}/", "./"})
+    if (p.rfind(prefix, 0) == 0) p.erase(0, prefix.size());
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+struct Secrets {
+  // env name -> declaration (may be null for imported YAML without a declaration)
+  std::map<std::string, const ir::Secret*, std::less<>> by_env;
+  std::map<std::string, std::string, std::less<>> secret_of_env;
+  bool Has(std::string_view env) const { return by_env.count(env) > 0; }
+  bool IsFile(std::string_view env) const {
+    auto it = by_env.find(env);
+    return it != by_env.end() && it->second && it->second->file;
+  }
+  bool IsMasked(std::string_view env) const {
+    auto it = by_env.find(env);
+    return it != by_env.end() && it->second && it->second->masked;
+  }
+};
+
+class ScriptScan {
+ public:
+  ScriptScan(RuleContext& ctx, const ir::Job& job, const Secrets& secrets, const ir::Step& step,
+             std::string script)
+      : ctx_(ctx),
+        job_(job),
+        secrets_(secrets),
+        script_(std::move(script)),
+        map_(ctx.sources(), step.range, script_) {}
+
+  void Run() {
+    std::vector<ShellCommand> cmds = LexShell(script_);
+    for (size_t i = 0; i < cmds.size(); ++i) {
+      const ShellCommand& c = cmds[i];
+      CheckTrace(c);
+      CheckUrlAndArgs(c);
+      CheckDownloadAndRun(cmds, i);
+      // Secret data coming out of this command, and where it ends up.
+      std::string what;
+      size_t at = 0, len = 0;
+      std::string secret;
+      DiagKind kind{};
+      if (EmitsSecret(c, what, secret, at, len)) {
+        kind = DiagKind::SecretEchoed;
+      } else if (DumpsEnv(c)) {
+        kind = DiagKind::SecretEnvDump;
+        what = std::string(c.Name());
+        at = c.words[0].offset;
+        len = c.words[0].raw.size();
+      } else {
+        continue;
+      }
+      Follow(cmds, i, kind, what, secret, at, len);
+    }
+  }
+
+ private:
+  SourceRange At(size_t offset, size_t len) const { return map_.At(offset, len); }
+
+  bool HasSecrets() const { return !secrets_.by_env.empty(); }
+
+  std::string SecretList() const {
+    std::string out;
+    for (const auto& [env, name] : secrets_.secret_of_env) out += (out.empty() ? "" : ", ") + env;
+    return out;
+  }
+
+  // `echo $X`, `printf ... $X`, `cat <<< $X`, heredocs, `printenv X`, `cat $FILE_SECRET`.
+  bool EmitsSecret(const ShellCommand& c, std::string& what, std::string& secret, size_t& at,
+                   size_t& len) const {
+    std::string_view name = c.Name();
+    auto take = [&](const ShellVarRef& v) {
+      what = fmt::format("`{}` of ${}", name, v.name);
+      secret = v.name;
+      at = v.offset;
+      len = v.name.size() + 1;
+      return true;
+    };
+    if (OneOf(name, {"echo", "printf", "print"})) {
+      for (size_t w = 1; w < c.words.size(); ++w)
+        for (const ShellVarRef& v : c.words[w].vars)
+          if (secrets_.Has(v.name) && !secrets_.IsFile(v.name)) return take(v);
+    }
+    for (const ShellRedirect& r : c.redirects) {
+      if (r.op == "<<<")
+        for (const ShellVarRef& v : r.target.vars)
+          if (secrets_.Has(v.name) && !secrets_.IsFile(v.name)) return take(v);
+      if (r.op == "<<" || r.op == "<<-")
+        for (const ShellVarRef& v : r.heredoc_vars)
+          if (secrets_.Has(v.name) && !secrets_.IsFile(v.name)) return take(v);
+    }
+    if (name == "printenv") {
+      for (size_t w = 1; w < c.words.size(); ++w)
+        if (secrets_.Has(c.words[w].value)) {
+          what = fmt::format("`printenv {}`", c.words[w].value);
+          secret = c.words[w].value;
+          at = c.words[w].offset;
+          len = c.words[w].raw.size();
+          return true;
+        }
+    }
+    // A file secret's contents, read to stdout.
+    if (OneOf(name, {"cat", "head", "tail", "base64", "xxd", "od", "less", "more"})) {
+      for (size_t w = 1; w < c.words.size(); ++w)
+        for (const ShellVarRef& v : c.words[w].vars)
+          if (secrets_.IsFile(v.name)) return take(v);
+    }
+    return false;
+  }
+
+  bool DumpsEnv(const ShellCommand& c) const {
+    if (!HasSecrets()) return false;
+    std::string_view name = c.Name();
+    auto only_options = [&] {
+      for (size_t w = 1; w < c.words.size(); ++w)
+        if (c.words[w].value.empty() || c.words[w].value[0] != '-') return false;
+      return true;
+    };
+    if (name == "env" || name == "printenv") return only_options();
+    if (name == "export" || name == "declare" || name == "typeset") {
+      if (c.words.size() == 1) return name == "export";
+      return only_options() && std::any_of(c.words.begin() + 1, c.words.end(), [](const ShellWord& w) {
+               return w.value == "-p" || w.value == "-x" || w.value == "-px";
+             });
+    }
+    if (name == "set") return c.words.size() == 1;
+    return false;
+  }
+
+  // Follows the data of command `i` through filters and tee to the log or to files.
+  void Follow(const std::vector<ShellCommand>& cmds, size_t i, DiagKind kind,
+              const std::string& what, const std::string& secret, size_t at, size_t len) {
+    bool transformed = false;
+    size_t j = i;
+    while (true) {
+      const ShellCommand& c = cmds[j];
+      CheckWrites(c, kind, what, at, len);
+      if (!c.piped_out) {
+        if (c.StdoutToLog()) Leak(kind, what, secret, transformed, at, len);
+        return;
+      }
+      if (j + 1 >= cmds.size() || !IsFilter(cmds[j + 1].Name())) return;  // consumed
+      ++j;
+      if (cmds[j].Name() != "tee" && cmds[j].Name() != "cat") transformed = true;
+    }
+  }
+
+  void Leak(DiagKind kind, const std::string& what, const std::string& secret, bool transformed,
+            size_t at, size_t len) {
+    if (kind == DiagKind::SecretEnvDump) {
+      if (Diagnostic* d = ctx_.Report(
+              kind, At(at, len),
+              fmt::format("{} prints every environment variable to the job log, including the "
+                          "secrets this job binds ({})",
+                          what, SecretList())))
+        d->Note({}, "masking hides exact values only; print the variables you need by name");
+      return;
+    }
+    Diagnostic* d = ctx_.Report(
+        kind, At(at, len),
+        fmt::format("{} prints secret {} to the job log{}", what, secret,
+                    transformed ? " (transformed, so masking cannot hide it)" : ""));
+    if (!d) return;
+    if (secrets_.IsMasked(secret) && !transformed) {
+      d->severity = Severity::Warning;
+      d->Note({}, "the secret is masked, so the log shows [MASKED]; any derived value (base64, "
+                  "a substring, JSON) is printed in clear");
+    }
+    d->Note({}, "pipe the secret into the command that needs it, e.g. "
+                "`printf '%s' \"$X\" | tool --password-stdin`");
+  }
+
+  // Redirects and `tee` arguments that write the data into an artifact, cache or report.
+  void CheckWrites(const ShellCommand& c, DiagKind kind, const std::string& what, size_t at,
+                   size_t len) {
+    std::vector<const ShellWord*> targets;
+    for (const ShellRedirect& r : c.redirects)
+      if ((r.op == ">" || r.op == ">>" || r.op == ">|" || r.op == "&>" || r.op == "&>>") &&
+          (r.fd == -1 || r.fd == 1))
+        targets.push_back(&r.target);
+    if (c.Name() == "tee")
+      for (size_t w = 1; w < c.words.size(); ++w)
+        if (c.words[w].value.empty() || c.words[w].value[0] != '-') targets.push_back(&c.words[w]);
+    for (const ShellWord* t : targets) {
+      std::string where = Published(NormalizePath(t->value));
+      if (where.empty()) continue;
+      ctx_.Report(DiagKind::SecretWrittenToArtifact, At(t->offset, t->raw.size()),
+                  fmt::format("{} is written to {}, which {}; masking does not apply to files",
+                              kind == DiagKind::SecretEnvDump ? what + " (every variable, secrets included)" : what,
+                              t->value, where));
+    }
+    (void)at;
+    (void)len;
+  }
+
+  // Why a path is published ("" when it is not): an output, a report, or a cache path.
+  std::string Published(const std::string& path) const {
+    if (path.empty()) return "";
+    auto under = [&](const std::string& root) {
+      std::string r = NormalizePath(root);
+      return path == r || (path.size() > r.size() && path.compare(0, r.size(), r) == 0 &&
+                           path[r.size()] == '/');
+    };
+    for (const ir::Output& o : job_.outputs) {
+      if (o.path.empty() || !under(o.path)) continue;
+      if (o.kind == ir::OutputKind::Dotenv) return fmt::format("is the dotenv report {}", o.name);
+      if (IsValue(o.kind)) return fmt::format("becomes the value output {}", o.name);
+      return fmt::format("is uploaded as output {}", o.name);
+    }
+    for (const std::string& cname : job_.caches)
+      for (const ir::Cache& cache : ctx_.pipeline().caches)
+        if (cache.name == cname)
+          for (const std::string& cp : cache.paths)
+            if (under(cp)) return fmt::format("is saved in cache {}", cname);
+    return "";
+  }
+
+  void CheckTrace(const ShellCommand& c) {
+    if (!HasSecrets()) return;
+    std::string_view name = c.Name();
+    bool trace = false;
+    size_t w = 1;
+    if (name == "set" || IsShell(name)) {
+      for (; w < c.words.size(); ++w) {
+        const std::string& v = c.words[w].value;
+        // `-x`, `-ex`, `-eux`...: a cluster of single-letter options that contains x.
+        if (v.size() > 1 && v[0] == '-' && v[1] != '-' && v.find('x') != std::string::npos &&
+            v.find_first_not_of("-abeEfhkmnpPtuvxBCHo") == std::string::npos) {
+          trace = true;
+          break;
+        }
+        if (v == "-o" && w + 1 < c.words.size() && c.words[w + 1].value == "xtrace") {
+          trace = true;
+          break;
+        }
+        if (IsShell(name) && !v.empty() && v[0] != '-') break;  // the script operand
+      }
+    }
+    if (!trace) return;
+    if (Diagnostic* d = ctx_.Report(
+            DiagKind::SecretShellTrace, At(c.words[w].offset, c.words[w].raw.size()),
+            fmt::format("shell tracing prints every expanded command, with the secrets this job "
+                        "binds ({})",
+                        SecretList())))
+      d->Note({}, "remove the x flag, or trace only the commands that do not touch secrets");
+  }
+
+  void CheckUrlAndArgs(const ShellCommand& c) {
+    if (!HasSecrets()) return;
+    auto scan = [&](const ShellWord& w, bool argument) {
+      for (const ShellVarRef& v : w.vars) {
+        if (!secrets_.Has(v.name)) continue;
+        // Inside `scheme://...@`: a credential in a URL ends up in logs, remotes and caches.
+        size_t rel = v.offset - w.offset;
+        size_t scheme = w.raw.rfind("://", rel);
+        if (scheme != std::string::npos) {
+          size_t at_sign = w.raw.find('@', rel);
+          size_t slash = w.raw.find('/', scheme + 3);
+          if (at_sign != std::string::npos && (slash == std::string::npos || slash > at_sign)) {
+            if (Diagnostic* d = ctx_.Report(
+                    DiagKind::SecretInUrl, At(v.offset, v.name.size() + 1),
+                    fmt::format("secret {} is written into a URL", v.name)))
+              d->Note({}, "URLs are printed by tools, stored in .git/config and caches; use a "
+                          "credential helper or an Authorization header read from a file");
+            continue;
+          }
+        }
+        if (argument && !secrets_.IsFile(v.name)) {
+          if (Diagnostic* d = ctx_.Report(
+                  DiagKind::SecretOnCommandLine, At(v.offset, v.name.size() + 1),
+                  fmt::format("secret {} is passed on the command line of `{}`", v.name, c.Name())))
+            d->Note({}, "any process on the runner can read command lines; pass it on stdin "
+                        "(`--password-stdin`), in a file, or through the environment");
+        }
+      }
+    };
+    for (const ShellWord& a : c.assignments) scan(a, false);
+    bool external = !c.words.empty() && !IsNotAProcess(c.Name());
+    for (size_t w = 1; w < c.words.size(); ++w) scan(c.words[w], external);
+  }
+
+  void CheckDownloadAndRun(const std::vector<ShellCommand>& cmds, size_t i) {
+    const ShellCommand& c = cmds[i];
+    auto report = [&](const ShellWord& where, std::string_view how) {
+      Diagnostic* d = ctx_.Report(
+          DiagKind::CurlPipeShell, At(where.offset, where.raw.size()),
+          fmt::format("{} runs downloaded code without verifying it", how));
+      if (!d) return;
+      if (HasSecrets())
+        d->Note({}, fmt::format("the downloaded code runs with this job's secrets in its "
+                                "environment ({})",
+                                SecretList()));
+      d->Note({}, "download to a file, check its checksum or signature, then run it");
+    };
+    // curl ... | [sudo] sh
+    if (IsDownloader(c.Name()) && c.piped_out) {
+      for (size_t j = i + 1; j < cmds.size() && cmds[j].pipeline == c.pipeline; ++j) {
+        std::string_view n = cmds[j].Name();
+        if (n == "sudo" && cmds[j].words.size() > 1) n = cmds[j].words[1].value;
+        if (IsInterpreter(n)) {
+          report(c.words[0], fmt::format("`{} | {}`", c.Name(), n));
+          break;
+        }
+      }
+    }
+    // sh -c "$(curl ...)", bash <(curl ...), eval "$(curl ...)", source <(curl ...)
+    std::string_view n = c.Name();
+    if (IsInterpreter(n) || n == "eval" || n == "source" || n == ".") {
+      for (size_t w = 1; w < c.words.size(); ++w)
+        for (const std::string& inner : c.words[w].substs)
+          for (const ShellCommand& ic : LexShell(inner))
+            if (IsDownloader(ic.Name())) {
+              report(c.words[w], fmt::format("`{}` of a `{}` download", n, ic.Name()));
+              return;
+            }
+    }
+  }
+
+  RuleContext& ctx_;
+  const ir::Job& job_;
+  const Secrets& secrets_;
+  std::string script_;
+  ScriptMap map_;
+};
+
+}  // namespace
+
+void CheckSecretScripts(RuleContext& ctx) {
+  const ir::Pipeline& p = ctx.pipeline();
+  std::map<std::string_view, const ir::Secret*> decls;
+  for (const ir::Secret& s : p.secrets) decls.emplace(s.name, &s);
+  for (const ir::Job& j : p.jobs) {
+    Secrets secrets;
+    for (const ir::EnvVar& e : j.env) {
+      if (e.secret.empty()) continue;
+      auto it = decls.find(e.secret);
+      secrets.by_env[e.name] = it == decls.end() ? nullptr : it->second;
+      secrets.secret_of_env[e.name] = e.secret;
+    }
+    for (const ir::Step& s : j.steps) {
+      if (s.kind != ir::Step::Kind::Run) continue;
+      std::string_view shell = s.shell.empty() ? std::string_view(j.shell) : s.shell;
+      if (shell == "pwsh" || shell == "powershell" || shell == "cmd" || shell == "python")
+        continue;  // not a POSIX shell: the lexer would only guess
+      ScriptScan(ctx, j, secrets, s, RenderText(s.script)).Run();
+    }
+  }
+}
+
+}  // namespace pipec::lint

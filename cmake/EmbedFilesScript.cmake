@@ -1,4 +1,5 @@
 # Writes ${OUT}: a C++ table of {relative path, contents} for every file in ${FILES}.
+string(REPLACE "|" ";" FILES "${FILES}")
 list(SORT FILES)
 set(body "")
 set(table "")

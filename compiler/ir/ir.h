@@ -146,6 +146,10 @@ struct InputRef {        // `in NAME = JOB.OUTPUT`
   SourceRange range;
 };
 
+// Job::needs holds every edge. Origin::Stage edges are GitLab-style stage order: they may
+// point at jobs that do not exist under the current trigger, so consumers treat them as
+// "wait for it if it runs" (GitLab: stage order, GitHub/plan: skip when absent). All other
+// origins are hard dependencies, guaranteed by sema to exist wherever the job exists.
 struct Need {
   std::string job;       // expanded job name
   bool artifacts = false;  // restores the needed job's artifacts
@@ -164,6 +168,9 @@ struct Step {
   std::map<std::string, Text> env;           // step-level env (import)
   std::string id, name, condition;           // import: step id/name/`if:` as written
   SourceRange range;
+  // Source location of each script line's first character (for mapping positions inside
+  // the script, e.g. shellcheck findings, back to the file). May be empty.
+  std::vector<SourceLoc> script_line_locs;
 };
 
 struct EnvVar {

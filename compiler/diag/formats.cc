@@ -1,0 +1,49 @@
+#include "compiler/diag/formats.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pipec {
+
+std::string FormatJson(const std::vector<Diagnostic>& diags, const SourceManager& sm) {
+  auto range_json = [&](const SourceRange& r) {
+    nlohmann::ordered_json j;
+    j["file"] = std::string(sm.Path(r.file));
+    j["line"] = r.begin.line;
+    j["column"] = r.begin.column;
+    j["end_line"] = r.end.line;
+    j["end_column"] = r.end.column;
+    return j;
+  };
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const Diagnostic& d : diags) {
+    nlohmann::ordered_json j;
+    j["id"] = std::string(d.info().id);
+    j["name"] = std::string(d.info().name);
+    j["severity"] = std::string(SeverityName(d.severity));
+    j["message"] = d.message;
+    j["range"] = range_json(d.range);
+    nlohmann::ordered_json notes = nlohmann::ordered_json::array();
+    for (const DiagNote& n : d.notes) {
+      nlohmann::ordered_json nj;
+      nj["message"] = n.message;
+      if (n.range.file != kNoFile) nj["range"] = range_json(n.range);
+      notes.push_back(nj);
+    }
+    j["notes"] = notes;
+    if (d.fix) {
+      j["fix"] = {{"range", range_json(d.fix->range)}, {"replacement", d.fix->replacement}};
+    }
+    out.push_back(j);
+  }
+  return out.dump(2) + "\n";
+}
+
+std::string FormatDiagnostics(std::string_view format, const std::vector<Diagnostic>& diags,
+                              const SourceManager& sm) {
+  if (format == "sarif") return FormatSarif(diags, sm);
+  if (format == "codequality") return FormatCodeQuality(diags, sm);
+  if (format == "github") return FormatGithub(diags, sm);
+  return FormatJson(diags, sm);
+}
+
+}  // namespace pipec

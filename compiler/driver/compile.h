@@ -1,0 +1,37 @@
+#pragma once
+// The compile pipeline every command shares:
+//   read -> parse (ANTLR) -> AST -> sema -> IR -> checks (lint rules)
+// A Compilation owns the sources and the diagnostics of one command run, so several files
+// can be compiled into one report and every finding printed with its source line.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/ir/ir.h"
+#include "runtime/plan.h"
+
+namespace pipec::driver {
+
+struct CompileOptions {
+  bool run_checks = true;           // run the checker's rules on the IR
+  std::vector<std::string> enable;  // rules that are off by default, turned on
+  bool shellcheck = false;          // --shellcheck
+};
+
+struct Compilation {
+  SourceManager sources;
+  DiagnosticSink diags;
+};
+
+// Compiles one .pipe file into `c`. Never throws on bad input: problems become diagnostics
+// in c.diags. Returns the IR when the program has no errors (checker findings aside).
+std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const CompileOptions& opts,
+                                            Compilation& c);
+
+// Compiles a .pipe file to the native plan, compiling `trigger pipeline` children too and
+// embedding their plans. nullopt when there are errors (in c.diags).
+std::optional<plan::Plan> CompileToPlan(const std::string& path, const CompileOptions& opts,
+                                        Compilation& c);
+
+}  // namespace pipec::driver

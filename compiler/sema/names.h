@@ -1,0 +1,17 @@
+#pragma once
+// "Did you mean" suggestions for unknown names.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pipec::sema {
+
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// Candidates close enough to `name` to suggest, best first (at most 3).
+std::vector<std::string> ClosestNames(std::string_view name, const std::vector<std::string>& candidates);
+
+// Shell-style glob match (`*`, `?`, `[...]`); `*` matches `/` too, like GitLab/GitHub refs.
+bool GlobMatch(std::string_view pattern, std::string_view text);
+
+}  // namespace pipec::sema

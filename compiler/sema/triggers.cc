@@ -1,0 +1,147 @@
+#include "compiler/sema/triggers.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace pipec::sema {
+
+int EvalUnderTrigger(const ir::Condition& c, const std::string& id) {
+  using Op = ir::Condition::Op;
+  switch (c.op) {
+    case Op::True: return 1;
+    case Op::TriggerIn:
+      return std::find(c.triggers.begin(), c.triggers.end(), id) != c.triggers.end() ? 1 : 0;
+    case Op::Not: {
+      int v = EvalUnderTrigger(c.args.at(0), id);
+      return v < 0 ? -1 : 1 - v;
+    }
+    case Op::And: {
+      bool unknown = false;
+      for (const auto& a : c.args) {
+        int v = EvalUnderTrigger(a, id);
+        if (v == 0) return 0;
+        if (v < 0) unknown = true;
+      }
+      return unknown ? -1 : 1;
+    }
+    case Op::Or: {
+      bool unknown = false;
+      for (const auto& a : c.args) {
+        int v = EvalUnderTrigger(a, id);
+        if (v == 1) return 1;
+        if (v < 0) unknown = true;
+      }
+      return unknown ? -1 : 0;
+    }
+    default: return -1;
+  }
+}
+
+bool MentionsTriggers(const ir::Condition& c) {
+  if (c.op == ir::Condition::Op::TriggerIn) return true;
+  for (const auto& a : c.args)
+    if (MentionsTriggers(a)) return true;
+  return false;
+}
+
+namespace {
+
+bool Hard(const ir::Need& n) { return n.origin != ir::Need::Origin::Stage; }
+
+class TriggerSolver {
+ public:
+  TriggerSolver(ir::Pipeline& p, const std::vector<std::string>& all, DiagnosticSink& sink)
+      : p_(p), all_(all), sink_(sink) {
+    for (size_t i = 0; i < p.jobs.size(); ++i) index_[p.jobs[i].name] = i;
+  }
+
+  void Solve() {
+    state_.assign(p_.jobs.size(), 0);
+    result_.assign(p_.jobs.size(), {});
+    for (size_t i = 0; i < p_.jobs.size(); ++i) Visit(i);
+    for (size_t i = 0; i < p_.jobs.size(); ++i)
+      p_.jobs[i].active_triggers.assign(result_[i].begin(), result_[i].end());
+    // Mismatches: reported once per declared job and dependency.
+    std::set<std::pair<std::string, std::string>> reported;
+    for (size_t i = 0; i < p_.jobs.size(); ++i) {
+      const ir::Job& j = p_.jobs[i];
+      if (!MentionsTriggers(j.when)) continue;
+      for (const ir::Need& n : j.needs) {
+        if (!Hard(n)) continue;
+        auto it = index_.find(n.job);
+        if (it == index_.end()) continue;
+        std::vector<std::string> missing;
+        for (const std::string& t : result_[i])
+          if (!result_[it->second].count(t)) missing.push_back(t);
+        if (missing.empty()) continue;
+        const ir::Job& dep = p_.jobs[it->second];
+        if (!reported.insert({j.base_name, dep.base_name}).second) continue;
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        Diagnostic& d = sink_.Report(
+            DiagKind::TriggerMismatch, n.range,
+            fmt::format("job `{}` runs on {} but depends on `{}`, which does not run then", j.base_name,
+                        list, dep.base_name));
+        d.Note(dep.when.range.valid() ? dep.when.range : dep.range,
+               fmt::format("`{}` runs only on {}", dep.base_name,
+                           dep.active_triggers.empty() ? std::string("no trigger") : Join(dep.active_triggers)));
+        d.Note({}, fmt::format("GitLab would stop that pipeline with \"'{}' job needs '{}' job, but '{}' "
+                               "is not in any previous stage\"; narrow `{}`'s `when` or widen `{}`'s",
+                               j.base_name, dep.base_name, dep.base_name, j.base_name, dep.base_name));
+      }
+    }
+  }
+
+ private:
+  static std::string Join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  }
+
+  void Visit(size_t i) {
+    if (state_[i] == 2) return;
+    if (state_[i] == 1) return;  // a cycle: the checker reports it; treat the edge as open
+    state_[i] = 1;
+    const ir::Job& j = p_.jobs[i];
+    std::set<std::string> s;
+    if (MentionsTriggers(j.when)) {
+      for (const std::string& t : all_)
+        if (EvalUnderTrigger(j.when, t) != 0) s.insert(t);
+    } else {
+      s.insert(all_.begin(), all_.end());
+      for (const ir::Need& n : j.needs) {
+        if (!Hard(n)) continue;
+        auto it = index_.find(n.job);
+        if (it == index_.end()) continue;
+        Visit(it->second);
+        if (state_[it->second] != 2) continue;
+        std::set<std::string> keep;
+        for (const auto& t : s)
+          if (result_[it->second].count(t)) keep.insert(t);
+        s = std::move(keep);
+      }
+    }
+    result_[i] = std::move(s);
+    state_[i] = 2;
+  }
+
+  ir::Pipeline& p_;
+  const std::vector<std::string>& all_;
+  DiagnosticSink& sink_;
+  std::map<std::string, size_t> index_;
+  std::vector<int> state_;
+  std::vector<std::set<std::string>> result_;
+};
+
+}  // namespace
+
+void ComputeActiveTriggers(ir::Pipeline& p, const std::vector<std::string>& all,
+                           DiagnosticSink& sink) {
+  TriggerSolver(p, all, sink).Solve();
+}
+
+}  // namespace pipec::sema

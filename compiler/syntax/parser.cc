@@ -1,0 +1,897 @@
+#include "compiler/syntax/parser.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "PipeLexer.h"
+#include "PipeParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/syntax/string_literal.h"
+
+namespace pipec::syntax {
+namespace {
+
+using pipegen::PipeLexer;
+using pipegen::PipeParser;
+using antlr4::ParserRuleContext;
+using antlr4::Token;
+
+// Thrown from the error listener after kMaxSyntaxErrors to stop parsing at once.
+struct StopParsing {};
+
+// Maps ANTLR's code-point indexes to byte offsets (sources are UTF-8, ANTLR counts code points).
+class Positions {
+ public:
+  Positions(FileId file, const SourceManager& sm) : file_(file), sm_(sm) {
+    const std::string& s = sm.file(file).contents;
+    cp_to_byte_.reserve(s.size() + 1);
+    for (size_t i = 0; i < s.size(); ++i)
+      if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) cp_to_byte_.push_back(i);
+    cp_to_byte_.push_back(s.size());
+  }
+  size_t Byte(size_t cp) const { return cp < cp_to_byte_.size() ? cp_to_byte_[cp] : cp_to_byte_.back(); }
+  SourceRange OfToken(const Token* t) const {
+    if (t->getType() == Token::EOF) return AtEnd();
+    size_t b = Byte(t->getStartIndex());
+    size_t e = Byte(t->getStopIndex() + 1);
+    return {file_, sm_.LocOf(file_, b), sm_.LocOf(file_, e)};
+  }
+  SourceRange OfTokens(const Token* first, const Token* last) const {
+    SourceRange a = OfToken(first), b = OfToken(last ? last : first);
+    if (b.end < a.begin) b = a;
+    return {file_, a.begin, b.end};
+  }
+  SourceRange Of(ParserRuleContext* ctx) const { return OfTokens(ctx->getStart(), ctx->getStop()); }
+  SourceRange AtEnd() const {
+    const std::string& s = sm_.file(file_).contents;
+    size_t end = s.size();
+    // Point at the last non-space character's end, so the marker lands on a visible line.
+    while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == ' ')) --end;
+    SourceLoc loc = sm_.LocOf(file_, end);
+    return {file_, loc, {loc.line, loc.column + 1}};
+  }
+  size_t ByteOfToken(const Token* t) const { return Byte(t->getStartIndex()); }
+  FileId file() const { return file_; }
+
+ private:
+  FileId file_;
+  const SourceManager& sm_;
+  std::vector<size_t> cp_to_byte_;
+};
+
+std::string Quote(std::string_view s) { return fmt::format("`{}`", s); }
+
+std::string DescribeTokenType(const antlr4::dfa::Vocabulary& vocab, size_t type) {
+  switch (type) {
+    case Token::EOF: return "end of file";
+    case PipeLexer::ID: return "a name";
+    case PipeLexer::STRING: return "a string";
+    case PipeLexer::INT: return "an integer";
+    case PipeLexer::FLOAT: return "a number";
+    case PipeLexer::DURATION: return "a duration such as `30d` or `2h`";
+    default: break;
+  }
+  std::string lit = vocab.getLiteralName(type);
+  if (lit.size() >= 2 && lit.front() == '\'') return Quote(lit.substr(1, lit.size() - 2));
+  return vocab.getSymbolicName(type);
+}
+
+std::string DescribeFound(const Token* t) {
+  if (t->getType() == Token::EOF) return "end of file";
+  if (t->getType() == PipeLexer::STRING) return "a string";
+  std::string text = t->getText();
+  if (text.size() > 40) text = text.substr(0, 40) + "...";
+  return Quote(text);
+}
+
+// Turns ANTLR's complaints into plain words: "expected `}` ..., found `x`".
+class ErrorListener : public antlr4::BaseErrorListener {
+ public:
+  ErrorListener(const Positions& pos, DiagnosticSink& sink, std::set<size_t> quiet_tokens,
+                bool quiet_at_eof)
+      : pos_(pos), sink_(sink), quiet_tokens_(std::move(quiet_tokens)), quiet_at_eof_(quiet_at_eof) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, Token* offending, size_t, size_t,
+                   const std::string& msg, std::exception_ptr) override {
+    if (!offending) return;
+    if (offending->getType() == Token::EOF && quiet_at_eof_) return;
+    if (quiet_tokens_.count(offending->getTokenIndex())) return;
+    if (last_index_ == offending->getTokenIndex()) return;  // one complaint per token
+    last_index_ = offending->getTokenIndex();
+    // One complaint per top-level declaration: what follows the first is mostly the
+    // parser's recovery tripping over the same mistake.
+    if (auto* parser = dynamic_cast<PipeParser*>(recognizer)) {
+      antlr4::RuleContext* top = parser->getContext();
+      while (top && top->parent && top->parent->parent) top = dynamic_cast<antlr4::RuleContext*>(top->parent);
+      if (auto* prc = dynamic_cast<ParserRuleContext*>(top); prc && prc->getStart() &&
+          prc->getRuleIndex() != PipeParser::RuleFile) {
+        if (!reported_items_.insert(prc->getStart()->getTokenIndex()).second) return;
+      }
+    }
+    if (++count_ > kMaxSyntaxErrors) {
+      sink_.Report(DiagKind::TooManyErrors, pos_.OfToken(offending),
+                   fmt::format("too many syntax errors; stopping after {}", kMaxSyntaxErrors));
+      throw StopParsing{};
+    }
+    auto* parser = dynamic_cast<PipeParser*>(recognizer);
+    std::string expected;
+    if (parser) expected = DescribeExpected(*parser);
+    std::string message = expected.empty()
+                              ? fmt::format("unexpected {}", DescribeFound(offending))
+                              : fmt::format("expected {}, found {}", expected, DescribeFound(offending));
+    Diagnostic& d = sink_.Report(DiagKind::SyntaxError, pos_.OfToken(offending), message);
+    if (parser) AddContextNote(*parser, d);
+    (void)msg;
+  }
+
+ private:
+  std::string DescribeExpected(PipeParser& parser) {
+    std::vector<ssize_t> types;
+    try {
+      types = parser.getExpectedTokens().toList();
+    } catch (...) {
+      return "";
+    }
+    std::set<size_t> set(types.begin(), types.end());
+    size_t rule = parser.getContext() ? parser.getContext()->getRuleIndex() : 0;
+    bool block = set.count(PipeLexer::RBRACE) && set.count(PipeLexer::RUN) && set.count(PipeLexer::NEEDS);
+    (void)rule;
+    if (block)
+      return "a job item (`run`, `needs`, `stage`, `when`, `in`, `out`, `env`, `image`, ...) or `}`";
+    if (set.count(PipeLexer::JOB) && set.count(PipeLexer::TEMPLATE))
+      return "a declaration (`job`, `template`, `on`, `var`, `secret`, `cache`, `default`, "
+             "`import`, `stages`)";
+    if (set.count(PipeLexer::ID) && set.size() > 20) {
+      set.erase(PipeLexer::ID);
+      // Every soft keyword is a name too: say "a name" once, plus the real punctuation.
+      std::vector<std::string> others;
+      for (size_t t : set)
+        if (t == PipeLexer::LBRACE || t == PipeLexer::RBRACE || t == PipeLexer::LBRACK ||
+            t == PipeLexer::RBRACK || t == PipeLexer::LPAREN || t == PipeLexer::RPAREN ||
+            t == PipeLexer::STRING || t == PipeLexer::INT || t == PipeLexer::FLOAT ||
+            t == PipeLexer::DURATION || t == PipeLexer::TRUE || t == PipeLexer::FALSE ||
+            t == PipeLexer::NOT)
+          others.push_back(DescribeTokenType(parser.getVocabulary(), t));
+      std::string s = "a name";
+      for (size_t i = 0; i < others.size(); ++i)
+        s += (i + 1 == others.size() ? " or " : ", ") + others[i];
+      return s;
+    }
+    std::vector<std::string> names;
+    for (size_t t : set) names.push_back(DescribeTokenType(parser.getVocabulary(), t));
+    if (names.empty()) return "";
+    if (names.size() > 8) {
+      names.resize(8);
+      names.push_back("...");
+    }
+    std::string s;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) s += (i + 1 == names.size() && names[i] != "...") ? " or " : ", ";
+      s += names[i];
+    }
+    return s;
+  }
+
+  // "in job `train` opened at 3:1" for errors inside a job/template body.
+  void AddContextNote(PipeParser& parser, Diagnostic& d) {
+    for (auto* ctx = parser.getContext(); ctx; ctx = dynamic_cast<ParserRuleContext*>(ctx->parent)) {
+      std::string what;
+      PipeParser::NameContext* name = nullptr;
+      if (auto* j = dynamic_cast<PipeParser::JobDeclContext*>(ctx)) { what = "job"; name = j->name(); }
+      else if (auto* t = dynamic_cast<PipeParser::TemplateDeclContext*>(ctx)) { what = "template"; name = t->name(); }
+      if (what.empty()) continue;
+      if (!name) return;
+      SourceRange r = pos_.Of(name);
+      d.Note(r, fmt::format("in {} `{}`", what, name->getText()));
+      return;
+    }
+  }
+
+  const Positions& pos_;
+  DiagnosticSink& sink_;
+  std::set<size_t> quiet_tokens_;
+  bool quiet_at_eof_;
+  size_t last_index_ = static_cast<size_t>(-1);
+  std::set<size_t> reported_items_;
+  int count_ = 0;
+};
+
+// ---- the pre-scan: bad characters, unterminated strings, bracket structure ----
+
+struct PreScan {
+  std::vector<std::unique_ptr<Token>> tokens;  // what the parser sees
+  std::set<size_t> quiet_tokens;                // indexes whose parser errors are redundant
+  bool quiet_at_eof = false;
+  bool fatal = false;                           // do not parse at all
+};
+
+std::string DescribeOpener(const std::vector<std::unique_ptr<Token>>& toks, size_t open_index) {
+  const std::string bracket = toks[open_index]->getText();
+  // Walk back to the keyword that owns this bracket.
+  for (size_t k = open_index, steps = 0; k-- > 0 && steps < 40; ++steps) {
+    size_t t = toks[k]->getType();
+    if (t == PipeLexer::LBRACE || t == PipeLexer::RBRACE) break;
+    std::string next = k + 1 < toks.size() ? toks[k + 1]->getText() : "";
+    switch (t) {
+      case PipeLexer::JOB: return fmt::format("job `{}`", next);
+      case PipeLexer::TEMPLATE: return fmt::format("template `{}`", next);
+      case PipeLexer::CACHE: if (bracket == "{") return fmt::format("cache `{}`", next); break;
+      case PipeLexer::DEFAULT: return "`default` block";
+      case PipeLexer::ENV: if (bracket == "{") return "`env` block"; break;
+      case PipeLexer::MATRIX: if (bracket == "{") return "`matrix` block"; break;
+      case PipeLexer::INPUTS: if (bracket == "{") return "`inputs` block"; break;
+      case PipeLexer::RAW: return "`raw` block";
+      case PipeLexer::ENVIRONMENT: if (bracket == "{") return fmt::format("environment `{}`", next); break;
+      default: break;
+    }
+    if (bracket != "{") break;
+  }
+  if (bracket == "[") return "list";
+  if (bracket == "(") return "parenthesis";
+  return "block";
+}
+
+char CloserOf(size_t type) {
+  return type == PipeLexer::LBRACE ? '}' : type == PipeLexer::LBRACK ? ']' : ')';
+}
+
+PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, DiagnosticSink& sink) {
+  PreScan out;
+  std::vector<std::pair<size_t, std::string>> stack;  // (index in out.tokens, description)
+  int not_run = 0;
+  size_t lexical_errors = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::unique_ptr<Token>& tok = all[i];
+    size_t type = tok->getType();
+    if (type == PipeLexer::BAD_CHAR) {
+      if (++lexical_errors <= kMaxSyntaxErrors) {
+        std::string text = tok->getText();
+        sink.Report(DiagKind::UnexpectedChar, pos.OfToken(tok.get()),
+                    fmt::format("unexpected character `{}`", text));
+      }
+      continue;
+    }
+    if (type == PipeLexer::UNTERMINATED_STRING) {
+      bool triple = !out.tokens.empty() && out.tokens.back()->getType() == PipeLexer::STRING &&
+                    out.tokens.back()->getText() == "\"\"" &&
+                    out.tokens.back()->getStopIndex() + 1 == tok->getStartIndex();
+      if (triple) {
+        SourceRange r = pos.OfToken(out.tokens.back().get());
+        r.end = {r.begin.line, r.begin.column + 3};
+        sink.Report(DiagKind::UnterminatedString, r,
+                    "this `\"\"\"` string is never closed; add `\"\"\"` after its last line");
+        out.tokens.pop_back();
+        out.quiet_at_eof = true;
+        break;  // everything after it is inside the string
+      }
+      ++lexical_errors;
+      SourceRange r = pos.OfToken(tok.get());
+      sink.Report(DiagKind::UnterminatedString, {r.file, r.begin, {r.begin.line, r.begin.column + 1}},
+                  "this string is not closed before the end of the line; add `\"`")
+          .Note({}, "use `\"\"\"` ... `\"\"\"` for text that spans lines");
+      // Let the parser see a closed string so one mistake gives one error.
+      if (auto* ct = dynamic_cast<antlr4::CommonToken*>(tok.get())) {
+        ct->setType(PipeLexer::STRING);
+        ct->setText(tok->getText() + "\"");
+      }
+      type = PipeLexer::STRING;
+    }
+    if (type == PipeLexer::NOT) {
+      if (++not_run > kMaxNesting) {
+        sink.Report(DiagKind::NestingTooDeep, pos.OfToken(tok.get()),
+                    fmt::format("more than {} `not` in a row", kMaxNesting));
+        out.fatal = true;
+        return out;
+      }
+    } else if (tok->getChannel() == Token::DEFAULT_CHANNEL) {
+      not_run = 0;
+    }
+    if (type == PipeLexer::LBRACE || type == PipeLexer::LBRACK || type == PipeLexer::LPAREN) {
+      if (stack.size() >= static_cast<size_t>(kMaxNesting)) {
+        sink.Report(DiagKind::NestingTooDeep, pos.OfToken(tok.get()),
+                    fmt::format("brackets nest deeper than {} levels", kMaxNesting));
+        out.fatal = true;
+        return out;
+      }
+      out.tokens.push_back(std::move(tok));
+      stack.push_back({out.tokens.size() - 1, DescribeOpener(out.tokens, out.tokens.size() - 1)});
+      continue;
+    }
+    if (type == PipeLexer::RBRACE || type == PipeLexer::RBRACK || type == PipeLexer::RPAREN) {
+      char closer = tok->getText()[0];
+      if (stack.empty()) {
+        sink.Report(DiagKind::UnclosedBlock, pos.OfToken(tok.get()),
+                    fmt::format("`{}` closes nothing", closer));
+        out.quiet_tokens.insert(out.tokens.size());
+        out.fatal = true;
+      } else {
+        const Token* open = out.tokens[stack.back().first].get();
+        if (CloserOf(open->getType()) != closer) {
+          SourceRange o = pos.OfToken(open);
+          sink.Report(DiagKind::UnclosedBlock, pos.OfToken(tok.get()),
+                      fmt::format("expected `{}` to close {} opened at {}:{}, found `{}`",
+                                  CloserOf(open->getType()), stack.back().second, o.begin.line,
+                                  o.begin.column, closer))
+              .Note(o, "opened here");
+          out.fatal = true;
+        }
+        stack.pop_back();
+      }
+    }
+    out.tokens.push_back(std::move(tok));
+  }
+  if (!stack.empty() && !out.quiet_at_eof) {
+    // Report the outermost unclosed bracket: that is where the user lost track.
+    const auto& [index, what] = stack.front();
+    const Token* open = out.tokens[index].get();
+    SourceRange o = pos.OfToken(open);
+    sink.Report(DiagKind::UnclosedBlock, pos.AtEnd(),
+                fmt::format("expected `{}` to close {} opened at {}:{}", CloserOf(open->getType()),
+                            what, o.begin.line, o.begin.column))
+        .Note(o, "opened here");
+    out.quiet_at_eof = true;
+    out.fatal = true;
+  }
+  return out;
+}
+
+// ---- building the AST from the parse tree ----
+
+class AstBuilder {
+ public:
+  AstBuilder(const Positions& pos, const SourceManager& sm, DiagnosticSink& sink)
+      : pos_(pos), sm_(sm), sink_(sink) {}
+
+  std::unique_ptr<ast::File> Build(PipeParser::FileContext* ctx,
+                                   const std::vector<ast::Comment>& comments) {
+    auto file = std::make_unique<ast::File>();
+    file->file = pos_.file();
+    file->comments = comments;
+    comments_ = &file->comments;
+    if (auto* h = ctx->header()) {
+      ast::Header header;
+      header.name = Name(h->name());
+      header.version = Int(h->INT()->getSymbol());
+      header.range = pos_.Of(h);
+      file->header = std::move(header);
+    }
+    for (auto* item : ctx->topItem()) TopItem(item, *file);
+    return file;
+  }
+
+ private:
+  SourceRange R(ParserRuleContext* c) const { return pos_.Of(c); }
+  SourceRange R(antlr4::tree::TerminalNode* t) const { return pos_.OfToken(t->getSymbol()); }
+
+  ast::Ident Name(PipeParser::NameContext* c) { return {c->getText(), R(c)}; }
+
+  ast::QualifiedName Qualified(PipeParser::QualifiedNameContext* c) {
+    ast::QualifiedName q;
+    for (auto* n : c->name()) q.parts.push_back(Name(n));
+    q.range = R(c);
+    return q;
+  }
+
+  ast::StringLit Str(antlr4::tree::TerminalNode* t) {
+    const Token* tok = t->getSymbol();
+    return DecodeString(tok->getText(), pos_.file(), pos_.ByteOfToken(tok), sm_, sink_);
+  }
+
+  int64_t Int(const Token* tok) {
+    int64_t v = 0;
+    std::string text = tok->getText();
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc()) {
+      sink_.Report(DiagKind::BadLiteral, pos_.OfToken(tok),
+                   fmt::format("integer `{}` is out of range", text.substr(0, 40)));
+    }
+    return v;
+  }
+
+  int64_t Duration(const Token* tok) {
+    std::string text = tok->getText();
+    int64_t total = 0;
+    size_t i = 0;
+    bool overflow = false;
+    while (i < text.size()) {
+      int64_t n = 0;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        if (n > (INT64_MAX / 10)) overflow = true;
+        n = n * 10 + (text[i] - '0');
+        ++i;
+      }
+      int64_t unit = 1;
+      switch (text[i]) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 604800; break;
+      }
+      ++i;
+      if (n > (int64_t{1} << 40) / unit) overflow = true;
+      total += n * unit;
+    }
+    if (overflow || total > (int64_t{1} << 40)) {
+      sink_.Report(DiagKind::BadLiteral, pos_.OfToken(tok),
+                   fmt::format("duration `{}` is too long", text.substr(0, 40)));
+      return 0;
+    }
+    return total;
+  }
+
+  ast::Expr Literal(PipeParser::LiteralContext* c) {
+    ast::Expr e;
+    e.range = R(c);
+    e.spelling = c->getText();
+    if (c->STRING()) {
+      e.kind = ast::Expr::Kind::String;
+      e.str = Str(c->STRING());
+    } else if (c->INT()) {
+      e.kind = ast::Expr::Kind::Int;
+      e.int_value = Int(c->INT()->getSymbol());
+    } else if (c->FLOAT()) {
+      e.kind = ast::Expr::Kind::Float;
+      e.float_value = std::strtod(e.spelling.c_str(), nullptr);
+      if (!std::isfinite(e.float_value))
+        sink_.Report(DiagKind::BadLiteral, e.range, "number is out of range");
+    } else if (c->DURATION()) {
+      e.kind = ast::Expr::Kind::Duration;
+      e.int_value = Duration(c->DURATION()->getSymbol());
+    } else {
+      e.kind = ast::Expr::Kind::Bool;
+      e.int_value = c->TRUE() ? 1 : 0;
+    }
+    return e;
+  }
+
+  ast::Expr ListExpr(PipeParser::ListExprContext* c) {
+    ast::Expr e;
+    e.kind = ast::Expr::Kind::List;
+    e.range = R(c);
+    for (auto* x : c->expr()) e.list.push_back(Expr(x));
+    return e;
+  }
+
+  ast::Expr Expr(PipeParser::ExprContext* c) {
+    if (c->literal()) return Literal(c->literal());
+    if (c->listExpr()) return ListExpr(c->listExpr());
+    ast::Expr e;
+    e.kind = ast::Expr::Kind::Name;
+    e.name = Qualified(c->qualifiedName());
+    e.range = R(c);
+    return e;
+  }
+
+  std::vector<ast::StringLit> StrList(PipeParser::StringListContext* c) {
+    std::vector<ast::StringLit> out;
+    if (!c) return out;
+    for (auto* s : c->STRING()) out.push_back(Str(s));
+    return out;
+  }
+
+  ast::TypeRef Type(PipeParser::TypeContext* c) {
+    ast::TypeRef t;
+    t.range = R(c);
+    if (c->STRING_T()) t.kind = ast::TypeKind::String;
+    else if (c->INT_T()) t.kind = ast::TypeKind::Int;
+    else if (c->FLOAT_T()) t.kind = ast::TypeKind::Float;
+    else if (c->BOOL()) t.kind = ast::TypeKind::Bool;
+    else if (c->DURATION_T()) t.kind = ast::TypeKind::Duration;
+    else if (c->PATH_T()) t.kind = ast::TypeKind::Path;
+    else if (c->SECRET()) t.kind = ast::TypeKind::Secret;
+    else {
+      t.kind = ast::TypeKind::List;
+      t.element = std::make_shared<ast::TypeRef>(Type(c->type()));
+    }
+    return t;
+  }
+
+  // `#` lines directly above `line` (no blank line between), without the `#`.
+  std::string DocAbove(uint32_t line) {
+    std::vector<std::string> lines;
+    uint32_t want = line - 1;
+    for (auto it = comments_->rbegin(); it != comments_->rend(); ++it) {
+      if (it->range.begin.line > want) continue;
+      if (it->range.begin.line < want) break;
+      std::string_view src = sm_.Line(pos_.file(), want);
+      if (src.find_first_not_of(" \t") != src.find('#')) break;  // a trailing comment
+      std::string text = it->text.substr(1);
+      if (!text.empty() && text[0] == ' ') text.erase(0, 1);
+      lines.push_back(text);
+      --want;
+    }
+    std::string doc;
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) doc += (doc.empty() ? "" : "\n") + *it;
+    return doc;
+  }
+
+  ast::Param Param(PipeParser::ParamContext* c) {
+    ast::Param p;
+    p.name = Name(c->name());
+    p.type = Type(c->type());
+    if (c->expr()) p.default_value = Expr(c->expr());
+    p.range = R(c);
+    p.doc = DocAbove(p.range.begin.line);
+    return p;
+  }
+
+  std::optional<ast::Base> Base(PipeParser::BaseContext* c) {
+    if (!c) return std::nullopt;
+    ast::Base b;
+    b.name = Qualified(c->qualifiedName());
+    for (auto* a : c->arg()) b.args.push_back({Name(a->name()), Expr(a->expr()), R(a)});
+    b.range = R(c);
+    return b;
+  }
+
+  ast::Condition Cond(PipeParser::ConditionContext* c) {
+    ast::Condition out;
+    out.range = R(c);
+    using Op = ast::Condition::Op;
+    if (auto* n = dynamic_cast<PipeParser::NotCondContext*>(c)) {
+      out.op = Op::Not;
+      out.args.push_back(Cond(n->condition()));
+    } else if (auto* a = dynamic_cast<PipeParser::AndCondContext*>(c)) {
+      out.op = Op::And;
+      out.args.push_back(Cond(a->condition(0)));
+      out.args.push_back(Cond(a->condition(1)));
+    } else if (auto* o = dynamic_cast<PipeParser::OrCondContext*>(c)) {
+      out.op = Op::Or;
+      out.args.push_back(Cond(o->condition(0)));
+      out.args.push_back(Cond(o->condition(1)));
+    } else if (auto* p = dynamic_cast<PipeParser::ParenCondContext*>(c)) {
+      return Cond(p->condition());
+    } else if (auto* t = dynamic_cast<PipeParser::TriggerIsCondContext*>(c)) {
+      out.op = Op::TriggerIs;
+      out.triggers.push_back(TriggerRef(t->triggerRef()));
+    } else if (auto* t = dynamic_cast<PipeParser::TriggerInCondContext*>(c)) {
+      out.op = Op::TriggerIn;
+      for (auto* r : t->triggerRef()) out.triggers.push_back(TriggerRef(r));
+    } else if (auto* cmp = dynamic_cast<PipeParser::CompareCondContext*>(c)) {
+      out.op = cmp->EQ() ? Op::Eq : Op::Ne;
+      out.left = Operand(cmp->operand(0));
+      out.right = Operand(cmp->operand(1));
+    } else if (auto* m = dynamic_cast<PipeParser::MatchesCondContext*>(c)) {
+      out.op = Op::Matches;
+      out.left = Operand(m->operand());
+      out.pattern = Str(m->STRING());
+    } else if (auto* tr = dynamic_cast<PipeParser::TruthyCondContext*>(c)) {
+      out.op = Op::Truthy;
+      out.left = Operand(tr->operand());
+    }
+    return out;
+  }
+
+  ast::QualifiedName TriggerRef(PipeParser::TriggerRefContext* c) {
+    ast::QualifiedName q;
+    for (auto* n : c->name()) q.parts.push_back(Name(n));
+    q.range = R(c);
+    return q;
+  }
+
+  ast::Expr Operand(PipeParser::OperandContext* c) {
+    if (c->literal()) return Literal(c->literal());
+    ast::Expr e;
+    e.kind = ast::Expr::Kind::Name;
+    e.name = Qualified(c->qualifiedName());
+    e.range = R(c);
+    return e;
+  }
+
+  nlohmann::ordered_json RawValue(PipeParser::RawValueContext* c) {
+    if (c->rawObject()) return RawObject(c->rawObject());
+    if (c->literal()) {
+      ast::Expr e = Literal(c->literal());
+      switch (e.kind) {
+        case ast::Expr::Kind::String: return e.str.Flat();
+        case ast::Expr::Kind::Int: return e.int_value;
+        case ast::Expr::Kind::Float: return e.float_value;
+        case ast::Expr::Kind::Bool: return e.int_value != 0;
+        default: return e.spelling;  // durations stay as written ("30d")
+      }
+    }
+    if (c->name()) return c->name()->getText();
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (auto* v : c->rawValue()) arr.push_back(RawValue(v));
+    return arr;
+  }
+
+  nlohmann::ordered_json RawObject(PipeParser::RawObjectContext* c) {
+    nlohmann::ordered_json obj = nlohmann::ordered_json::object();
+    for (auto* m : c->rawMember()) {
+      std::string key = m->name() ? m->name()->getText() : Str(m->STRING()).Flat();
+      if (obj.contains(key))
+        sink_.Report(DiagKind::DuplicateItem, R(m), fmt::format("key `{}` appears twice in this raw block", key));
+      obj[key] = RawValue(m->rawValue());
+    }
+    return obj;
+  }
+
+  std::vector<ast::JobItem> Items(const std::vector<PipeParser::JobItemContext*>& items) {
+    std::vector<ast::JobItem> out;
+    for (auto* c : items) {
+      ast::JobItem item;
+      item.range = R(c);
+      if (!JobItem(c, item)) continue;
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  bool JobItem(PipeParser::JobItemContext* c, ast::JobItem& item) {
+    if (auto* x = dynamic_cast<PipeParser::StageItemContext*>(c)) {
+      item.value = ast::StageItem{Name(x->name())};
+    } else if (auto* x = dynamic_cast<PipeParser::NeedsItemContext*>(c)) {
+      ast::NeedsItem n;
+      for (auto* q : x->qualifiedName()) n.jobs.push_back(Qualified(q));
+      item.value = std::move(n);
+    } else if (auto* x = dynamic_cast<PipeParser::RunWhenItemContext*>(c)) {
+      item.value = ast::RunWhenItem{x->ALWAYS() ? "always" : "on_failure"};
+    } else if (auto* x = dynamic_cast<PipeParser::WhenItemContext*>(c)) {
+      item.value = ast::WhenItem{Cond(x->condition())};
+    } else if (auto* x = dynamic_cast<PipeParser::ImageItemContext*>(c)) {
+      item.value = ast::ImageItem{Expr(x->expr())};
+    } else if (auto* x = dynamic_cast<PipeParser::ServicesItemContext*>(c)) {
+      item.value = ast::ServicesItem{StrList(x->stringList())};
+    } else if (auto* x = dynamic_cast<PipeParser::RunnerItemContext*>(c)) {
+      item.value = ast::RunnerItem{StrList(x->stringList())};
+    } else if (auto* x = dynamic_cast<PipeParser::ShellItemContext*>(c)) {
+      item.value = ast::ShellItem{Str(x->STRING())};
+    } else if (auto* x = dynamic_cast<PipeParser::EnvItemContext*>(c)) {
+      ast::EnvItem env;
+      for (auto* e : x->envEntry()) env.entries.push_back({Name(e->name()), Expr(e->expr()), R(e)});
+      item.value = std::move(env);
+    } else if (auto* x = dynamic_cast<PipeParser::MatrixItemContext*>(c)) {
+      ast::MatrixItem m;
+      for (auto* e : x->matrixEntry())
+        m.entries.push_back({Name(e->name()), ListExpr(e->listExpr()), R(e)});
+      item.value = std::move(m);
+    } else if (auto* x = dynamic_cast<PipeParser::InItemContext*>(c)) {
+      ast::InItem in;
+      in.name = Name(x->name(0));
+      in.job = Name(x->name(1));
+      in.output = Name(x->name(2));
+      if (x->STRING()) in.at = Str(x->STRING());
+      item.value = std::move(in);
+    } else if (auto* x = dynamic_cast<PipeParser::RunItemContext*>(c)) {
+      item.value = ast::RunItem{Str(x->STRING())};
+    } else if (auto* x = dynamic_cast<PipeParser::OutFileItemContext*>(c)) {
+      ast::OutItem o;
+      o.name = Name(x->name());
+      o.kind = x->outKind()->getText();
+      o.kind_range = R(x->outKind());
+      o.path = Str(x->STRING());
+      if (x->DURATION()) o.expire_seconds = Duration(x->DURATION()->getSymbol());
+      item.value = std::move(o);
+    } else if (auto* x = dynamic_cast<PipeParser::OutValueItemContext*>(c)) {
+      ast::OutItem o;
+      o.name = Name(x->name());
+      o.kind = x->valueType()->getText();
+      o.kind_range = R(x->valueType());
+      o.value = true;
+      o.path = Str(x->STRING());
+      item.value = std::move(o);
+    } else if (auto* x = dynamic_cast<PipeParser::EnvironmentItemContext*>(c)) {
+      ast::EnvironmentItem e;
+      e.name = Name(x->name());
+      if (auto* b = x->envBlock())
+        for (auto* s : b->envSetting()) {
+          if (s->URL()) e.url = Str(s->STRING());
+          else e.manual_approval = true;
+        }
+      item.value = std::move(e);
+    } else if (auto* x = dynamic_cast<PipeParser::TimeoutItemContext*>(c)) {
+      item.value = ast::TimeoutItem{Duration(x->DURATION()->getSymbol())};
+    } else if (auto* x = dynamic_cast<PipeParser::RetryItemContext*>(c)) {
+      item.value = ast::RetryItem{Int(x->INT()->getSymbol())};
+    } else if (dynamic_cast<PipeParser::AllowFailureItemContext*>(c)) {
+      item.value = ast::AllowFailureItem{};
+    } else if (auto* x = dynamic_cast<PipeParser::UsesCacheItemContext*>(c)) {
+      ast::UsesCacheItem u;
+      for (auto* n : x->name()) u.caches.push_back(Name(n));
+      item.value = std::move(u);
+    } else if (auto* x = dynamic_cast<PipeParser::TriggerPipelineItemContext*>(c)) {
+      ast::TriggerPipelineItem t;
+      t.path = Str(x->STRING());
+      for (auto* in : x->triggerInput()) t.inputs.push_back({Name(in->name()), Expr(in->expr())});
+      item.value = std::move(t);
+    } else if (auto* x = dynamic_cast<PipeParser::TriggerProjectItemContext*>(c)) {
+      ast::TriggerProjectItem t;
+      t.project = Str(x->STRING(0));
+      if (x->BRANCH()) t.branch = Str(x->STRING(1));
+      item.value = std::move(t);
+    } else if (auto* x = dynamic_cast<PipeParser::RawItemContext*>(c)) {
+      auto* rb = x->rawBlock();
+      item.value = ast::RawItem{rb->GITLAB() ? "gitlab" : "github", RawObject(rb->rawObject())};
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void Trigger(PipeParser::TriggerDeclContext* c, ast::File& f) {
+    ast::TriggerDecl t;
+    t.range = R(c);
+    auto* spec = c->triggerSpec();
+    using K = ast::TriggerDecl::Kind;
+    if (auto* x = dynamic_cast<PipeParser::PushTriggerContext*>(spec)) {
+      t.kind = K::Push;
+      // `branches` and `paths` are both optional: tell the lists apart by their keyword.
+      size_t list = 0;
+      for (auto* child : x->children) {
+        auto* term = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+        if (!term) continue;
+        size_t type = term->getSymbol()->getType();
+        if (type == PipeLexer::BRANCHES) t.branches = StrList(x->stringList(list++));
+        if (type == PipeLexer::PATHS) t.paths = StrList(x->stringList(list++));
+      }
+    } else if (auto* x = dynamic_cast<PipeParser::MrTriggerContext*>(spec)) {
+      t.kind = K::MergeRequest;
+      t.targets = StrList(x->stringList());
+    } else if (auto* x = dynamic_cast<PipeParser::TagTriggerContext*>(spec)) {
+      t.kind = K::Tag;
+      t.tag = Str(x->STRING());
+    } else if (auto* x = dynamic_cast<PipeParser::ScheduleTriggerContext*>(spec)) {
+      t.kind = K::Schedule;
+      t.name = Name(x->name());
+      size_t s = 0;
+      for (auto* child : x->children) {
+        auto* term = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+        if (!term) continue;
+        size_t type = term->getSymbol()->getType();
+        if (type == PipeLexer::CRON) t.cron = Str(x->STRING(s++));
+        if (type == PipeLexer::TZ) { t.tz = Str(x->STRING(s++)); t.has_tz = true; }
+        if (type == PipeLexer::BRANCH) { t.branch = Str(x->STRING(s++)); t.has_branch = true; }
+      }
+    } else if (auto* x = dynamic_cast<PipeParser::ManualTriggerContext*>(spec)) {
+      t.kind = K::Manual;
+      if (x->paramBlock())
+        for (auto* p : x->paramBlock()->param()) t.inputs.push_back(Param(p));
+    } else if (auto* x = dynamic_cast<PipeParser::WebhookTriggerContext*>(spec)) {
+      t.kind = K::Webhook;
+      t.name = Name(x->name());
+      if (x->paramBlock())
+        for (auto* p : x->paramBlock()->param()) t.inputs.push_back(Param(p));
+    }
+    f.triggers.push_back(std::move(t));
+  }
+
+  void TopItem(PipeParser::TopItemContext* c, ast::File& f) {
+    if (auto* x = c->importDecl()) {
+      ast::Import imp;
+      imp.range = R(x);
+      PipeParser::SelectionContext* sel = nullptr;
+      if (auto* s = dynamic_cast<PipeParser::ImportStdContext*>(x)) {
+        imp.is_std = true;
+        imp.std_name = Name(s->name());
+        sel = s->selection();
+      } else if (auto* l = dynamic_cast<PipeParser::ImportLocalContext*>(x)) {
+        imp.path = Str(l->STRING());
+        sel = l->selection();
+        if (l->name()) imp.alias = Name(l->name());
+      }
+      if (sel)
+        for (auto* n : sel->name()) imp.selection.push_back(Name(n));
+      f.imports.push_back(std::move(imp));
+    } else if (auto* x = c->triggerDecl()) {
+      Trigger(x, f);
+    } else if (auto* x = c->varDecl()) {
+      f.vars.push_back({Name(x->name()), Type(x->type()), Expr(x->expr()), R(x)});
+    } else if (auto* x = c->secretDecl()) {
+      ast::SecretDecl s;
+      s.name = Name(x->name());
+      s.range = R(x);
+      for (auto* a : x->secretAttr()) {
+        if (a->MASKED()) s.masked = true;
+        else if (a->PROTECTED()) s.protected_ = true;
+        else if (a->FILE()) s.file = true;
+        else if (a->name()) s.environment = Name(a->name());
+        else if (a->STRING()) s.environment = ast::Ident{Str(a->STRING()).Flat(), R(a->STRING())};
+      }
+      f.secrets.push_back(std::move(s));
+    } else if (auto* x = c->stagesDecl()) {
+      ast::StagesDecl s;
+      for (auto* n : x->name()) s.stages.push_back(Name(n));
+      s.range = R(x);
+      f.stages.push_back(std::move(s));
+    } else if (auto* x = c->defaultDecl()) {
+      f.defaults.push_back({Items(x->jobItem()), R(x)});
+    } else if (auto* x = c->cacheDecl()) {
+      ast::CacheDecl cd;
+      cd.name = Name(x->name());
+      cd.range = R(x);
+      for (auto* item : x->cacheItem()) {
+        if (auto* k = dynamic_cast<PipeParser::CacheKeyFilesContext*>(item)) cd.key_files = StrList(k->stringList());
+        else if (auto* k = dynamic_cast<PipeParser::CacheKeyContext*>(item)) cd.key = Str(k->STRING());
+        else if (auto* p = dynamic_cast<PipeParser::CachePathsContext*>(item)) cd.paths = StrList(p->stringList());
+        else if (auto* p = dynamic_cast<PipeParser::CachePolicyContext*>(item)) cd.policy = Name(p->name());
+      }
+      f.caches.push_back(std::move(cd));
+    } else if (auto* x = c->templateDecl()) {
+      ast::TemplateDecl t;
+      t.name = Name(x->name());
+      for (auto* p : x->param()) t.params.push_back(Param(p));
+      t.base = Base(x->base());
+      t.items = Items(x->jobItem());
+      t.range = R(x);
+      t.doc = DocAbove(t.range.begin.line);
+      f.templates.push_back(std::move(t));
+    } else if (auto* x = c->jobDecl()) {
+      ast::JobDecl j;
+      j.name = Name(x->name());
+      j.base = Base(x->base());
+      j.items = Items(x->jobItem());
+      j.range = R(x);
+      f.jobs.push_back(std::move(j));
+    } else if (auto* x = c->rawBlock()) {
+      f.raws.push_back({x->GITLAB() ? "gitlab" : "github", RawObject(x->rawObject()), R(x)});
+    }
+  }
+
+  const Positions& pos_;
+  const SourceManager& sm_;
+  DiagnosticSink& sink_;
+  std::vector<ast::Comment>* comments_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink) {
+  const std::string& text = sm.file(file).contents;
+  Positions pos(file, sm);
+  size_t errors_before = sink.error_count();
+
+  antlr4::ANTLRInputStream input(text);
+  PipeLexer lexer(&input);
+  lexer.removeErrorListeners();
+  std::vector<std::unique_ptr<Token>> all = lexer.getAllTokens();
+
+  std::vector<ast::Comment> comments;
+  for (const auto& t : all)
+    if (t->getType() == PipeLexer::COMMENT) comments.push_back({t->getText(), pos.OfToken(t.get())});
+
+  PreScan scan = Scan(std::move(all), pos, sink);
+  if (scan.fatal) return nullptr;
+
+  antlr4::ListTokenSource source(std::move(scan.tokens));
+  antlr4::CommonTokenStream tokens(&source);
+  PipeParser parser(&tokens);
+  parser.removeErrorListeners();
+
+  // Stage 1: SLL with bail-out, fast for the (usual) valid file.
+  PipeParser::FileContext* tree = nullptr;
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  // Stage 2: full LL with recovery and plain-worded errors, only when SLL failed.
+  ErrorListener listener(pos, sink, scan.quiet_tokens, scan.quiet_at_eof);
+  if (!tree) {
+    tokens.seek(0);
+    parser.reset();
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    parser.addErrorListener(&listener);
+    try {
+      tree = parser.file();
+    } catch (const StopParsing&) {
+      return nullptr;
+    }
+  }
+  if (sink.error_count() > errors_before) return nullptr;
+  AstBuilder builder(pos, sm, sink);
+  auto ast = builder.Build(tree, comments);
+  if (sink.error_count() > errors_before) return nullptr;
+  return ast;
+}
+
+}  // namespace pipec::syntax

@@ -1,0 +1,124 @@
+#include "compiler/syntax/source_reader.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace pipec::syntax {
+namespace {
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+size_t FindInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    if (c < 0x80) { ++i; continue; }
+    size_t n = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return i;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      unsigned char cc = s[i + k];
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid too.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<FileId> AddSourceText(std::string path, std::string contents, SourceManager& sm,
+                                    DiagnosticSink& sink, SourceRange from) {
+  if (contents.size() > kMaxFileBytes) {
+    FileId f = sm.AddFile(path, "");
+    sink.Report(DiagKind::FileTooLarge, {f, {}, {}},
+                fmt::format("{} is {} bytes; the limit is {} bytes (16 MiB)", path,
+                            contents.size(), kMaxFileBytes));
+    return std::nullopt;
+  }
+  size_t nul = contents.find('\0');
+  if (nul != std::string::npos) {
+    FileId f = sm.AddFile(path, "");
+    sink.Report(DiagKind::BinaryFile, {f, {}, {}},
+                fmt::format("{} is not a text file (NUL byte at offset {})", path, nul));
+    return std::nullopt;
+  }
+  size_t bad = FindInvalidUtf8(contents);
+  FileId f = sm.AddFile(std::move(path), std::move(contents));
+  const SourceFile& sf = sm.file(f);
+  if (bad != std::string::npos) {
+    SourceLoc loc = sm.LocOf(f, bad);
+    // Show the line only up to the bad byte: the rest cannot be printed safely.
+    sink.Report(DiagKind::InvalidUtf8, {f, loc, {loc.line, loc.column + 1}},
+                fmt::format("invalid UTF-8 byte 0x{:02X} at line {}, column {}",
+                            static_cast<unsigned char>(sf.contents[bad]), loc.line, loc.column))
+        .Note({}, "pipec reads source files as UTF-8; re-save the file in that encoding");
+    return std::nullopt;
+  }
+  for (size_t l = 0; l < sf.line_starts.size(); ++l) {
+    size_t end = l + 1 < sf.line_starts.size() ? sf.line_starts[l + 1] : sf.contents.size();
+    if (end - sf.line_starts[l] > kMaxLineBytes) {
+      uint32_t line = static_cast<uint32_t>(l + 1);
+      sink.Report(DiagKind::LineTooLong, {f, {line, 1}, {line, 2}},
+                  fmt::format("line {} is {} bytes long; the limit is {} bytes", line,
+                              end - sf.line_starts[l], kMaxLineBytes));
+      return std::nullopt;
+    }
+  }
+  bool blank = sf.contents.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) {
+    sink.Report(DiagKind::EmptyFile, {f, {}, {}},
+                fmt::format("{} is empty; a pipeline starts with `pipeline NAME version 1`",
+                            sf.path));
+    return std::nullopt;
+  }
+  (void)from;
+  return f;
+}
+
+std::optional<FileId> ReadSourceFile(const std::string& path, SourceManager& sm,
+                                     DiagnosticSink& sink, SourceRange from) {
+  auto report_at = [&](DiagKind kind, std::string msg) {
+    SourceRange r = from;
+    if (!r.valid()) r = {sm.AddFile(path, ""), {}, {}};
+    sink.Report(kind, r, std::move(msg));
+  };
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    report_at(DiagKind::FileNotFound, fmt::format("cannot open {}: no such file", path));
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    report_at(DiagKind::NotAFile,
+              fmt::format("{} is a {}, not a file", path,
+                          S_ISDIR(st.st_mode) ? "directory" : "special file"));
+    return std::nullopt;
+  }
+  if (static_cast<size_t>(st.st_size) > kMaxFileBytes) {
+    report_at(DiagKind::FileTooLarge,
+              fmt::format("{} is {} bytes; the limit is {} bytes (16 MiB)", path,
+                          static_cast<size_t>(st.st_size), kMaxFileBytes));
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    report_at(DiagKind::FileNotFound, fmt::format("cannot read {}", path));
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return AddSourceText(path, ss.str(), sm, sink, from);
+}
+
+}  // namespace pipec::syntax

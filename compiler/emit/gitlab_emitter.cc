@@ -143,7 +143,9 @@ class GitLabEmitter {
       Doc need = Doc::object();
       need["job"] = names_.Of(n.job);
       need["artifacts"] = n.artifacts || sources.count(n.job) > 0;
-      if (n.optional) need["optional"] = true;
+      // A stage edge only orders jobs that are both in the pipeline; GitLab rejects a
+      // pipeline whose needed job was left out by rules unless the need is optional.
+      if (n.optional || n.origin == ir::Need::Origin::Stage) need["optional"] = true;
       needs.push_back(need);
     }
     std::vector<std::string> cond_jobs;

@@ -90,10 +90,19 @@ void WriteLiteralBlock(std::string& out, std::string_view s, int indent) {
   for (size_t i = 1; i < trailing; ++i) out += '\n';
 }
 
+// Single quotes keep expressions full of `"` readable; they cannot hold control characters.
+bool CanBeSingleQuoted(std::string_view s) {
+  if (s.find('"') == std::string_view::npos || s.find('\'') != std::string_view::npos) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 std::string Scalar(const Doc& v) {
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
-    return IsSafePlainScalar(s) ? s : DoubleQuoted(s);
+    if (IsSafePlainScalar(s)) return s;
+    return CanBeSingleQuoted(s) ? "'" + s + "'" : DoubleQuoted(s);
   }
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_null()) return "null";

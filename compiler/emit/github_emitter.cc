@@ -1,0 +1,545 @@
+#include "compiler/emit/github_emitter.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "compiler/emit/ci_condition.h"
+#include "compiler/emit/emit_util.h"
+#include "compiler/emit/github_expr.h"
+#include "compiler/emit/glob.h"
+#include "compiler/emit/names.h"
+#include "compiler/emit/text_lowering.h"
+#include "compiler/emit/yaml_writer.h"
+
+namespace pipec::emit {
+
+std::string GitHubWorkflowPath(const std::string& pipeline_name) {
+  return ".github/workflows/" + pipeline_name + ".yml";
+}
+
+std::string GitHubSettingsManifestPath(const std::string& pipeline_name) {
+  return ".github/pipec/" + pipeline_name + ".settings.json";
+}
+
+namespace {
+
+// GitHub-hosted runner labels; any other label needs a self-hosted runner.
+const std::set<std::string> kHostedLabels = {
+    "ubuntu-latest", "ubuntu-24.04", "ubuntu-22.04", "ubuntu-20.04", "windows-latest",
+    "windows-2025", "windows-2022", "windows-2019", "macos-latest", "macos-15", "macos-14",
+    "macos-13", "ubuntu-24.04-arm", "ubuntu-22.04-arm"};
+
+// Secrets used to start another repository's pipeline (`trigger project`).
+constexpr const char* kDispatchSecret = "PIPEC_DISPATCH_TOKEN";
+
+std::string InputType(const ir::Type& t) {
+  switch (t.kind) {
+    case ir::TypeKind::Bool: return "boolean";
+    case ir::TypeKind::Int:
+    case ir::TypeKind::Float: return "number";
+    default: return "string";
+  }
+}
+
+Doc TypedDefault(const ir::Value& v) {
+  switch (v.type.kind) {
+    case ir::TypeKind::Bool: return v.int_value != 0;
+    case ir::TypeKind::Int: return v.int_value;
+    case ir::TypeKind::Float: return v.float_value;
+    default: return v.ToString();
+  }
+}
+
+std::string ServiceId(const std::string& image) {
+  std::string name = image;
+  if (size_t at = name.find('@'); at != std::string::npos) name.resize(at);
+  if (size_t slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  if (size_t colon = name.find(':'); colon != std::string::npos) name.resize(colon);
+  return GitHubIdFor(name);
+}
+
+class GitHubEmitter {
+ public:
+  GitHubEmitter(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags)
+      : p_(p), opts_(opts), diags_(diags), ids_(p, GitHubIdFor, {}),
+        ctx_{p, ids_, opts.as_child, diags} {}
+
+  Doc Workflow() {
+    Doc doc = Doc::object();
+    doc["name"] = p_.name;
+    doc["on"] = On();
+    doc["permissions"] = Doc{{"contents", "read"}};
+    Doc env = Doc::object();
+    for (const ir::Variable& v : p_.variables) env[v.name] = v.value.ToString();
+    if (!env.empty()) doc["env"] = env;
+    Doc jobs = Doc::object();
+    for (const ir::Job& j : p_.jobs) {
+      if (j.hidden) continue;
+      jobs[ids_.Of(j.name)] = Job(j);
+    }
+    doc["jobs"] = jobs;
+    MergeRaw(doc, p_.raw_github, "github", "the workflow", SourceRange{}, diags_);
+    return doc;
+  }
+
+  std::string SettingsManifest() {
+    using Json = nlohmann::ordered_json;
+    Json secrets = Json::array();
+    for (const ir::Secret& s : p_.secrets) {
+      Json j = Json::object();
+      j["name"] = s.name;
+      j["scope"] = s.environment.empty() ? "repository" : "environment";
+      if (!s.environment.empty()) j["environment"] = s.environment;
+      if (s.file) j["delivered_as"] = "file";
+      secrets.push_back(j);
+    }
+    if (dispatch_used_)
+      secrets.push_back(Json{{"name", kDispatchSecret},
+                             {"scope", "repository"},
+                             {"purpose", "a token allowed to start workflows in the projects this pipeline triggers"}});
+    Json envs = Json::array();
+    std::set<std::string> seen;
+    for (const ir::Job& j : p_.jobs) {
+      if (!j.environment || !seen.insert(j.environment->name).second) continue;
+      Json e = Json::object();
+      e["name"] = j.environment->name;
+      if (!j.environment->url.empty()) e["url"] = j.environment->url;
+      e["required_reviewers"] = j.environment->manual_approval;
+      envs.push_back(e);
+    }
+    if (secrets.empty() && envs.empty()) return "";
+    Json m = Json::object();
+    m["version"] = 1;
+    m["generated_by"] = "pipec";
+    m["source"] = opts_.source_display;
+    m["pipeline"] = p_.name;
+    m["what"] = "repository settings this workflow relies on (Settings > Secrets and variables, Environments); "
+                "values are never written by pipec";
+    m["secrets"] = secrets;
+    m["environments"] = envs;
+    return m.dump(2) + "\n";
+  }
+
+ private:
+  Doc On() {
+    Doc on = Doc::object();
+    if (opts_.as_child) {
+      Doc inputs = Doc::object();
+      for (const ir::Trigger& t : p_.triggers)
+        for (const ir::Param& param : t.inputs) {
+          Doc in = Doc::object();
+          in["type"] = "string";  // the parent passes text; scripts read it as text anyway
+          in["required"] = !param.default_value.has_value();
+          if (param.default_value) in["default"] = param.default_value->ToString();
+          inputs[param.name] = in;
+        }
+      Doc call = Doc::object();
+      if (!inputs.empty()) call["inputs"] = inputs;
+      on["workflow_call"] = call;
+      return on;
+    }
+    Doc push = Doc::object();
+    std::vector<const ir::Trigger*> schedules;
+    for (const ir::Trigger& t : p_.triggers) {
+      switch (t.kind) {
+        case ir::TriggerKind::Push:
+          push["branches"] = t.branches.empty() ? std::vector<std::string>{"**"} : t.branches;
+          if (!t.paths.empty()) push["paths"] = t.paths;
+          break;
+        case ir::TriggerKind::Tag:
+          if (!push.contains("tags")) push["tags"] = Doc::array();
+          push["tags"].push_back(t.tag_pattern.empty() ? "**" : t.tag_pattern);
+          break;
+        case ir::TriggerKind::MergeRequest: {
+          Doc pr = Doc::object();
+          if (!t.targets.empty()) pr["branches"] = t.targets;
+          on["pull_request"] = pr;
+          break;
+        }
+        case ir::TriggerKind::Schedule: schedules.push_back(&t); break;
+        case ir::TriggerKind::Manual: on["workflow_dispatch"] = Dispatch(t); break;
+        case ir::TriggerKind::Webhook: {
+          if (!on.contains("repository_dispatch")) on["repository_dispatch"] = Doc{{"types", Doc::array()}};
+          on["repository_dispatch"]["types"].push_back(t.name);
+          if (!t.inputs.empty())
+            diags_.Report(DiagKind::EmitUntypedInputs, t.range,
+                          "GitHub's repository_dispatch carries an untyped `client_payload`; the inputs of "
+                          "webhook `" + t.name + "` are read from it unchecked");
+          break;
+        }
+      }
+    }
+    if (!push.empty()) {
+      // Only tags given: keep branch pushes out. Paths filters do not apply to tags.
+      Doc ordered = Doc::object();
+      for (const char* k : {"branches", "tags", "paths"})
+        if (push.contains(k)) ordered[k] = push[k];
+      on["push"] = ordered;
+    }
+    if (!schedules.empty()) {
+      Doc list = Doc::array();
+      std::map<std::string, std::string> crons;
+      for (const ir::Trigger* t : schedules) {
+        list.push_back(Doc{{"cron", t->cron}});
+        if (!t->timezone.empty() && t->timezone != "UTC" && t->timezone != "Etc/UTC")
+          diags_.Report(DiagKind::EmitScheduleTimezone, t->range,
+                        "GitHub runs schedules in UTC; schedule `" + t->name + "` (`" + t->cron + "` in " +
+                            t->timezone + ") runs at that time in UTC instead");
+        if (auto [it, fresh] = crons.emplace(t->cron, t->name); !fresh)
+          diags_.Report(DiagKind::EmitScheduleAmbiguous, t->range,
+                        "schedules `" + it->second + "` and `" + t->name + "` share the cron `" + t->cron +
+                            "`; GitHub jobs cannot tell them apart and run for both");
+      }
+      on["schedule"] = list;
+    }
+    if (on.empty()) on["workflow_dispatch"] = Doc::object();  // a pipeline without triggers runs on demand
+    Doc ordered = Doc::object();
+    for (const char* k : {"push", "pull_request", "schedule", "workflow_dispatch", "repository_dispatch"})
+      if (on.contains(k)) ordered[k] = on[k];
+    return ordered;
+  }
+
+  Doc Dispatch(const ir::Trigger& t) {
+    Doc d = Doc::object();
+    if (t.inputs.empty()) return d;
+    Doc inputs = Doc::object();
+    for (const ir::Param& param : t.inputs) {
+      Doc in = Doc::object();
+      in["description"] = param.name + " (" + ir::TypeName(param.type) + ")";
+      in["type"] = InputType(param.type);
+      in["required"] = !param.default_value.has_value();
+      if (param.default_value) in["default"] = TypedDefault(*param.default_value);
+      inputs[param.name] = in;
+    }
+    d["inputs"] = inputs;
+    return d;
+  }
+
+  std::string IfExpr(const ir::Job& j) {
+    std::string cond = GitHubConditionExpr(ctx_, j.when);
+    if (!TestsTrigger(j.when) && TriggerRestricted(p_, j)) {
+      std::string trig = GitHubTriggersExpr(ctx_, j.active_triggers);
+      cond = cond == "true" ? trig : "(" + trig + ") && (" + cond + ")";
+    }
+    std::string status;
+    if (j.run_when == ir::RunWhen::OnFailure) status = "failure()";
+    if (j.run_when == ir::RunWhen::Always) status = "always()";
+    // GitHub skips a job when a needed job was skipped. A stage edge only orders jobs
+    // (the earlier job may not run under this trigger), so such jobs run unless something
+    // failed, and still require success of the jobs they read data from.
+    bool stage_edge = std::any_of(j.needs.begin(), j.needs.end(),
+                                  [](const ir::Need& n) { return n.origin == ir::Need::Origin::Stage; });
+    if (status.empty() && stage_edge) {
+      std::set<std::string> data;
+      for (const ir::InputRef& in : j.inputs) data.insert(in.job);
+      std::vector<std::string> cond_jobs;
+      CollectOutputJobs(j.when, cond_jobs);
+      data.insert(cond_jobs.begin(), cond_jobs.end());
+      for (const ir::Need& n : j.needs)
+        if (n.origin == ir::Need::Origin::Data) data.insert(n.job);
+      status = "!cancelled() && !failure()";
+      for (const std::string& d : data) status += " && needs." + ids_.Of(d) + ".result == 'success'";
+    }
+    if (status.empty()) return cond == "true" ? "" : cond;
+    return cond == "true" ? status : status + " && (" + cond + ")";
+  }
+
+  Doc Needs(const ir::Job& j) {
+    Doc needs = Doc::array();
+    std::set<std::string> listed;
+    for (const ir::Need& n : j.needs)
+      if (listed.insert(n.job).second) needs.push_back(ids_.Of(n.job));
+    std::vector<std::string> cond_jobs;
+    CollectOutputJobs(j.when, cond_jobs);
+    for (const ir::InputRef& in : j.inputs) cond_jobs.push_back(in.job);
+    for (const std::string& dep : cond_jobs) {
+      if (!listed.insert(dep).second) continue;
+      diags_.Report(DiagKind::EmitImplicitNeed, j.range,
+                    "job `" + j.name + "` reads from `" + dep +
+                        "`; GitHub exposes a job's outputs only to jobs that need it, so the need is added");
+      needs.push_back(ids_.Of(dep));
+    }
+    return needs;
+  }
+
+  Doc RunsOn(const ir::Job& j) {
+    if (j.runner.empty()) return "ubuntu-latest";
+    bool hosted = std::all_of(j.runner.begin(), j.runner.end(),
+                              [](const std::string& l) { return kHostedLabels.count(l) > 0; });
+    std::vector<std::string> labels = j.runner;
+    if (!hosted && std::find(labels.begin(), labels.end(), "self-hosted") == labels.end()) {
+      labels.insert(labels.begin(), "self-hosted");
+      diags_.Report(DiagKind::EmitUnsupported, j.range,
+                    "runner labels of `" + j.name + "` name no GitHub-hosted runner; the job asks for a "
+                    "self-hosted runner with them")
+          .severity = Severity::Note;
+    }
+    if (labels.size() == 1) return labels[0];
+    return labels;
+  }
+
+  Doc UploadStep(const ir::Job& j, const ir::Output& o) {
+    Doc with = Doc::object();
+    with["name"] = ArtifactName(j.name, o.name);
+    with["path"] = o.path;
+    with["if-no-files-found"] = "error";
+    if (o.expire_seconds) {
+      int64_t days = std::clamp<int64_t>((*o.expire_seconds + 86399) / 86400, 1, 90);
+      if (days * 86400 != *o.expire_seconds)
+        diags_.Report(DiagKind::EmitUnsupported, o.range,
+                      "GitHub keeps artifacts for whole days (1 to 90); output `" + o.name + "` of `" + j.name +
+                          "` is kept " + std::to_string(days) + " day(s)")
+            .severity = Severity::Note;
+      with["retention-days"] = days;
+    }
+    Doc step = Doc::object();
+    step["name"] = "Upload " + o.name;
+    step["uses"] = kUploadArtifactAction;
+    step["with"] = with;
+    return step;
+  }
+
+  void DownloadSteps(const ir::Job& j, Doc& steps, std::vector<std::string>& moves) {
+    for (const ir::InputRef& in : j.inputs) {
+      if (ir::IsValueOutput(in.kind)) continue;
+      const ir::Output* o = FindOutput(p_, in.job, in.output);
+      std::string producer_path = o ? o->path : in.path;
+      std::string dest = in.path.empty() ? producer_path : in.path;
+      std::string dir;
+      if (in.kind == ir::OutputKind::Dir) {
+        dir = dest;
+      } else if (Basename(producer_path) == Basename(dest)) {
+        dir = Dirname(dest);
+      } else {
+        // The artifact holds the file under the producer's name: fetch it aside, then move.
+        dir = ".pipec/in/" + in.name;
+        moves.push_back((Dirname(dest).empty() ? "" : "mkdir -p " + ShellQuote(Dirname(dest)) + " && ") +
+                        "mv " + ShellQuote(dir + "/" + Basename(producer_path)) + " " + ShellQuote(dest));
+      }
+      Doc with = Doc::object();
+      with["name"] = ArtifactName(in.job, in.output);
+      with["path"] = dir.empty() ? "." : dir;
+      Doc step = Doc::object();
+      step["name"] = "Download " + in.name;
+      step["uses"] = kDownloadArtifactAction;
+      step["with"] = with;
+      steps.push_back(step);
+    }
+  }
+
+  void CacheSteps(const ir::Job& j, Doc& before, Doc& after) {
+    for (const std::string& name : j.caches) {
+      const ir::Cache* c = p_.FindCache(name);
+      if (!c) continue;
+      std::string key = c->key.empty() ? c->name : c->key;
+      key += "-${{ runner.os }}";
+      if (!c->key_files.empty()) {
+        std::string files;
+        for (const std::string& f : c->key_files) files += (files.empty() ? "" : ", ") + GitHubString(f);
+        key += "-${{ hashFiles(" + files + ") }}";
+      }
+      std::string paths;
+      for (const std::string& path : c->paths) paths += (paths.empty() ? "" : "\n") + path;
+      Doc with = Doc{{"path", paths}, {"key", key}};
+      Doc step = Doc::object();
+      step["name"] = "Cache " + c->name;
+      if (c->policy == "pull") {
+        step["uses"] = kCacheRestoreAction;
+      } else if (c->policy == "push") {
+        step["uses"] = kCacheSaveAction;
+      } else {
+        step["uses"] = kCacheAction;
+      }
+      step["with"] = with;
+      (c->policy == "push" ? after : before).push_back(step);
+    }
+  }
+
+  std::string Shell(const ir::Job& j) {
+    if (j.shell.empty() || j.shell == "sh") return "sh";
+    if (j.shell == "bash" || j.shell == "pwsh" || j.shell == "python" || j.shell == "powershell" ||
+        j.shell == "cmd")
+      return j.shell;
+    return j.shell + " {0}";
+  }
+
+  Doc TriggerJob(const ir::Job& j, Doc& out) {
+    const ir::TriggerJob& t = *j.trigger;
+    if (t.kind == ir::TriggerJob::Kind::Pipeline) {
+      auto it = opts_.child_outputs.find(t.target);
+      std::string path = it != opts_.child_outputs.end() ? it->second : t.target;
+      out["uses"] = "./" + path;
+      if (!t.inputs.empty()) {
+        Doc with = Doc::object();
+        for (const auto& [k, v] : t.inputs) with[k] = LowerTextGitHubExpr(p_, v, t.range, diags_);
+        out["with"] = with;
+      }
+      out["secrets"] = "inherit";
+      return out;
+    }
+    // Another repository: a repository_dispatch it can listen to (`on webhook pipec`).
+    dispatch_used_ = true;
+    diags_.Report(DiagKind::EmitUnsupported, t.range,
+                  "GitHub cannot start another repository's workflow natively; `" + j.name +
+                      "` sends a repository_dispatch event `pipec` to `" + t.target + "` with the secret " +
+                      kDispatchSecret)
+        .severity = Severity::Note;
+    out["runs-on"] = "ubuntu-latest";
+    Doc env = Doc::object();
+    env["GH_TOKEN"] = std::string("${{ secrets.") + kDispatchSecret + " }}";
+    std::string script = "gh api " + ShellQuote("repos/" + t.target + "/dispatches") + " -f event_type=pipec";
+    if (!t.branch.empty()) script += " -f " + ShellQuote("client_payload[branch]=" + t.branch);
+    out["steps"] = Doc::array({Doc{{"name", "Start " + t.target}, {"env", env}, {"run", script}}});
+    return out;
+  }
+
+  Doc Job(const ir::Job& j) {
+    Doc out = Doc::object();
+    std::string id = ids_.Of(j.name);
+    if (id != j.name) out["name"] = j.name;
+    Doc needs = Needs(j);
+    if (!needs.empty()) out["needs"] = needs;
+    std::string cond = IfExpr(j);
+    if (!cond.empty()) out["if"] = cond;
+    if (j.trigger) {
+      TriggerJob(j, out);
+      MergeRaw(out, j.raw_github, "github", "job `" + j.name + "`", j.range, diags_);
+      return out;
+    }
+    out["runs-on"] = RunsOn(j);
+    if (j.environment) {
+      Doc env = Doc::object();
+      env["name"] = j.environment->name;
+      if (!j.environment->url.empty()) env["url"] = j.environment->url;
+      out["environment"] = env;
+      if (j.environment->manual_approval)
+        diags_.Report(DiagKind::EmitApprovalInSettings, j.environment->range.valid() ? j.environment->range : j.range,
+                      "GitHub asks for approval through a protection rule (required reviewers) on environment `" +
+                          j.environment->name + "`, set in the repository settings; see " +
+                          GitHubSettingsManifestPath(p_.name));
+    }
+    if (j.timeout_seconds) out["timeout-minutes"] = (*j.timeout_seconds + 59) / 60;
+    if (j.allow_failure) out["continue-on-error"] = true;
+    if (j.retry > 0)
+      diags_.Report(DiagKind::EmitUnsupported, j.range,
+                    "GitHub Actions has no job retry; `retry " + std::to_string(j.retry) + "` of `" + j.name +
+                        "` is not applied (re-run failed jobs from the UI)");
+    if (!j.image.parts.empty()) out["container"] = LowerTextGitHubExpr(p_, j.image, j.range, diags_);
+    if (!j.services.empty()) {
+      Doc services = Doc::object();
+      for (const std::string& image : j.services) {
+        std::string sid = ServiceId(image);
+        for (int n = 2; services.contains(sid); ++n) sid = ServiceId(image) + "_" + std::to_string(n);
+        services[sid] = Doc{{"image", image}};
+      }
+      out["services"] = services;
+    }
+    Doc env = Doc::object();
+    Doc file_secret_steps = Doc::array();
+    for (const ir::EnvVar& e : j.env) {
+      if (e.secret.empty()) {
+        env[e.name] = LowerTextGitHubExpr(p_, e.value, e.range, diags_);
+        continue;
+      }
+      const ir::Secret* s = p_.FindSecret(e.secret);
+      std::string ref = "${{ secrets." + e.secret + " }}";
+      if (s && s->file) {
+        // GitHub secrets are values; a file secret is written to the runner's temp dir.
+        std::string holder = "PIPEC_SECRET_" + EnvName(e.secret);
+        std::string script = "umask 077 && printf '%s' \"${" + holder + "}\" > \"${RUNNER_TEMP}/" + e.secret +
+                             "\" && echo \"" + e.name + "=${RUNNER_TEMP}/" + e.secret + "\" >> \"${GITHUB_ENV}\"";
+        file_secret_steps.push_back(Doc{{"name", "Write file secret " + e.secret},
+                                        {"env", Doc{{holder, ref}}},
+                                        {"shell", "sh"},
+                                        {"run", script}});
+        continue;
+      }
+      env[e.name] = ref;
+    }
+    // Values of upstream jobs, under the names every target uses.
+    std::set<std::pair<std::string, std::string>> values;
+    for (const ir::InputRef& in : j.inputs)
+      if (ir::IsValueOutput(in.kind)) values.insert({in.job, in.output});
+    for (const auto& [job, output] : values)
+      env[ValueVarName(job, output)] = "${{ needs." + ids_.Of(job) + ".outputs." + output + " }}";
+
+    Doc steps = Doc::array();
+    steps.push_back(Doc{{"uses", kCheckoutAction}});
+    for (const Doc& s : file_secret_steps) steps.push_back(s);
+    std::vector<std::string> moves;
+    DownloadSteps(j, steps, moves);
+    Doc cache_after = Doc::array();
+    CacheSteps(j, steps, cache_after);
+    std::vector<std::string> prep = moves;
+    for (const std::string& line : ValueInputLines(j)) prep.push_back(line);
+    std::string shell = Shell(j);
+    if (!prep.empty()) {
+      std::string script;
+      for (const std::string& line : prep) script += line + "\n";
+      steps.push_back(Doc{{"name", "Restore inputs"}, {"shell", "sh"}, {"run", script}});
+    }
+    int n = 0;
+    for (const ir::Step& s : j.steps) {
+      ++n;
+      Doc step = Doc::object();
+      if (!s.name.empty()) step["name"] = s.name;
+      if (s.kind == ir::Step::Kind::Uses) {
+        step["uses"] = s.uses;
+        if (!s.with.empty()) step["with"] = s.with;
+        steps.push_back(step);
+        continue;
+      }
+      std::map<std::string, std::string> step_env;
+      std::string script = LowerTextGitHubRun(p_, s.script, s.range, diags_, step_env);
+      if (!step_env.empty()) step["env"] = step_env;
+      step["shell"] = shell;
+      step["run"] = script;
+      steps.push_back(step);
+    }
+    Doc outputs = Doc::object();
+    std::string collect;
+    for (const ir::Output& o : j.outputs) {
+      if (!ir::IsValueOutput(o.kind)) continue;
+      collect += "printf '%s=%s\\n' " + ShellQuote(o.name) + " \"$(cat " + ShellQuote(o.path) +
+                 ")\" >> \"${GITHUB_OUTPUT}\"\n";
+      outputs[o.name] = "${{ steps.pipec-values.outputs." + o.name + " }}";
+    }
+    if (!collect.empty())
+      steps.push_back(Doc{{"name", "Publish values"}, {"id", "pipec-values"}, {"shell", "sh"}, {"run", collect}});
+    for (const ir::Output& o : j.outputs) {
+      if (ir::IsValueOutput(o.kind)) continue;
+      if (ir::IsReportOutput(o.kind))
+        diags_.Report(DiagKind::EmitUnsupported, o.range,
+                      "GitHub Actions has no " + std::string(ir::OutputKindName(o.kind)) + " report; `" + o.name +
+                          "` of `" + j.name + "` is uploaded as an artifact")
+            .severity = Severity::Note;
+      steps.push_back(UploadStep(j, o));
+    }
+    for (const Doc& s : cache_after) steps.push_back(s);
+    if (!env.empty()) out["env"] = env;
+    if (!outputs.empty()) out["outputs"] = outputs;
+    out["steps"] = steps;
+    MergeRaw(out, j.raw_github, "github", "job `" + j.name + "`", j.range, diags_);
+    return out;
+  }
+
+  const ir::Pipeline& p_;
+  const EmitOptions& opts_;
+  DiagnosticSink& diags_;
+  JobNames ids_;
+  GitHubExprContext ctx_;
+  bool dispatch_used_ = false;
+};
+
+}  // namespace
+
+EmittedFiles EmitGitHub(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
+  EmittedFiles files;
+  GitHubEmitter emitter(p, opts, diags);
+  files[GitHubWorkflowPath(p.name)] = WriteYaml(emitter.Workflow(), GeneratedHeader(opts), true);
+  if (std::string m = emitter.SettingsManifest(); !m.empty()) files[GitHubSettingsManifestPath(p.name)] = m;
+  return files;
+}
+
+}  // namespace pipec::emit

@@ -438,9 +438,16 @@ void CheckPlan(const Plan& plan, const std::string& path) {
     for (size_t k = 0; k < job.caches.size(); ++k)
       if (!caches.count(job.caches[k]))
         Fail(Index(Join(jp, "caches"), k), fmt::format("unknown cache \"{}\"", job.caches[k]));
+    // A bare kind ("schedule") names every trigger of that kind ("schedule:nightly").
+    auto declared = [&](const std::string& t) {
+      if (triggers.count(t)) return true;
+      for (const std::string& id : triggers)
+        if (id.rfind(t + ":", 0) == 0) return true;
+      return false;
+    };
     if (!triggers.empty())
       for (size_t k = 0; k < job.triggers.size(); ++k)
-        if (!triggers.count(job.triggers[k]))
+        if (!declared(job.triggers[k]))
           Fail(Index(Join(jp, "triggers"), k), fmt::format("unknown trigger \"{}\"", job.triggers[k]));
     check_condition(job.condition, Join(jp, "condition"));
   }

@@ -102,7 +102,7 @@ void Scheduler::Decide(size_t job) {
       s.failed_upstream = true;
     }
   }
-  if (interrupted_) return Skip(job, JobStatus::Cancelled, "cancelled: the run was interrupted");
+  if (interrupted_) return Skip(job, JobStatus::Cancelled, "the run was interrupted");
   if (!opts_.excluded[job].empty()) return Skip(job, JobStatus::Skipped, opts_.excluded[job]);
   if (pj.run_when == "on_success") {
     if (s.failed_upstream)
@@ -208,7 +208,7 @@ void Scheduler::Finish(const AttemptResult& r) {
   if (!opts_.keep_going && !failing_) {
     failing_ = true;
     first_failure_ = pj.name;
-    StopRunning(true, fmt::format("cancelled: {} failed (fail-fast)", pj.name));
+    StopRunning(true, fmt::format("{} failed (fail-fast)", pj.name));
   }
   End(r.job);
 }
@@ -232,9 +232,9 @@ int Scheduler::Run() {
       for (auto it = ready_.begin(); it != ready_.end();) {
         size_t job = it->second;
         it = ready_.erase(it);
-        Skip(job, JobStatus::Cancelled, "cancelled: the run was interrupted");
+        Skip(job, JobStatus::Cancelled, "the run was interrupted");
       }
-      StopRunning(false, "cancelled: the run was interrupted");
+      StopRunning(false, "the run was interrupted");
     }
     CheckTimeouts();
     for (const AttemptResult& r : results) Finish(r);

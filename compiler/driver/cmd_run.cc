@@ -1,0 +1,112 @@
+// `pipec run FILE.pipe|plan.json`: the bridge between the compiler and the runtime. A .pipe
+// file is compiled in memory (diagnostics reported like `pipec check`); a plan.json is read
+// as is. Everything else happens in runtime/run.cc, which never sees compiler headers.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "compiler/driver/command.h"
+#include "compiler/driver/compile.h"
+#include "compiler/driver/report.h"
+#include "runtime/plan.h"
+#include "runtime/run.h"
+
+namespace pipec::driver {
+
+// Shared with cmd_shell.cc: loads a plan from a .pipe file (compiled) or a plan.json.
+// Returns nullopt after printing why; `code` is the exit code to use then.
+std::optional<plan::Plan> LoadPlanForRun(const std::string& path, const ReportOptions& report, int* code) {
+  bool is_json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  if (!is_json) {
+    Compilation c;
+    CompileOptions opts;
+    opts.run_checks = false;  // running is not checking: `pipec check` reports the rules
+    std::optional<plan::Plan> p = CompileToPlan(path, opts, c);
+    int report_code = EmitReport(c.diags.diagnostics(), c.sources, report);
+    if (!p) {
+      *code = report_code == 0 ? 1 : report_code;
+      return std::nullopt;
+    }
+    return p;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "pipec: cannot open " << path << "\n";
+    *code = 2;
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string error;
+  std::optional<plan::Plan> p = plan::ReadPlanJson(text.str(), &error);
+  if (!p) {
+    std::cerr << path << ": invalid plan: " << error << "\n";
+    *code = 2;
+  }
+  return p;
+}
+
+// Options `pipec run` and `pipec shell` share.
+void AddRunContextOptions(CLI::App& app, runtime::RunOptions& run, std::vector<std::string>& inputs) {
+  app.add_option("--trigger", run.trigger,
+                 "The event to simulate: push, merge_request, tag, manual, schedule:NAME, webhook:NAME")
+      ->capture_default_str();
+  app.add_option("--branch", run.branch, "The branch (default: the current git branch)");
+  app.add_option("--tag", run.tag, "The tag for --trigger tag (default: the tag at HEAD)");
+  app.add_option("--input", inputs, "A pipeline input NAME=VALUE; repeatable");
+  app.add_option("--secrets-file", run.secrets_file, "A dotenv file with secret values (else the environment)");
+  app.add_option("--root", run.project_root, "The project directory (default: the current directory)");
+}
+
+namespace {
+
+struct RunArgs {
+  std::string file;
+  runtime::RunOptions run;
+  std::vector<std::string> inputs;
+  ReportOptions report;
+  bool plain = false;
+};
+
+CommandAction Setup(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  app.add_option("file", args->file, "A .pipe file or a compiled plan.json")->required();
+  AddRunContextOptions(app, args->run, args->inputs);
+  app.add_option("--job", args->run.jobs, "Run only these jobs and everything they need; repeatable");
+  app.add_option("-j,--jobs", args->run.parallelism, "How many jobs run at once (default: the number of CPUs)")
+      ->check(CLI::Range(1, 1024));
+  app.add_flag("--dry-run", args->run.dry_run, "Print what would run, in order, and run nothing");
+  app.add_flag("--keep-going", args->run.keep_going, "After a failure, keep running the jobs that do not depend on it");
+  app.add_option("--executor", args->run.executor, "Where jobs with an image run")
+      ->check(CLI::IsMember({"shell", "docker", "podman"}))
+      ->capture_default_str();
+  app.add_flag("--debug-on-failure", args->run.debug_on_failure,
+               "When a job fails, open a shell in its workspace (on a terminal)");
+  app.add_flag("--approve", args->run.approve, "Run jobs that wait for manual approval");
+  app.add_flag("--plain", args->plain, "Plain `[job]` lines even on a terminal");
+  app.add_option("--kill-grace", args->run.kill_grace_ms, "Milliseconds between TERM and KILL when stopping a job")
+      ->capture_default_str();
+  // Used when a run starts a child pipeline (trigger pipeline): not for people.
+  app.add_flag("--as-child", args->run.as_child)->group("");
+  app.add_option("--run-id", args->run.run_id)->group("");
+  AddReportOptions(app, args->report);
+  return [args]() {
+    int code = 0;
+    std::optional<plan::Plan> plan = LoadPlanForRun(args->file, args->report, &code);
+    if (!plan) return code;
+    if (std::string e = runtime::ParseInputAssignments(args->inputs, &args->run.inputs); !e.empty()) {
+      std::cerr << "pipec: " << e << "\n";
+      return 2;
+    }
+    if (args->plain) args->run.live = false;
+    std::cout.flush();
+    return runtime::RunPlan(*plan, args->run, stdout, stderr);
+  };
+}
+
+const CommandRegistrar kRun("run", "Run a pipeline locally: a DAG scheduler with isolated workspaces", 50, Setup);
+
+}  // namespace
+}  // namespace pipec::driver

@@ -1,0 +1,85 @@
+#include "runtime/run_info.h"
+
+#include <unistd.h>
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "runtime/fs.h"
+
+extern char** environ;
+
+namespace pipec::runtime {
+
+std::string EnvName(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+  return out;
+}
+
+std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::Job& job, int attempt,
+                        std::map<std::string, std::string>* env, bool inherit) {
+  std::set<std::string> secret_names;
+  for (const plan::Secret& s : plan.secrets) secret_names.insert(s.name);
+  for (auto& [name, value] : run.secrets) secret_names.insert(name);
+  for (char** e = environ; inherit && e && *e; ++e) {
+    std::string kv = *e;
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = kv.substr(0, eq);
+    // A secret reaches only the jobs that bind it, never through the inherited environment;
+    // and an outer CI's variables must not leak into the simulated one.
+    if (secret_names.count(k) || k.rfind("CI_", 0) == 0 || k.rfind("PIPEC_", 0) == 0 || k == "GITLAB_CI" ||
+        k == "GITHUB_ACTIONS")
+      continue;
+    (*env)[k] = kv.substr(eq + 1);
+  }
+  std::string trigger_kind = run.trigger.substr(0, run.trigger.find(':'));
+  auto& e = *env;
+  e["CI"] = "true";
+  e["PIPEC"] = "true";
+  e["PIPEC_RUN_ID"] = run.run_id;
+  e["PIPEC_TRIGGER"] = run.trigger;
+  e["CI_PIPELINE_ID"] = run.run_id;
+  e["CI_PIPELINE_NAME"] = plan.pipeline;
+  e["CI_PIPELINE_SOURCE"] = trigger_kind;
+  e["CI_JOB_NAME"] = job.name;
+  e["CI_JOB_STAGE"] = job.stage;
+  e["CI_JOB_ATTEMPT"] = std::to_string(attempt);
+  e["CI_PROJECT_DIR"] = run.WorkspaceOf(job.name);
+  e["CI_COMMIT_SHA"] = run.sha;
+  e["CI_COMMIT_SHORT_SHA"] = run.sha.substr(0, 8);
+  e["CI_COMMIT_BRANCH"] = run.tag.empty() ? run.branch : "";
+  e["CI_COMMIT_REF_NAME"] = run.tag.empty() ? run.branch : run.tag;
+  e["CI_COMMIT_TAG"] = run.tag;
+  for (auto& [k, v] : plan.variables) e[k] = v;
+  for (auto& [k, v] : job.env) e[k] = v;
+  for (auto& [k, v] : run.inputs) e["PIPEC_INPUT_" + EnvName(k)] = v;
+  for (auto& [var, secret] : job.secret_env) {
+    auto it = run.secrets.find(secret);
+    if (it == run.secrets.end())
+      return fmt::format("secret {} (bound to ${}) is not set: export {}=... or pass --secrets-file", secret, var,
+                         secret);
+    bool as_file = false;
+    for (const plan::Secret& s : plan.secrets)
+      if (s.name == secret) as_file = s.file;
+    if (as_file) {
+      std::string path = run.run_dir + "/secrets/" + job.name + "/" + secret;
+      if (std::string err = WriteFile(path, it->second, 0600); !err.empty()) return err;
+      e[var] = path;
+    } else {
+      e[var] = it->second;
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> EnvList(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  for (auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+}  // namespace pipec::runtime

@@ -1,0 +1,42 @@
+#pragma once
+// What every job of one run shares: where things live, the trigger and git facts, inputs
+// and secret values; and the environment one job gets from them (used by `pipec run` and
+// `pipec shell` alike, so a debug shell sees exactly what the job saw).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/plan.h"
+
+namespace pipec::runtime {
+
+struct RunInfo {
+  std::string project_root;  // absolute
+  std::string run_id;
+  std::string run_dir;       // <project>/.pipec/runs/<run-id>
+  std::string trigger = "push";
+  std::string branch, sha, tag;
+  std::map<std::string, std::string> inputs;   // with defaults applied
+  std::map<std::string, std::string> secrets;  // name -> value (never printed)
+
+  std::string WorkspaceOf(const std::string& job) const { return run_dir + "/ws/" + job; }
+  std::string LogOf(const std::string& job) const { return run_dir + "/logs/" + job + ".log"; }
+  std::string StoreDir() const { return run_dir + "/store"; }
+  std::string CacheRoot() const { return project_root + "/.pipec/cache"; }
+};
+
+// The job's environment: the caller's environment minus every declared secret, CI-style
+// predefined variables, pipeline variables, the job's variables, PIPEC_INPUT_<NAME> and the
+// secrets it binds (file secrets are written under <run>/secrets/<job>/ and passed as
+// paths). A secret with no value makes it fail: returns "" or the message.
+// With `inherit` false, only the job's own variables (for a container, which has its own
+// PATH and HOME).
+std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::Job& job, int attempt,
+                        std::map<std::string, std::string>* env, bool inherit = true);
+
+std::vector<std::string> EnvList(const std::map<std::string, std::string>& env);
+
+// "A-b.c" -> "A_B_C": how an input name becomes part of PIPEC_INPUT_<NAME>.
+std::string EnvName(const std::string& name);
+
+}  // namespace pipec::runtime

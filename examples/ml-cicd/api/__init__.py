@@ -1,0 +1,1 @@
+"""The hat classifier's HTTP API."""

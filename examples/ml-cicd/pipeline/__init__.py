@@ -1,0 +1,1 @@
+"""The hat classifier's training pipeline: data loading, a logistic model, metrics."""

@@ -1,0 +1,124 @@
+#include "runtime/artifacts.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "runtime/cache.h"
+#include "runtime/fs.h"
+
+namespace fs = std::filesystem;
+
+namespace pipec::runtime {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "pipec-art-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(ParseValue, TypesAndTrims) {
+  std::string v;
+  EXPECT_EQ(ParseValue("bool", " True\n", &v), "");
+  EXPECT_EQ(v, "true");
+  EXPECT_EQ(ParseValue("int", "0042\n", &v), "");
+  EXPECT_EQ(v, "42");
+  EXPECT_EQ(ParseValue("float", "1.5e3", &v), "");
+  EXPECT_EQ(ParseValue("string", "  two words \n", &v), "");
+  EXPECT_EQ(v, "two words");
+  EXPECT_EQ(ParseValue("bool", "yes", &v), "expected true or false, got \"yes\"");
+  EXPECT_EQ(ParseValue("int", "4.2", &v), "expected an integer, got \"4.2\"");
+  EXPECT_EQ(ParseValue("float", "", &v), "expected a number, got \"\"");
+}
+
+TEST(Artifacts, CollectsAndRestoresFilesDirsAndValues) {
+  TempDir t;
+  std::string ws = t / "ws", ws2 = t / "ws2";
+  fs::create_directories(ws + "/out/sub");
+  fs::create_directories(ws2);
+  WriteFile(ws + "/out/sub/a.txt", "A");
+  WriteFile(ws + "/out/link-inside", "");
+  fs::remove(ws + "/out/link-inside");
+  fs::create_symlink("sub/a.txt", ws + "/out/link-inside");  // inside: its content is stored
+  WriteFile(ws + "/n.txt", "7\n");
+  plan::Job producer;
+  producer.name = "p";
+  producer.outputs = {{"out", "dir", "out"}, {"n", "int", "n.txt"}};
+  ArtifactStore store(t / "store");
+  std::map<std::string, std::string> values;
+  ASSERT_EQ(store.Collect(producer, ws, &values), "");
+  EXPECT_EQ(values["n"], "7");
+  ASSERT_EQ(store.SaveValues("p", values), "");
+  plan::Job consumer;
+  consumer.name = "c";
+  consumer.inputs = {{"out", "p", "out", "dir", "deps/out"}, {"n", "p", "n", "int", "n.txt"}};
+  ASSERT_EQ(store.Restore(consumer, ws2), "");
+  EXPECT_EQ(ReadFile(ws2 + "/deps/out/sub/a.txt"), "A");
+  EXPECT_EQ(ReadFile(ws2 + "/deps/out/link-inside"), "A");
+  EXPECT_FALSE(fs::is_symlink(ws2 + "/deps/out/link-inside"));
+  EXPECT_EQ(ReadFile(ws2 + "/n.txt"), "7\n");
+}
+
+TEST(Artifacts, RefusesEscapes) {
+  TempDir t;
+  std::string ws = t / "ws";
+  fs::create_directories(ws + "/d");
+  WriteFile(t / "secret.txt", "S");
+  fs::create_symlink(t / "secret.txt", ws + "/f");
+  fs::create_symlink("..", ws + "/up");
+  fs::create_symlink(t.path(), ws + "/d/root");
+  ArtifactStore store(t / "store");
+  std::map<std::string, std::string> values;
+  plan::Job j;
+  j.name = "j";
+  j.outputs = {{"f", "file", "f"}};
+  EXPECT_NE(store.Collect(j, ws, &values).find("outside the workspace: refused"), std::string::npos);
+  j.outputs = {{"f", "file", "up/secret.txt"}};
+  EXPECT_NE(store.Collect(j, ws, &values).find("outside the workspace: refused"), std::string::npos);
+  j.outputs = {{"d", "dir", "d"}};
+  EXPECT_NE(store.Collect(j, ws, &values).find("leaves the workspace"), std::string::npos);
+  j.outputs = {{"abs", "file", "/etc/hostname"}};
+  EXPECT_NE(store.Collect(j, ws, &values).find("is absolute"), std::string::npos);
+  EXPECT_FALSE(fs::exists(t / "store/j/f"));
+  // Restoring into a path whose parent is a symlink out of the workspace is refused too.
+  plan::Job c;
+  c.name = "c";
+  c.inputs = {{"x", "j", "f", "file", "up/planted.txt"}};
+  EXPECT_NE(store.Restore(c, ws).find("refused"), std::string::npos);
+  EXPECT_FALSE(fs::exists(t / "planted.txt"));
+}
+
+TEST(Cache, KeyFollowsKeyFilesAndRoundTrips) {
+  TempDir t;
+  WriteFile(t / "lock.txt", "v1");
+  plan::Cache c{"deps", "py-", {"lock.txt"}, {".cache"}, "pull-push"};
+  std::string k1 = CacheKey(c, t.path());
+  EXPECT_EQ(k1.rfind("deps-py-", 0), 0u);
+  EXPECT_EQ(CacheKey(c, t.path()), k1);
+  WriteFile(t / "lock.txt", "v2");
+  EXPECT_NE(CacheKey(c, t.path()), k1);
+
+  std::string ws = t / "ws", ws2 = t / "ws2";
+  WriteFile(ws + "/.cache/x", "cached");
+  ASSERT_EQ(SaveCache(c, t / "cache/k", ws), "");
+  fs::create_directories(ws2);
+  ASSERT_EQ(RestoreCache(c, t / "cache/k", ws2), "");
+  EXPECT_EQ(ReadFile(ws2 + "/.cache/x"), "cached");
+  EXPECT_EQ(RestoreCache(c, t / "cache/none", ws2), "");  // nothing cached yet is fine
+}
+
+}  // namespace
+}  // namespace pipec::runtime

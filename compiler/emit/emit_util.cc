@@ -77,4 +77,18 @@ void MergeRaw(Doc& target, const nlohmann::json& raw, std::string_view vendor, s
   }
 }
 
+Doc InsertAfter(const Doc& doc, std::string_view after, const std::string& key, Doc value) {
+  Doc out = Doc::object();
+  bool placed = !doc.contains(std::string(after));
+  if (placed) out[key] = value;
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    out[it.key()] = it.value();
+    if (!placed && it.key() == after) {
+      out[key] = value;
+      placed = true;
+    }
+  }
+  return out;
+}
+
 }  // namespace pipec::emit

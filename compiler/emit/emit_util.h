@@ -33,4 +33,7 @@ std::vector<std::string> ValueInputLines(const ir::Job& job);
 void MergeRaw(Doc& target, const nlohmann::json& raw, std::string_view vendor, std::string_view what,
               SourceRange where, DiagnosticSink& diags);
 
+// A copy of `doc` with `key: value` placed right after `after` (or first when absent).
+Doc InsertAfter(const Doc& doc, std::string_view after, const std::string& key, Doc value);
+
 }  // namespace pipec::emit

@@ -8,6 +8,7 @@
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/github_expr.h"
 #include "compiler/emit/glob.h"
+#include "compiler/emit/matrix_fold.h"
 #include "compiler/emit/names.h"
 #include "compiler/emit/text_lowering.h"
 #include "compiler/emit/yaml_writer.h"
@@ -62,8 +63,7 @@ std::string ServiceId(const std::string& image) {
 class GitHubEmitter {
  public:
   GitHubEmitter(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags)
-      : p_(p), opts_(opts), diags_(diags), ids_(p, GitHubIdFor, {}),
-        ctx_{p, ids_, opts.as_child, diags} {}
+      : p_(p), opts_(opts), diags_(&diags), ids_(p, GitHubIdFor, {}) {}
 
   Doc Workflow() {
     Doc doc = Doc::object();
@@ -74,12 +74,33 @@ class GitHubEmitter {
     for (const ir::Variable& v : p_.variables) env[v.name] = v.value.ToString();
     if (!env.empty()) doc["env"] = env;
     Doc jobs = Doc::object();
-    for (const ir::Job& j : p_.jobs) {
+    std::map<size_t, const MatrixGroup*> group_at;
+    std::set<size_t> folded_cells;
+    std::vector<MatrixGroup> groups = FoldMatrices(
+        p_, "GitHub Actions", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); }, *diags_);
+    for (const MatrixGroup& g : groups) {
+      group_at[g.cells[0]] = &g;
+      for (size_t i : g.cells) {
+        folded_cells.insert(i);
+        ids_.Alias(p_.jobs[i].name, GitHubIdFor(g.base));
+      }
+    }
+    for (size_t i = 0; i < p_.jobs.size(); ++i) {
+      const ir::Job& j = p_.jobs[i];
       if (j.hidden) continue;
+      if (auto it = group_at.find(i); it != group_at.end()) {
+        Doc strategy = Doc{{"fail-fast", false}, {"matrix", GitHubMatrix(*it->second)}};
+        Doc job = Job(it->second->templ);
+        job = InsertAfter(job, job.contains("if") ? "if" : "needs", "strategy", strategy);
+        RenderPlaceholders(job, [](const std::string& key) { return "${{ matrix." + key + " }}"; });
+        jobs[GitHubIdFor(it->second->base)] = job;
+        continue;
+      }
+      if (folded_cells.count(i)) continue;
       jobs[ids_.Of(j.name)] = Job(j);
     }
     doc["jobs"] = jobs;
-    MergeRaw(doc, p_.raw_github, "github", "the workflow", SourceRange{}, diags_);
+    MergeRaw(doc, p_.raw_github, "github", "the workflow", SourceRange{}, *diags_);
     return doc;
   }
 
@@ -122,6 +143,19 @@ class GitHubEmitter {
   }
 
  private:
+  GitHubExprContext Ctx() { return GitHubExprContext{p_, ids_, opts_.as_child, *diags_}; }
+
+  // Runs `fn` with diagnostics going nowhere (trial emission of matrix cells).
+  template <typename Fn>
+  Doc Scratch(Fn fn) {
+    DiagnosticSink scratch;
+    DiagnosticSink* real = diags_;
+    diags_ = &scratch;
+    Doc d = fn();
+    diags_ = real;
+    return d;
+  }
+
   Doc On() {
     Doc on = Doc::object();
     if (opts_.as_child) {
@@ -163,7 +197,7 @@ class GitHubEmitter {
           if (!on.contains("repository_dispatch")) on["repository_dispatch"] = Doc{{"types", Doc::array()}};
           on["repository_dispatch"]["types"].push_back(t.name);
           if (!t.inputs.empty())
-            diags_.Report(DiagKind::EmitUntypedInputs, t.range,
+            diags_->Report(DiagKind::EmitUntypedInputs, t.range,
                           "GitHub's repository_dispatch carries an untyped `client_payload`; the inputs of "
                           "webhook `" + t.name + "` are read from it unchecked");
           break;
@@ -183,11 +217,11 @@ class GitHubEmitter {
       for (const ir::Trigger* t : schedules) {
         list.push_back(Doc{{"cron", t->cron}});
         if (!t->timezone.empty() && t->timezone != "UTC" && t->timezone != "Etc/UTC")
-          diags_.Report(DiagKind::EmitScheduleTimezone, t->range,
+          diags_->Report(DiagKind::EmitScheduleTimezone, t->range,
                         "GitHub runs schedules in UTC; schedule `" + t->name + "` (`" + t->cron + "` in " +
                             t->timezone + ") runs at that time in UTC instead");
         if (auto [it, fresh] = crons.emplace(t->cron, t->name); !fresh)
-          diags_.Report(DiagKind::EmitScheduleAmbiguous, t->range,
+          diags_->Report(DiagKind::EmitScheduleAmbiguous, t->range,
                         "schedules `" + it->second + "` and `" + t->name + "` share the cron `" + t->cron +
                             "`; GitHub jobs cannot tell them apart and run for both");
       }
@@ -217,9 +251,9 @@ class GitHubEmitter {
   }
 
   std::string IfExpr(const ir::Job& j) {
-    std::string cond = GitHubConditionExpr(ctx_, j.when);
+    std::string cond = GitHubConditionExpr(Ctx(), j.when);
     if (!TestsTrigger(j.when) && TriggerRestricted(p_, j)) {
-      std::string trig = GitHubTriggersExpr(ctx_, j.active_triggers);
+      std::string trig = GitHubTriggersExpr(Ctx(), j.active_triggers);
       cond = cond == "true" ? trig : "(" + trig + ") && (" + cond + ")";
     }
     std::string status;
@@ -255,7 +289,7 @@ class GitHubEmitter {
     for (const ir::InputRef& in : j.inputs) cond_jobs.push_back(in.job);
     for (const std::string& dep : cond_jobs) {
       if (!listed.insert(dep).second) continue;
-      diags_.Report(DiagKind::EmitImplicitNeed, j.range,
+      diags_->Report(DiagKind::EmitImplicitNeed, j.range,
                     "job `" + j.name + "` reads from `" + dep +
                         "`; GitHub exposes a job's outputs only to jobs that need it, so the need is added");
       needs.push_back(ids_.Of(dep));
@@ -270,7 +304,7 @@ class GitHubEmitter {
     std::vector<std::string> labels = j.runner;
     if (!hosted && std::find(labels.begin(), labels.end(), "self-hosted") == labels.end()) {
       labels.insert(labels.begin(), "self-hosted");
-      diags_.Report(DiagKind::EmitUnsupported, j.range,
+      diags_->Report(DiagKind::EmitUnsupported, j.range,
                     "runner labels of `" + j.name + "` name no GitHub-hosted runner; the job asks for a "
                     "self-hosted runner with them")
           .severity = Severity::Note;
@@ -281,13 +315,16 @@ class GitHubEmitter {
 
   Doc UploadStep(const ir::Job& j, const ir::Output& o) {
     Doc with = Doc::object();
-    with["name"] = ArtifactName(j.name, o.name);
+    std::string name = ArtifactName(j.name, o.name);
+    if (!j.matrix.empty() && j.name == j.base_name)  // a folded matrix: one artifact per cell
+      for (const auto& [k, v] : j.matrix) name += "-" + MatrixPlaceholder(k);
+    with["name"] = name;
     with["path"] = o.path;
     with["if-no-files-found"] = "error";
     if (o.expire_seconds) {
       int64_t days = std::clamp<int64_t>((*o.expire_seconds + 86399) / 86400, 1, 90);
       if (days * 86400 != *o.expire_seconds)
-        diags_.Report(DiagKind::EmitUnsupported, o.range,
+        diags_->Report(DiagKind::EmitUnsupported, o.range,
                       "GitHub keeps artifacts for whole days (1 to 90); output `" + o.name + "` of `" + j.name +
                           "` is kept " + std::to_string(days) + " day(s)")
             .severity = Severity::Note;
@@ -372,7 +409,7 @@ class GitHubEmitter {
       out["uses"] = "./" + path;
       if (!t.inputs.empty()) {
         Doc with = Doc::object();
-        for (const auto& [k, v] : t.inputs) with[k] = LowerTextGitHubExpr(p_, v, t.range, diags_);
+        for (const auto& [k, v] : t.inputs) with[k] = LowerTextGitHubExpr(p_, v, t.range, *diags_);
         out["with"] = with;
       }
       out["secrets"] = "inherit";
@@ -380,7 +417,7 @@ class GitHubEmitter {
     }
     // Another repository: a repository_dispatch it can listen to (`on webhook pipec`).
     dispatch_used_ = true;
-    diags_.Report(DiagKind::EmitUnsupported, t.range,
+    diags_->Report(DiagKind::EmitUnsupported, t.range,
                   "GitHub cannot start another repository's workflow natively; `" + j.name +
                       "` sends a repository_dispatch event `pipec` to `" + t.target + "` with the secret " +
                       kDispatchSecret)
@@ -404,7 +441,7 @@ class GitHubEmitter {
     if (!cond.empty()) out["if"] = cond;
     if (j.trigger) {
       TriggerJob(j, out);
-      MergeRaw(out, j.raw_github, "github", "job `" + j.name + "`", j.range, diags_);
+      MergeRaw(out, j.raw_github, "github", "job `" + j.name + "`", j.range, *diags_);
       return out;
     }
     out["runs-on"] = RunsOn(j);
@@ -414,7 +451,7 @@ class GitHubEmitter {
       if (!j.environment->url.empty()) env["url"] = j.environment->url;
       out["environment"] = env;
       if (j.environment->manual_approval)
-        diags_.Report(DiagKind::EmitApprovalInSettings, j.environment->range.valid() ? j.environment->range : j.range,
+        diags_->Report(DiagKind::EmitApprovalInSettings, j.environment->range.valid() ? j.environment->range : j.range,
                       "GitHub asks for approval through a protection rule (required reviewers) on environment `" +
                           j.environment->name + "`, set in the repository settings; see " +
                           GitHubSettingsManifestPath(p_.name));
@@ -422,10 +459,10 @@ class GitHubEmitter {
     if (j.timeout_seconds) out["timeout-minutes"] = (*j.timeout_seconds + 59) / 60;
     if (j.allow_failure) out["continue-on-error"] = true;
     if (j.retry > 0)
-      diags_.Report(DiagKind::EmitUnsupported, j.range,
+      diags_->Report(DiagKind::EmitUnsupported, j.range,
                     "GitHub Actions has no job retry; `retry " + std::to_string(j.retry) + "` of `" + j.name +
                         "` is not applied (re-run failed jobs from the UI)");
-    if (!j.image.parts.empty()) out["container"] = LowerTextGitHubExpr(p_, j.image, j.range, diags_);
+    if (!j.image.parts.empty()) out["container"] = LowerTextGitHubExpr(p_, j.image, j.range, *diags_);
     if (!j.services.empty()) {
       Doc services = Doc::object();
       for (const std::string& image : j.services) {
@@ -439,7 +476,7 @@ class GitHubEmitter {
     Doc file_secret_steps = Doc::array();
     for (const ir::EnvVar& e : j.env) {
       if (e.secret.empty()) {
-        env[e.name] = LowerTextGitHubExpr(p_, e.value, e.range, diags_);
+        env[e.name] = LowerTextGitHubExpr(p_, e.value, e.range, *diags_);
         continue;
       }
       const ir::Secret* s = p_.FindSecret(e.secret);
@@ -491,7 +528,7 @@ class GitHubEmitter {
         continue;
       }
       std::map<std::string, std::string> step_env;
-      std::string script = LowerTextGitHubRun(p_, s.script, s.range, diags_, step_env);
+      std::string script = LowerTextGitHubRun(p_, s.script, s.range, *diags_, step_env);
       if (!step_env.empty()) step["env"] = step_env;
       step["shell"] = shell;
       step["run"] = script;
@@ -510,7 +547,7 @@ class GitHubEmitter {
     for (const ir::Output& o : j.outputs) {
       if (ir::IsValueOutput(o.kind)) continue;
       if (ir::IsReportOutput(o.kind))
-        diags_.Report(DiagKind::EmitUnsupported, o.range,
+        diags_->Report(DiagKind::EmitUnsupported, o.range,
                       "GitHub Actions has no " + std::string(ir::OutputKindName(o.kind)) + " report; `" + o.name +
                           "` of `" + j.name + "` is uploaded as an artifact")
             .severity = Severity::Note;
@@ -520,15 +557,14 @@ class GitHubEmitter {
     if (!env.empty()) out["env"] = env;
     if (!outputs.empty()) out["outputs"] = outputs;
     out["steps"] = steps;
-    MergeRaw(out, j.raw_github, "github", "job `" + j.name + "`", j.range, diags_);
+    MergeRaw(out, j.raw_github, "github", "job `" + j.name + "`", j.range, *diags_);
     return out;
   }
 
   const ir::Pipeline& p_;
   const EmitOptions& opts_;
-  DiagnosticSink& diags_;
+  DiagnosticSink* diags_;
   JobNames ids_;
-  GitHubExprContext ctx_;
   bool dispatch_used_ = false;
 };
 

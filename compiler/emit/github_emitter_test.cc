@@ -99,15 +99,38 @@ TEST(GitHubEmitter, EnvironmentApprovalTimeoutAndRetryAreReported) {
   EXPECT_EQ(settings["secrets"][0]["name"], "KAGGLE_KEY");
 }
 
-TEST(GitHubEmitter, MatrixNamesBecomeValidIdsAndStable) {
+ir::Pipeline WithMatrix(bool same_shape) {
   ir::Pipeline p = HatPipeline();
-  p.jobs[0].name = "test_pipeline[py=3.11]";
-  p.jobs[0].matrix = {{"py", "3.11"}};
-  auto b = Build(p);
-  YAML::Node job = b->yaml["jobs"]["test_pipeline_py_3_11"];
+  ir::Job a = RunJob("lint[py=3.10]", "ruff check");
+  a.base_name = "lint";
+  a.matrix = {{"py", "3.10"}};
+  a.image = Lit("python:3.10");
+  ir::Job b = RunJob("lint[py=3.11]", same_shape ? "ruff check" : "ruff check --strict");
+  b.base_name = "lint";
+  b.matrix = {{"py", "3.11"}};
+  b.image = Lit("python:3.11");
+  p.jobs.push_back(a);
+  p.jobs.push_back(b);
+  return p;
+}
+
+TEST(GitHubEmitter, MatrixCellsFoldIntoStrategyMatrix) {
+  auto b = Build(WithMatrix(true));
+  YAML::Node job = b->yaml["jobs"]["lint"];
   ASSERT_TRUE(job) << b->text;
-  EXPECT_EQ(job["name"].as<std::string>(), "test_pipeline[py=3.11]");
-  EXPECT_EQ(Build(p)->files, b->files);
+  EXPECT_EQ(job["container"].as<std::string>(), "python:${{ matrix.py }}");
+  EXPECT_EQ(job["strategy"]["matrix"]["py"][1].as<std::string>(), "3.11");
+  EXPECT_FALSE(job["strategy"]["fail-fast"].as<bool>());
+  EXPECT_FALSE(HasDiag(b->diags, DiagKind::EmitMatrixExpanded));
+}
+
+TEST(GitHubEmitter, CellsThatDifferStayExpandedWithANote) {
+  auto b = Build(WithMatrix(false));
+  YAML::Node job = b->yaml["jobs"]["lint_py_3_11"];
+  ASSERT_TRUE(job) << b->text;
+  EXPECT_EQ(job["name"].as<std::string>(), "lint[py=3.11]");
+  EXPECT_TRUE(HasDiag(b->diags, DiagKind::EmitMatrixExpanded));
+  EXPECT_EQ(Build(WithMatrix(false))->files, b->files);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "compiler/emit/ci_condition.h"
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/gitlab_manifests.h"
+#include "compiler/emit/matrix_fold.h"
 #include "compiler/emit/names.h"
 #include "compiler/emit/text_lowering.h"
 #include "compiler/emit/yaml_writer.h"
@@ -36,7 +37,7 @@ std::string GitLabJobName(std::string_view name) {
 class GitLabEmitter {
  public:
   GitLabEmitter(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags)
-      : p_(p), opts_(opts), diags_(diags), names_(p, GitLabJobName, kReservedJobNames) {}
+      : p_(p), opts_(opts), diags_(&diags), names_(p, GitLabJobName, kReservedJobNames) {}
 
   Doc Pipeline() {
     Doc doc = Doc::object();
@@ -46,19 +47,52 @@ class GitLabEmitter {
     if (!vars.empty()) doc["variables"] = vars;
     Doc workflow = Workflow();
     if (!workflow.empty()) doc["workflow"] = workflow;
-    for (const ir::Job& j : p_.jobs) {
+    std::map<size_t, const MatrixGroup*> group_at;
+    std::set<size_t> folded_cells;
+    std::vector<MatrixGroup> groups = FoldMatrices(
+        p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); }, *diags_);
+    for (const MatrixGroup& g : groups) {
+      group_at[g.cells[0]] = &g;
+      stage_[g.base] = stage_[p_.jobs[g.cells[0]].name];
+      for (size_t i : g.cells) {
+        folded_cells.insert(i);
+        names_.Alias(p_.jobs[i].name, GitLabJobName(g.base));
+      }
+    }
+    for (size_t i = 0; i < p_.jobs.size(); ++i) {
+      const ir::Job& j = p_.jobs[i];
       if (j.hidden) continue;
+      if (auto it = group_at.find(i); it != group_at.end()) {
+        // One job with parallel:matrix; GitLab exposes each key as a variable.
+        Doc job = InsertAfter(Job(it->second->templ), "stage", "parallel",
+                              Doc{{"matrix", GitLabMatrix(*it->second)}});
+        RenderPlaceholders(job, [](const std::string& key) { return "${" + key + "}"; });
+        doc[GitLabJobName(it->second->base)] = job;
+        continue;
+      }
+      if (folded_cells.count(i)) continue;
       std::string name = names_.Of(j.name);
       if (names_.Renamed(j.name))
-        diags_.Report(DiagKind::EmitRenamedJob, j.range,
+        diags_->Report(DiagKind::EmitRenamedJob, j.range,
                       "job `" + j.name + "` is written as `" + name + "` in GitLab CI");
       doc[name] = Job(j);
     }
-    MergeRaw(doc, p_.raw_gitlab, "gitlab", "the pipeline", SourceRange{}, diags_);
+    MergeRaw(doc, p_.raw_gitlab, "gitlab", "the pipeline", SourceRange{}, *diags_);
     return doc;
   }
 
  private:
+  // Runs `fn` with diagnostics going nowhere (trial emission of matrix cells).
+  template <typename Fn>
+  Doc Scratch(Fn fn) {
+    DiagnosticSink scratch;
+    DiagnosticSink* real = diags_;
+    diags_ = &scratch;
+    Doc d = fn();
+    diags_ = real;
+    return d;
+  }
+
   // Jobs without a stage go to the latest stage among what they need (GitLab wants needs in
   // the current or an earlier stage), or to the first stage.
   void AssignStages() {
@@ -101,7 +135,7 @@ class GitLabEmitter {
         vars[InputVarName(param.name)] = v;
         if (!reported && param.type.kind != ir::TypeKind::String) {
           reported = true;
-          diags_.Report(DiagKind::EmitUntypedInputs, param.range,
+          diags_->Report(DiagKind::EmitUntypedInputs, param.range,
                         "GitLab CI/CD variables are strings: input `" + param.name + "` (" +
                             ir::TypeName(param.type) + ") and the other typed inputs become prefilled "
                             "variables `PIPEC_INPUT_<NAME>` that GitLab does not type-check");
@@ -153,7 +187,7 @@ class GitLabEmitter {
     for (const std::string& dep : cond_jobs) {
       if (listed.count(dep)) continue;
       listed.insert(dep);
-      diags_.Report(DiagKind::EmitImplicitNeed, j.range,
+      diags_->Report(DiagKind::EmitImplicitNeed, j.range,
                     "job `" + j.name + "` reads a value of `" + dep +
                         "` in its condition; GitLab delivers it only through `needs`, so the need is added");
       Doc need = Doc::object();
@@ -170,16 +204,16 @@ class GitLabEmitter {
     bool runtime = ReadsOutputs(j.when);
     if (runtime) {
       if (TriggerRestricted(p_, j)) cond = TriggersCond(p_, j.active_triggers, opts_.as_child);
-      CiCond full = FromCondition(p_, j.when, opts_.as_child, diags_);
+      CiCond full = FromCondition(p_, j.when, opts_.as_child, *diags_);
       guard = "if ! { " + RenderShell(full) + "; }; then echo " +
               ShellQuote("pipec: condition `" + ConditionText(j.when) + "` is false; skipping " + j.name) +
               "; exit 0; fi";
-      diags_.Report(DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
+      diags_->Report(DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
                     "GitLab evaluates rules when the pipeline is created, before `" + j.name +
                         "`'s upstream values exist: the condition is checked by a script guard, and "
                         "the job passes without running its script when it is false");
     } else {
-      cond = FromCondition(p_, j.when, opts_.as_child, diags_);
+      cond = FromCondition(p_, j.when, opts_.as_child, *diags_);
       if (!TestsTrigger(j.when) && TriggerRestricted(p_, j))
         cond = CiCond::All({TriggersCond(p_, j.active_triggers, opts_.as_child), cond});
     }
@@ -211,7 +245,7 @@ class GitLabEmitter {
       if (!c->key_files.empty()) {
         std::vector<std::string> files = c->key_files;
         if (files.size() > 2) {
-          diags_.Report(DiagKind::EmitUnsupported, c->range,
+          diags_->Report(DiagKind::EmitUnsupported, c->range,
                         "GitLab computes `cache:key:files` from at most two files; cache `" + c->name +
                             "` keys on `" + files[0] + "` and `" + files[1] + "` only");
           files.resize(2);
@@ -245,10 +279,10 @@ class GitLabEmitter {
     for (const std::string& line : ValueInputLines(j)) script.push_back(line);
     for (const ir::Step& s : j.steps) {
       if (s.kind == ir::Step::Kind::Run) {
-        script.push_back(LowerTextEnv(s.script, s.range, diags_));
+        script.push_back(LowerTextEnv(s.script, s.range, *diags_));
         continue;
       }
-      diags_.Report(DiagKind::EmitUnsupported, s.range,
+      diags_->Report(DiagKind::EmitUnsupported, s.range,
                     "GitLab CI cannot run the GitHub action `" + s.uses +
                         "`; the job runs a command that fails with this message instead");
       script.push_back("echo " + ShellQuote("pipec: the GitHub action " + s.uses + " cannot run on GitLab") +
@@ -282,7 +316,7 @@ class GitLabEmitter {
         case ir::OutputKind::Codequality: add_report("codequality", o.path); break;
         case ir::OutputKind::Coverage:
           if (reports.contains("coverage_report")) {
-            diags_.Report(DiagKind::EmitUnsupported, o.range,
+            diags_->Report(DiagKind::EmitUnsupported, o.range,
                           "GitLab takes one coverage report per job; `" + o.name +
                               "` is kept as a plain artifact path");
             paths.push_back(o.path);
@@ -302,7 +336,7 @@ class GitLabEmitter {
     }
     if (values) add_report("dotenv", kGitLabValuesFile);
     if (expire_differs)
-      diags_.Report(DiagKind::EmitUnsupported, j.range,
+      diags_->Report(DiagKind::EmitUnsupported, j.range,
                     "GitLab has one `expire_in` per job; the artifacts of `" + j.name +
                         "` all expire after the longest declared time, " + GitLabDuration(*expire));
     if (!paths.empty()) art["paths"] = paths;
@@ -330,7 +364,7 @@ class GitLabEmitter {
     trig["strategy"] = "depend";
     if (!t.inputs.empty()) {
       Doc vars = Doc::object();
-      for (const auto& [k, v] : t.inputs) vars[InputVarName(k)] = LowerTextEnv(v, t.range, diags_);
+      for (const auto& [k, v] : t.inputs) vars[InputVarName(k)] = LowerTextEnv(v, t.range, *diags_);
       out["variables"] = vars;
     }
     return trig;
@@ -340,7 +374,7 @@ class GitLabEmitter {
     Doc out = Doc::object();
     if (auto it = stage_.find(j.name); it != stage_.end()) out["stage"] = it->second;
     if (!j.trigger) {
-      if (!j.image.parts.empty()) out["image"] = LowerTextEnv(j.image, j.range, diags_);
+      if (!j.image.parts.empty()) out["image"] = LowerTextEnv(j.image, j.range, *diags_);
       if (!j.services.empty()) out["services"] = j.services;
       if (!j.runner.empty()) out["tags"] = j.runner;
     }
@@ -350,10 +384,10 @@ class GitLabEmitter {
     if (j.trigger) {
       out["trigger"] = TriggerJob(j, out);
       if (guard.size())
-        diags_.Report(DiagKind::EmitUnsupported, j.range,
+        diags_->Report(DiagKind::EmitUnsupported, j.range,
                       "a trigger job has no script to guard; `" + j.name +
                           "` starts its pipeline whatever the upstream values are");
-      MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, diags_);
+      MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, *diags_);
       return out;
     }
     Doc vars = Doc::object();
@@ -363,11 +397,11 @@ class GitLabEmitter {
         if (e.name != e.secret) vars[e.name] = "$" + e.secret;
         continue;
       }
-      vars[e.name] = LowerTextEnv(e.value, e.range, diags_);
+      vars[e.name] = LowerTextEnv(e.value, e.range, *diags_);
     }
     if (!vars.empty()) out["variables"] = vars;
     if (j.shell != "sh" && j.shell != "bash" && !j.shell.empty())
-      diags_.Report(DiagKind::EmitUnsupported, j.range,
+      diags_->Report(DiagKind::EmitUnsupported, j.range,
                     "GitLab runs scripts with the runner's shell; `shell \"" + j.shell + "\"` of `" + j.name +
                         "` is not applied");
     Doc cache = Cache(j);
@@ -385,7 +419,7 @@ class GitLabEmitter {
     if (j.retry > 0) {
       int retry = j.retry;
       if (retry > 2) {
-        diags_.Report(DiagKind::EmitUnsupported, j.range,
+        diags_->Report(DiagKind::EmitUnsupported, j.range,
                       "GitLab retries a job at most 2 times; `retry " + std::to_string(j.retry) + "` of `" +
                           j.name + "` becomes `retry: 2`");
         retry = 2;
@@ -397,13 +431,13 @@ class GitLabEmitter {
       out["allow_failure"] = true;
     else if (j.environment && j.environment->manual_approval)
       out["allow_failure"] = false;
-    MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, diags_);
+    MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, *diags_);
     return out;
   }
 
   const ir::Pipeline& p_;
   const EmitOptions& opts_;
-  DiagnosticSink& diags_;
+  DiagnosticSink* diags_;
   JobNames names_;
   std::map<std::string, std::string> stage_;
 };

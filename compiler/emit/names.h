@@ -31,6 +31,8 @@ class JobNames {
   // The target name of a job; an unknown job keeps its own name.
   std::string Of(std::string_view ir_name) const;
   bool Renamed(std::string_view ir_name) const { return Of(ir_name) != ir_name; }
+  // Writes `ir_name` (a matrix cell) as `target_name` (its folded matrix job).
+  void Alias(const std::string& ir_name, const std::string& target_name) { names_[ir_name] = target_name; }
 
  private:
   void Assign(const ir::Pipeline& p, const std::vector<std::string>& candidates,

@@ -1,0 +1,254 @@
+#include "compiler/emit/roundtrip.h"
+
+#include <functional>
+#include <map>
+#include <set>
+
+namespace pipec::emit {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string ProducerJob(const Json& from) {
+  std::string s = from.get<std::string>();
+  return s.substr(0, s.rfind('.'));
+}
+
+// The literal pieces of each run step, which must appear in order in the written script.
+std::vector<std::vector<std::string>> RunLiterals(const Json& job) {
+  std::vector<std::vector<std::string>> steps;
+  for (const Json& s : job.value("steps", Json::array())) {
+    if (!s.contains("run")) continue;
+    std::vector<std::string> lits;
+    const Json& run = s["run"];
+    if (run.is_string()) {
+      lits.push_back(run.get<std::string>());
+    } else {
+      for (const Json& part : run)
+        if (part.is_string()) lits.push_back(part.get<std::string>());
+    }
+    steps.push_back(lits);
+  }
+  return steps;
+}
+
+// In a folded matrix job the cell's values are spelled as the vendor's matrix variables.
+std::vector<std::vector<std::string>> Spelled(std::vector<std::vector<std::string>> steps, const Json& job,
+                                              const std::string& before, const std::string& after) {
+  if (!job.contains("matrix")) return steps;
+  for (auto& lits : steps)
+    for (std::string& lit : lits)
+      for (auto it = job["matrix"].begin(); it != job["matrix"].end(); ++it) {
+        std::string value = it.value().get<std::string>(), with = before + it.key() + after;
+        for (size_t at = lit.find(value); !value.empty() && at != std::string::npos; at = lit.find(value, at + with.size()))
+          lit.replace(at, value.size(), with);
+      }
+  return steps;
+}
+
+bool ContainsInOrder(const std::string& text, const std::vector<std::string>& parts) {
+  size_t at = 0;
+  for (const std::string& p : parts) {
+    size_t found = text.find(p, at);
+    if (found == std::string::npos) return false;
+    at = found + p.size();
+  }
+  return true;
+}
+
+std::set<std::string> ConditionJobs(const Json& c) {
+  std::set<std::string> jobs;
+  if (c.is_object()) {
+    for (auto it = c.begin(); it != c.end(); ++it) {
+      if (it.key() == "output" && it.value().is_string()) jobs.insert(ProducerJob(it.value()));
+      for (const std::string& j : ConditionJobs(it.value())) jobs.insert(j);
+    }
+  } else if (c.is_array()) {
+    for (const Json& x : c)
+      for (const std::string& j : ConditionJobs(x)) jobs.insert(j);
+  }
+  return jobs;
+}
+
+bool IsValueKind(const std::string& k) { return k == "bool" || k == "int" || k == "float" || k == "string"; }
+
+std::vector<std::string> SeqStrings(const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (n && n.IsSequence())
+    for (const auto& x : n) out.push_back(x.as<std::string>());
+  else if (n && n.IsScalar())
+    out.push_back(n.as<std::string>());
+  return out;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  for (const std::string& x : v)
+    if (x == s) return true;
+  return false;
+}
+
+const std::set<std::string> kGitLabGlobalKeys = {"stages", "variables", "workflow", "default", "include",
+                                                 "image", "services", "cache", "before_script",
+                                                 "after_script", "spec", "types"};
+
+}  // namespace
+
+std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
+  std::vector<std::string> diffs;
+  std::function<std::string(const std::string&)> key_of = [&](const std::string& name) -> std::string {
+    if (gl[name] && !kGitLabGlobalKeys.count(name)) return name;
+    if (gl[name + "_job"]) return name + "_job";
+    if (gl["_" + name]) return "_" + name;
+    return "";
+  };
+  // A matrix cell is its own job, or one cell of a folded `parallel:matrix` job.
+  auto resolve = [&](const Json& job) -> std::string {
+    std::string key = key_of(job["name"]);
+    if (key.empty() && job.contains("base_name")) {
+      std::string base = key_of(job["base_name"]);
+      if (!base.empty() && gl[base]["parallel"]["matrix"]) return base;
+    }
+    return key;
+  };
+  std::map<std::string, std::string> key_by_name;
+  std::set<std::string> resolved;
+  for (const Json& job : ir["jobs"]) {
+    key_by_name[job["name"]] = resolve(job);
+    resolved.insert(key_by_name[job["name"]]);
+  }
+  key_of = [&, plain = key_of](const std::string& name) -> std::string {
+    auto it = key_by_name.find(name);
+    return it != key_by_name.end() ? it->second : plain(name);
+  };
+  size_t jobs_in_yaml = 0;
+  for (const auto& kv : gl)
+    if (!kGitLabGlobalKeys.count(kv.first.as<std::string>())) ++jobs_in_yaml;
+  resolved.erase("");
+  if (jobs_in_yaml != resolved.size())
+    diffs.push_back("GitLab has " + std::to_string(jobs_in_yaml) + " jobs, the IR expects " +
+                    std::to_string(resolved.size()));
+  for (const Json& job : ir["jobs"]) {
+    std::string name = job["name"];
+    std::string key = key_of(name);
+    if (key.empty()) {
+      diffs.push_back("job `" + name + "` missing in GitLab");
+      continue;
+    }
+    YAML::Node y = gl[key];
+    std::map<std::string, bool> needs;
+    if (!y["needs"] || !y["needs"].IsSequence()) {
+      diffs.push_back("job `" + name + "`: `needs` is not an explicit list");
+    } else {
+      for (const auto& n : y["needs"]) {
+        if (!n.IsMap() || !n["job"] || !n["artifacts"]) {
+          diffs.push_back("job `" + name + "`: a need is not in object form with `artifacts`");
+          continue;
+        }
+        needs[n["job"].as<std::string>()] = n["artifacts"].as<bool>();
+      }
+    }
+    std::set<std::string> cond_jobs = ConditionJobs(job.value("when", Json()));
+    for (const Json& n : job["needs"]) {
+      std::string dep = key_of(n["job"].get<std::string>());
+      if (!needs.count(dep)) diffs.push_back("job `" + name + "`: need `" + n["job"].get<std::string>() + "` missing");
+    }
+    for (const auto& [dep, artifacts] : needs) {
+      bool known = false;
+      for (const Json& n : job["needs"]) known = known || key_of(n["job"]) == dep;
+      for (const std::string& c : cond_jobs) known = known || key_of(c) == dep;
+      if (!known) diffs.push_back("job `" + name + "`: extra need `" + dep + "`");
+    }
+    for (const Json& in : job.value("inputs", Json::array())) {
+      std::string dep = key_of(ProducerJob(in["from"]));
+      if (needs.count(dep) && !needs[dep])
+        diffs.push_back("job `" + name + "`: reads `" + in["from"].get<std::string>() + "` without artifacts: true");
+    }
+    if (job.contains("trigger")) {
+      if (!y["trigger"]) diffs.push_back("job `" + name + "`: no `trigger`");
+      continue;
+    }
+    std::vector<std::string> paths = SeqStrings(y["artifacts"]["paths"]);
+    YAML::Node reports = y["artifacts"]["reports"];
+    for (const Json& o : job.value("outputs", Json::array())) {
+      std::string kind = o["kind"], path = o["path"];
+      bool ok = true;
+      if (kind == "file" || kind == "dir") ok = Has(paths, path);
+      else if (kind == "junit" || kind == "dotenv" || kind == "codequality") ok = Has(SeqStrings(reports[kind]), path);
+      else if (kind == "coverage") ok = (reports["coverage_report"] && reports["coverage_report"]["path"].as<std::string>() == path) || Has(paths, path);
+      else if (IsValueKind(kind)) ok = Has(SeqStrings(reports["dotenv"]), ".pipec-values.env");
+      if (!ok) diffs.push_back("job `" + name + "`: output `" + o["name"].get<std::string>() + "` (" + kind + ") not published");
+    }
+    std::string script;
+    for (const std::string& line : SeqStrings(y["script"])) script += line + "\n";
+    for (const auto& lits : Spelled(RunLiterals(job), job, "${", "}"))
+      if (!ContainsInOrder(script, lits))
+        diffs.push_back("job `" + name + "`: script does not contain `" + (lits.empty() ? "" : lits[0]) + "`");
+  }
+  return diffs;
+}
+
+std::vector<std::string> CompareGitHub(const Json& ir, const YAML::Node& wf) {
+  std::vector<std::string> diffs;
+  YAML::Node jobs = wf["jobs"];
+  std::map<std::string, std::string> id_of;  // IR name -> workflow job id
+  for (const auto& kv : jobs) {
+    std::string id = kv.first.as<std::string>();
+    std::string name = kv.second["name"] ? kv.second["name"].as<std::string>() : id;
+    id_of[name] = id;
+  }
+  std::set<std::string> resolved;
+  for (const Json& job : ir["jobs"]) {
+    std::string name = job["name"];
+    if (!id_of.count(name) && job.contains("base_name") && id_of.count(job["base_name"]) &&
+        jobs[id_of[job["base_name"]]]["strategy"]["matrix"])
+      id_of[name] = id_of[job["base_name"]];
+    if (id_of.count(name)) resolved.insert(id_of[name]);
+  }
+  if (jobs.size() != resolved.size())
+    diffs.push_back("GitHub has " + std::to_string(jobs.size()) + " jobs, the IR expects " +
+                    std::to_string(resolved.size()));
+  for (const Json& job : ir["jobs"]) {
+    std::string name = job["name"];
+    if (!id_of.count(name)) {
+      diffs.push_back("job `" + name + "` missing in GitHub");
+      continue;
+    }
+    YAML::Node y = jobs[id_of[name]];
+    std::vector<std::string> needs = SeqStrings(y["needs"]);
+    for (const Json& n : job["needs"]) {
+      std::string dep = n["job"];
+      if (!id_of.count(dep) || !Has(needs, id_of[dep])) diffs.push_back("job `" + name + "`: need `" + dep + "` missing");
+    }
+    if (job.contains("trigger")) {
+      if (!y["uses"] && !y["steps"]) diffs.push_back("job `" + name + "`: trigger job neither calls nor dispatches");
+      continue;
+    }
+    std::vector<std::string> uploads, downloads;
+    std::string runs;
+    for (const auto& s : y["steps"]) {
+      std::string uses = s["uses"] ? s["uses"].as<std::string>() : "";
+      if (uses.rfind("actions/upload-artifact@", 0) == 0) uploads.push_back(s["with"]["path"].as<std::string>());
+      if (uses.rfind("actions/download-artifact@", 0) == 0) downloads.push_back(s["with"]["name"].as<std::string>());
+      if (s["run"]) runs += s["run"].as<std::string>() + "\n";
+    }
+    for (const Json& o : job.value("outputs", Json::array())) {
+      std::string kind = o["kind"], oname = o["name"];
+      if (IsValueKind(kind)) {
+        if (!y["outputs"] || !y["outputs"][oname]) diffs.push_back("job `" + name + "`: value `" + oname + "` not a job output");
+      } else if (!Has(uploads, o["path"])) {
+        diffs.push_back("job `" + name + "`: output `" + oname + "` not uploaded");
+      }
+    }
+    size_t file_inputs = 0;
+    for (const Json& in : job.value("inputs", Json::array())) file_inputs += !IsValueKind(in["kind"]);
+    if (downloads.size() != file_inputs)
+      diffs.push_back("job `" + name + "`: " + std::to_string(downloads.size()) + " downloads for " +
+                      std::to_string(file_inputs) + " file inputs");
+    for (const auto& lits : Spelled(RunLiterals(job), job, "${{ matrix.", " }}"))
+      if (!ContainsInOrder(runs, lits))
+        diffs.push_back("job `" + name + "`: run steps do not contain `" + (lits.empty() ? "" : lits[0]) + "`");
+  }
+  return diffs;
+}
+
+}  // namespace pipec::emit

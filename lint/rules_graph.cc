@@ -17,12 +17,15 @@ struct Edge {
 };
 
 // Adjacency by job index; targets sorted by source order so every walk is deterministic.
+// Stage-order edges are left out: a cycle through one always contains a need on a later
+// stage, which need-later-stage reports at its cause.
 std::vector<std::vector<Edge>> BuildEdges(const RuleContext& ctx) {
   const auto& jobs = ctx.pipeline().jobs;
   std::vector<std::vector<Edge>> edges(jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
     std::set<int> seen;
     for (const ir::Need& n : jobs[i].needs) {
+      if (n.origin == ir::Need::Origin::Stage) continue;
       int to = ctx.JobIndex(n.job);
       if (to >= 0 && seen.insert(to).second) edges[i].push_back({to, &n});
     }
@@ -195,7 +198,10 @@ void CheckGraph(RuleContext& ctx) {
                      fmt::format("{} job: undefined need: {}", j.name, n.job));
         continue;
       }
-      auto [it, inserted] = first.emplace(n.job, &n);
+      // A data edge next to an explicit need on the same job is normal (`needs build` plus
+      // `when build.ok`); only the same need written twice is a duplicate.
+      bool written = n.origin == ir::Need::Origin::Explicit || n.origin == ir::Need::Origin::Import;
+      auto [it, inserted] = written ? first.emplace(n.job, &n) : std::make_pair(first.end(), true);
       if (!inserted) {
         // GitLab's wording: "<job> has the following needs duplicated: <n>."
         if (Diagnostic* d = ctx.Report(

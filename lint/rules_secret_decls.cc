@@ -48,13 +48,14 @@ void CheckDeclarations(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   for (const ir::Secret& s : p.secrets) {
     SourceRange name = ctx.Locate(s.range, s.name);
-    // GitHub redacts every secret; masking is a GitLab (and pipec run) setting.
-    if (!s.masked && p.origin != ir::Origin::GitHub) {
+    // GitHub redacts every secret; masking is a GitLab (and pipec run) setting. File secrets
+    // hold content masking cannot cover (unmaskable-secret explains that instead).
+    if (!s.masked && !s.file && p.origin != ir::Origin::GitHub) {
       if (Diagnostic* d = ctx.Report(
               DiagKind::UnmaskedSecret, name,
               fmt::format("secret {} is not masked: its value appears in clear in job logs",
                           s.name))) {
-        if (p.origin == ir::Origin::Pipe && name.valid() && name != s.range)
+        if (p.origin == ir::Origin::Pipe && name.valid())
           d->Fix({name.file, name.end, name.end}, " masked");
         else
           d->Note({}, "set `masked: true` on the CI/CD variable");

@@ -4,8 +4,22 @@
 
 namespace pipec::lint {
 
+namespace {
+
+// How a "..." string literal spells `text`.
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 ScriptMap::ScriptMap(const SourceManager& sm, const SourceRange& step, std::string_view script)
-    : step_(step) {
+    : script_(script), step_(step) {
   bool usable = step.valid() && step.file < sm.size();
   uint32_t cursor = step.begin.line;
   uint32_t limit = step.end.line >= step.begin.line ? step.end.line : step.begin.line;
@@ -14,7 +28,7 @@ ScriptMap::ScriptMap(const SourceManager& sm, const SourceRange& step, std::stri
     size_t eol = script.find('\n', offset);
     if (eol == std::string_view::npos) eol = script.size();
     std::string_view text = script.substr(offset, eol - offset);
-    Line l{offset, 0, 0};
+    Line l{offset, 0, 0, false};
     size_t lead = text.find_first_not_of(" \t");
     std::string_view body = lead == std::string_view::npos ? std::string_view() : text.substr(lead);
     if (usable && !body.empty()) {
@@ -24,6 +38,13 @@ ScriptMap::ScriptMap(const SourceManager& sm, const SourceRange& step, std::stri
         size_t from = line == step.begin.line ? std::min<size_t>(step.begin.column, src.size()) : 0;
         if (line == step.begin.line && from > 0) --from;
         size_t at = src.find(body, from);
+        if (at == std::string_view::npos && body.find_first_of("\\\"") != std::string_view::npos) {
+          std::string escaped = Escape(body);
+          at = src.find(escaped, from);
+          if (at != std::string_view::npos) {
+            l.escaped = true;
+          }
+        }
         if (at == std::string_view::npos) {
           if (sm.Offset(step.file, {line + 1, 1}) >= sm.file(step.file).contents.size() &&
               src.empty())
@@ -55,7 +76,14 @@ SourceRange ScriptMap::At(size_t offset, size_t length) const {
   if (l.source_line == 0) return step_;
   SourceRange r;
   r.file = step_.file;
-  uint32_t col = l.source_column + static_cast<uint32_t>(offset - l.script_offset);
+  size_t rel = offset - l.script_offset;
+  if (l.escaped) {
+    std::string_view text = std::string_view(script_).substr(l.script_offset);
+    size_t grown = Escape(text.substr(0, std::min(rel, text.size()))).size();
+    length = Escape(text.substr(std::min(rel, text.size()), length)).size();
+    rel = grown;
+  }
+  uint32_t col = l.source_column + static_cast<uint32_t>(rel);
   r.begin = {l.source_line, col};
   r.end = {l.source_line, col + static_cast<uint32_t>(std::max<size_t>(length, 1))};
   return r;

@@ -3,7 +3,8 @@
 // substitution) back to the .pipe or YAML source, so script findings point at the exact
 // line and column the user wrote. Each script line is looked up in the source at or after
 // the step's range, in order; a line that cannot be found (rewritten by an interpolation)
-// is placed after the previous one.
+// is placed after the previous one. Lines of one-line "..." strings are matched in their
+// escaped spelling (`\"`, `\\`), and columns are counted in that spelling.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,9 @@ class ScriptMap {
     size_t script_offset;  // first byte of the line in the script
     uint32_t source_line;  // 0 = unknown
     uint32_t source_column;
+    bool escaped;          // written with `\"` and `\\` escapes in a "..." string
   };
+  std::string script_;
   SourceRange step_;
   std::vector<Line> lines_;
 };

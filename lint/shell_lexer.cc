@@ -69,6 +69,8 @@ class Lexer {
       } else if (c == '&' && Peek(1) != '>') {
         ++i_;
         EndCommand(false);
+      } else if ((c == '<' || c == '>') && Peek(1) == '(') {
+        AddWord(ReadWord());  // process substitution
       } else if (c == '<' || c == '>' || c == '&') {
         ReadRedirect(-1);
       } else {
@@ -197,6 +199,16 @@ class Lexer {
     if (inner) *inner = std::string(s_.substr(start));
   }
 
+  // `$(...)`, `<(...)` or `>(...)` at s_[i_]: its body is kept for the rules to lex.
+  void TakeSubstitution(ShellWord& w) {
+    size_t at = i_;
+    ++i_;
+    std::string inner;
+    SkipBalanced('(', ')', &inner);
+    w.substs.push_back(inner);
+    w.value.append(s_.substr(at, i_ - at));
+  }
+
   ShellWord ReadWord() {
     ShellWord w;
     w.offset = static_cast<uint32_t>(i_);
@@ -206,12 +218,7 @@ class Lexer {
       if (!in_double && IsMeta(c)) {
         // `<(...)` / `>(...)` process substitution belongs to the word.
         if ((c == '<' || c == '>') && Peek(1) == '(') {
-          size_t at = i_;
-          ++i_;
-          std::string inner;
-          SkipBalanced('(', ')', &inner);
-          w.substs.push_back(inner);
-          w.value.append(s_.substr(at, i_ - at));
+          TakeSubstitution(w);
           continue;
         }
         break;
@@ -240,12 +247,7 @@ class Lexer {
         continue;
       }
       if (c == '$' && Peek(1) == '(') {
-        size_t at = i_;
-        ++i_;
-        std::string inner;
-        SkipBalanced('(', ')', &inner);
-        w.substs.push_back(inner);
-        w.value.append(s_.substr(at, i_ - at));
+        TakeSubstitution(w);
         continue;
       }
       if (c == '$' && Peek(1) == '{') {

@@ -47,6 +47,14 @@ TEST(ShellLexer, AssignmentsKeywordsSubstitutionsAndHeredocs) {
   EXPECT_EQ(cmds[4].Name(), "echo");
 }
 
+TEST(ShellLexer, ProcessSubstitutionIsAWord) {
+  auto cmds = LexShell("bash <(curl -s https://x/i.sh) --flag");
+  ASSERT_EQ(cmds.size(), 1u);
+  ASSERT_EQ(cmds[0].words.size(), 3u);
+  EXPECT_EQ(cmds[0].words[1].substs[0], "curl -s https://x/i.sh");
+  EXPECT_TRUE(cmds[0].redirects.empty());
+}
+
 TEST(ShellLexer, VariableOffsetsPointAtTheDollar) {
   std::string s = "echo  ${A:-x} $B";
   auto vars = ExpandedVars(s);

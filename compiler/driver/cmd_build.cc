@@ -48,9 +48,10 @@ struct Unit {
 std::string DisplayPath(const fs::path& source, const fs::path& out_dir) {
   // Relative to the output directory (usually the repository root), so the header is the
   // same wherever the build runs from.
+  // A source outside the output directory is named as the user gave it.
   std::error_code ec;
   fs::path rel = fs::relative(fs::absolute(source), fs::absolute(out_dir), ec);
-  if (ec || rel.empty()) return source.lexically_normal().generic_string();
+  if (ec || rel.empty() || *rel.begin() == "..") return source.lexically_normal().generic_string();
   return rel.generic_string();
 }
 

@@ -186,6 +186,9 @@ class ArtifactRules {
   }
 
   void CheckUnconsumed() {
+    // Only .pipe files say who reads what; in YAML, artifacts flow implicitly (GitLab passes
+    // them to every later stage) or are meant for people to download.
+    if (ctx_.pipeline().origin != ir::Origin::Pipe) return;
     std::set<std::pair<std::string, std::string>> read;
     for (const ir::Job& j : jobs_) {
       for (const ir::InputRef& in : j.inputs) read.insert({in.job, in.output});

@@ -78,7 +78,9 @@ void CheckJobs(RuleContext& ctx) {
   for (const ir::Trigger& t : p.triggers) declared += (declared.empty() ? "" : ", ") + TriggerId(t);
   for (const ir::Job& j : p.jobs) {
     if (j.hidden) continue;
-    if (j.active_triggers.empty()) {
+    // A job without a condition runs under every trigger; an IR producer that leaves
+    // active_triggers empty for it (an importer that does not compute them) is not evidence.
+    if (j.active_triggers.empty() && (!j.when.IsTrue() || p.origin == ir::Origin::Pipe)) {
       Diagnostic* d = ctx.Report(
           DiagKind::UnreachableJob, j.range,
           p.triggers.empty()

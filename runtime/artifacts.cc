@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/fs.h"
+#include "runtime/run_info.h"
 
 namespace fs = std::filesystem;
 
@@ -81,7 +82,7 @@ std::string ArtifactStore::Collect(const plan::Job& job, const std::string& work
       continue;
     }
     if (out.kind == "dir" && !fs::is_directory(src, ec)) return where + ": declared as a directory, but it is not one";
-    fs::path dst = fs::path(root_) / job.name / out.name;
+    fs::path dst = fs::path(root_) / PathName(job.name) / PathName(out.name);
     fs::remove_all(dst, ec);
     if (std::string err = CopyTree(src.string(), dst.string(), workspace); !err.empty()) return where + ": " + err;
   }
@@ -89,11 +90,11 @@ std::string ArtifactStore::Collect(const plan::Job& job, const std::string& work
 }
 
 std::string ArtifactStore::SaveValues(const std::string& job, const std::map<std::string, std::string>& values) const {
-  return WriteFile((fs::path(root_) / job / "values.json").string(), nlohmann::json(values).dump(2) + "\n");
+  return WriteFile((fs::path(root_) / PathName(job) / "values.json").string(), nlohmann::json(values).dump(2) + "\n");
 }
 
 std::map<std::string, std::string> ArtifactStore::LoadValues(const std::string& job) const {
-  auto text = ReadFile((fs::path(root_) / job / "values.json").string());
+  auto text = ReadFile((fs::path(root_) / PathName(job) / "values.json").string());
   if (!text) return {};
   auto j = nlohmann::json::parse(*text, nullptr, false);
   std::map<std::string, std::string> out;
@@ -123,7 +124,7 @@ std::string ArtifactStore::Restore(const plan::Job& job, const std::string& work
       if (std::string err = WriteFile(dst.string(), it->second + "\n"); !err.empty()) return where + ": " + err;
       continue;
     }
-    fs::path src = fs::path(root_) / in.job / in.output;
+    fs::path src = fs::path(root_) / PathName(in.job) / PathName(in.output);
     if (!fs::exists(fs::symlink_status(src, ec))) return fmt::format("{}: {} did not produce it", where, in.job);
     fs::remove_all(dst, ec);
     if (std::string err = CopyTree(src.string(), dst.string()); !err.empty()) return where + ": " + err;

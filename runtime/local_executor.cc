@@ -77,11 +77,11 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
     // A child pipeline: a nested `pipec run` on the embedded plan, from the project root.
     if (j.trigger->kind != "pipeline" || !j.trigger->plan)
       return fmt::format("triggers project {}: cannot run locally", j.trigger->target);
-    std::string path = fmt::format("{}/children/{}.json", run_.run_dir, j.name);
+    std::string path = fmt::format("{}/children/{}.json", run_.run_dir, PathName(j.name));
     if (std::string err = WriteFile(path, plan::WritePlanJson(*j.trigger->plan)); !err.empty()) return err;
     if (cfg_.self_exe.empty()) return "cannot run a child pipeline: the pipec executable is unknown";
     spec->argv = {cfg_.self_exe, "run", path, "--as-child", "--trigger", run_.trigger,
-                  "--run-id", fmt::format("{}.{}", run_.run_id, j.name), "-j", std::to_string(cfg_.child_parallelism)};
+                  "--run-id", fmt::format("{}.{}", run_.run_id, PathName(j.name)), "-j", std::to_string(cfg_.child_parallelism)};
     if (!run_.branch.empty()) spec->argv.insert(spec->argv.end(), {"--branch", run_.branch});
     if (!run_.tag.empty()) spec->argv.insert(spec->argv.end(), {"--tag", run_.tag});
     if (cfg_.keep_going) spec->argv.push_back("--keep-going");

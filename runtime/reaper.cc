@@ -15,9 +15,9 @@ namespace pipec::runtime {
 
 namespace {
 
-// Children of this process according to /proc (includes zombies).
-std::vector<pid_t> Children() {
-  std::vector<pid_t> out;
+// Children of this process according to /proc, with their state ('Z' = zombie).
+std::vector<std::pair<pid_t, char>> Children() {
+  std::vector<std::pair<pid_t, char>> out;
   pid_t self = ::getpid();
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
@@ -32,7 +32,7 @@ std::vector<pid_t> Children() {
     char state = 0;
     long ppid = 0;
     if (std::sscanf(line.c_str() + close + 2, "%c %ld", &state, &ppid) == 2 && ppid == self)
-      out.push_back(static_cast<pid_t>(std::stol(name)));
+      out.push_back({static_cast<pid_t>(std::stol(name)), state});
   }
   return out;
 }
@@ -59,10 +59,10 @@ void ReapStrays(const std::set<pid_t>& tracked) {
 int KillStrays() {
   int killed = 0;
   for (int round = 0; round < 50; ++round) {
-    std::vector<pid_t> kids = Children();
+    auto kids = Children();
     if (kids.empty()) break;
-    for (pid_t p : kids) {
-      if (::kill(p, SIGKILL) == 0) ++killed;
+    for (auto [p, state] : kids) {
+      if (state != 'Z' && ::kill(p, SIGKILL) == 0) ++killed;  // zombies are dead: only reap them
       int st;
       while (::waitpid(p, &st, 0) < 0 && errno == EINTR) {
       }

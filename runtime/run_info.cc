@@ -12,6 +12,14 @@ extern char** environ;
 
 namespace pipec::runtime {
 
+std::string PathName(const std::string& job) {
+  std::string out = job;
+  for (char& c : out)
+    if (c == '/' || c == '\0') c = '_';
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
 std::string EnvName(const std::string& name) {
   std::string out;
   for (char c : name)
@@ -66,7 +74,7 @@ std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::
     for (const plan::Secret& s : plan.secrets)
       if (s.name == secret) as_file = s.file;
     if (as_file) {
-      std::string path = run.run_dir + "/secrets/" + job.name + "/" + secret;
+      std::string path = run.run_dir + "/secrets/" + PathName(job.name) + "/" + PathName(secret);
       if (std::string err = WriteFile(path, it->second, 0600); !err.empty()) return err;
       e[var] = path;
     } else {

@@ -10,6 +10,9 @@
 
 namespace pipec::runtime {
 
+// A job name as one path component: '/' and NUL become '_', "." and ".." get a '_' prefix.
+std::string PathName(const std::string& job);
+
 struct RunInfo {
   std::string project_root;  // absolute
   std::string run_id;
@@ -19,8 +22,8 @@ struct RunInfo {
   std::map<std::string, std::string> inputs;   // with defaults applied
   std::map<std::string, std::string> secrets;  // name -> value (never printed)
 
-  std::string WorkspaceOf(const std::string& job) const { return run_dir + "/ws/" + job; }
-  std::string LogOf(const std::string& job) const { return run_dir + "/logs/" + job + ".log"; }
+  std::string WorkspaceOf(const std::string& job) const { return run_dir + "/ws/" + PathName(job); }
+  std::string LogOf(const std::string& job) const { return run_dir + "/logs/" + PathName(job) + ".log"; }
   std::string StoreDir() const { return run_dir + "/store"; }
   std::string CacheRoot() const { return project_root + "/.pipec/cache"; }
 };

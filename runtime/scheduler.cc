@@ -95,7 +95,8 @@ void Scheduler::Decide(size_t job) {
   for (size_t p : needs_[job]) {
     const JobState& ps = states_[p];
     if (ps.status == JobStatus::Failed || ps.status == JobStatus::Cancelled) {
-      if (!s.failed_upstream) s.failed_cause = plan_.jobs[p].name;
+      if (!s.failed_upstream)
+        s.failed_cause = plan_.jobs[p].name + (ps.status == JobStatus::Failed ? " failed" : " was cancelled");
       s.failed_upstream = true;
     } else if (ps.failed_upstream) {
       if (!s.failed_upstream) s.failed_cause = ps.failed_cause;
@@ -106,7 +107,7 @@ void Scheduler::Decide(size_t job) {
   if (!opts_.excluded[job].empty()) return Skip(job, JobStatus::Skipped, opts_.excluded[job]);
   if (pj.run_when == "on_success") {
     if (s.failed_upstream)
-      return Skip(job, JobStatus::Skipped, fmt::format("upstream job {} failed", s.failed_cause));
+      return Skip(job, JobStatus::Skipped, "upstream job " + s.failed_cause);
     if (failing_)
       return Skip(job, JobStatus::Skipped,
                   fmt::format("not started: {} failed (fail-fast; --keep-going runs independent jobs)",

@@ -64,7 +64,7 @@ struct JobState {
   bool timed_out = false;
   bool stopping = false;        // Stop() was sent for the current attempt
   bool failed_upstream = false; // something it (transitively) needs failed or was cancelled
-  std::string failed_cause;     // the job that failed first upstream
+  std::string failed_cause;     // "build failed" / "build was cancelled": the first upstream cause
   std::map<std::string, std::string> values;
 };
 

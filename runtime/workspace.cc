@@ -26,7 +26,11 @@ std::string Trim(std::string s) {
 std::vector<std::string> ListProjectFiles(const std::string& root) {
   std::vector<std::string> files;
   std::string out;
-  if (RunCapture({"git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"}, root, &out) == 0) {
+  // Excluding .pipec in the pathspec keeps git from walking earlier runs' workspaces, which
+  // are untracked and (without a .gitignore entry) would cost seconds per run.
+  if (RunCapture({"git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".",
+                  ":(exclude).pipec"},
+                 root, &out) == 0) {
     size_t start = 0;
     while (start < out.size()) {
       size_t end = out.find('\0', start);

@@ -414,10 +414,23 @@ int RunPlan(const plan::Plan& plan, const RunOptions& opts, std::FILE* out, std:
     auto it = last.find(j.name);
     sopts.estimates.push_back(it == last.end() ? 1.0 : std::max(0.05, it->second));
   }
-  sopts.gate = [&plan, &opts](size_t job) { return Gate(plan.jobs[job], opts.approve); };
-
   BecomeSubreaper();
   Console console(out, opts.live.value_or(::isatty(::fileno(out)) != 0));
+  bool can_ask = !opts.as_child && ::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO);
+  sopts.gate = [&plan, &opts, &console, can_ask, err](size_t job) -> std::optional<std::string> {
+    const plan::Job& j = plan.jobs[job];
+    if (j.manual_approval && !opts.approve && can_ask && !j.trigger) {
+      // On a terminal, ask (the run waits); elsewhere --approve is the only way.
+      console.Suspend();
+      std::fprintf(err, "pipec: %s needs manual approval%s. Run it? [y/N] ", j.name.c_str(),
+                   j.environment ? (" (environment " + *j.environment + ")").c_str() : "");
+      std::fflush(err);
+      char answer[16] = {0};
+      if (std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y')) return std::nullopt;
+      return "manual approval declined";
+    }
+    return Gate(j, opts.approve);
+  };
   InterruptGuard interrupts;
   SteadyClock clock;
   Reporter reporter(plan, console);

@@ -13,6 +13,7 @@
 #include "compiler/import/gitlab_job.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/source_locate.h"
+#include "compiler/import/triggers.h"
 
 namespace pipec::import {
 
@@ -167,8 +168,9 @@ class GitHubReader {
     for (const Diagnostic& d : load_sink.diagnostics()) sink_.Report(d);
     if (!doc) return std::nullopt;
     if (!doc->IsMap()) {
-      sink_.Report(doc->IsNull() ? DiagKind::EmptyFile : DiagKind::YamlWrongType, doc->range,
-                   doc->IsNull() ? "the workflow is empty" : "workflow is " + std::string(doc->TypeName()) + " node but mapping node is expected");
+      sink_.Report(doc->IsNull() ? DiagKind::GhMissingKey : DiagKind::YamlWrongType, doc->range,
+                   doc->IsNull() ? "workflow is empty: \"on\" and \"jobs\" sections are missing"
+                                 : "workflow is " + std::string(doc->TypeName()) + " node but mapping node is expected");
       return std::nullopt;
     }
     ir::Pipeline p;
@@ -200,6 +202,7 @@ class GitHubReader {
     for (const auto& [k, v] : jobs->entries) ReadJob(*k, *v, p);
     CheckNeeds(p);
     CheckArtifacts(p);
+    ActivateAllTriggers(p);
     return p;
   }
 

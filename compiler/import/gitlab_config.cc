@@ -52,7 +52,7 @@ class ConfigLoader {
     NodePtr doc = yaml::Load(sm_, main, sink_, opts_.limits);
     if (!doc) return std::nullopt;
     if (doc->IsNull()) {
-      sink_.Report(DiagKind::EmptyFile, doc->range, "the file is empty: jobs config should contain at least one visible job");
+      sink_.Report(DiagKind::GlNoVisibleJob, doc->range, "jobs config should contain at least one visible job");
       return std::nullopt;
     }
     if (!doc->IsMap()) {

@@ -10,6 +10,7 @@
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
 #include "compiler/import/secret_names.h"
+#include "compiler/import/triggers.h"
 
 namespace pipec::import {
 
@@ -54,10 +55,6 @@ class GitLabReader {
     p.origin = ir::Origin::GitLab;
     p.source_path = std::string(sm_.Path(main));
     p.name = "gitlab";
-    ir::Trigger push;
-    push.kind = ir::TriggerKind::Push;
-    push.range = root.range;
-    p.triggers.push_back(push);
 
     BodyRanges(*cfg);
     ReadStages(root, p);
@@ -87,6 +84,13 @@ class GitLabReader {
     }
     CheckJobs(root, jobs);
     BuildIr(jobs, p);
+    std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
+    for (const ir::Job& j : p.jobs)
+      for (std::string_view k : {"rules", "only", "except"})
+        if (j.raw_gitlab.contains(std::string(k))) rules_text += j.raw_gitlab[std::string(k)].dump();
+    AddGitLabTriggers(p, rules_text);
+    for (ir::Trigger& t : p.triggers) t.range = root.range;
+    ActivateAllTriggers(p);
     return p;
   }
 

@@ -1,0 +1,35 @@
+#include "compiler/import/triggers.h"
+
+#include <algorithm>
+
+namespace pipec::import {
+
+void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text) {
+  auto add = [&](ir::TriggerKind kind, std::string name) {
+    for (const ir::Trigger& t : p.triggers)
+      if (t.kind == kind && t.name == name) return;
+    ir::Trigger t;
+    t.kind = kind;
+    t.name = std::move(name);
+    if (kind == ir::TriggerKind::Tag) t.tag_pattern = "*";
+    p.triggers.push_back(std::move(t));
+  };
+  add(ir::TriggerKind::Push, "");
+  if (rules_text.find("merge_request_event") != std::string::npos || rules_text.find("merge_requests") != std::string::npos)
+    add(ir::TriggerKind::MergeRequest, "");
+  if (rules_text.find("\"schedule\"") != std::string::npos || rules_text.find("schedules") != std::string::npos)
+    add(ir::TriggerKind::Schedule, "schedule");
+  if (rules_text.find("\"web\"") != std::string::npos) add(ir::TriggerKind::Manual, "");
+  if (rules_text.find("CI_COMMIT_TAG") != std::string::npos || rules_text.find("tags") != std::string::npos)
+    add(ir::TriggerKind::Tag, "");
+}
+
+void ActivateAllTriggers(ir::Pipeline& p) {
+  std::vector<std::string> ids;
+  for (const ir::Trigger& t : p.triggers) ids.push_back(t.Id());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (ir::Job& j : p.jobs) j.active_triggers = ids;
+}
+
+}  // namespace pipec::import

@@ -75,7 +75,7 @@ CommandAction Setup(CLI::App& app) {
   app.add_option("file", args->file, "A .pipe file or a compiled plan.json")->required();
   AddRunContextOptions(app, args->run, args->inputs);
   app.add_option("--job", args->run.jobs, "Run only these jobs and everything they need; repeatable");
-  app.add_option("-j,--jobs", args->run.parallelism, "How many jobs run at once (default: the number of CPUs)")
+  app.add_option("-j,--parallel", args->run.parallelism, "How many jobs run at once (default: the number of CPUs)")
       ->check(CLI::Range(1, 1024));
   app.add_flag("--dry-run", args->run.dry_run, "Print what would run, in order, and run nothing");
   app.add_flag("--keep-going", args->run.keep_going, "After a failure, keep running the jobs that do not depend on it");

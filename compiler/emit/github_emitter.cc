@@ -273,7 +273,9 @@ class GitHubEmitter {
       for (const ir::Need& n : j.needs)
         if (n.origin == ir::Need::Origin::Data) data.insert(n.job);
       status = "!cancelled() && !failure()";
-      for (const std::string& d : data) status += " && needs." + ids_.Of(d) + ".result == 'success'";
+      std::set<std::string> data_ids;
+      for (const std::string& d : data) data_ids.insert(ids_.Of(d));
+      for (const std::string& id : data_ids) status += " && needs." + id + ".result == 'success'";
     }
     if (status.empty()) return cond == "true" ? "" : cond;
     return cond == "true" ? status : status + " && (" + cond + ")";
@@ -281,9 +283,11 @@ class GitHubEmitter {
 
   Doc Needs(const ir::Job& j) {
     Doc needs = Doc::array();
-    std::set<std::string> listed;
-    for (const ir::Need& n : j.needs)
-      if (listed.insert(n.job).second) needs.push_back(ids_.Of(n.job));
+    std::set<std::string> listed, ids;  // IR names, and job ids (folded cells share one)
+    for (const ir::Need& n : j.needs) {
+      listed.insert(n.job);
+      if (ids.insert(ids_.Of(n.job)).second) needs.push_back(ids_.Of(n.job));
+    }
     std::vector<std::string> cond_jobs;
     CollectOutputJobs(j.when, cond_jobs);
     for (const ir::InputRef& in : j.inputs) cond_jobs.push_back(in.job);
@@ -292,7 +296,7 @@ class GitHubEmitter {
       diags_->Report(DiagKind::EmitImplicitNeed, j.range,
                     "job `" + j.name + "` reads from `" + dep +
                         "`; GitHub exposes a job's outputs only to jobs that need it, so the need is added");
-      needs.push_back(ids_.Of(dep));
+      if (ids.insert(ids_.Of(dep)).second) needs.push_back(ids_.Of(dep));
     }
     return needs;
   }

@@ -53,7 +53,7 @@ class GitLabEmitter {
         p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); }, *diags_);
     for (const MatrixGroup& g : groups) {
       group_at[g.cells[0]] = &g;
-      stage_[g.base] = stage_[p_.jobs[g.cells[0]].name];
+      if (auto it = stage_.find(p_.jobs[g.cells[0]].name); it != stage_.end()) stage_[g.base] = it->second;
       for (size_t i : g.cells) {
         folded_cells.insert(i);
         names_.Alias(p_.jobs[i].name, GitLabJobName(g.base));
@@ -172,11 +172,19 @@ class GitLabEmitter {
     Doc needs = Doc::array();
     std::set<std::string> sources = ArtifactSources(j);
     std::set<std::string> listed;
+    std::map<std::string, size_t> index;  // target name -> position (folded cells share one)
     for (const ir::Need& n : j.needs) {
-      if (!listed.insert(n.job).second) continue;
+      listed.insert(n.job);
+      std::string target = names_.Of(n.job);
+      bool artifacts = n.artifacts || sources.count(n.job) > 0;
+      if (auto it = index.find(target); it != index.end()) {
+        if (artifacts) needs[it->second]["artifacts"] = true;
+        continue;
+      }
+      index[target] = needs.size();
       Doc need = Doc::object();
-      need["job"] = names_.Of(n.job);
-      need["artifacts"] = n.artifacts || sources.count(n.job) > 0;
+      need["job"] = target;
+      need["artifacts"] = artifacts;
       // A stage edge only orders jobs that are both in the pipeline; GitLab rejects a
       // pipeline whose needed job was left out by rules unless the need is optional.
       if (n.optional || n.origin == ir::Need::Origin::Stage) need["optional"] = true;

@@ -182,7 +182,15 @@ bool IsSafePlainScalar(std::string_view s) {
   if (s.empty()) return false;
   unsigned char first = static_cast<unsigned char>(s[0]);
   // Digits, signs and dots may start numbers, dates or `.inf`; indicators start other nodes.
-  if (!(std::isalpha(first) || first == '_' || first == '/' || first == '$' || first >= 0x80))
+  bool dot_path = false;  // `./x`, `.cache/pip`: a dot then a letter or slash is no number
+  if (first == '.' && s.size() > 1) {
+    unsigned char second = static_cast<unsigned char>(s[1]);
+    std::string lower(s);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    dot_path = (std::isalpha(second) || second == '/') && lower != ".inf" && lower != ".nan";
+  }
+  if (!(std::isalpha(first) || first == '_' || first == '/' || first == '$' || first >= 0x80 || dot_path))
     return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   if (IsReservedWord(s)) return false;

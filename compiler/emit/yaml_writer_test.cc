@@ -15,7 +15,7 @@ TEST(YamlWriter, StringsRoundTripAndAmbiguousOnesAreQuoted) {
       "@x", "`x", "%x", "|x", ">x", "'x", "\"x", "[x", "{x", "- x", "? x", "x\ty", "2001-12-14",
       "1:20", "<<", "=", "plain", "python:3.9-slim", "${{ github.sha }}", "$CI_COMMIT_SHA", "é",
       "line1\nline2", "line1\nline2\n", "line1\n\n", "  indented\nnext", "x\n  \ny", "tab\n\tline",
-      "ends:", "a\r\nb", "\x01ctl"};
+      "ends:", "a\r\nb", "\x01ctl", ".inf", ".NaN", ".Inf", "./x", ".cache/pip", ".5"};
   Doc doc = Doc::object();
   doc["items"] = strings;
   std::string text = WriteYaml(doc, {}, false);
@@ -36,6 +36,8 @@ TEST(YamlWriter, PlainOnlyWhenUnambiguous) {
   EXPECT_FALSE(IsSafePlainScalar("Yes"));
   EXPECT_FALSE(IsSafePlainScalar("a: b"));
   EXPECT_FALSE(IsSafePlainScalar("x #y"));
+  EXPECT_TRUE(IsSafePlainScalar("./.github/workflows/api.yml"));
+  EXPECT_FALSE(IsSafePlainScalar(".NaN"));
 }
 
 TEST(YamlWriter, NestedStructureKeepsOrderAndTypes) {

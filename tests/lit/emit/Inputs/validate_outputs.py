@@ -31,13 +31,32 @@ def run(cmd, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
 
 
+# A value for each parameter type, for template parameters without a default.
+SAMPLE = {"string": '"sample"', "path": '"sample"', "int": "1", "float": "1.5", "bool": "false",
+          "duration": "1h", "secret": "PIPEC_SAMPLE_SECRET"}
+
+
+def required_params(params_text):
+    """`name: type` parameters without `= default`, with comments removed."""
+    text = re.sub(r"#[^\n]*", "", params_text)
+    out = []
+    for part in text.split(","):
+        m = re.match(r"\s*([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*([A-Za-z_]+)", part)
+        if m and "=" not in part:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
 def stdlib_wrapper(module_path):
-    """A pipeline that uses every template of a stdlib module with default arguments."""
+    """A pipeline that uses every template of a stdlib module, with sample values for the
+    parameters that have no default."""
     name = os.path.splitext(os.path.basename(module_path))[0]
     text = open(module_path, encoding="utf-8").read()
-    lines = [f"pipeline std_{name} version 1", f"import std/{name}", "on push", ""]
-    for tmpl in re.findall(r"^template\s+([A-Za-z_][A-Za-z0-9_-]*)\s*\(", text, re.M):
-        lines.append(f"job use_{tmpl} : {name}.{tmpl}() {{ }}")
+    lines = [f"pipeline std_{name} version 1", f"import std/{name}", "on push",
+             "secret PIPEC_SAMPLE_SECRET masked", ""]
+    for m in re.finditer(r"^template\s+([A-Za-z_][A-Za-z0-9_-]*)\s*\((.*?)\)\s*(?::[^{\n]*)?\{", text, re.M | re.S):
+        args = ", ".join(f"{p}: {SAMPLE.get(t, chr(34) + 'sample' + chr(34))}" for p, t in required_params(m.group(2)))
+        lines.append(f"job use_{m.group(1)} : {name}.{m.group(1)}({args}) {{ }}")
     return "\n".join(lines) + "\n"
 
 
@@ -55,7 +74,8 @@ class Validator:
         self.failures.append(f"FAIL {what}\n{output.rstrip()}")
 
     def build_one(self, source, label):
-        out = os.path.join(self.root, "p%03d" % len(self.built))
+        self.count = getattr(self, "count", 0) + 1
+        out = os.path.join(self.root, "p%03d" % self.count)
         os.makedirs(out)
         r = run([self.args.pipec, "build", source, "--target", "all", "-o", out])
         if r.returncode != 0:
@@ -128,6 +148,10 @@ def main():
     ap.add_argument("--stdlib", default="")
     ap.add_argument("files", nargs="*")
     args = ap.parse_args()
+    # Tools run from other folders: make every path absolute.
+    args.pipec = shutil.which(args.pipec) or os.path.abspath(args.pipec)
+    args.roundtrip = shutil.which(args.roundtrip) or os.path.abspath(args.roundtrip)
+    args.npm_bin = os.path.abspath(args.npm_bin)
 
     if not args.peers or not os.path.isdir(args.peers):
         print("skipped: no peer data")

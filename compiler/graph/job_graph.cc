@@ -1,0 +1,144 @@
+#include "compiler/graph/job_graph.h"
+
+#include <algorithm>
+#include <set>
+
+namespace pipec::graph {
+namespace {
+
+// Value outputs of `job` that `c` reads (`when build.qualified`).
+void OutputsRead(const ir::Condition& c, const std::string& job, std::set<std::string>& out) {
+  for (const ir::Operand* o : {&c.left, &c.right})
+    if (o->kind == ir::Operand::Kind::Output && o->job == job) out.insert(o->name);
+  for (const ir::Condition& a : c.args) OutputsRead(a, job, out);
+}
+
+}  // namespace
+
+std::optional<std::string> ResolveTrigger(const ir::Pipeline& p, const std::string& spelling) {
+  std::string want = spelling;
+  std::replace(want.begin(), want.end(), '.', ':');
+  std::vector<std::string> of_kind;
+  for (const ir::Trigger& t : p.triggers) {
+    if (t.Id() == want) return want;
+    if (ir::TriggerKindName(t.kind) == want) of_kind.push_back(t.Id());
+  }
+  if (of_kind.size() == 1) return of_kind[0];
+  return std::nullopt;
+}
+
+JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
+  JobGraph g;
+  g.name = p.name;
+  g.trigger = opts.trigger;
+  std::map<std::string, size_t> index;
+  for (const ir::Job& j : p.jobs) {
+    if (j.hidden) continue;
+    bool active = std::find(j.active_triggers.begin(), j.active_triggers.end(), opts.trigger) !=
+                  j.active_triggers.end();
+    if (!opts.trigger.empty() && !active) continue;
+    GraphNode n;
+    n.name = j.name;
+    n.stage = j.stage;
+    for (const ir::EnvVar& e : j.env)
+      if (!e.secret.empty()) n.secrets.push_back(e.secret);
+    std::sort(n.secrets.begin(), n.secrets.end());
+    n.secrets.erase(std::unique(n.secrets.begin(), n.secrets.end()), n.secrets.end());
+    n.manual_approval = j.environment && j.environment->manual_approval;
+    n.never_runs = j.active_triggers.empty() && !p.triggers.empty();
+    index[j.name] = g.nodes.size();
+    g.nodes.push_back(std::move(n));
+  }
+  // Clusters: declared stages first, then stages only jobs name (imports), in job order.
+  std::set<std::string> used;
+  for (const GraphNode& n : g.nodes)
+    if (!n.stage.empty()) used.insert(n.stage);
+  for (const std::string& s : p.stages)
+    if (used.erase(s)) g.stages.push_back(s);
+  for (const GraphNode& n : g.nodes)
+    if (used.erase(n.stage)) g.stages.push_back(n.stage);
+
+  for (const ir::Job& j : p.jobs) {
+    auto to = index.find(j.name);
+    if (to == index.end()) continue;
+    std::set<size_t> seen;
+    for (const ir::Need& need : j.needs) {
+      auto from = index.find(need.job);
+      if (from == index.end() || !seen.insert(from->second).second) continue;
+      GraphEdge e;
+      e.from = from->second;
+      e.to = to->second;
+      std::set<std::string> labels;
+      for (const ir::InputRef& in : j.inputs)
+        if (in.job == need.job) labels.insert(in.output);
+      OutputsRead(j.when, need.job, labels);
+      e.labels.assign(labels.begin(), labels.end());
+      if (!e.labels.empty() || need.origin == ir::Need::Origin::Data)
+        e.kind = GraphEdge::Kind::Data;
+      else if (need.origin == ir::Need::Origin::Stage)
+        e.kind = GraphEdge::Kind::Stage;
+      else
+        e.kind = GraphEdge::Kind::Order;
+      g.edges.push_back(std::move(e));
+    }
+  }
+  return g;
+}
+
+bool MarkCriticalPath(JobGraph& g, const std::map<std::string, double>* durations) {
+  size_t n = g.nodes.size();
+  std::vector<std::vector<size_t>> preds(n), succs(n);
+  std::vector<size_t> indegree(n, 0);
+  for (const GraphEdge& e : g.edges) {
+    preds[e.to].push_back(e.from);
+    succs[e.from].push_back(e.to);
+    ++indegree[e.to];
+  }
+  auto weight = [&](size_t i) -> double {
+    if (!durations) return 1;
+    auto it = durations->find(g.nodes[i].name);
+    return it == durations->end() ? 0 : it->second;
+  };
+  // Kahn's algorithm, smallest index first, so ties resolve the same way every time.
+  std::set<size_t> ready;
+  for (size_t i = 0; i < n; ++i)
+    if (indegree[i] == 0) ready.insert(i);
+  std::vector<size_t> order;
+  while (!ready.empty()) {
+    size_t v = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(v);
+    for (size_t s : succs[v])
+      if (--indegree[s] == 0) ready.insert(s);
+  }
+  if (order.size() != n) return false;
+  std::vector<double> dist(n, 0);
+  std::vector<std::optional<size_t>> best_pred(n);
+  for (size_t v : order) {
+    double before = 0;
+    for (size_t u : preds[v])
+      if (!best_pred[v] || dist[u] > before || (dist[u] == before && u < *best_pred[v])) {
+        before = dist[u];
+        best_pred[v] = u;
+      }
+    dist[v] = before + weight(v);
+  }
+  if (n == 0) return true;
+  size_t end = 0;
+  for (size_t v = 1; v < n; ++v)
+    if (dist[v] > dist[end]) end = v;
+  g.critical_length = dist[end];
+  g.critical_basis = durations ? "duration" : "job count";
+  std::optional<size_t> cur = end;
+  while (cur) {
+    g.nodes[*cur].critical = true;
+    std::optional<size_t> prev = best_pred[*cur];
+    if (prev)
+      for (GraphEdge& e : g.edges)
+        if (e.from == *prev && e.to == *cur) e.critical = true;
+    cur = prev;
+  }
+  return true;
+}
+
+}  // namespace pipec::graph

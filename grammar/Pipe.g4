@@ -22,7 +22,7 @@ topItem
 
 // ---- modules ----
 importDecl
-  : IMPORT STD SLASH name selection?            # importStd
+  : IMPORT STD SLASH name selection? (AS name)?  # importStd
   | IMPORT STRING selection? (AS name)?         # importLocal
   ;
 selection : LPAREN name (COMMA name)* COMMA? RPAREN ;

@@ -6,7 +6,7 @@ namespace pipec::sema {
 namespace {
 
 TEST(Names, EditDistance) {
-  EXPECT_EQ(EditDistance("train", "trian"), 2u);
+  EXPECT_EQ(EditDistance("train", "trian"), 1u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
   EXPECT_EQ(EditDistance("same", "same"), 0u);
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <regex>
 
@@ -90,7 +91,6 @@ class Analyzer {
       if (m->ast) BuildScope(*m);
     for (const auto& m : loader_.modules())
       if (m->ast) ResolveImports(*m);
-    if (sink_.error_count() > errors_before) return std::nullopt;
     CheckHeader();
     CollectPipelineDecls();
     for (auto& [name, v] : all_vars_) EvalVar(*v);
@@ -1294,6 +1294,13 @@ class Analyzer {
         t.kind = ir::TriggerJob::Kind::Pipeline;
         t.target = tp.path.Flat();
         t.range = trig_pipe->item->range;
+        std::error_code ec;
+        std::filesystem::path child = std::filesystem::path(trig_pipe->env->module->dir) / t.target;
+        if (first_cell && !std::filesystem::is_regular_file(child, ec))
+          ReportIn(*trig_pipe->env, DiagKind::ImportError, tp.path.range,
+                   fmt::format("child pipeline {} does not exist (paths are relative to {})", t.target,
+                               trig_pipe->env->module->dir.empty() ? std::string("this file")
+                                                                   : trig_pipe->env->module->dir));
         for (const auto& in : tp.inputs) {
           if (in.value.kind == ast::Expr::Kind::String)
             t.inputs[in.name.text] = LowerText(in.value.str, *trig_pipe->env, &ctx, "a child pipeline input");

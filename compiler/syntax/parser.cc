@@ -141,7 +141,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
     (void)rule;
     if (block)
       return "a job item (`run`, `needs`, `stage`, `when`, `in`, `out`, `env`, `image`, ...) or `}`";
-    if (set.count(PipeLexer::JOB) && set.count(PipeLexer::TEMPLATE))
+    if (set.count(PipeLexer::JOB) && set.count(PipeLexer::TEMPLATE) && !set.count(PipeLexer::ID))
       return "a declaration (`job`, `template`, `on`, `var`, `secret`, `cache`, `default`, "
              "`import`, `stages`)";
     if (set.count(PipeLexer::ID) && set.size() > 20) {
@@ -524,7 +524,7 @@ class AstBuilder {
     ast::Base b;
     b.name = Qualified(c->qualifiedName());
     for (auto* a : c->arg()) b.args.push_back({Name(a->name()), Expr(a->expr()), R(a)});
-    b.range = R(c);
+    b.range = {pos_.file(), b.name.range.begin, R(c).end};  // from the name, not the `:`
     return b;
   }
 
@@ -767,8 +767,9 @@ class AstBuilder {
       PipeParser::SelectionContext* sel = nullptr;
       if (auto* s = dynamic_cast<PipeParser::ImportStdContext*>(x)) {
         imp.is_std = true;
-        imp.std_name = Name(s->name());
+        imp.std_name = Name(s->name(0));
         sel = s->selection();
+        if (s->name().size() > 1) imp.alias = Name(s->name(1));
       } else if (auto* l = dynamic_cast<PipeParser::ImportLocalContext*>(x)) {
         imp.path = Str(l->STRING());
         sel = l->selection();

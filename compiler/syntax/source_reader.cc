@@ -67,7 +67,7 @@ std::optional<FileId> AddSourceText(std::string path, std::string contents, Sour
     return std::nullopt;
   }
   for (size_t l = 0; l < sf.line_starts.size(); ++l) {
-    size_t end = l + 1 < sf.line_starts.size() ? sf.line_starts[l + 1] : sf.contents.size();
+    size_t end = l + 1 < sf.line_starts.size() ? sf.line_starts[l + 1] - 1 : sf.contents.size();
     if (end - sf.line_starts[l] > kMaxLineBytes) {
       uint32_t line = static_cast<uint32_t>(l + 1);
       sink.Report(DiagKind::LineTooLong, {f, {line, 1}, {line, 2}},

@@ -31,11 +31,13 @@ step "pipec check pipeline.pipe"
 step "pipec build pipeline.pipe --target all -o out/demo/build"
 "$pipec" build pipeline.pipe --target all -o "$out/build"
 
-if "$pipec" help graph >/dev/null 2>&1; then
-  step "pipec graph pipeline.pipe"
-  "$pipec" graph pipeline.pipe --format dot > "$out/graph.dot"
-  "$pipec" graph pipeline.pipe --format mermaid > "$out/graph.mmd"
-  if command -v dot >/dev/null 2>&1; then dot -Tsvg "$out/graph.dot" -o "$out/graph.svg"; fi
+has_graph=false
+if "$pipec" help graph >/dev/null 2>&1; then has_graph=true; fi
+if $has_graph; then
+  step "pipec graph pipeline.pipe (dot, mermaid, and svg when Graphviz is installed)"
+  "$pipec" graph pipeline.pipe --format dot -o "$out/graph.dot"
+  "$pipec" graph pipeline.pipe --format mermaid -o "$out/graph.mmd"
+  if command -v dot >/dev/null 2>&1; then "$pipec" graph pipeline.pipe --format svg -o "$out/graph.svg"; fi
   ls "$out"/graph.*
 else
   step "pipec graph: not in this build of pipec, skipped"
@@ -52,6 +54,15 @@ step "pipec run pipeline.pipe --trigger schedule:nightly (CT: train, evaluate, u
 "$pipec" run pipeline.pipe --trigger schedule:nightly --branch main --plain --secrets-file demo.secrets
 nightly_run=$(latest_run)
 
+if $has_graph; then
+  step "pipec graph --trigger schedule:nightly --run (the critical path of the nightly run)"
+  "$pipec" graph pipeline.pipe --trigger schedule:nightly --run "$nightly_run" --format dot -o "$out/graph-nightly.dot"
+  if command -v dot >/dev/null 2>&1; then
+    "$pipec" graph pipeline.pipe --trigger schedule:nightly --run "$nightly_run" --format svg -o "$out/graph-nightly.svg"
+  fi
+  ls "$out"/graph-nightly.*
+fi
+
 step "where everything went"
 echo "generated CI files (pipec build):"
 (cd "$out/build" && find . -type f | sed 's:^\./:  out/demo/build/:' | sort)
@@ -63,5 +74,9 @@ for run in "$push_run" "$nightly_run"; do
     (cd "$run/store" && find . -type f | sed "s:^\./:    examples/ml-cicd/$run/store/:" | sort)
   fi
 done
+if $has_graph; then
+  echo "job graphs (pipec graph):"
+  (cd "$out" && ls -1 graph*.* | sed 's:^:  out/demo/:')
+fi
 echo "staging (tools/deploy.py): out/demo/environments/staging/current -> $(readlink "$HAT_ENVIRONMENTS/staging/current")"
 ls -1 "$HAT_ENVIRONMENTS/staging/releases" | sed 's:^:  release :'

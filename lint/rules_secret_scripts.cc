@@ -117,7 +117,8 @@ class ScriptScan {
       what = fmt::format("`{}` of ${}", name, v.name);
       secret = v.name;
       at = v.offset;
-      len = v.name.size() + 1;
+      // `$X` or `${X`: the range ends right after the name.
+      len = v.name.size() + (script_.compare(v.offset, 2, "${") == 0 ? 2 : 1);
       return true;
     };
     if (OneOf(name, {"echo", "printf", "print"})) {
@@ -174,7 +175,10 @@ class ScriptScan {
   // Follows the data of command `i` through filters and tee to the log or to files.
   void Follow(const std::vector<ShellCommand>& cmds, size_t i, DiagKind kind,
               const std::string& what, const std::string& secret, size_t at, size_t len) {
-    bool transformed = false;
+    // `${X:0:4}`, `${X#prefix}`, `${X/a/b}`...: a piece of the secret, which masking misses.
+    bool transformed = kind == DiagKind::SecretEchoed && at + len < script_.size() &&
+                       script_.compare(at, 2, "${") == 0 &&
+                       std::string_view(":#%/^,").find(script_[at + len]) != std::string_view::npos;
     size_t j = i;
     while (true) {
       const ShellCommand& c = cmds[j];
@@ -207,8 +211,8 @@ class ScriptScan {
     if (!d) return;
     if (secrets_.IsMasked(secret) && !transformed) {
       d->severity = Severity::Warning;
-      d->Note({}, "the secret is masked, so the log shows [MASKED]; any derived value (base64, "
-                  "a substring, JSON) is printed in clear");
+      d->Note({}, "the secret is masked, so the log hides its exact value; any derived value "
+                  "(base64, a substring, JSON) is printed in clear");
     }
     d->Note({}, "pipe the secret into the command that needs it, e.g. "
                 "`printf '%s' \"$X\" | tool --password-stdin`");

@@ -39,6 +39,14 @@ TEST(SecretScripts, MaskedEchoIsAWarningButATransformIsAnError) {
   EXPECT_EQ(d[0].severity, Severity::Error);
 }
 
+TEST(SecretScripts, APieceOfAMaskedSecretIsAnError) {
+  auto d = OfKind(WithScript("echo \"prefix ${TOKEN:0:4}\"", true).Check(), DiagKind::SecretEchoed);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].severity, Severity::Error);
+  EXPECT_EQ(OfKind(WithScript("echo \"${TOKEN}\"", true).Check(), DiagKind::SecretEchoed)[0].severity,
+            Severity::Warning);
+}
+
 TEST(SecretScripts, PipedIntoAConsumerOrSingleQuotedIsFine) {
   auto diags = WithScript("echo \"$TOKEN\" | docker login -u me --password-stdin; echo '$TOKEN'")
                    .Check();

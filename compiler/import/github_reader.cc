@@ -144,7 +144,9 @@ constexpr std::array<std::string_view, 21> kJobKeys = {
     "snapshot", "environment"};
 constexpr std::array<std::string_view, 11> kStepKeys = {"id", "if", "name", "uses", "run", "working-directory", "shell",
                                                        "with", "env", "continue-on-error", "timeout-minutes"};
-constexpr std::array<std::string_view, 7> kCallKeys = {"name", "uses", "with", "secrets", "needs", "if", "permissions"};
+// (actionlint's message lists 7; `strategy` and `concurrency` are accepted on calls too)
+constexpr std::array<std::string_view, 9> kCallKeys = {"name", "uses", "with", "secrets", "needs", "if", "permissions",
+                                                      "strategy", "concurrency"};
 
 template <size_t N>
 bool OneOf(const std::array<std::string_view, N>& a, std::string_view v) {
@@ -185,7 +187,15 @@ class GitHubReader {
                                  Quoted({kWorkflowKeys.begin(), kWorkflowKeys.end()})));
     const Node* on = doc->Get("on");
     if (!on) sink_.Report(DiagKind::GhMissingKey, doc->range, "\"on\" section is missing in workflow");
-    else ReadTriggers(*on, p);
+    else {
+      ReadTriggers(*on, p);
+      CheckTriggerSections(*on);
+    }
+    if (const Node* c = doc->Get("concurrency")) Section(c, "concurrency", {"cancel-in-progress", "group"});
+    if (const Node* d = doc->Get("defaults"); d && d->IsMap()) {
+      Section(d, "defaults", {"run"});
+      Section(d->Get("run"), "run", {"shell", "working-directory"});
+    }
     const Node* jobs = doc->Get("jobs");
     if (!jobs) {
       sink_.Report(DiagKind::GhMissingKey, doc->range, "\"jobs\" section is missing in workflow");
@@ -287,6 +297,93 @@ class GitHubReader {
       }
   }
 
+  // Unknown keys (when `allowed` is non-empty) and keys repeated up to case in one section.
+  void Section(const Node* map, std::string_view section, std::vector<std::string_view> allowed,
+               std::string_view what = "") {
+    if (!map || !map->IsMap()) return;
+    std::map<std::string, const Node*> seen;
+    std::vector<std::string> shown(allowed.begin(), allowed.end());
+    std::sort(shown.begin(), shown.end());
+    for (const auto& [k, v] : map->entries) {
+      auto [it, fresh] = seen.emplace(Lower(k->scalar), k.get());
+      if (!fresh)
+        sink_.Report(DiagKind::YamlDuplicateKey, k->range,
+                     fmt::format("key \"{}\" is duplicated in \"{}\" section. previously defined at line:{},col:{}. note that this key is case insensitive",
+                                 k->scalar, section, it->second->range.begin.line, it->second->range.begin.column));
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), k->scalar) == allowed.end())
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("unexpected key \"{}\" for {}. expected one of {}", k->scalar,
+                                 what.empty() ? fmt::format("\"{}\" section", section) : std::string(what), Quoted(shown)));
+    }
+  }
+
+  void CheckTriggerSections(const Node& on) {
+    if (!on.IsMap()) return;
+    for (const auto& [k, v] : on.entries) {
+      const std::string& ev = k->scalar;
+      if (ev == "push") {
+        Section(v.get(), "push", {"branches", "branches-ignore", "paths", "paths-ignore", "tags", "tags-ignore"});
+      } else if (ev == "pull_request" || ev == "pull_request_target") {
+        Section(v.get(), ev, {"branches", "branches-ignore", "paths", "paths-ignore", "types"});
+      } else if (ev == "workflow_dispatch") {
+        Section(v.get(), "workflow_dispatch", {"inputs"});
+        if (const Node* in = v->Get("inputs"); in && in->IsMap()) {
+          Section(in, "inputs", {});
+          for (const auto& [ik, iv] : in->entries)
+            Section(iv.get(), "inputs", {"default", "description", "required", "type", "options"});
+        }
+      } else if (ev == "workflow_call") {
+        Section(v.get(), "workflow_call", {"inputs", "outputs", "secrets"});
+        if (const Node* in = v->Get("inputs"); in && in->IsMap()) {
+          Section(in, "inputs", {});
+          for (const auto& [ik, iv] : in->entries)
+            Section(iv.get(), "inputs", {"default", "description", "required", "type"}, "inputs at workflow_call event");
+        }
+        if (const Node* out = v->Get("outputs"); out && out->IsMap()) {
+          Section(out, "outputs", {});
+          for (const auto& [ok, ov] : out->entries)
+            Section(ov.get(), "outputs", {"description", "value"}, "outputs at workflow_call event");
+        }
+        if (const Node* sec = v->Get("secrets"); sec && sec->IsMap()) {
+          Section(sec, "secrets", {});
+          for (const auto& [sk, sv] : sec->entries) Section(sv.get(), "secrets", {"description", "required"});
+        }
+      }
+    }
+  }
+
+  void CheckContainer(const Node* c, std::string_view section) {
+    if (!c || !c->IsMap()) return;
+    if (section == "services")  // service containers may override the entrypoint and command
+      Section(c, section, {"credentials", "env", "image", "options", "ports", "volumes", "entrypoint", "command"});
+    else
+      Section(c, section, {"credentials", "env", "image", "options", "ports", "volumes"});
+    Section(c->Get("credentials"), "credentials", {"password", "username"});
+  }
+
+  void CheckJobSections(const Node& body) {
+    if (const Node* c = body.Get("concurrency")) Section(c, "concurrency", {"cancel-in-progress", "group"});
+    if (const Node* e = body.Get("environment")) Section(e, "environment", {"deployment", "name", "url"});
+    if (const Node* st = body.Get("strategy")) {
+      Section(st, "strategy", {"fail-fast", "matrix", "max-parallel"});
+      if (st->IsMap()) Section(st->Get("matrix"), "matrix", {});
+    }
+    CheckContainer(body.Get("container"), "container");
+    if (const Node* svcs = body.Get("services"); svcs && svcs->IsMap()) {
+      Section(svcs, "services", {});
+      for (const auto& [k, v] : svcs->entries) CheckContainer(v.get(), "services");
+    }
+    if (const Node* r = body.Get("runs-on")) Section(r, "runs-on", {"group", "labels"});
+    if (const Node* sn = body.Get("snapshot")) Section(sn, "snapshot", {"if", "image-name", "version"});
+    if (const Node* d = body.Get("defaults"); d && d->IsMap()) {
+      Section(d, "defaults", {"run"});
+      Section(d->Get("run"), "run", {"shell", "working-directory"});
+    }
+    if (const Node* w = body.Get("with")) Section(w, "with", {});
+    if (const Node* sec = body.Get("secrets")) Section(sec, "secrets", {});
+    if (const Node* o = body.Get("outputs")) Section(o, "outputs", {});
+  }
+
   std::vector<ir::EnvVar> ReadEnv(const Node& env, std::string_view where, ir::Pipeline& p) {
     std::vector<ir::EnvVar> out;
     if (!env.IsMap()) {
@@ -349,6 +446,7 @@ class GitHubReader {
     LastLine(body, last_line);
     job.body_range.end = {last_line + 1, 1};
     bool call = body.Has("uses");
+    CheckJobSections(body);
     for (const auto& [k, v] : body.entries) {
       if (!OneOf(kJobKeys, k->scalar)) {
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
@@ -500,6 +598,10 @@ class GitHubReader {
       } else {
         step.kind = ir::Step::Kind::Uses;
         step.uses = uses->scalar;
+        Section(s.Get("with"), "with", {});
+        if (const Node* script = s.Get("with") ? s.Get("with")->Get("script") : nullptr;
+            script && Lower(uses->scalar).rfind("actions/github-script@", 0) == 0)
+          CheckInjection(*script);
         if (const Node* with = s.Get("with"); with && with->IsMap())
           for (const auto& [k, v] : with->entries) {
             step.with[k->scalar] = v->IsScalar() ? v->scalar : yaml::ToJson(*v).dump();
@@ -529,7 +631,8 @@ class GitHubReader {
       job.outputs.push_back(std::move(o));
     } else if (action == "actions/download-artifact") {
       std::string name = with("name", "");
-      if (name.empty() || name.find("${{") != std::string::npos) return;  // all artifacts / dynamic
+      // all artifacts, a dynamic name, or another run's artifact: nothing to match here
+      if (name.empty() || name.find("${{") != std::string::npos || step.with.contains("run-id")) return;
       ir::InputRef in;
       in.name = name;
       in.output = name;
@@ -539,17 +642,23 @@ class GitHubReader {
     }
   }
 
-  void CheckRun(const Node& run, const ir::Job& job, const std::vector<ir::EnvVar>& step_env, ir::Pipeline& p) {
-    if (!run.IsScalar()) return;
-    const std::string& text = run.scalar;
-    for (const auto& [off, expr] : Expressions(text)) {
+  // `${{ github.event.* }}` an outsider controls, expanded into script text.
+  void CheckInjection(const Node& script) {
+    if (!script.IsScalar()) return;
+    for (const auto& [off, expr] : Expressions(script.scalar)) {
       for (const auto& [poff, prop] : Properties(expr, "github.")) {
         std::string bad = UntrustedInput(prop);
         if (bad.empty()) continue;
-        sink_.Report(DiagKind::GhScriptInjection, LocateInScalar(sm_, run, off + poff, prop.size()),
+        sink_.Report(DiagKind::GhScriptInjection, LocateInScalar(sm_, script, off + poff, prop.size()),
                      fmt::format("\"{}\" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable", bad));
       }
     }
+  }
+
+  void CheckRun(const Node& run, const ir::Job& job, const std::vector<ir::EnvVar>& step_env, ir::Pipeline& p) {
+    if (!run.IsScalar()) return;
+    const std::string& text = run.scalar;
+    CheckInjection(run);
     SecretsIn(run, p);
     // Secrets printed: `echo`/`printf` lines with ${{ secrets.X }} or $VAR bound to a secret.
     std::map<std::string, std::string> bound;
@@ -597,6 +706,8 @@ class GitHubReader {
       for (const auto& [k, v] : with->entries) SecretsIn(*v, p);
     if (const Node* sec = body.Get("secrets"); sec && sec->IsMap())
       for (const auto& [k, v] : sec->entries) SecretsIn(*v, p);
+    job.trigger = ir::TriggerJob{ir::TriggerJob::Kind::Project, target, "", {}, uses->range};
+    if (target.find("${{") != std::string::npos) return;  // computed at run time
     if (target.rfind("./", 0) != 0) {
       // owner/repo/path/file.yml@ref
       size_t at = target.find('@');
@@ -746,6 +857,12 @@ class GitHubReader {
           for (const ir::Output& o : other.outputs)
             if (&other != &j && o.kind != ir::OutputKind::String && o.name == in.output && producer.empty()) producer = other.name;
         if (same_job) continue;
+        // Nothing in this workflow uploads it: it may come from another run (run-id), unless
+        // the workflow uploads other artifacts (then the name is likely misspelt).
+        bool uploads_any = std::any_of(p.jobs.begin(), p.jobs.end(), [](const ir::Job& x) {
+          return std::any_of(x.outputs.begin(), x.outputs.end(), [](const ir::Output& o) { return o.kind != ir::OutputKind::String; });
+        });
+        if (producer.empty() && !uploads_any) continue;
         auto& d = sink_.Report(DiagKind::GhMissingArtifact, in.range,
                                fmt::format("job \"{}\" downloads artifact \"{}\" but no job it needs uploads it", j.name, in.output));
         if (!producer.empty()) d.Note(by_name[producer]->range, fmt::format("\"{}\" uploads it: add it to `needs`", producer));

@@ -81,6 +81,10 @@ class JobReader {
     if (!n || n->IsNull()) return;
     std::vector<const Node*> lines;
     if (!Script(*n, key, lines)) return;
+    if (key == "script" && (lines.empty() || std::all_of(lines.begin(), lines.end(), [](const Node* l) { return l->scalar.empty(); }))) {
+      Bad(*n, key, "a non-empty string or a non-empty array of strings");
+      return;
+    }
     for (const Node* line : lines) {
       ir::Step s;
       s.kind = ir::Step::Kind::Run;
@@ -281,6 +285,7 @@ class JobReader {
   }
 
   void Rules(const Node& n) {
+    if (n.IsNull()) return;
     if (!n.IsSeq()) return Bad(n, "rules", "an array of hashes");
     for (const NodePtr& r : n.items) {
       if (r->IsSeq()) {  // nested arrays (from !reference) are flattened by GitLab
@@ -315,7 +320,7 @@ class JobReader {
   }
 
   void OnlyExcept(const Node& n, std::string_view key) {
-    if (n.IsScalar() || IsStringArray(n)) return;
+    if (n.IsNull() || n.IsScalar() || IsStringArray(n)) return;
     if (!n.IsMap()) return Bad(n, key, "an array of strings or a hash");
     for (const auto& [k, v] : n.entries)
       if (!In(k->scalar, {"refs", "variables", "changes", "kubernetes"}))
@@ -404,7 +409,8 @@ class JobReader {
     } else if (n.IsMap()) {
       if (const Node* p = n.Get("project")) {
         t.kind = ir::TriggerJob::Kind::Project;
-        if (!p->IsScalar() || p->scalar.find('/') == std::string::npos || p->scalar.front() == '/' || p->scalar.back() == '/')
+        bool variable = p->IsScalar() && p->scalar.find('$') != std::string::npos;
+        if (!p->IsScalar() || (!variable && (p->scalar.find('/') == std::string::npos || p->scalar.front() == '/' || p->scalar.back() == '/')))
           Bad(*p, "trigger:project", "a full project path such as group/project");
         else t.target = p->scalar;
         if (const Node* b = n.Get("branch"); b && b->IsScalar()) t.branch = b->scalar;
@@ -588,7 +594,30 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
       if (!count || *count < 0 || *count > 2) r.Bad(n, "retry", "an integer between 0 and 2, or a hash with max");
       else g.job.retry = static_cast<int>(*count);
       if (n.IsMap()) {
-        if (const Node* w = n.Get("when"); w && !w->IsScalar() && !w->IsSeq()) r.Bad(*w, "retry:when", "a string or an array of strings");
+        static constexpr std::array<std::string_view, 13> kReasons = {
+            "always", "unknown_failure", "script_failure", "api_failure", "stuck_or_timeout_failure",
+            "runner_system_failure", "runner_unsupported", "stale_schedule", "job_execution_timeout",
+            "archived_failure", "unmet_prerequisites", "scheduler_failure", "data_integrity_failure"};
+        for (const auto& [rk, rv] : n.entries) {
+          if (rk->scalar == "when") {
+            std::vector<const Node*> reasons;
+            if (rv->IsScalar()) reasons.push_back(rv.get());
+            else if (rv->IsSeq()) for (const NodePtr& x : rv->items) reasons.push_back(x.get());
+            else r.Bad(*rv, "retry:when", "a string or an array of strings");
+            for (const Node* x : reasons)
+              if (!x->IsScalar() || std::find(kReasons.begin(), kReasons.end(), x->scalar) == kReasons.end())
+                r.Bad(*x, "retry:when", "a known failure reason such as script_failure");
+          } else if (rk->scalar == "exit_codes") {
+            std::set<long long> codes;
+            std::vector<const Node*> items;
+            if (rv->IsSeq()) for (const NodePtr& x : rv->items) items.push_back(x.get());
+            else items.push_back(rv.get());
+            for (const Node* x : items)
+              if (!x->AsInt() || !codes.insert(*x->AsInt()).second) r.Bad(*x, "retry:exit_codes", "an integer or an array of unique integers");
+          } else if (rk->scalar != "max") {
+            sink.Report(DiagKind::YamlUnknownKey, rk->range, fmt::format("jobs:{}:retry config contains unknown keys: {}", name, rk->scalar));
+          }
+        }
         g.job.raw_gitlab["retry"] = yaml::ToJson(n);
       }
     } else if (kname == "timeout") {

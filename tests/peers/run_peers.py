@@ -69,7 +69,8 @@ def gitlab_documents(path, rel):
         data = yaml.load(f, Loader=Loader)
     if not isinstance(data, dict):
         return []
-    whole = rel.endswith(("job_inputs.yml", "spec_inputs.yml")) or "auto_cancel/" in rel
+    whole = rel in ("negative_tests/job_inputs.yml", "negative_tests/spec_inputs.yml") or rel.startswith(
+        ("positive_tests/workflow/auto_cancel/", "negative_tests/workflow/auto_cancel/"))
     return [(key, value if whole else {key: value}) for key, value in data.items()]
 
 

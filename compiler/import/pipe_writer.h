@@ -1,0 +1,23 @@
+#pragma once
+// Writes an imported pipeline as Pipe source (`pipec import`), in the syntax of grammar/Pipe.g4.
+// What Pipe cannot say is kept in `raw gitlab { }` / `raw github { }` blocks and listed in a
+// comment at the top, so nothing is dropped silently.
+#include <string>
+
+#include "compiler/ir/ir.h"
+
+namespace pipec::import {
+
+struct PipeWriteOptions {
+  std::string source_name;  // shown in the header comment
+};
+
+std::string WritePipe(const ir::Pipeline& p, const PipeWriteOptions& opts);
+
+// A Pipe name for a vendor job or output name: [A-Za-z_][A-Za-z0-9_-]*.
+std::string PipeName(std::string_view name);
+
+// A Pipe string literal ("..." with escapes, or """...""" for several lines).
+std::string PipeString(std::string_view text);
+
+}  // namespace pipec::import

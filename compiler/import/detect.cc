@@ -77,6 +77,8 @@ std::string RepoRootFor(const std::string& path, ConfigKind kind) {
   std::error_code ec;
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
+  // GitLab reads .gitlab-ci.yml at the repository root (its default path).
+  if (kind == ConfigKind::GitLab && fs::path(path).filename() == ".gitlab-ci.yml") return dir.generic_string();
   for (fs::path d = fs::absolute(dir, ec); !d.empty(); d = d.parent_path()) {
     if (fs::exists(d / ".git", ec) || (kind == ConfigKind::GitHub && fs::exists(d / ".github", ec)))
       return d == fs::absolute(dir, ec) ? dir.generic_string() : d.generic_string();

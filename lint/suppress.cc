@@ -22,8 +22,16 @@ bool Contains(const SourceRange& outer, const SourceRange& inner) {
          (outer.end.line == 0 || inner.begin.line <= outer.end.line);
 }
 
+// Like --disable: rules and warnings can be silenced, errors of the language cannot; the
+// suppression diagnostics themselves neither.
+bool SuppressibleKind(const DiagInfo& info) {
+  if (info.id.substr(0, 2) == "P7") return false;
+  return info.category == std::string_view("rule") || info.severity != Severity::Error;
+}
+
 bool Suppressible(const Diagnostic& d) {
-  return d.info().category == std::string_view("rule") && d.info().id.substr(0, 2) != "P7";
+  return SuppressibleKind(d.info()) &&
+         (d.info().category == std::string_view("rule") || d.severity != Severity::Error);
 }
 
 }  // namespace
@@ -94,10 +102,10 @@ std::vector<Diagnostic> ApplySuppressions(std::vector<Diagnostic> diags, const S
       }
       for (const std::string& name : c.names) {
         const DiagInfo* info = FindDiagInfo(name);
-        if (!info || info->category != std::string_view("rule") || info->id.substr(0, 2) == "P7") {
+        if (!info || !SuppressibleKind(*info)) {
           reports.push_back(MakeDiag(
               DiagKind::UnknownIgnoreName, c.range,
-              info ? fmt::format("{} is not a rule; only rule findings can be ignored", name)
+              info ? fmt::format("{} cannot be ignored: only rules and warnings can", name)
                    : fmt::format("no rule is called {}; see `pipec explain --list`", name)));
           continue;
         }

@@ -53,7 +53,7 @@ TEST(Suppress, MissingReasonUnknownNameAndUnusedIgnores) {
   EXPECT_EQ(OfKind(diags, DiagKind::IgnoreWithoutReason).size(), 1u);
   auto unknown = OfKind(diags, DiagKind::UnknownIgnoreName);
   ASSERT_EQ(unknown.size(), 2u);
-  EXPECT_NE(unknown[1].message.find("is not a rule"), std::string::npos);
+  EXPECT_NE(unknown[1].message.find("cannot be ignored"), std::string::npos);
   auto unused = OfKind(diags, DiagKind::UnusedIgnore);
   ASSERT_EQ(unused.size(), 1u);
   EXPECT_EQ(unused[0].range.begin.line, 5u);

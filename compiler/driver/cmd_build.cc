@@ -31,6 +31,7 @@ struct BuildArgs {
   std::string target = "all";
   std::string out_dir = ".";
   bool check = false;
+  bool skip_checks = false;
   ReportOptions report;
 };
 
@@ -163,6 +164,8 @@ CommandAction Setup(CLI::App& app) {
       ->capture_default_str();
   app.add_option("-o,--out-dir", args->out_dir, "Where to write (the repository root)")->capture_default_str();
   app.add_flag("--check", args->check, "Write nothing; print a diff and exit 1 when the files on disk differ");
+  app.add_flag("--skip-checks", args->skip_checks,
+               "Do not run the checker's rules (language errors still stop the build); `pipec check` runs them");
   AddReportOptions(app, args->report);
   return [args]() {
     Targets t;
@@ -172,6 +175,7 @@ CommandAction Setup(CLI::App& app) {
     Compilation c;
     CompileOptions opts;
     opts.enable = args->report.enable;
+    opts.run_checks = !args->skip_checks;
     fs::path out_dir(args->out_dir);
     std::vector<std::string> stack{fs::weakly_canonical(args->file).string()};
     std::unique_ptr<Unit> unit = CompileUnit(args->file, out_dir, opts, c, stack);

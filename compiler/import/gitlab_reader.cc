@@ -242,7 +242,8 @@ class GitLabReader {
           if (i->scalar == key) return true;
       return false;
     };
-    const Node* d = root.Get("default");
+    if (!legacy_ready_) default_ = root.Get("default");
+    const Node* d = default_;
     std::vector<std::pair<NodePtr, NodePtr>> entries = body->entries;
     bool changed = false;
     auto add = [&](const NodePtr& k, const NodePtr& v) {
@@ -254,9 +255,13 @@ class GitLabReader {
     };
     if (d && d->IsMap())
       for (const auto& [k, v] : d->entries) add(k, v);
-    // Legacy top-level defaults.
-    for (const auto& [k, v] : root.entries)
-      if (In(k->scalar, {"image", "services", "before_script", "after_script", "cache"})) add(k, v);
+    // Legacy top-level defaults (collected once: the top level can hold thousands of jobs).
+    if (!legacy_ready_) {
+      for (const auto& [k, v] : root.entries)
+        if (In(k->scalar, {"image", "services", "before_script", "after_script", "cache"})) legacy_.emplace_back(k, v);
+      legacy_ready_ = true;
+    }
+    for (const auto& [k, v] : legacy_) add(k, v);
     return changed ? yaml::MakeMap(body->range, std::move(entries)) : body;
   }
 
@@ -485,6 +490,9 @@ class GitLabReader {
   std::vector<std::string> stages_;
   std::set<std::string> globals_;
   std::map<std::string, SourceRange> body_ranges_;
+  std::vector<std::pair<NodePtr, NodePtr>> legacy_;
+  bool legacy_ready_ = false;
+  const Node* default_ = nullptr;
 };
 
 }  // namespace

@@ -120,6 +120,7 @@ class Writer {
     raw_kw_ = gitlab ? "gitlab" : "github";
     // Names: unique Pipe names for vendor job names (GitLab allows "build:linux", spaces...).
     std::set<std::string> used;
+    for (const ir::Job& j : p_.jobs) by_name_[j.name] = &j;
     for (const ir::Job& j : p_.jobs) {
       std::string n = PipeName(j.name);
       while (used.contains(n)) n += "_";
@@ -220,10 +221,8 @@ class Writer {
     // Artifact needs whose producer declares files become data edges (`in`); the rest `needs`.
     std::vector<std::string> needs;
     std::string ins;
-    std::map<std::string, const ir::Job*> by_name;
-    for (const ir::Job& x : p_.jobs) by_name[x.name] = &x;
     for (const ir::Need& n : j.needs) {
-      const ir::Job* prod = by_name.contains(n.job) ? by_name[n.job] : nullptr;
+      const ir::Job* prod = by_name_.contains(n.job) ? by_name_[n.job] : nullptr;
       bool data = false;
       if (prod && n.artifacts)
         for (const ir::Output& o : prod->outputs)
@@ -336,6 +335,7 @@ class Writer {
   const PipeWriteOptions& o_;
   std::string raw_kw_;
   std::map<std::string, std::string> names_;
+  std::map<std::string, const ir::Job*> by_name_;
   std::vector<std::string> raw_notes_;
   std::vector<std::string> notes_;
 };

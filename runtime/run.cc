@@ -348,7 +348,26 @@ std::string ParseInputAssignments(const std::vector<std::string>& args, std::map
   return "";
 }
 
-int RunPlan(const plan::Plan& plan, const RunOptions& opts, std::FILE* out, std::FILE* err) {
+// A need on a job that does not exist under this run's trigger can only be stage order
+// (the compiler guarantees that hard dependencies exist wherever their dependants do), and
+// stage order means "after it, if it runs": drop such needs instead of skipping dependants.
+plan::Plan WithoutAbsentNeeds(const plan::Plan& in, const RunOptions& opts) {
+  plan::Plan p = in;
+  if (opts.as_child) return p;
+  std::set<std::string> absent;
+  for (const plan::Job& j : p.jobs) {
+    if (j.triggers.empty()) continue;
+    bool found = false;
+    for (const std::string& t : j.triggers) found = found || TriggerMatches(t, opts.trigger);
+    if (!found) absent.insert(j.name);
+  }
+  for (plan::Job& j : p.jobs)
+    std::erase_if(j.needs, [&](const std::string& n) { return absent.count(n) > 0; });
+  return p;
+}
+
+int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out, std::FILE* err) {
+  const plan::Plan plan = WithoutAbsentNeeds(input_plan, opts);
   if (std::string e = CheckTrigger(plan, opts); !e.empty()) {
     std::fprintf(err, "pipec: %s\n", e.c_str());
     return 2;

@@ -89,7 +89,9 @@ std::string FormatDiagnosticText(const Diagnostic& d, const SourceManager& sm,
   out += fmt::format(" [{}]", info.name);
   if (opts.color) out += kReset;
   out += '\n';
-  if (opts.show_source) AppendSnippet(out, sm, d.range, opts.color);
+  // A hard-coded credential's line would print the credential itself into CI logs.
+  bool secret_line = info.name == "hardcoded-secret";
+  if (opts.show_source && !secret_line) AppendSnippet(out, sm, d.range, opts.color);
   if (d.fix) {
     out += d.fix->replacement.empty() ? "  fix: remove this text\n"
                                       : fmt::format("  fix: replace with `{}`\n", d.fix->replacement);

@@ -22,7 +22,8 @@ std::optional<plan::Plan> LoadPlanForRun(const std::string& path, const ReportOp
   if (!is_json) {
     Compilation c;
     CompileOptions opts;
-    opts.run_checks = false;  // running is not checking: `pipec check` reports the rules
+    // The checker runs first, as for `pipec build`: its errors stop the run, warnings print.
+    opts.run_checks = true;
     std::optional<plan::Plan> p = CompileToPlan(path, opts, c);
     int report_code = EmitReport(c.diags.diagnostics(), c.sources, report);
     if (!p) {

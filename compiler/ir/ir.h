@@ -203,7 +203,7 @@ struct Job {
   std::string base_name;   // as declared: "test_api"
   std::map<std::string, std::string> matrix;  // this cell's values
   std::string stage;       // "" = none declared
-  std::vector<Need> needs;     // explicit + data edges (deduplicated by job)
+  std::vector<Need> needs;     // explicit (as written, duplicates kept), data and stage edges
   std::vector<InputRef> inputs;
   std::vector<Output> outputs;
   std::vector<Step> steps;

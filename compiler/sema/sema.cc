@@ -94,6 +94,9 @@ class Analyzer {
     CheckHeader();
     CollectPipelineDecls();
     for (auto& [name, v] : all_vars_) EvalVar(*v);
+    for (auto& [name, v] : all_vars_)
+      if (v->module == main_ && v->value)
+        out_.variables.push_back({name, *v->value, v->decl->name.range});
     BuildSpecs();
     LowerJobs();
     AddStageEdges();
@@ -957,14 +960,16 @@ class Analyzer {
       ir::Output out;
       out.name = name;
       out.kind = *OutputKindOf(o.kind);
+      size_t errors_before = sink_.error_count();
       ir::Text path = LowerText(o.path, *li.env, &ctx, "an output path");
+      bool path_ok = sink_.error_count() == errors_before;
       if (!path.IsLiteral()) {
         if (cell == 0)
           ReportIn(*li.env, DiagKind::InvalidValue, o.path.range,
                    "an output path must be known at compile time (no `git.*` or `inputs.*`)");
       }
       out.path = path.LiteralText();
-      if (cell == 0) CheckRelativePath(out.path, o.path.range, *li.env, "an output path");
+      if (cell == 0 && path_ok) CheckRelativePath(out.path, o.path.range, *li.env, "an output path");
       out.expire_seconds = o.expire_seconds;
       if (o.expire_seconds && ir::IsValueOutput(out.kind) && cell == 0)
         ReportIn(*li.env, DiagKind::ConflictingItems, li.item->range,

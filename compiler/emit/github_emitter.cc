@@ -1,4 +1,5 @@
 #include "compiler/emit/github_emitter.h"
+#include "compiler/emit/discard_diagnostics.h"
 
 #include <algorithm>
 #include <map>
@@ -148,12 +149,8 @@ class GitHubEmitter {
   // Runs `fn` with diagnostics going nowhere (trial emission of matrix cells).
   template <typename Fn>
   Doc Scratch(Fn fn) {
-    DiagnosticSink scratch;
-    DiagnosticSink* real = diags_;
-    diags_ = &scratch;
-    Doc d = fn();
-    diags_ = real;
-    return d;
+    DiscardDiagnostics quiet(diags_);
+    return fn();
   }
 
   Doc On() {

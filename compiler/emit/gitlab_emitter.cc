@@ -1,4 +1,5 @@
 #include "compiler/emit/gitlab_emitter.h"
+#include "compiler/emit/discard_diagnostics.h"
 
 #include <algorithm>
 #include <functional>
@@ -85,12 +86,8 @@ class GitLabEmitter {
   // Runs `fn` with diagnostics going nowhere (trial emission of matrix cells).
   template <typename Fn>
   Doc Scratch(Fn fn) {
-    DiagnosticSink scratch;
-    DiagnosticSink* real = diags_;
-    diags_ = &scratch;
-    Doc d = fn();
-    diags_ = real;
-    return d;
+    DiscardDiagnostics quiet(diags_);
+    return fn();
   }
 
   // Jobs without a stage go to the latest stage among what they need (GitLab wants needs in

@@ -17,12 +17,7 @@
 #include "compiler/import/github_reader.h"
 #include "compiler/import/gitlab_reader.h"
 #include "compiler/ir/ir_json.h"
-// The checker (lint/) is linked into pipec; cmd_*.cc files do not get pipec_driver's
-// private PIPEC_HAVE_LINT, so look for the header itself.
-#if __has_include("lint/checker.h")
 #include "lint/checker.h"
-#define PIPEC_LINT_RULES 1
-#endif
 
 namespace pipec::driver {
 namespace {
@@ -94,7 +89,6 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
                                                                      : import::ReadGitLab(file, c.sources, sink, opts);
   std::vector<Diagnostic> all = sink.diagnostics();
   if (p && args.dump_ir) std::cout << ir::DumpJson(*p, c.sources);
-#if PIPEC_LINT_RULES
   if (p) {
     DiagnosticSink findings;
     lint::CheckOptions co;
@@ -112,9 +106,6 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
     }
   }
   return lint::ApplySuppressions(std::move(all), c.sources, p ? &*p : nullptr);
-#else
-  return all;
-#endif
 }
 
 CommandAction Setup(CLI::App& app) {

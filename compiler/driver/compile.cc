@@ -5,12 +5,8 @@
 #include <filesystem>
 
 #include "compiler/sema/sema.h"
-#if PIPEC_HAVE_LINT
-#include "lint/checker.h"
-#endif
-#if PIPEC_HAVE_EMIT
 #include "compiler/emit/plan_emitter.h"
-#endif
+#include "lint/checker.h"
 
 namespace pipec::driver {
 
@@ -18,7 +14,6 @@ std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const Compi
                                             Compilation& c) {
   std::optional<ir::Pipeline> p = sema::AnalyzeFile(path, c.sources, c.diags);
   if (!p) return std::nullopt;
-#if PIPEC_HAVE_LINT
   if (opts.run_checks) {
     DiagnosticSink findings;
     lint::CheckOptions co;
@@ -27,18 +22,12 @@ std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const Compi
     lint::RunChecks(*p, c.sources, co, findings);
     std::vector<Diagnostic> all = c.diags.diagnostics();
     for (const Diagnostic& d : findings.diagnostics()) all.push_back(d);
+    // Checker errors do not make the IR invalid; callers decide whether to go on.
     c.diags.mutable_diagnostics() = lint::ApplySuppressions(std::move(all), c.sources, &*p);
-    if (c.diags.has_errors()) {
-      // Checker errors do not make the IR invalid; callers decide whether to go on.
-    }
   }
-#else
-  (void)opts;
-#endif
   return p;
 }
 
-#if PIPEC_HAVE_EMIT
 namespace {
 
 std::optional<plan::Plan> CompileToPlanRec(const std::string& path, const CompileOptions& opts,
@@ -73,6 +62,5 @@ std::optional<plan::Plan> CompileToPlan(const std::string& path, const CompileOp
   std::vector<std::string> stack{std::filesystem::weakly_canonical(path).string()};
   return CompileToPlanRec(path, opts, c, stack);
 }
-#endif
 
 }  // namespace pipec::driver

@@ -78,16 +78,22 @@ void CheckJobs(RuleContext& ctx) {
   for (const ir::Trigger& t : p.triggers) declared += (declared.empty() ? "" : ", ") + TriggerId(t);
   for (const ir::Job& j : p.jobs) {
     if (j.hidden) continue;
-    // A job without a condition runs under every trigger; an IR producer that leaves
-    // active_triggers empty for it (an importer that does not compute them) is not evidence.
-    if (j.active_triggers.empty() && (!j.when.IsTrue() || p.origin == ir::Origin::Pipe)) {
+    // The importers work out active_triggers from the vendor's rules/`if:`; a YAML file
+    // without triggers already has its own error, so only Pipe reports "no trigger".
+    bool imported = p.origin != ir::Origin::Pipe;
+    if (j.active_triggers.empty() && (!imported || !p.triggers.empty())) {
+      std::string why = p.origin == ir::Origin::GitLab   ? "its rules add it to no pipeline"
+                        : p.origin == ir::Origin::GitHub ? "its `if:` excludes every trigger"
+                                                         : "its `when` excludes every trigger";
       Diagnostic* d = ctx.Report(
           DiagKind::UnreachableJob, j.range,
           p.triggers.empty()
               ? fmt::format("job {} never runs: the pipeline declares no trigger", j.name)
-              : fmt::format("job {} never runs: its `when` excludes every trigger ({})", j.name,
-                            declared));
-      if (d && j.when.range.valid()) d->Note(j.when.range, "the condition");
+              : fmt::format("job {} never runs: {} ({})", j.name, why, declared));
+      if (d && j.when.range.valid())
+        d->Note(j.when.range, p.origin == ir::Origin::GitLab   ? "the rules"
+                              : p.origin == ir::Origin::GitHub ? "the condition (`if:`)"
+                                                               : "the condition");
     }
     bool runs_something =
         j.trigger.has_value() ||

@@ -13,6 +13,7 @@
 #include "compiler/import/gitlab_job.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/source_locate.h"
+#include "compiler/import/rule_eval.h"
 #include "compiler/import/triggers.h"
 
 namespace pipec::import {
@@ -212,11 +213,50 @@ class GitHubReader {
     for (const auto& [k, v] : jobs->entries) ReadJob(*k, *v, p);
     CheckNeeds(p);
     CheckArtifacts(p);
-    ActivateAllTriggers(p);
+    Activate(p);
     return p;
   }
 
  private:
+  // A job runs under the triggers its `if:` does not rule out (a job without `if:` under
+  // all of them). Unknown conditions count as running.
+  void Activate(ir::Pipeline& p) {
+    const nlohmann::json& on = p.raw_github.contains("on") ? p.raw_github["on"] : nlohmann::json();
+    auto has_event = [&](std::string_view e) {
+      std::string ev(e);
+      return (on.is_string() && on == ev) || (on.is_array() && std::find(on.begin(), on.end(), ev) != on.end()) ||
+             (on.is_object() && on.contains(ev));
+    };
+    for (ir::Job& j : p.jobs) {
+      j.active_triggers.clear();
+      for (const ir::Trigger& t : p.triggers) {
+        TriggerContext ctx;
+        ctx.kind = t.kind;
+        switch (t.kind) {
+          case ir::TriggerKind::Push:
+          case ir::TriggerKind::Tag: ctx.github_event = "push"; break;
+          case ir::TriggerKind::MergeRequest:  // one trigger stands for both events
+            if (has_event("pull_request") != has_event("pull_request_target"))
+              ctx.github_event = has_event("pull_request") ? "pull_request" : "pull_request_target";
+            break;
+          case ir::TriggerKind::Schedule: ctx.github_event = "schedule"; break;
+          case ir::TriggerKind::Manual: ctx.github_event = "workflow_dispatch"; break;
+          case ir::TriggerKind::Webhook: ctx.github_event = t.name; break;
+        }
+        Tri runs = Tri::True;
+        if (j.raw_github.contains("if")) {
+          const nlohmann::json& cond = j.raw_github["if"];
+          if (cond.is_boolean()) runs = cond.get<bool>() ? Tri::True : Tri::False;
+          else if (cond.is_string()) runs = EvalGitHubIf(cond.get<std::string>(), ctx);
+          else runs = Tri::Unknown;
+        }
+        if (runs != Tri::False) j.active_triggers.push_back(t.Id());
+      }
+      std::sort(j.active_triggers.begin(), j.active_triggers.end());
+      j.active_triggers.erase(std::unique(j.active_triggers.begin(), j.active_triggers.end()), j.active_triggers.end());
+    }
+  }
+
   void ReadTriggers(const Node& on, ir::Pipeline& p) {
     std::vector<std::pair<std::string, const Node*>> events;
     if (on.IsScalar()) events.emplace_back(on.scalar, nullptr);
@@ -529,6 +569,7 @@ class GitHubReader {
     if (const Node* c = body.Get("continue-on-error"); c && c->AsBool()) job.allow_failure = *c->AsBool();
     for (std::string_view k : {"if", "strategy", "permissions", "concurrency", "defaults", "name", "with", "secrets", "uses"})
       if (const Node* n = body.Get(k)) job.raw_github[std::string(k)] = yaml::ToJson(*n);
+    if (const Node* k = body.KeyNode("if")) job.when.range = k->range;  // for notes about the condition
     if (const Node* sm = body.Get("strategy"); sm && sm->IsMap())
       if (const Node* m = sm->Get("matrix"); m && m->IsMap())
         for (const auto& [k, v] : m->entries)

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/import/script_paths.h"
 #include "compiler/import/source_locate.h"
 
 namespace pipec::import {
@@ -96,6 +97,9 @@ class JobReader {
         g.variable_refs.push_back(var);
         g.variable_ref_ranges.push_back(LocateInScalar(sm_, *line, offset, var.size() + 1));
       }
+      if (key != "after_script")
+        for (const ScriptPath& sp : ScriptPaths(line->scalar))
+          g.path_refs.push_back({sp.path, sp.writes, LocateInScalar(sm_, *line, sp.offset, sp.length)});
     }
   }
 

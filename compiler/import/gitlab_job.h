@@ -45,6 +45,13 @@ struct GlJob {
   std::vector<GlVariable> variables;
   std::vector<std::string> variable_refs;  // $NAME read by the job's scripts, in order
   std::vector<SourceRange> variable_ref_ranges;
+  // Paths the job's before_script/script lines mention (ScriptPaths), with their positions.
+  struct PathRef {
+    std::string path;
+    bool writes = false;
+    SourceRange range;
+  };
+  std::vector<PathRef> path_refs;
 };
 
 // Reads `body` (already merged with `default:`). Reports bad types into `sink`.

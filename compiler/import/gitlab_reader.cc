@@ -9,6 +9,8 @@
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
+#include "compiler/import/rule_eval.h"
+#include "compiler/import/script_paths.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/triggers.h"
 
@@ -83,6 +85,7 @@ class GitLabReader {
       jobs.push_back(std::move(g));
     }
     CheckJobs(root, jobs);
+    CheckArtifactReads(jobs);
     BuildIr(jobs, p);
     std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
     for (const ir::Job& j : p.jobs)
@@ -90,7 +93,7 @@ class GitLabReader {
         if (j.raw_gitlab.contains(std::string(k))) rules_text += j.raw_gitlab[std::string(k)].dump();
     AddGitLabTriggers(p, rules_text);
     for (ir::Trigger& t : p.triggers) t.range = root.range;
-    ActivateAllTriggers(p);
+    Activate(root, *cfg, p);
     return p;
   }
 
@@ -483,12 +486,183 @@ class GitLabReader {
     }
   }
 
+  // A script line that reads a path only another job's artifacts provide, in a job that does
+  // not download that job's artifacts (GitLab: `needs` lists what is downloaded; without
+  // `needs`, `dependencies` does; without both, every earlier stage's jobs are).
+  void CheckArtifactReads(const std::vector<GlJob>& jobs) {
+    auto stage_index = [&](const std::string& s) {
+      auto it = std::find(stages_.begin(), stages_.end(), s);
+      return it == stages_.end() ? -1 : static_cast<int>(it - stages_.begin());
+    };
+    auto covers = [](const std::string& artifact, const std::string& path) {
+      if (artifact.find_first_of("*?") != std::string::npos) return GlobMatch(artifact, path);
+      return path == artifact || path.starts_with(artifact + "/");
+    };
+    auto cache_paths = [](const GlJob& g) {
+      std::vector<std::string> out;
+      const nlohmann::json& c = g.job.raw_gitlab.contains("cache") ? g.job.raw_gitlab["cache"] : nlohmann::json();
+      auto add = [&](const nlohmann::json& one) {
+        if (one.is_object() && one.contains("paths") && one["paths"].is_array())
+          for (const auto& x : one["paths"])
+            if (x.is_string()) out.push_back(CanonicalArtifactPath(x.get<std::string>()));
+      };
+      if (c.is_array()) for (const auto& one : c) add(one);
+      else add(c);
+      return out;
+    };
+    std::map<std::string, bool> in_repo;  // path -> exists in the repository
+    auto exists_in_repo = [&](const std::string& path) {
+      auto [it, fresh] = in_repo.emplace(path, false);
+      if (fresh) {
+        std::string full = JoinPath(opts_.repo_root, path);
+        it->second = FsOf(opts_).Read(full).has_value() || !FsOf(opts_).ListFiles(full, 1).empty();
+      }
+      return it->second;
+    };
+    for (const GlJob& g : jobs) {
+      if (g.job.hidden || g.path_refs.empty()) continue;
+      int my_stage = stage_index(g.stage);
+      std::vector<std::string> own;  // what the job itself produces or restores from a cache
+      for (const ir::Output& o : g.job.outputs) own.push_back(CanonicalArtifactPath(o.path));
+      for (const std::string& c : cache_paths(g)) own.push_back(c);
+      std::set<std::string> written, reported;
+      auto downloads = [&](const GlJob& from) -> std::optional<std::string> {  // nullopt = it does
+        if (g.has_needs) {
+          for (const GlNeed& n : g.needs)
+            if (n.job == from.job.name) {
+              if (n.artifacts) return std::nullopt;
+              return fmt::format("{} needs {} with `artifacts: false`", g.job.name, from.job.name);
+            }
+          return fmt::format("the `needs` of {} do not include {}", g.job.name, from.job.name);
+        }
+        if (g.has_dependencies) {
+          for (const GlNeed& d : g.dependencies)
+            if (d.job == from.job.name) return std::nullopt;
+          return fmt::format("the `dependencies` of {} do not list {}", g.job.name, from.job.name);
+        }
+        if (stage_index(from.stage) < my_stage) return std::nullopt;
+        return fmt::format("{} runs in stage {}, which is not before {}'s stage {}", from.job.name, from.stage,
+                           g.job.name, g.stage);
+      };
+      for (const GlJob::PathRef& ref : g.path_refs) {
+        if (ref.writes) {
+          written.insert(ref.path);
+          continue;
+        }
+        auto mine = [&](const std::string& a) { return covers(a, ref.path) || covers(ref.path, a); };
+        if (std::any_of(own.begin(), own.end(), mine)) continue;
+        if (std::any_of(written.begin(), written.end(), [&](const std::string& w) { return covers(w, ref.path); }))
+          continue;
+        // Every job whose artifacts hold the path; one that is downloaded settles it.
+        std::vector<std::pair<const GlJob*, const ir::Output*>> producers;
+        bool fetched = false;
+        for (const GlJob& other : jobs) {
+          if (&other == &g || other.job.hidden) continue;
+          for (const ir::Output& o : other.job.outputs) {
+            if (ir::IsReportOutput(o.kind) || !covers(CanonicalArtifactPath(o.path), ref.path)) continue;
+            producers.emplace_back(&other, &o);
+            if (!downloads(other)) fetched = true;
+            break;
+          }
+        }
+        if (producers.empty() || fetched || !reported.insert(ref.path).second || exists_in_repo(ref.path)) continue;
+        std::vector<std::string> names;
+        for (const auto& pr : producers) names.push_back(pr.first->job.name);
+        Diagnostic& d = sink_.Report(
+            DiagKind::GlArtifactNotFetched, ref.range,
+            fmt::format("job {} reads {}, which only the artifacts of {} provide, but {} does not download them",
+                        g.job.name, ref.path, Join(names, " or "), g.job.name));
+        for (const auto& [producer, output] : producers)
+          d.Note(output->range, *downloads(*producer));
+      }
+    }
+  }
+
+  // Which pipelines each job is added to: workflow:rules decide which kinds of pipeline
+  // exist, then each job's rules (or only/except, or GitLab's default `only: [branches,
+  // tags]`) decide per kind. Jobs whose rules may or may not match count as added.
+  void Activate(const Node& root, const GlConfig& cfg, ir::Pipeline& p) {
+    std::map<std::string, const GlJobDef*> defs;
+    for (const GlJobDef& d : cfg.jobs) defs.emplace(d.name, &d);
+    const Node* workflow = root.Get("workflow");
+    const Node* workflow_rules = workflow ? workflow->Get("rules") : nullptr;
+    // Only matrix values are certain: YAML variables can be overridden by project settings,
+    // schedules and manual runs.
+    auto context = [&](const ir::Trigger& t, const std::map<std::string, std::string>& vars) {
+      TriggerContext ctx;
+      ctx.kind = t.kind;
+      ctx.known_vars = vars;
+      return ctx;
+    };
+    if (workflow_rules && workflow_rules->IsSeq())
+      std::erase_if(p.triggers, [&](const ir::Trigger& t) {
+        return EvalGitLabRules(*workflow_rules, context(t, {})) == Tri::False;
+      });
+    verdicts_.clear();
+    for (ir::Job& j : p.jobs) {
+      auto def = defs.find(j.base_name);
+      const Node* body = def == defs.end() || !def->second->body->IsMap() ? nullptr : def->second->body.get();
+      const std::map<std::string, std::string>& vars = j.matrix;
+      const Node* rules = body ? body->Get("rules") : nullptr;
+      const Node* only = body ? body->Get("only") : nullptr;
+      const Node* except = body ? body->Get("except") : nullptr;
+      for (std::string_view key : {"rules", "only", "except"})
+        if (const Node* k = body ? body->KeyNode(key) : nullptr; k && !j.when.range.valid()) j.when.range = k->range;
+      std::map<std::string, Tri>& verdict = verdicts_[j.name];
+      j.active_triggers.clear();
+      for (const ir::Trigger& t : p.triggers) {
+        TriggerContext ctx = context(t, vars);
+        Tri runs = j.hidden ? Tri::Unknown
+                   : rules  ? EvalGitLabRules(*rules, ctx)
+                            : EvalGitLabOnlyExcept(only, except, ctx);
+        verdict[t.Id()] = runs;
+        if (runs != Tri::False) j.active_triggers.push_back(t.Id());
+      }
+      std::sort(j.active_triggers.begin(), j.active_triggers.end());
+    }
+    CheckNeedsUnderTriggers(p);
+  }
+
+  // GitLab finds this only when it builds a real pipeline: a job needs a job that the rules
+  // leave out of that pipeline. Reported only when the needed job is certainly left out.
+  void CheckNeedsUnderTriggers(const ir::Pipeline& p) {
+    for (const ir::Job& j : p.jobs) {
+      if (j.hidden) continue;
+      const std::map<std::string, Tri>& mine = verdicts_[j.name];
+      for (const ir::Need& n : j.needs) {
+        if (n.origin != ir::Need::Origin::Import || n.optional) continue;
+        const ir::Job* target = p.FindJob(n.job);
+        if (!target) continue;
+        const std::map<std::string, Tri>& theirs = verdicts_[n.job];
+        std::vector<std::string> where;
+        for (const auto& [id, runs] : mine) {
+          auto it = theirs.find(id);
+          if (runs != Tri::False && it != theirs.end() && it->second == Tri::False) where.push_back(id);
+        }
+        if (where.empty()) continue;
+        Diagnostic& d = sink_.Report(
+            DiagKind::GlNeedRemovedByRules, n.range,
+            fmt::format("'{}' job needs '{}' job, but '{}' is not in any previous stage", j.name, n.job, n.job));
+        d.Note(target->when.range.valid() ? target->when.range : target->range,
+               fmt::format("in {} pipelines the rules of '{}' do not add it, while '{}' {} added",
+                           Join(where, ", "), n.job, j.name,
+                           std::all_of(where.begin(), where.end(), [&](const std::string& id) {
+                             return mine.at(id) == Tri::True;
+                           })
+                               ? "is"
+                               : "may be"));
+        d.Note({}, "GitLab fails to create such a pipeline; add `optional: true` to the need, or give both jobs the same rules");
+      }
+    }
+  }
+
   SourceManager& sm_;
   DiagnosticSink& sink_;
   const ImportOptions& opts_;
   std::vector<std::string> declared_;
   std::vector<std::string> stages_;
   std::set<std::string> globals_;
+  std::map<std::string, std::map<std::string, Tri>> verdicts_;  // job -> trigger id -> added?
   std::map<std::string, SourceRange> body_ranges_;
   std::vector<std::pair<NodePtr, NodePtr>> legacy_;
   bool legacy_ready_ = false;

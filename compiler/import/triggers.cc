@@ -1,7 +1,5 @@
 #include "compiler/import/triggers.h"
 
-#include <algorithm>
-
 namespace pipec::import {
 
 void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text) {
@@ -22,14 +20,6 @@ void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text) {
   if (rules_text.find("\"web\"") != std::string::npos) add(ir::TriggerKind::Manual, "");
   if (rules_text.find("CI_COMMIT_TAG") != std::string::npos || rules_text.find("tags") != std::string::npos)
     add(ir::TriggerKind::Tag, "");
-}
-
-void ActivateAllTriggers(ir::Pipeline& p) {
-  std::vector<std::string> ids;
-  for (const ir::Trigger& t : p.triggers) ids.push_back(t.Id());
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (ir::Job& j : p.jobs) j.active_triggers = ids;
 }
 
 }  // namespace pipec::import

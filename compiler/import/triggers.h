@@ -1,7 +1,6 @@
 #pragma once
-// Which triggers an imported job runs under. Rules/only/except/`if:` are kept verbatim (raw
-// vendor keys) rather than modelled, so an imported job counts as active under every trigger
-// of its pipeline: the checker then never calls it unreachable on a guess.
+// The kinds of pipeline an imported GitLab config can have. Which of them each job runs in
+// is worked out from its rules (rule_eval.h); rules/only/except stay verbatim in raw_gitlab.
 #include "compiler/ir/ir.h"
 
 namespace pipec::import {
@@ -9,8 +8,5 @@ namespace pipec::import {
 // GitLab has no `on:`: branch pipelines always exist; merge request, schedule, web (manual)
 // and tag pipelines are added when workflow:rules or job rules mention them.
 void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text);
-
-// Sets every job's active_triggers to all of the pipeline's trigger ids (sorted, unique).
-void ActivateAllTriggers(ir::Pipeline& p);
 
 }  // namespace pipec::import

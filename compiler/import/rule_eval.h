@@ -1,0 +1,49 @@
+#pragma once
+// Which triggers an imported job runs under, worked out from the vendor's own conditions:
+// GitLab `rules:`/`only:`/`except:`/`workflow:rules` and GitHub job `if:`. The conditions are
+// evaluated once per trigger kind with the CI variables that kind fixes (a merge request
+// pipeline has CI_PIPELINE_SOURCE "merge_request_event" and no CI_COMMIT_BRANCH, a tag
+// pipeline has CI_COMMIT_TAG, ...). Everything else (user variables, `changes:`, branch
+// names) is unknown, and the logic is three-valued: a job whose rules may or may not match
+// counts as running, so a finding built on "never runs" is never a guess.
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "compiler/import/yaml_tree.h"
+#include "compiler/ir/ir.h"
+
+namespace pipec::import {
+
+enum class Tri { False, True, Unknown };
+
+Tri TriAnd(Tri a, Tri b);
+Tri TriOr(Tri a, Tri b);
+Tri TriNot(Tri a);
+
+// What the pipeline's trigger fixes about the run. `github_event` is the GitHub event name
+// ("" when ambiguous).
+struct TriggerContext {
+  ir::TriggerKind kind = ir::TriggerKind::Push;
+  std::string github_event;
+  std::map<std::string, std::string>
+      known_vars;  // GitLab: variables with certain values (matrix cells)
+};
+
+// GitLab `rules:if` / `only:variables` expression (`$A == "x" && ($B =~ /re/ || $C)`).
+// Unreadable expressions are Unknown (the schema checks report them).
+Tri EvalGitLabIf(std::string_view expr, const TriggerContext& ctx);
+
+// A job's `rules:` list: the first rule whose conditions hold decides (`when: never` = not
+// added). No rule matching = not added.
+Tri EvalGitLabRules(const yaml::Node& rules, const TriggerContext& ctx);
+
+// `only:` / `except:` (either may be null). Without both, GitLab's default `only: [branches,
+// tags]`.
+Tri EvalGitLabOnlyExcept(const yaml::Node* only, const yaml::Node* except,
+                         const TriggerContext& ctx);
+
+// GitHub `if:` expression (with or without `${{ }}`).
+Tri EvalGitHubIf(std::string_view expr, const TriggerContext& ctx);
+
+}  // namespace pipec::import

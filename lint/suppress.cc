@@ -24,14 +24,21 @@ bool Contains(const SourceRange& outer, const SourceRange& inner) {
 
 // Like --disable: rules and warnings can be silenced, errors of the language cannot; the
 // suppression diagnostics themselves neither.
+// The importers' checks of a readable config (P5010 and up: undefined needs, script
+// injection, ...) are findings like the rules; unreadable YAML (P500x) is not.
+bool ImportCheck(const DiagInfo& info) {
+  return info.category == std::string_view("import") && info.id >= std::string_view("P5010");
+}
+
 bool SuppressibleKind(const DiagInfo& info) {
   if (info.id.substr(0, 2) == "P7") return false;
-  return info.category == std::string_view("rule") || info.severity != Severity::Error;
+  return info.category == std::string_view("rule") || ImportCheck(info) || info.severity != Severity::Error;
 }
 
 bool Suppressible(const Diagnostic& d) {
   return SuppressibleKind(d.info()) &&
-         (d.info().category == std::string_view("rule") || d.severity != Severity::Error);
+         (d.info().category == std::string_view("rule") || ImportCheck(d.info()) ||
+          d.severity != Severity::Error);
 }
 
 }  // namespace
@@ -105,7 +112,7 @@ std::vector<Diagnostic> ApplySuppressions(std::vector<Diagnostic> diags, const S
         if (!info || !SuppressibleKind(*info)) {
           reports.push_back(MakeDiag(
               DiagKind::UnknownIgnoreName, c.range,
-              info ? fmt::format("{} cannot be ignored: only rules and warnings can", name)
+              info ? fmt::format("{} cannot be ignored: only rules, import checks and warnings can", name)
                    : fmt::format("no rule is called {}; see `pipec explain --list`", name)));
           continue;
         }

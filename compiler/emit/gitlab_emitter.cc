@@ -1,12 +1,13 @@
 #include "compiler/emit/gitlab_emitter.h"
-#include "compiler/emit/discard_diagnostics.h"
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "compiler/emit/ci_condition.h"
+#include "compiler/emit/discard_diagnostics.h"
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/gitlab_manifests.h"
 #include "compiler/emit/matrix_fold.h"
@@ -24,8 +25,8 @@ namespace {
 
 // Top-level keys GitLab reads as configuration, never as jobs.
 const std::vector<std::string> kReservedJobNames = {
-    "image", "services", "stages", "types", "before_script", "after_script", "variables", "cache",
-    "include", "true", "false", "nil", "default", "workflow", "spec"};
+    "image",   "services", "stages", "types", "before_script", "after_script", "variables", "cache",
+    "include", "true",     "false",  "nil",   "default",       "workflow",     "spec"};
 
 std::string GitLabJobName(std::string_view name) {
   std::string out(name);
@@ -51,10 +52,12 @@ class GitLabEmitter {
     std::map<size_t, const MatrixGroup*> group_at;
     std::set<size_t> folded_cells;
     std::vector<MatrixGroup> groups = FoldMatrices(
-        p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); }, *diags_);
+        p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); },
+        *diags_);
     for (const MatrixGroup& g : groups) {
       group_at[g.cells[0]] = &g;
-      if (auto it = stage_.find(p_.jobs[g.cells[0]].name); it != stage_.end()) stage_[g.base] = it->second;
+      if (auto it = stage_.find(p_.jobs[g.cells[0]].name); it != stage_.end())
+        stage_[g.base] = it->second;
       for (size_t i : g.cells) {
         folded_cells.insert(i);
         names_.Alias(p_.jobs[i].name, GitLabJobName(g.base));
@@ -75,7 +78,7 @@ class GitLabEmitter {
       std::string name = names_.Of(j.name);
       if (names_.Renamed(j.name))
         diags_->Report(DiagKind::EmitRenamedJob, j.range,
-                      "job `" + j.name + "` is written as `" + name + "` in GitLab CI");
+                       "job `" + j.name + "` is written as `" + name + "` in GitLab CI");
       doc[name] = Job(j);
     }
     MergeRaw(doc, p_.raw_gitlab, "gitlab", "the pipeline", SourceRange{}, *diags_);
@@ -96,6 +99,8 @@ class GitLabEmitter {
     if (p_.stages.empty()) return;
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < p_.stages.size(); ++i) index[p_.stages[i]] = i;
+    std::unordered_map<std::string_view, const ir::Job*> by_name;  // FindJob is a linear scan
+    for (const ir::Job& j : p_.jobs) by_name.emplace(j.name, &j);
     std::set<std::string> visiting;
     std::function<size_t(const ir::Job&)> stage_of = [&](const ir::Job& j) -> size_t {
       if (auto it = stage_.find(j.name); it != stage_.end()) return index[it->second];
@@ -106,12 +111,33 @@ class GitLabEmitter {
       size_t best = 0;
       if (!visiting.insert(j.name).second) return 0;  // a cycle is the checker's to report
       for (const ir::Need& n : j.needs)
-        if (const ir::Job* dep = p_.FindJob(n.job)) best = std::max(best, stage_of(*dep));
+        if (auto dep = by_name.find(n.job); dep != by_name.end())
+          best = std::max(best, stage_of(*dep->second));
       visiting.erase(j.name);
       stage_[j.name] = p_.stages[best];
       return best;
     };
-    for (const ir::Job& j : p_.jobs) stage_of(j);
+    std::vector<size_t> per_stage(p_.stages.size(), 0);
+    for (const ir::Job& j : p_.jobs) ++per_stage[stage_of(j)];
+    jobs_before_stage_.assign(p_.stages.size(), 0);
+    for (size_t i = 1; i < p_.stages.size(); ++i)
+      jobs_before_stage_[i] = jobs_before_stage_[i - 1] + per_stage[i - 1];
+    for (size_t i = 0; i < p_.stages.size(); ++i) stage_index_[p_.stages[i]] = i;
+  }
+
+  // True when the job's only needs are stage order and they are exactly "every job of the
+  // earlier stages": GitLab's own behaviour for a job without `needs`, so none are written
+  // (a stage of more than 50 jobs would otherwise exceed GitLab's limit on needs).
+  bool StageOrderOnly(const ir::Job& j) {
+    if (j.needs.empty() || !ArtifactSources(j).empty()) return false;
+    std::set<std::string_view> targets;
+    for (const ir::Need& n : j.needs) {
+      if (n.origin != ir::Need::Origin::Stage || n.artifacts) return false;
+      targets.insert(n.job);
+    }
+    auto stage = stage_.find(j.name);
+    if (stage == stage_.end()) return false;
+    return targets.size() == jobs_before_stage_[stage_index_[stage->second]];
   }
 
   Doc Variables() {
@@ -133,9 +159,10 @@ class GitLabEmitter {
         if (!reported && param.type.kind != ir::TypeKind::String) {
           reported = true;
           diags_->Report(DiagKind::EmitUntypedInputs, param.range,
-                        "GitLab CI/CD variables are strings: input `" + param.name + "` (" +
-                            ir::TypeName(param.type) + ") and the other typed inputs become prefilled "
-                            "variables `PIPEC_INPUT_<NAME>` that GitLab does not type-check");
+                         "GitLab CI/CD variables are strings: input `" + param.name + "` (" +
+                             ir::TypeName(param.type) +
+                             ") and the other typed inputs become prefilled "
+                             "variables `PIPEC_INPUT_<NAME>` that GitLab does not type-check");
         }
       }
     return vars;
@@ -192,9 +219,10 @@ class GitLabEmitter {
     for (const std::string& dep : cond_jobs) {
       if (listed.count(dep)) continue;
       listed.insert(dep);
-      diags_->Report(DiagKind::EmitImplicitNeed, j.range,
-                    "job `" + j.name + "` reads a value of `" + dep +
-                        "` in its condition; GitLab delivers it only through `needs`, so the need is added");
+      diags_->Report(
+          DiagKind::EmitImplicitNeed, j.range,
+          "job `" + j.name + "` reads a value of `" + dep +
+              "` in its condition; GitLab delivers it only through `needs`, so the need is added");
       Doc need = Doc::object();
       need["job"] = names_.Of(dep);
       need["artifacts"] = true;
@@ -211,21 +239,26 @@ class GitLabEmitter {
       if (TriggerRestricted(p_, j)) cond = TriggersCond(p_, j.active_triggers, opts_.as_child);
       CiCond full = FromCondition(p_, j.when, opts_.as_child, *diags_);
       guard = "if ! { " + RenderShell(full) + "; }; then echo " +
-              ShellQuote("pipec: condition `" + ConditionText(j.when) + "` is false; skipping " + j.name) +
+              ShellQuote("pipec: condition `" + ConditionText(j.when) + "` is false; skipping " +
+                         j.name) +
               "; exit 0; fi";
-      diags_->Report(DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
-                    "GitLab evaluates rules when the pipeline is created, before `" + j.name +
-                        "`'s upstream values exist: the condition is checked by a script guard, and "
-                        "the job passes without running its script when it is false");
+      diags_->Report(
+          DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
+          "GitLab evaluates rules when the pipeline is created, before `" + j.name +
+              "`'s upstream values exist: the condition is checked by a script guard, and "
+              "the job passes without running its script when it is false");
     } else {
       cond = FromCondition(p_, j.when, opts_.as_child, *diags_);
       if (!TestsTrigger(j.when) && TriggerRestricted(p_, j))
         cond = CiCond::All({TriggersCond(p_, j.active_triggers, opts_.as_child), cond});
     }
     std::string when;
-    if (j.environment && j.environment->manual_approval) when = "manual";
-    else if (j.run_when == ir::RunWhen::OnFailure) when = "on_failure";
-    else if (j.run_when == ir::RunWhen::Always) when = "always";
+    if (j.environment && j.environment->manual_approval)
+      when = "manual";
+    else if (j.run_when == ir::RunWhen::OnFailure)
+      when = "on_failure";
+    else if (j.run_when == ir::RunWhen::Always)
+      when = "always";
     if (cond.kind == CiCond::Kind::True) {
       if (!when.empty()) out["when"] = when;
       return;
@@ -251,8 +284,8 @@ class GitLabEmitter {
         std::vector<std::string> files = c->key_files;
         if (files.size() > 2) {
           diags_->Report(DiagKind::EmitUnsupported, c->range,
-                        "GitLab computes `cache:key:files` from at most two files; cache `" + c->name +
-                            "` keys on `" + files[0] + "` and `" + files[1] + "` only");
+                         "GitLab computes `cache:key:files` from at most two files; cache `" +
+                             c->name + "` keys on `" + files[0] + "` and `" + files[1] + "` only");
           files.resize(2);
         }
         Doc key = Doc::object();
@@ -288,15 +321,16 @@ class GitLabEmitter {
         continue;
       }
       diags_->Report(DiagKind::EmitUnsupported, s.range,
-                    "GitLab CI cannot run the GitHub action `" + s.uses +
-                        "`; the job runs a command that fails with this message instead");
-      script.push_back("echo " + ShellQuote("pipec: the GitHub action " + s.uses + " cannot run on GitLab") +
+                     "GitLab CI cannot run the GitHub action `" + s.uses +
+                         "`; the job runs a command that fails with this message instead");
+      script.push_back("echo " +
+                       ShellQuote("pipec: the GitHub action " + s.uses + " cannot run on GitLab") +
                        " >&2; exit 1");
     }
     for (const ir::Output& o : j.outputs) {
       if (!ir::IsValueOutput(o.kind)) continue;
-      script.push_back("printf '%s=%s\\n' " + ShellQuote(ValueVarName(j.name, o.name)) + " \"$(cat " +
-                       ShellQuote(o.path) + ")\" >> " + kGitLabValuesFile);
+      script.push_back("printf '%s=%s\\n' " + ShellQuote(ValueVarName(j.name, o.name)) +
+                       " \"$(cat " + ShellQuote(o.path) + ")\" >> " + kGitLabValuesFile);
     }
     return script;
   }
@@ -315,15 +349,23 @@ class GitLabEmitter {
     for (const ir::Output& o : j.outputs) {
       switch (o.kind) {
         case ir::OutputKind::File:
-        case ir::OutputKind::Dir: paths.push_back(o.path); break;
-        case ir::OutputKind::Junit: add_report("junit", o.path); break;
-        case ir::OutputKind::Dotenv: add_report("dotenv", o.path); break;
-        case ir::OutputKind::Codequality: add_report("codequality", o.path); break;
+        case ir::OutputKind::Dir:
+          paths.push_back(o.path);
+          break;
+        case ir::OutputKind::Junit:
+          add_report("junit", o.path);
+          break;
+        case ir::OutputKind::Dotenv:
+          add_report("dotenv", o.path);
+          break;
+        case ir::OutputKind::Codequality:
+          add_report("codequality", o.path);
+          break;
         case ir::OutputKind::Coverage:
           if (reports.contains("coverage_report")) {
             diags_->Report(DiagKind::EmitUnsupported, o.range,
-                          "GitLab takes one coverage report per job; `" + o.name +
-                              "` is kept as a plain artifact path");
+                           "GitLab takes one coverage report per job; `" + o.name +
+                               "` is kept as a plain artifact path");
             paths.push_back(o.path);
           } else {
             Doc cov = Doc::object();
@@ -332,7 +374,9 @@ class GitLabEmitter {
             reports["coverage_report"] = cov;
           }
           break;
-        default: values = true; break;
+        default:
+          values = true;
+          break;
       }
       if (o.expire_seconds && !ir::IsValueOutput(o.kind)) {
         if (expire && *expire != *o.expire_seconds) expire_differs = true;
@@ -342,8 +386,9 @@ class GitLabEmitter {
     if (values) add_report("dotenv", kGitLabValuesFile);
     if (expire_differs)
       diags_->Report(DiagKind::EmitUnsupported, j.range,
-                    "GitLab has one `expire_in` per job; the artifacts of `" + j.name +
-                        "` all expire after the longest declared time, " + GitLabDuration(*expire));
+                     "GitLab has one `expire_in` per job; the artifacts of `" + j.name +
+                         "` all expire after the longest declared time, " +
+                         GitLabDuration(*expire));
     if (!paths.empty()) art["paths"] = paths;
     if (expire) art["expire_in"] = GitLabDuration(*expire);
     if (!reports.empty()) {
@@ -383,15 +428,19 @@ class GitLabEmitter {
       if (!j.services.empty()) out["services"] = j.services;
       if (!j.runner.empty()) out["tags"] = j.runner;
     }
-    out["needs"] = Needs(j);
+    // Without `needs`, GitLab would also download every earlier stage's artifacts.
+    if (StageOrderOnly(j))
+      out["dependencies"] = Doc::array();
+    else
+      out["needs"] = Needs(j);
     std::string guard;
     Rules(j, out, guard);
     if (j.trigger) {
       out["trigger"] = TriggerJob(j, out);
       if (guard.size())
         diags_->Report(DiagKind::EmitUnsupported, j.range,
-                      "a trigger job has no script to guard; `" + j.name +
-                          "` starts its pipeline whatever the upstream values are");
+                       "a trigger job has no script to guard; `" + j.name +
+                           "` starts its pipeline whatever the upstream values are");
       MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, *diags_);
       return out;
     }
@@ -407,8 +456,8 @@ class GitLabEmitter {
     if (!vars.empty()) out["variables"] = vars;
     if (j.shell != "sh" && j.shell != "bash" && !j.shell.empty())
       diags_->Report(DiagKind::EmitUnsupported, j.range,
-                    "GitLab runs scripts with the runner's shell; `shell \"" + j.shell + "\"` of `" + j.name +
-                        "` is not applied");
+                     "GitLab runs scripts with the runner's shell; `shell \"" + j.shell +
+                         "\"` of `" + j.name + "` is not applied");
     Doc cache = Cache(j);
     if (!cache.empty()) out["cache"] = cache;
     out["script"] = Script(j, guard);
@@ -425,8 +474,8 @@ class GitLabEmitter {
       int retry = j.retry;
       if (retry > 2) {
         diags_->Report(DiagKind::EmitUnsupported, j.range,
-                      "GitLab retries a job at most 2 times; `retry " + std::to_string(j.retry) + "` of `" +
-                          j.name + "` becomes `retry: 2`");
+                       "GitLab retries a job at most 2 times; `retry " + std::to_string(j.retry) +
+                           "` of `" + j.name + "` becomes `retry: 2`");
         retry = 2;
       }
       out["retry"] = retry;
@@ -445,6 +494,8 @@ class GitLabEmitter {
   DiagnosticSink* diags_;
   JobNames names_;
   std::map<std::string, std::string> stage_;
+  std::map<std::string, size_t> stage_index_;
+  std::vector<size_t> jobs_before_stage_;  // IR jobs placed in the stages before stage i
 };
 
 void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {
@@ -452,8 +503,9 @@ void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {
   Diagnostic& d = diags.Report(DiagKind::EmitSettingsManifest, p.secrets.front().range,
                                "GitLab keeps secrets as CI/CD variables in the project settings; "
                                "create the ones listed in the required-variables manifest");
-  d.Note(SourceRange{}, "GitLab exposes CI/CD variables to every job of a matching branch and "
-                        "environment scope, not only to the jobs that bind them in `env`");
+  d.Note(SourceRange{},
+         "GitLab exposes CI/CD variables to every job of a matching branch and "
+         "environment scope, not only to the jobs that bind them in `env`");
 }
 
 }  // namespace

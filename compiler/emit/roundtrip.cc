@@ -1,5 +1,6 @@
 #include "compiler/emit/roundtrip.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -33,14 +34,16 @@ std::vector<std::vector<std::string>> RunLiterals(const Json& job) {
 }
 
 // In a folded matrix job the cell's values are spelled as the vendor's matrix variables.
-std::vector<std::vector<std::string>> Spelled(std::vector<std::vector<std::string>> steps, const Json& job,
-                                              const std::string& before, const std::string& after) {
+std::vector<std::vector<std::string>> Spelled(std::vector<std::vector<std::string>> steps,
+                                              const Json& job, const std::string& before,
+                                              const std::string& after) {
   if (!job.contains("matrix")) return steps;
   for (auto& lits : steps)
     for (std::string& lit : lits)
       for (auto it = job["matrix"].begin(); it != job["matrix"].end(); ++it) {
         std::string value = it.value().get<std::string>(), with = before + it.key() + after;
-        for (size_t at = lit.find(value); !value.empty() && at != std::string::npos; at = lit.find(value, at + with.size()))
+        for (size_t at = lit.find(value); !value.empty() && at != std::string::npos;
+             at = lit.find(value, at + with.size()))
           lit.replace(at, value.size(), with);
       }
   return steps;
@@ -70,7 +73,9 @@ std::set<std::string> ConditionJobs(const Json& c) {
   return jobs;
 }
 
-bool IsValueKind(const std::string& k) { return k == "bool" || k == "int" || k == "float" || k == "string"; }
+bool IsValueKind(const std::string& k) {
+  return k == "bool" || k == "int" || k == "float" || k == "string";
+}
 
 std::vector<std::string> SeqStrings(const YAML::Node& n) {
   std::vector<std::string> out;
@@ -87,15 +92,16 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
   return false;
 }
 
-const std::set<std::string> kGitLabGlobalKeys = {"stages", "variables", "workflow", "default", "include",
-                                                 "image", "services", "cache", "before_script",
-                                                 "after_script", "spec", "types"};
+const std::set<std::string> kGitLabGlobalKeys = {
+    "stages",   "variables", "workflow",      "default",      "include", "image",
+    "services", "cache",     "before_script", "after_script", "spec",    "types"};
 
 }  // namespace
 
 std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
   std::vector<std::string> diffs;
-  std::function<std::string(const std::string&)> key_of = [&](const std::string& name) -> std::string {
+  std::function<std::string(const std::string&)> key_of =
+      [&](const std::string& name) -> std::string {
     if (gl[name] && !kGitLabGlobalKeys.count(name)) return name;
     if (gl[name + "_job"]) return name + "_job";
     if (gl["_" + name]) return "_" + name;
@@ -137,7 +143,23 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
     }
     YAML::Node y = gl[key];
     std::map<std::string, bool> needs;
-    if (!y["needs"] || !y["needs"].IsSequence()) {
+    if (!y["needs"]) {
+      // GitLab's stage order: every job of an earlier stage. The emitter writes this only
+      // with `dependencies: []`, since the IR's stage edges carry no artifacts.
+      if (!y["dependencies"] || !y["dependencies"].IsSequence() || y["dependencies"].size() != 0)
+        diffs.push_back("job `" + name + "`: no `needs` and no `dependencies: []`");
+      std::vector<std::string> stages = SeqStrings(gl["stages"]);
+      auto stage_of = [&](const YAML::Node& j) {
+        std::string st = j["stage"] ? j["stage"].as<std::string>() : "test";
+        return std::find(stages.begin(), stages.end(), st) - stages.begin();
+      };
+      auto mine = stage_of(y);
+      for (const auto& kv : gl) {
+        std::string other = kv.first.as<std::string>();
+        if (!kGitLabGlobalKeys.count(other) && kv.second.IsMap() && stage_of(kv.second) < mine)
+          needs[other] = false;
+      }
+    } else if (!y["needs"].IsSequence()) {
       diffs.push_back("job `" + name + "`: `needs` is not an explicit list");
     } else {
       for (const auto& n : y["needs"]) {
@@ -151,7 +173,8 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
     std::set<std::string> cond_jobs = ConditionJobs(job.value("when", Json()));
     for (const Json& n : job["needs"]) {
       std::string dep = key_of(n["job"].get<std::string>());
-      if (!needs.count(dep)) diffs.push_back("job `" + name + "`: need `" + n["job"].get<std::string>() + "` missing");
+      if (!needs.count(dep))
+        diffs.push_back("job `" + name + "`: need `" + n["job"].get<std::string>() + "` missing");
     }
     for (const auto& [dep, artifacts] : needs) {
       bool known = false;
@@ -162,7 +185,8 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
     for (const Json& in : job.value("inputs", Json::array())) {
       std::string dep = key_of(ProducerJob(in["from"]));
       if (needs.count(dep) && !needs[dep])
-        diffs.push_back("job `" + name + "`: reads `" + in["from"].get<std::string>() + "` without artifacts: true");
+        diffs.push_back("job `" + name + "`: reads `" + in["from"].get<std::string>() +
+                        "` without artifacts: true");
     }
     if (job.contains("trigger")) {
       if (!y["trigger"]) diffs.push_back("job `" + name + "`: no `trigger`");
@@ -173,18 +197,27 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
     for (const Json& o : job.value("outputs", Json::array())) {
       std::string kind = o["kind"], path = o["path"];
       bool ok = true;
-      if (kind == "file" || kind == "dir") ok = Has(paths, path);
-      else if (kind == "junit" || kind == "dotenv" || kind == "codequality") ok = Has(SeqStrings(reports[kind]), path);
-      else if (kind == "coverage") ok = (reports["coverage_report"] && reports["coverage_report"]["path"].as<std::string>() == path) || Has(paths, path);
-      else if (IsValueKind(kind)) ok = Has(SeqStrings(reports["dotenv"]), ".pipec-values.env");
-      if (!ok) diffs.push_back("job `" + name + "`: output `" + o["name"].get<std::string>() + "` (" + kind + ") not published");
+      if (kind == "file" || kind == "dir")
+        ok = Has(paths, path);
+      else if (kind == "junit" || kind == "dotenv" || kind == "codequality")
+        ok = Has(SeqStrings(reports[kind]), path);
+      else if (kind == "coverage")
+        ok = (reports["coverage_report"] &&
+              reports["coverage_report"]["path"].as<std::string>() == path) ||
+             Has(paths, path);
+      else if (IsValueKind(kind))
+        ok = Has(SeqStrings(reports["dotenv"]), ".pipec-values.env");
+      if (!ok)
+        diffs.push_back("job `" + name + "`: output `" + o["name"].get<std::string>() + "` (" +
+                        kind + ") not published");
     }
     std::string script;
     for (const std::string& line : SeqStrings(y["script"])) script += line + "\n";
     bool folded = key != key_of_plain(name);
     for (const auto& lits : folded ? Spelled(RunLiterals(job), job, "${", "}") : RunLiterals(job))
       if (!ContainsInOrder(script, lits))
-        diffs.push_back("job `" + name + "`: script does not contain `" + (lits.empty() ? "" : lits[0]) + "`");
+        diffs.push_back("job `" + name + "`: script does not contain `" +
+                        (lits.empty() ? "" : lits[0]) + "`");
   }
   return diffs;
 }
@@ -219,37 +252,45 @@ std::vector<std::string> CompareGitHub(const Json& ir, const YAML::Node& wf) {
     std::vector<std::string> needs = SeqStrings(y["needs"]);
     for (const Json& n : job["needs"]) {
       std::string dep = n["job"];
-      if (!id_of.count(dep) || !Has(needs, id_of[dep])) diffs.push_back("job `" + name + "`: need `" + dep + "` missing");
+      if (!id_of.count(dep) || !Has(needs, id_of[dep]))
+        diffs.push_back("job `" + name + "`: need `" + dep + "` missing");
     }
     if (job.contains("trigger")) {
-      if (!y["uses"] && !y["steps"]) diffs.push_back("job `" + name + "`: trigger job neither calls nor dispatches");
+      if (!y["uses"] && !y["steps"])
+        diffs.push_back("job `" + name + "`: trigger job neither calls nor dispatches");
       continue;
     }
     std::vector<std::string> uploads, downloads;
     std::string runs;
     for (const auto& s : y["steps"]) {
       std::string uses = s["uses"] ? s["uses"].as<std::string>() : "";
-      if (uses.rfind("actions/upload-artifact@", 0) == 0) uploads.push_back(s["with"]["path"].as<std::string>());
-      if (uses.rfind("actions/download-artifact@", 0) == 0) downloads.push_back(s["with"]["name"].as<std::string>());
+      if (uses.rfind("actions/upload-artifact@", 0) == 0)
+        uploads.push_back(s["with"]["path"].as<std::string>());
+      if (uses.rfind("actions/download-artifact@", 0) == 0)
+        downloads.push_back(s["with"]["name"].as<std::string>());
       if (s["run"]) runs += s["run"].as<std::string>() + "\n";
     }
     for (const Json& o : job.value("outputs", Json::array())) {
       std::string kind = o["kind"], oname = o["name"];
       if (IsValueKind(kind)) {
-        if (!y["outputs"] || !y["outputs"][oname]) diffs.push_back("job `" + name + "`: value `" + oname + "` not a job output");
+        if (!y["outputs"] || !y["outputs"][oname])
+          diffs.push_back("job `" + name + "`: value `" + oname + "` not a job output");
       } else if (!Has(uploads, o["path"])) {
         diffs.push_back("job `" + name + "`: output `" + oname + "` not uploaded");
       }
     }
     size_t file_inputs = 0;
-    for (const Json& in : job.value("inputs", Json::array())) file_inputs += !IsValueKind(in["kind"]);
+    for (const Json& in : job.value("inputs", Json::array()))
+      file_inputs += !IsValueKind(in["kind"]);
     if (downloads.size() != file_inputs)
-      diffs.push_back("job `" + name + "`: " + std::to_string(downloads.size()) + " downloads for " +
-                      std::to_string(file_inputs) + " file inputs");
+      diffs.push_back("job `" + name + "`: " + std::to_string(downloads.size()) +
+                      " downloads for " + std::to_string(file_inputs) + " file inputs");
     bool folded = id_of[name] != name && !(y["name"] && y["name"].as<std::string>() == name);
-    for (const auto& lits : folded ? Spelled(RunLiterals(job), job, "${{ matrix.", " }}") : RunLiterals(job))
+    for (const auto& lits :
+         folded ? Spelled(RunLiterals(job), job, "${{ matrix.", " }}") : RunLiterals(job))
       if (!ContainsInOrder(runs, lits))
-        diffs.push_back("job `" + name + "`: run steps do not contain `" + (lits.empty() ? "" : lits[0]) + "`");
+        diffs.push_back("job `" + name + "`: run steps do not contain `" +
+                        (lits.empty() ? "" : lits[0]) + "`");
   }
   return diffs;
 }

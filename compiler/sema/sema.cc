@@ -1609,6 +1609,24 @@ class Analyzer {
   void AddStageEdges() {
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < out_.stages.size(); ++i) index[out_.stages[i]] = i;
+    std::vector<size_t> per_stage(out_.stages.size(), 0);
+    for (const ir::Job& j : out_.jobs)
+      if (!j.stage.empty()) ++per_stage[index[j.stage]];
+    size_t edges = 0;
+    const ir::Job* biggest = nullptr;
+    for (const ir::Job& j : out_.jobs) {
+      if (j.stage.empty() || !j.needs.empty()) continue;
+      for (size_t s = 0; s < index[j.stage]; ++s) edges += per_stage[s];
+      if (!biggest || index[j.stage] > index[biggest->stage]) biggest = &j;
+    }
+    if (edges > kMaxStageEdges) {
+      Report(DiagKind::TooManyJobs, biggest->range,
+             fmt::format("stage order would make {} implied needs (every job without `needs` waits for every "
+                         "job of the earlier stages); the limit is {}",
+                         edges, kMaxStageEdges))
+          .Note({}, "give the jobs of the big stages explicit `needs`, or split the pipeline with `trigger pipeline`");
+      return;
+    }
     for (ir::Job& j : out_.jobs) {
       if (j.stage.empty() || !j.needs.empty()) continue;
       size_t mine = index[j.stage];

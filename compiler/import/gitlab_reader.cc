@@ -104,10 +104,13 @@ class GitLabReader {
         sink_.Report(DiagKind::YamlWrongType, st->range, "stages config should be an array of strings");
       } else {
         for (const NodePtr& s : st->items) {
-          if (s->IsScalar()) declared_.push_back(s->scalar);
+          // Stage names are strings: `- 1` is a number to GitLab, and rejected.
+          if (s->IsScalar() && s->TypeName() == "string")
+            declared_.push_back(s->scalar);
           else if (s->IsSeq()) {  // nested arrays (from !reference) are flattened
             for (const NodePtr& x : s->items)
-              if (x->IsScalar()) declared_.push_back(x->scalar);
+              if (x->IsScalar() && x->TypeName() == "string")
+                declared_.push_back(x->scalar);
               else sink_.Report(DiagKind::YamlWrongType, x->range, "stages config should be an array of strings");
           } else {
             sink_.Report(DiagKind::YamlWrongType, s->range, "stages config should be an array of strings");
@@ -155,6 +158,7 @@ class GitLabReader {
           if (diag.kind != DiagKind::YamlUnknownKey) sink_.Report(diag);
       }
     }
+    if (const Node* spec = root.Get("spec")) Spec(*spec);
     if (const Node* w = root.Get("workflow")) {
       if (!w->IsMap()) {
         sink_.Report(DiagKind::YamlWrongType, w->range, "workflow config should be a hash");
@@ -176,6 +180,66 @@ class GitLabReader {
     }
     for (std::string_view key : {"image", "services", "before_script", "after_script", "cache"})
       if (const Node* n = root.Get(key)) p.raw_gitlab[std::string(key)] = yaml::ToJson(*n);
+  }
+
+  // The `spec:` header (read when it is a key of the configuration document): inputs, include
+  // (local, project or remote only, without inputs), component and description.
+  void Spec(const Node& spec) {
+    auto bad = [&](const Node& n, std::string_view at, std::string_view should) {
+      sink_.Report(DiagKind::YamlWrongType, n.range,
+                   fmt::format("{} config should be {}", at, should));
+    };
+    auto unknown = [&](const Node& k, std::string_view at) {
+      sink_.Report(DiagKind::YamlUnknownKey, k.range,
+                   fmt::format("{} config contains unknown keys: {}", at, k.scalar));
+    };
+    if (!spec.IsMap()) return bad(spec, "spec", "a hash");
+    for (const auto& [k, v] : spec.entries) {
+      const std::string& key = k->scalar;
+      if (key == "inputs") {
+        CheckGitLabInputSpecs(*v, "spec:inputs", false, sink_);
+      } else if (key == "description") {
+        if (!v->IsScalar())
+          bad(*v, "spec:description", "a string");
+        else if (v->scalar.size() > 256)
+          bad(*v, "spec:description", "at most 256 characters");
+      } else if (key == "component") {
+        std::set<std::string> seen;
+        if (!v->IsSeq())
+          bad(*v, "spec:component", "an array of: name, sha, version, reference");
+        else
+          for (const NodePtr& c : v->items)
+            if (!c->IsScalar() || !In(c->scalar, {"name", "sha", "version", "reference"}) ||
+                !seen.insert(c->scalar).second)
+              bad(*c, "spec:component",
+                  "an array of unique values among: name, sha, version, reference");
+      } else if (key == "include") {
+        if (!v->IsSeq()) {
+          bad(*v, "spec:include", "an array of hashes");
+          continue;
+        }
+        for (const NodePtr& item : v->items) {
+          if (!item->IsMap() ||
+              !(item->Has("local") || item->Has("project") || item->Has("remote"))) {
+            bad(*item, "spec:include", "a hash with one of local, project or remote");
+            continue;
+          }
+          std::vector<std::string_view> allowed = {"remote", "integrity", "cache"};
+          if (item->Has("local"))
+            allowed = {"local"};
+          else if (item->Has("project"))
+            allowed = {"project", "ref", "file"};
+          for (const auto& [ik, iv] : item->entries)
+            if (std::find(allowed.begin(), allowed.end(), ik->scalar) == allowed.end())
+              unknown(*ik, "spec:include");
+          if (item->Has("project") && !item->Has("file"))
+            sink_.Report(DiagKind::YamlWrongType, item->range,
+                         "spec:include config missing required keys: file");
+        }
+      } else {
+        unknown(*k, "spec");
+      }
+    }
   }
 
   void WorkflowRule(const Node& r) {

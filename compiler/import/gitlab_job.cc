@@ -445,8 +445,14 @@ class JobReader {
       } else if (item->IsMap()) {
         const Node* job = item->Get("job");
         if (item->Has("pipeline") || item->Has("project")) need.external = true;
+        // A need on another pipeline names its job; one on another project also its ref.
+        if (item->Has("project") && !item->Has("ref")) Missing(*item, "needs", "ref");
         if (!job || !job->IsScalar()) {
           if (!need.external) Bad(*item, "needs", "a string or a hash with a job");
+          else if (!job)
+            Missing(*item, "needs", "job");
+          else
+            Bad(*job, "needs:job", "a string");
           continue;
         }
         need.job = job->scalar;
@@ -738,23 +744,111 @@ class JobReader {
     }
   }
 
+  // GitLab's environment names: letters, digits, spaces and - _ / $ { } . ; not starting or
+  // ending with '/'.
+  void EnvironmentName(const Node& n, std::string_view where) {
+    const std::string& v = n.scalar;
+    bool ok = IsNonEmptyStr(n) && v.size() <= 255 && v.front() != '/' && v.back() != '/' &&
+              std::all_of(v.begin(), v.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) ||
+                       In(std::string_view(&c, 1), {" ", "-", "_", "/", "$", "{", "}", "."});
+              });
+    if (!ok)
+      Bad(n, where,
+          "a name of letters, digits, spaces and '-', '_', '/', '$', '{', '}', '.', not starting "
+          "or ending with '/'");
+  }
+
   void Environment(const Node& n, GlJob& g) {
     ir::Environment env;
     env.range = n.range;
     if (n.IsScalar()) {
+      EnvironmentName(n, "environment");
       env.name = n.scalar;
     } else if (n.IsMap()) {
       const Node* name = n.Get("name");
-      if (!name || !name->IsScalar()) return Bad(n, "environment", "a string or a hash with a name");
+      if (!name) {
+        Missing(n, "environment", "name");
+        return;
+      }
+      if (!name->IsScalar()) return Bad(*name, "environment:name", "a string");
+      EnvironmentName(*name, "environment:name");
       env.name = name->scalar;
       if (const Node* url = n.Get("url"); url && url->IsScalar()) env.url = url->scalar;
-      if (const Node* a = n.Get("action");
-          a && (!a->IsScalar() || !In(a->scalar, {"start", "prepare", "stop", "verify", "access"})))
-        Bad(*a, "environment:action", "one of: start, prepare, stop, verify, access");
+      for (const auto& [k, v] : n.entries) {
+        const std::string& key = k->scalar;
+        if (key == "name") continue;
+        if (key == "action") {
+          if (!v->IsScalar() || !In(v->scalar, {"start", "prepare", "stop", "verify", "access"}))
+            Bad(*v, "environment:action", "one of: start, prepare, stop, verify, access");
+        } else if (key == "deployment_tier") {
+          if (!v->IsScalar() ||
+              !In(v->scalar, {"production", "staging", "testing", "development", "other"}))
+            Bad(*v, "environment:deployment_tier",
+                "one of: production, staging, testing, development, other");
+        } else if (key == "url" || key == "on_stop") {
+          if (!IsStr(*v)) Bad(*v, "environment:" + key, "a string");
+        } else if (key == "auto_stop_in") {
+          if (!IsStr(*v) || (v->scalar != "never" && v->scalar.find('$') == std::string::npos &&
+                             !ParseGitLabDuration(v->scalar)))
+            Bad(*v, "environment:auto_stop_in", "a duration such as '1 day', or never");
+        } else if (key == "kubernetes") {
+          if (!v->IsMap())
+            Bad(*v, "environment:kubernetes", "a hash");
+          else if (const Node* ns = v->Get("namespace"); ns && !IsNonEmptyStr(*ns))
+            Bad(*ns, "environment:kubernetes:namespace", "a non-empty string");
+        } else {
+          Unknown(*k, "environment");
+        }
+      }
     } else {
       return Bad(n, "environment", "a string or a hash");
     }
     g.job.environment = env;
+  }
+
+  // `release:` needs tag_name and description; assets:links have a name and a url.
+  void Release(const Node& n) {
+    if (!n.IsMap()) return Bad(n, "release", "a hash");
+    for (std::string_view req : {"tag_name", "description"})
+      if (!n.Has(req)) Missing(n, "release", req);
+    for (const auto& [k, v] : n.entries) {
+      const std::string& key = k->scalar;
+      const std::string at = "release:" + key;
+      if (key == "tag_name" || key == "description") {
+        if (!IsNonEmptyStr(*v)) Bad(*v, at, "a non-empty string");
+      } else if (In(key, {"tag_message", "name", "ref", "released_at"})) {
+        if (!IsStr(*v)) Bad(*v, at, "a string");
+      } else if (key == "milestones") {
+        if (!IsStrArray(*v, false)) Bad(*v, at, "an array of strings");
+      } else if (key == "assets") {
+        if (!v->IsMap()) {
+          Bad(*v, at, "a hash");
+          continue;
+        }
+        OnlyKeys(*v, at, {"links"});
+        const Node* links = v->Get("links");
+        if (!links)
+          Missing(*v, at, "links");
+        else if (!links->IsSeq() || links->items.empty())
+          Bad(*links, at + ":links", "a non-empty array of hashes");
+        else
+          for (const NodePtr& l : links->items) {
+            if (!l->IsMap()) {
+              Bad(*l, at + ":links", "an array of hashes");
+              continue;
+            }
+            OnlyKeys(*l, at + ":links", {"name", "url", "filepath", "link_type"});
+            for (std::string_view req : {"name", "url"})
+              if (!l->Has(req)) Missing(*l, at + ":links", req);
+            if (const Node* t = l->Get("link_type");
+                t && (!t->IsScalar() || !In(t->scalar, {"runbook", "package", "image", "other"})))
+              Bad(*t, at + ":links:link_type", "one of: runbook, package, image, other");
+          }
+      } else {
+        Unknown(*k, "release");
+      }
+    }
   }
 
   void Trigger(const Node& n, GlJob& g) {
@@ -1238,8 +1332,29 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
       else for (const NodePtr& t : n.items) g.job.runner.push_back(t->scalar);
     } else if (kname == "interruptible") {
       if (!n.AsBool()) r.Bad(n, "interruptible", "a boolean value");
-    } else if (kname == "coverage" || kname == "resource_group" || kname == "start_in") {
+    } else if (kname == "resource_group") {
       if (!n.IsScalar()) r.Bad(n, kname, "a string");
+    } else if (kname == "coverage") {
+      // A regular expression between slashes, such as /Coverage: \d+\.\d+%/.
+      if (!r.IsStr(n) || n.scalar.size() < 3 || n.scalar.front() != '/' || n.scalar.back() != '/')
+        r.Bad(n, "coverage", "a regular expression between slashes, such as /Total: \\d+%/");
+    } else if (kname == "start_in") {
+      // Only with `when: delayed` (checked below), and at most one week.
+      auto secs = r.IsStr(n) ? ParseGitLabDuration(n.scalar) : std::nullopt;
+      if (!secs || *secs > 7 * 86400)
+        r.Bad(n, "start_in", "a duration of at most 1 week, such as '30 minutes'");
+    } else if (kname == "release") {
+      r.Release(n);
+    } else if (kname == "pages") {
+      if (n.IsMap()) {
+        for (const auto& [pk, pv] : n.entries)
+          if (!In(pk->scalar, {"path_prefix", "expire_in", "publish"}))
+            r.Unknown(*pk, "pages");
+          else if (!r.IsStr(*pv))
+            r.Bad(*pv, "pages:" + pk->scalar, "a string");
+      } else if (!n.AsBool()) {
+        r.Bad(n, "pages", "a boolean value or a hash");
+      }
     } else if (kname == "id_tokens") {
       r.IdTokens(n);
     } else if (kname == "secrets") {
@@ -1265,6 +1380,14 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
         if (!In(ik->scalar, {"default", "variables"}))
           sink.Report(DiagKind::YamlUnknownKey, ik->range, fmt::format("jobs:{}:inherit config contains unknown keys: {}", name, ik->scalar));
         else if (!iv->AsBool() && !r.IsStringArray(*iv)) r.Bad(*iv, "inherit:" + ik->scalar, "a boolean value or an array of strings");
+        else if (ik->scalar == "default" && iv->IsSeq())
+          for (const NodePtr& d : iv->items)
+            if (!In(d->scalar,
+                    {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens",
+                     "image", "interruptible", "retry", "services", "tags", "timeout"}))
+              r.Bad(*d, "inherit:default",
+                    "an array of default keywords (after_script, artifacts, before_script, cache, "
+                    "hooks, id_tokens, image, interruptible, retry, services, tags, timeout)");
       }
     } else if (kname == "run") {
       r.Run(n);
@@ -1272,6 +1395,16 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
       CheckGitLabInputSpecs(n, "jobs:" + name + ":inputs", true, sink);
     }
   }
+  const Node* when = body.Get("when");
+  const bool delayed = when && when->IsScalar() && when->scalar == "delayed";
+  if (delayed && !body.Has("start_in") && !body.Has("rules"))
+    sink.Report(
+        DiagKind::YamlWrongType, when->range,
+        fmt::format("jobs:{} config missing required keys: start_in (when: delayed)", name));
+  if (const Node* start = body.KeyNode("start_in"); start && !delayed && !body.Has("rules"))
+    sink.Report(
+        DiagKind::YamlWrongType, start->range,
+        fmt::format("jobs:{}:start_in config should be used only with when: delayed", name));
   if (g.parallel_count > 1) {
     for (int i = 1; i <= g.parallel_count; ++i) {
       g.cells.push_back({{"CI_NODE_INDEX", std::to_string(i)}});

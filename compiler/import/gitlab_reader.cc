@@ -168,7 +168,10 @@ class GitLabReader {
             if (!v->IsSeq()) sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:rules config should be an array of hashes");
             else for (const NodePtr& r : v->items) WorkflowRule(*r);
           } else if (k->scalar == "name") {
-            if (!v->IsScalar()) sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:name config should be a string");
+            if (!v->IsScalar() || v->TypeName() != "string" || v->scalar.empty() ||
+                v->scalar.size() > 255)
+              sink_.Report(DiagKind::YamlWrongType, v->range,
+                           "workflow:name config should be a string of 1 to 255 characters");
           } else if (k->scalar == "auto_cancel") {
             AutoCancel(*v, "workflow:auto_cancel");
           } else {

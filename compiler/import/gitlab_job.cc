@@ -746,24 +746,30 @@ class JobReader {
 
   // GitLab's environment names: letters, digits, spaces and - _ / $ { } . ; not starting or
   // ending with '/'.
-  void EnvironmentName(const Node& n, std::string_view where) {
+  void EnvironmentName(const Node& n) {
     const std::string& v = n.scalar;
-    bool ok = IsNonEmptyStr(n) && v.size() <= 255 && v.front() != '/' && v.back() != '/' &&
-              std::all_of(v.begin(), v.end(), [](char c) {
+    if (!IsNonEmptyStr(n)) return Bad(n, "environment:name", "a non-empty string");
+    bool ok = v.front() != '/' && v.back() != '/' && std::all_of(v.begin(), v.end(), [](char c) {
                 return std::isalnum(static_cast<unsigned char>(c)) ||
-                       In(std::string_view(&c, 1), {" ", "-", "_", "/", "$", "{", "}", "."});
+                       std::string_view(" -_/${}.").find(c) != std::string_view::npos;
               });
     if (!ok)
-      Bad(n, where,
-          "a name of letters, digits, spaces and '-', '_', '/', '$', '{', '}', '.', not starting "
-          "or ending with '/'");
+      sink_.Report(DiagKind::YamlWrongType, n.range,
+                   fmt::format("jobs:{}:environment name can contain only letters, digits, '-', "
+                               "'_', '/', '$', '{{', "
+                               "'}}', '.', and spaces, but it cannot start or end with '/'",
+                               name_));
+    else if (v.size() > 255)
+      sink_.Report(
+          DiagKind::YamlWrongType, n.range,
+          fmt::format("jobs:{}:environment name is too long (maximum is 255 characters)", name_));
   }
 
   void Environment(const Node& n, GlJob& g) {
     ir::Environment env;
     env.range = n.range;
     if (n.IsScalar()) {
-      EnvironmentName(n, "environment");
+      EnvironmentName(n);
       env.name = n.scalar;
     } else if (n.IsMap()) {
       const Node* name = n.Get("name");
@@ -772,7 +778,7 @@ class JobReader {
         return;
       }
       if (!name->IsScalar()) return Bad(*name, "environment:name", "a string");
-      EnvironmentName(*name, "environment:name");
+      EnvironmentName(*name);
       env.name = name->scalar;
       if (const Node* url = n.Get("url"); url && url->IsScalar()) env.url = url->scalar;
       for (const auto& [k, v] : n.entries) {

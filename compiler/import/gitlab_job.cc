@@ -540,10 +540,59 @@ class JobReader {
       else if (k->scalar == "dotenv") kind = ir::OutputKind::Dotenv;
       else if (k->scalar == "codequality") kind = ir::OutputKind::Codequality;
       else if (k->scalar == "coverage_report") kind = ir::OutputKind::Coverage;
+      if (!In(k->scalar, {"accessibility",
+                          "annotations",
+                          "api_fuzzing",
+                          "browser_performance",
+                          "cluster_image_scanning",
+                          "codequality",
+                          "container_scanning",
+                          "coverage_fuzzing",
+                          "coverage_report",
+                          "cyclonedx",
+                          "dast",
+                          "dependency_scanning",
+                          "dotenv",
+                          "junit",
+                          "license_management",
+                          "license_scanning",
+                          "load_performance",
+                          "lsif",
+                          "metrics",
+                          "performance",
+                          "repository_xray",
+                          "requirements",
+                          "requirements_v2",
+                          "sarif",
+                          "sast",
+                          "secret_detection",
+                          "terraform"})) {
+        Unknown(*k, "artifacts:reports");
+        continue;
+      }
       std::vector<const Node*> files;
-      if (v->IsScalar()) files.push_back(v.get());
-      else if (IsStringArray(*v)) for (const NodePtr& f : v->items) files.push_back(f.get());
-      else if (k->scalar == "coverage_report" && v->IsMap() && v->Get("path")) files.push_back(v->Get("path"));
+      if (k->scalar == "coverage_report") {
+        // `{coverage_format: cobertura | jacoco, path: FILE}`.
+        if (!v->IsMap()) {
+          Bad(*v, "artifacts:reports:coverage_report", "a hash with coverage_format and path");
+          continue;
+        }
+        OnlyKeys(*v, "artifacts:reports:coverage_report", {"coverage_format", "path"});
+        const Node* format = v->Get("coverage_format");
+        const Node* path = v->Get("path");
+        if (!format || !path)
+          Missing(*v, "artifacts:reports:coverage_report", !format ? "coverage_format" : "path");
+        if (format && (!format->IsScalar() || !In(format->scalar, {"cobertura", "jacoco"})))
+          Bad(*format, "artifacts:reports:coverage_report:coverage_format",
+              "one of: cobertura, jacoco");
+        if (path && !IsNonEmptyStr(*path))
+          Bad(*path, "artifacts:reports:coverage_report:path", "a non-empty string");
+        else if (path)
+          files.push_back(path);
+      } else if (v->IsScalar())
+        files.push_back(v.get());
+      else if (IsStringArray(*v))
+        for (const NodePtr& f : v->items) files.push_back(f.get());
       else {
         Bad(*v, "artifacts:reports:" + k->scalar, "a string or an array of strings");
         continue;

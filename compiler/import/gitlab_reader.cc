@@ -1,11 +1,12 @@
 #include "compiler/import/gitlab_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
+#include <tuple>
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
@@ -74,9 +75,19 @@ class GitLabReader {
       // reported once, by ReadGlobals, not once per job.
       DiagnosticSink scratch;
       GlJob g = ReadGitLabJob(def.name, *def.key, *body, sm_, scratch);
+      // The legacy top-level image/services/scripts/cache are copied into every job: a problem
+      // in them is reported once, for the first job that inherits it.
       if (!def.hidden)
-        for (const Diagnostic& d : scratch.diagnostics())
-          if (!Inside(d.range, body_ranges_["default"])) sink_.Report(d);
+        for (const Diagnostic& d : scratch.diagnostics()) {
+          if (Inside(d.range, body_ranges_["default"])) continue;
+          bool legacy = false;
+          for (std::string_view k : {"image", "services", "before_script", "after_script", "cache"})
+            legacy |= Inside(d.range, body_ranges_[std::string(k)]);
+          if (legacy &&
+              !legacy_reported_.insert({d.range.begin.line, d.range.begin.column, d.kind}).second)
+            continue;
+          sink_.Report(d);
+        }
       g.job.hidden = def.hidden;
       g.job.body_range = body_ranges_[def.name];
       if (!def.extends_chain.empty()) g.job.raw_gitlab["extends"] = def.extends_chain;
@@ -559,6 +570,7 @@ class GitLabReader {
   std::map<std::string, SourceRange> body_ranges_;
   std::vector<std::pair<NodePtr, NodePtr>> legacy_;
   bool legacy_ready_ = false;
+  std::set<std::tuple<uint32_t, uint32_t, DiagKind>> legacy_reported_;
   const Node* default_ = nullptr;
 };
 

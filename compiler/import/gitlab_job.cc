@@ -250,7 +250,7 @@ class JobReader {
     }
   }
 
-  // `secrets:`: each secret names exactly the providers GitLab knows, with their required keys.
+  // `secrets:`: each secret names a provider GitLab knows, with its required keys.
   void Secrets(const Node& n) {
     if (!n.IsMap()) return Bad(n, "secrets", "a hash");
     for (const auto& [sk, sv] : n.entries) {

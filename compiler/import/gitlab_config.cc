@@ -1,12 +1,14 @@
 #include "compiler/import/gitlab_config.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
+#include "compiler/import/gitlab_job.h"
 
 namespace pipec::import {
 
@@ -94,6 +96,7 @@ class ConfigLoader {
       if (remote) kind = "remote";
       else local = item.scalar;
     } else if (item.IsMap()) {
+      CheckIncludeKeys(item);
       if (const Node* l = item.Get("local"); l && l->IsScalar()) {
         local = l->scalar;
       } else {
@@ -160,6 +163,43 @@ class ConfigLoader {
       out.push_back(WithIncludes(doc, cfg, depth + 1));
     }
     return out;
+  }
+
+  // The keys each form of include allows; a project include needs a project path and a file.
+  void CheckIncludeKeys(const Node& item) {
+    std::vector<std::string_view> allowed;
+    if (item.Has("local"))
+      allowed = {"local"};
+    else if (item.Has("project"))
+      allowed = {"project", "ref", "file"};
+    else if (item.Has("template"))
+      allowed = {"template"};
+    else if (item.Has("component"))
+      allowed = {"component"};
+    else if (item.Has("remote"))
+      allowed = {"remote", "integrity", "cache"};
+    else if (item.Has("file")) {
+      sink_.Report(DiagKind::YamlWrongType, item.range,
+                   "include config missing required keys: project");
+      return;
+    } else {
+      return;  // reported by the caller
+    }
+    allowed.push_back("rules");
+    allowed.push_back("inputs");
+    for (const auto& [k, v] : item.entries)
+      if (std::find(allowed.begin(), allowed.end(), k->scalar) == allowed.end())
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("include config contains unknown keys: {}", k->scalar));
+    if (const Node* in = item.Get("inputs")) CheckGitLabInputValues(*in, "include:inputs", sink_);
+    if (const Node* p = item.Get("project")) {
+      if (!IsGitLabProjectPath(*p))
+        sink_.Report(DiagKind::YamlWrongType, p->range,
+                     "include:project config should be a full project path such as group/project");
+      if (!item.Has("file"))
+        sink_.Report(DiagKind::YamlWrongType, item.range,
+                     "include config missing required keys: file");
+    }
   }
 
   // Replaces `!reference [a, b, ...]` by what it points at (nested up to 10 levels).

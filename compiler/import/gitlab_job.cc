@@ -53,8 +53,28 @@ class JobReader {
       : name_(name), sm_(sm), sink_(sink) {}
 
   void Bad(const Node& n, std::string_view key, std::string_view should) {
-    sink_.Report(DiagKind::YamlWrongType, n.range,
+    sink_.Report(DiagKind::YamlWrongType, RangeOf(n),
                  fmt::format("jobs:{}:{} config should be {}", name_, key, should));
+  }
+
+  // The job body, to place errors about empty values (`key:` with nothing after it).
+  void SetBody(const Node* body) { body_ = body; }
+
+  // A null value has no text of its own (YAML places it at the next token): use its key.
+  SourceRange RangeOf(const Node& n) const {
+    if (!n.IsNull() || !body_) return n.range;
+    std::vector<const Node*> todo{body_};
+    for (size_t steps = 0; !todo.empty() && steps < 100000; ++steps) {
+      const Node* at = todo.back();
+      todo.pop_back();
+      for (const auto& [k, v] : at->entries) {
+        if (v.get() == &n) return k->range;
+        if (v->IsMap() || v->IsSeq()) todo.push_back(v.get());
+      }
+      for (const NodePtr& i : at->items)
+        if (i->IsMap() || i->IsSeq()) todo.push_back(i.get());
+    }
+    return n.range;
   }
 
   bool IsString(const Node& n) { return n.IsScalar(); }
@@ -64,7 +84,7 @@ class JobReader {
 
   // Scripts: a string or an array of strings nested up to 10 levels (GitLab flattens them).
   bool Script(const Node& n, std::string_view key, std::vector<const Node*>& out, int depth = 0) {
-    if (n.IsScalar()) {
+    if (IsStr(n)) {
       out.push_back(&n);
       return true;
     }
@@ -103,27 +123,318 @@ class JobReader {
     }
   }
 
-  void Image(const Node& n, GlJob& g) {
-    if (n.IsScalar()) {
-      g.job.image.parts.push_back({ir::TextPart::Kind::Literal, n.scalar});
-    } else if (n.IsMap() && n.Get("name") && n.Get("name")->IsScalar()) {
-      g.job.image.parts.push_back({ir::TextPart::Kind::Literal, n.Get("name")->scalar});
-      for (const auto& [k, v] : n.entries)
-        if (!In(k->scalar, {"name", "entrypoint", "pull_policy", "docker", "kubernetes"}))
-          sink_.Report(DiagKind::YamlUnknownKey, k->range,
-                       fmt::format("jobs:{}:image config contains unknown keys: {}", name_, k->scalar));
+  // A YAML string: quoted, or plain and not a number, boolean or null (GitLab reads YAML types).
+  static bool IsStr(const Node& n) { return n.IsScalar() && n.TypeName() == "string"; }
+  static bool IsNonEmptyStr(const Node& n) { return IsStr(n) && !n.scalar.empty(); }
+  static bool IsStrArray(const Node& n, bool non_empty) {
+    return n.IsSeq() && (!non_empty || !n.items.empty()) &&
+           std::all_of(n.items.begin(), n.items.end(), [](const NodePtr& i) { return IsStr(*i); });
+  }
+
+  void Unknown(const Node& key, std::string_view where) {
+    sink_.Report(
+        DiagKind::YamlUnknownKey, key.range,
+        fmt::format("jobs:{}:{} config contains unknown keys: {}", name_, where, key.scalar));
+  }
+  // Reports every key of the hash `m` that is not in `allowed`.
+  void OnlyKeys(const Node& m, std::string_view where,
+                std::initializer_list<std::string_view> allowed) {
+    for (const auto& [k, v] : m.entries)
+      if (!In(k->scalar, allowed)) Unknown(*k, where);
+  }
+  void Missing(const Node& m, std::string_view where, std::string_view keys) {
+    sink_.Report(DiagKind::YamlWrongType, m.range,
+                 fmt::format("jobs:{}:{} config missing required keys: {}", name_, where, keys));
+  }
+  void TooMany(const Node& n, std::string_view where, size_t max) {
+    sink_.Report(
+        DiagKind::YamlWrongType, n.range,
+        fmt::format("jobs:{}:{} config has too many items (maximum is {})", name_, where, max));
+  }
+
+  // `pull_policy`: one of always, never, if-not-present, or a non-empty array of them.
+  void PullPolicy(const Node& n, const std::string& where) {
+    auto ok = [](const Node& x) {
+      return IsStr(x) && In(x.scalar, {"always", "never", "if-not-present"});
+    };
+    bool good = ok(n);
+    if (n.IsSeq()) {
+      std::set<std::string> seen;
+      good = !n.items.empty();
+      for (const NodePtr& x : n.items) good &= ok(*x) && seen.insert(x->scalar).second;
+    }
+    if (!good) Bad(n, where, "one of always, never, if-not-present, or a non-empty array of them");
+  }
+
+  // `docker:` / `kubernetes:` executor options of an image or a service.
+  void ExecutorOptions(const Node& n, const std::string& where, bool kubernetes) {
+    if (!n.IsMap()) return Bad(n, where, "a hash");
+    for (const auto& [k, v] : n.entries) {
+      if (k->scalar == "user") {
+        bool typed = IsStr(*v) || (kubernetes && v->AsInt());
+        if (!typed || v->scalar.empty() || v->scalar.size() > 255)
+          Bad(*v, where + ":user",
+              kubernetes ? "a string or an integer of 1 to 255 characters"
+                         : "a string of 1 to 255 characters");
+      } else if (k->scalar == "platform" && !kubernetes) {
+        if (!IsNonEmptyStr(*v)) Bad(*v, where + ":platform", "a non-empty string");
+      } else {
+        Unknown(*k, where);
+      }
+    }
+  }
+
+  // Keys an image and a service share; false when `key` is none of them.
+  bool ImageOption(const Node& key, const Node& v, const std::string& where) {
+    const std::string& k = key.scalar;
+    if (k == "entrypoint") {
+      if (!IsStrArray(v, true)) Bad(v, where + ":entrypoint", "a non-empty array of strings");
+    } else if (k == "pull_policy") {
+      PullPolicy(v, where + ":pull_policy");
+    } else if (k == "docker" || k == "kubernetes") {
+      ExecutorOptions(v, where + ":" + k, k == "kubernetes");
     } else {
-      Bad(n, "image", "a string or a hash with a name");
+      return false;
+    }
+    return true;
+  }
+
+  void Image(const Node& n, GlJob& g) {
+    if (IsNonEmptyStr(n)) {
+      g.job.image.parts.push_back({ir::TextPart::Kind::Literal, n.scalar});
+    } else if (n.IsMap()) {
+      const Node* name = n.Get("name");
+      if (!name)
+        Missing(n, "image", "name");
+      else if (!IsNonEmptyStr(*name))
+        Bad(*name, "image:name", "a non-empty string");
+      else
+        g.job.image.parts.push_back({ir::TextPart::Kind::Literal, name->scalar});
+      for (const auto& [k, v] : n.entries)
+        if (k->scalar != "name" && k->scalar != "ports" && !ImageOption(*k, *v, "image"))
+          Unknown(*k, "image");
+    } else {
+      Bad(n, "image", "a hash or a non-empty string");
     }
   }
 
   void Services(const Node& n, GlJob& g) {
     if (!n.IsSeq()) return Bad(n, "services", "an array of strings or hashes");
     for (const NodePtr& s : n.items) {
-      if (s->IsScalar()) g.job.services.push_back(s->scalar);
-      else if (s->IsMap() && s->Get("name") && s->Get("name")->IsScalar()) g.job.services.push_back(s->Get("name")->scalar);
-      else Bad(*s, "services", "a string or a hash with a name");
+      if (IsNonEmptyStr(*s)) {
+        g.job.services.push_back(s->scalar);
+        continue;
+      }
+      if (!s->IsMap()) {
+        Bad(*s, "services", "an array of non-empty strings or hashes");
+        continue;
+      }
+      const Node* name = s->Get("name");
+      if (!name)
+        Missing(*s, "services", "name");
+      else if (!IsNonEmptyStr(*name))
+        Bad(*name, "services:name", "a non-empty string");
+      else
+        g.job.services.push_back(name->scalar);
+      for (const auto& [k, v] : s->entries) {
+        const std::string& key = k->scalar;
+        if (key == "name" || key == "ports" || ImageOption(*k, *v, "services")) continue;
+        if (key == "alias") {
+          if (!IsNonEmptyStr(*v)) Bad(*v, "services:alias", "a non-empty string");
+        } else if (key == "command") {
+          std::vector<const Node*> lines;
+          if (Script(*v, "services:command", lines) && lines.empty())
+            Bad(*v, "services:command", "a non-empty string or a non-empty array of strings");
+        } else if (key == "variables") {
+          ReadGitLabVariables(*v, fmt::format("jobs:{}:services:variables", name_), sink_);
+        } else {
+          Unknown(*k, "services");
+        }
+      }
     }
+  }
+
+  // `secrets:`: each secret names a provider GitLab knows, with its required keys.
+  void Secrets(const Node& n) {
+    if (!n.IsMap()) return Bad(n, "secrets", "a hash");
+    for (const auto& [sk, sv] : n.entries) {
+      const std::string where = "secrets:" + sk->scalar;
+      if (!sv->IsMap()) {
+        Bad(*sv, where, "a hash");
+        continue;
+      }
+      bool provider = false;
+      for (const auto& [k, v] : sv->entries) {
+        const std::string& key = k->scalar;
+        const std::string at = where + ":" + key;
+        if (key == "vault") {
+          provider = true;
+          if (IsStr(*v)) continue;
+          if (!v->IsMap()) {
+            Bad(*v, at, "a string or a hash");
+            continue;
+          }
+          OnlyKeys(*v, at, {"engine", "path", "field"});
+          for (std::string_view req : {"engine", "path", "field"})
+            if (!v->Has(req)) Missing(*v, at, req);
+          if (const Node* e = v->Get("engine")) {
+            if (!e->IsMap())
+              Bad(*e, at + ":engine", "a hash");
+            else {
+              OnlyKeys(*e, at + ":engine", {"name", "path"});
+              for (std::string_view req : {"name", "path"})
+                if (!e->Has(req)) Missing(*e, at + ":engine", req);
+            }
+          }
+          for (std::string_view str : {"path", "field"})
+            if (const Node* x = v->Get(str); x && !IsStr(*x))
+              Bad(*x, fmt::format("{}:{}", at, str), "a string");
+        } else if (key == "azure_key_vault" || key == "gcp_secret_manager" ||
+                   key == "gitlab_secrets_manager" || key == "aws_secrets_manager") {
+          provider = true;
+          if (key == "aws_secrets_manager" && IsStr(*v)) continue;
+          if (!v->IsMap()) {
+            Bad(*v, at, "a hash");
+            continue;
+          }
+          const std::string_view required = key == "aws_secrets_manager" ? "secret_id" : "name";
+          if (key == "azure_key_vault")
+            OnlyKeys(*v, at, {"name", "version"});
+          else if (key == "gcp_secret_manager")
+            OnlyKeys(*v, at, {"name", "version"});
+          else if (key == "gitlab_secrets_manager")
+            OnlyKeys(*v, at, {"name", "source"});
+          else
+            OnlyKeys(*v, at,
+                     {"secret_id", "version_id", "version_stage", "region", "role_arn",
+                      "role_session_name", "field"});
+          const Node* r = v->Get(required);
+          if (!r)
+            Missing(*v, at, required);
+          else if (!IsStr(*r))
+            Bad(*r, fmt::format("{}:{}", at, required), "a string");
+        } else if (key == "akeyless") {  // an experiment in GitLab: its keys are not checked
+          provider = true;
+          if (!v->IsMap()) Bad(*v, at, "a hash");
+        } else if (key == "file") {
+          if (!v->AsBool()) Bad(*v, at, "a boolean value");
+        } else if (key == "token") {
+          if (!IsStr(*v)) Bad(*v, at, "a string");
+        } else {
+          Unknown(*k, where);
+        }
+      }
+      if (!provider)
+        sink_.Report(DiagKind::YamlWrongType, sv->range,
+                     fmt::format("jobs:{}:{} config must use one of: vault, azure_key_vault, "
+                                 "gcp_secret_manager, aws_secrets_manager, gitlab_secrets_manager, "
+                                 "akeyless",
+                                 name_, where));
+      if (sv->Has("gcp_secret_manager") && !sv->Has("token")) Missing(*sv, where, "token");
+    }
+  }
+
+  // `id_tokens:`: each token has an `aud`, a string or a non-empty array of unique strings.
+  void IdTokens(const Node& n) {
+    if (!n.IsMap()) return Bad(n, "id_tokens", "a hash");
+    for (const auto& [tk, tv] : n.entries) {
+      const std::string where = "id_tokens:" + tk->scalar;
+      if (!tv->IsMap()) {
+        Bad(*tv, where, "a hash");
+        continue;
+      }
+      OnlyKeys(*tv, where, {"aud"});
+      const Node* aud = tv->Get("aud");
+      if (!aud) {
+        Missing(*tv, where, "aud");
+        continue;
+      }
+      std::set<std::string> seen;
+      bool ok = IsStr(*aud) || IsStrArray(*aud, true);
+      if (aud->IsSeq())
+        for (const NodePtr& a : aud->items) ok &= seen.insert(a->scalar).second;
+      if (!ok) Bad(*aud, where + ":aud", "a string or a non-empty array of unique strings");
+    }
+  }
+
+  // `run:` steps (GitLab's step runner): each has a `name` and either a `script` or a
+  // `step`/`func` (or `action`) reference.
+  void Run(const Node& n) {
+    if (!n.IsSeq()) return Bad(n, "run", "an array of steps");
+    auto name_ok = [](const std::string& s) {
+      return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
+             std::all_of(s.begin(), s.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+             });
+    };
+    for (const NodePtr& step : n.items) {
+      if (!step->IsMap()) {
+        Bad(*step, "run", "an array of hashes");
+        continue;
+      }
+      const Node* name = step->Get("name");
+      if (!name)
+        Missing(*step, "run", "name");
+      else if (!IsStr(*name) || !name_ok(name->scalar))
+        Bad(*name, "run:name",
+            "a name of letters, digits and underscores, not starting with a digit");
+      std::vector<std::string> kinds;
+      for (std::string_view k : {"script", "step", "func", "action"})
+        if (step->Has(k)) kinds.emplace_back(k);
+      if (kinds.size() != 1) {
+        Bad(*step, "run", "steps with exactly one of script, step, func or action");
+      }
+      bool script = kinds.size() == 1 && kinds[0] == "script";
+      for (const auto& [k, v] : step->entries) {
+        const std::string& key = k->scalar;
+        if (key == "name") continue;
+        if (key == "script") {
+          if (!IsNonEmptyStr(*v)) Bad(*v, "run:script", "a non-empty string");
+        } else if (key == "step" || key == "func") {
+          StepReference(*v, "run:" + key);
+        } else if (key == "action") {
+          if (!IsNonEmptyStr(*v)) Bad(*v, "run:action", "a non-empty string");
+        } else if (key == "env" || (key == "inputs" && !script)) {
+          if (!v->IsMap()) {
+            Bad(*v, "run:" + key, "a hash");
+            continue;
+          }
+          for (const auto& [ek, ev] : v->entries) {
+            if (!name_ok(ek->scalar))
+              Bad(*ek, "run:" + key, "a hash whose keys are letters, digits and underscores");
+            else if (key == "env" && !ev->IsScalar())
+              Bad(*ev, "run:env:" + ek->scalar, "a string");
+          }
+        } else {
+          Unknown(*k, "run");
+        }
+      }
+    }
+  }
+
+  // `step:` / `func:` of a run step: a string, `{git: {url, rev, dir?, file?}}` or
+  // `{oci: {registry, repository, tag, dir?, file?}}`.
+  void StepReference(const Node& n, const std::string& where) {
+    if (IsNonEmptyStr(n)) return;
+    const Node* git = n.IsMap() ? n.Get("git") : nullptr;
+    const Node* oci = n.IsMap() ? n.Get("oci") : nullptr;
+    if (!n.IsMap() || (git == nullptr) == (oci == nullptr))
+      return Bad(n, where, "a string, or a hash with git or oci");
+    OnlyKeys(n, where, {git ? "git" : "oci"});
+    const Node& ref = git ? *git : *oci;
+    const std::string at = where + (git ? ":git" : ":oci");
+    if (!ref.IsMap()) return Bad(ref, at, "a hash");
+    if (git)
+      OnlyKeys(ref, at, {"url", "dir", "rev", "file"});
+    else
+      OnlyKeys(ref, at, {"registry", "repository", "tag", "dir", "file"});
+    std::vector<std::string_view> required =
+        git ? std::vector<std::string_view>{"url", "rev"}
+            : std::vector<std::string_view>{"registry", "repository", "tag"};
+    for (std::string_view r : required)
+      if (!ref.Has(r)) Missing(ref, at, r);
+    for (const auto& [k, v] : ref.entries)
+      if (!v->IsScalar()) Bad(*v, at + ":" + k->scalar, "a string");
   }
 
   void Needs(const Node& n, GlJob& g) {
@@ -138,8 +449,14 @@ class JobReader {
       } else if (item->IsMap()) {
         const Node* job = item->Get("job");
         if (item->Has("pipeline") || item->Has("project")) need.external = true;
+        // A need on another pipeline names its job; one on another project also its ref.
+        if (item->Has("project") && !item->Has("ref")) Missing(*item, "needs", "ref");
         if (!job || !job->IsScalar()) {
           if (!need.external) Bad(*item, "needs", "a string or a hash with a job");
+          else if (!job)
+            Missing(*item, "needs", "job");
+          else
+            Bad(*job, "needs:job", "a string");
           continue;
         }
         need.job = job->scalar;
@@ -227,10 +544,59 @@ class JobReader {
       else if (k->scalar == "dotenv") kind = ir::OutputKind::Dotenv;
       else if (k->scalar == "codequality") kind = ir::OutputKind::Codequality;
       else if (k->scalar == "coverage_report") kind = ir::OutputKind::Coverage;
+      if (!In(k->scalar, {"accessibility",
+                          "annotations",
+                          "api_fuzzing",
+                          "browser_performance",
+                          "cluster_image_scanning",
+                          "codequality",
+                          "container_scanning",
+                          "coverage_fuzzing",
+                          "coverage_report",
+                          "cyclonedx",
+                          "dast",
+                          "dependency_scanning",
+                          "dotenv",
+                          "junit",
+                          "license_management",
+                          "license_scanning",
+                          "load_performance",
+                          "lsif",
+                          "metrics",
+                          "performance",
+                          "repository_xray",
+                          "requirements",
+                          "requirements_v2",
+                          "sarif",
+                          "sast",
+                          "secret_detection",
+                          "terraform"})) {
+        Unknown(*k, "artifacts:reports");
+        continue;
+      }
       std::vector<const Node*> files;
-      if (v->IsScalar()) files.push_back(v.get());
-      else if (IsStringArray(*v)) for (const NodePtr& f : v->items) files.push_back(f.get());
-      else if (k->scalar == "coverage_report" && v->IsMap() && v->Get("path")) files.push_back(v->Get("path"));
+      if (k->scalar == "coverage_report") {
+        // `{coverage_format: cobertura | jacoco, path: FILE}`.
+        if (!v->IsMap()) {
+          Bad(*v, "artifacts:reports:coverage_report", "a hash with coverage_format and path");
+          continue;
+        }
+        OnlyKeys(*v, "artifacts:reports:coverage_report", {"coverage_format", "path"});
+        const Node* format = v->Get("coverage_format");
+        const Node* path = v->Get("path");
+        if (!format || !path)
+          Missing(*v, "artifacts:reports:coverage_report", !format ? "coverage_format" : "path");
+        if (format && (!format->IsScalar() || !In(format->scalar, {"cobertura", "jacoco"})))
+          Bad(*format, "artifacts:reports:coverage_report:coverage_format",
+              "one of: cobertura, jacoco");
+        if (path && !IsNonEmptyStr(*path))
+          Bad(*path, "artifacts:reports:coverage_report:path", "a non-empty string");
+        else if (path)
+          files.push_back(path);
+      } else if (v->IsScalar())
+        files.push_back(v.get());
+      else if (IsStringArray(*v))
+        for (const NodePtr& f : v->items) files.push_back(f.get());
       else {
         Bad(*v, "artifacts:reports:" + k->scalar, "a string or an array of strings");
         continue;
@@ -262,9 +628,19 @@ class JobReader {
         const std::string& key = k->scalar;
         if (key == "key") {
           if (v->IsMap()) {
-            const Node* files = v->Get("files");
-            if (files && !IsStringArray(*files)) Bad(*files, "cache:key:files", "an array of strings");
+            // cache:key:files allows 2 files (10 behind GitLab's increase_ci_cache_key_files_limit
+            // flag, off by default); files_commits allows 2.
+            for (std::string_view list : {"files", "files_commits"}) {
+              const Node* files = v->Get(list);
+              const std::string at = fmt::format("cache:key:{}", list);
+              if (!files) continue;
+              if (!IsStrArray(*files, true))
+                Bad(*files, at, "a non-empty array of strings");
+              else if (files->items.size() > 2)
+                TooMany(*files, at, 2);
+            }
             if (const Node* p = v->Get("prefix"); p && !p->IsScalar()) Bad(*p, "cache:key:prefix", "a string");
+            OnlyKeys(*v, "cache:key", {"files", "files_commits", "prefix"});
           } else if (!v->IsScalar()) {
             Bad(*v, "cache:key", "a string or a hash");
           } else if (v->scalar.find('/') != std::string::npos || v->scalar == "." || v->scalar == "..") {
@@ -272,6 +648,8 @@ class JobReader {
           }
         } else if (key == "paths" || key == "fallback_keys") {
           if (!IsStringArray(*v)) Bad(*v, "cache:" + key, "an array of strings");
+          else if (key == "fallback_keys" && v->items.size() > 5)
+            TooMany(*v, "cache:fallback_keys", 5);
         } else if (key == "policy") {
           if (!v->IsScalar() || (!In(v->scalar, {"pull", "push", "pull-push"}) && v->scalar.find('$') == std::string::npos))
             Bad(*v, "cache:policy", "one of: pull, push, pull-push");
@@ -309,17 +687,51 @@ class JobReader {
           if (!v->IsScalar()) Bad(*v, "rules:" + key, "a string");
         } else if (key == "changes" || key == "exists") {
           if (!v->IsSeq() && !v->IsMap() && !v->IsScalar()) Bad(*v, "rules:" + key, "an array of strings or a hash");
+          else if (v->IsMap()) {
+            if (key == "changes")
+              OnlyKeys(*v, "rules:changes", {"paths", "compare_to", "regexp"});
+            else
+              OnlyKeys(*v, "rules:exists", {"paths", "project", "ref", "regexp"});
+            for (const auto& [ck, cv] : v->entries) {
+              if (ck->scalar == "paths" && !IsStringArray(*cv))
+                Bad(*cv, fmt::format("rules:{}:paths", key), "an array of strings");
+              else if (ck->scalar != "paths" && !IsStr(*cv))
+                Bad(*cv, fmt::format("rules:{}:{}", key, ck->scalar), "a string");
+            }
+          }
         } else if (key == "allow_failure" || key == "interruptible") {
           if (!v->AsBool() && !(key == "allow_failure" && v->IsMap())) Bad(*v, "rules:" + key, "a boolean value");
         } else if (key == "variables") {
           if (!v->IsMap()) Bad(*v, "rules:variables", "a hash");
         } else if (key == "needs") {
-          if (!v->IsSeq()) Bad(*v, "rules:needs", "an array");
+          RulesNeeds(*v);
         } else {
           sink_.Report(DiagKind::YamlUnknownKey, k->range,
                        fmt::format("jobs:{}:rules config contains unknown keys: {}", name_, key));
         }
       }
+    }
+  }
+
+  // `rules:needs`: job names, or hashes of job (required), artifacts and optional; needs on
+  // other pipelines or projects are not allowed here.
+  void RulesNeeds(const Node& n) {
+    if (!n.IsSeq()) return Bad(n, "rules:needs", "an array of strings or hashes");
+    for (const NodePtr& item : n.items) {
+      if (IsNonEmptyStr(*item)) continue;
+      if (!item->IsMap()) {
+        Bad(*item, "rules:needs", "an array of job names or hashes with a job");
+        continue;
+      }
+      OnlyKeys(*item, "rules:needs", {"job", "artifacts", "optional"});
+      const Node* job = item->Get("job");
+      if (!job)
+        Missing(*item, "rules:needs", "job");
+      else if (!IsNonEmptyStr(*job))
+        Bad(*job, "rules:needs:job", "a non-empty string");
+      for (std::string_view b : {"artifacts", "optional"})
+        if (const Node* x = item->Get(b); x && !x->AsBool())
+          Bad(*x, fmt::format("rules:needs:{}", b), "a boolean value");
     }
   }
 
@@ -385,23 +797,117 @@ class JobReader {
     }
   }
 
+  // GitLab's environment names: letters, digits, spaces and - _ / $ { } . ; not starting or
+  // ending with '/'.
+  void EnvironmentName(const Node& n) {
+    const std::string& v = n.scalar;
+    if (!IsNonEmptyStr(n)) return Bad(n, "environment:name", "a non-empty string");
+    bool ok = v.front() != '/' && v.back() != '/' && std::all_of(v.begin(), v.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) ||
+                       std::string_view(" -_/${}.").find(c) != std::string_view::npos;
+              });
+    if (!ok)
+      sink_.Report(DiagKind::YamlWrongType, n.range,
+                   fmt::format("jobs:{}:environment name can contain only letters, digits, '-', "
+                               "'_', '/', '$', '{{', "
+                               "'}}', '.', and spaces, but it cannot start or end with '/'",
+                               name_));
+    else if (v.size() > 255)
+      sink_.Report(
+          DiagKind::YamlWrongType, n.range,
+          fmt::format("jobs:{}:environment name is too long (maximum is 255 characters)", name_));
+  }
+
   void Environment(const Node& n, GlJob& g) {
     ir::Environment env;
     env.range = n.range;
     if (n.IsScalar()) {
+      EnvironmentName(n);
       env.name = n.scalar;
     } else if (n.IsMap()) {
       const Node* name = n.Get("name");
-      if (!name || !name->IsScalar()) return Bad(n, "environment", "a string or a hash with a name");
+      if (!name) {
+        Missing(n, "environment", "name");
+        return;
+      }
+      if (!name->IsScalar()) return Bad(*name, "environment:name", "a string");
+      EnvironmentName(*name);
       env.name = name->scalar;
       if (const Node* url = n.Get("url"); url && url->IsScalar()) env.url = url->scalar;
-      if (const Node* a = n.Get("action");
-          a && (!a->IsScalar() || !In(a->scalar, {"start", "prepare", "stop", "verify", "access"})))
-        Bad(*a, "environment:action", "one of: start, prepare, stop, verify, access");
+      for (const auto& [k, v] : n.entries) {
+        const std::string& key = k->scalar;
+        if (key == "name") continue;
+        if (key == "action") {
+          if (!v->IsScalar() || !In(v->scalar, {"start", "prepare", "stop", "verify", "access"}))
+            Bad(*v, "environment:action", "one of: start, prepare, stop, verify, access");
+        } else if (key == "deployment_tier") {
+          if (!v->IsScalar() ||
+              !In(v->scalar, {"production", "staging", "testing", "development", "other"}))
+            Bad(*v, "environment:deployment_tier",
+                "one of: production, staging, testing, development, other");
+        } else if (key == "url" || key == "on_stop") {
+          if (!IsStr(*v)) Bad(*v, "environment:" + key, "a string");
+        } else if (key == "auto_stop_in") {
+          if (!IsStr(*v) || (v->scalar != "never" && v->scalar.find('$') == std::string::npos &&
+                             !ParseGitLabDuration(v->scalar)))
+            Bad(*v, "environment:auto_stop_in", "a duration such as '1 day', or never");
+        } else if (key == "kubernetes") {
+          if (!v->IsMap())
+            Bad(*v, "environment:kubernetes", "a hash");
+          else if (const Node* ns = v->Get("namespace"); ns && !IsNonEmptyStr(*ns))
+            Bad(*ns, "environment:kubernetes:namespace", "a non-empty string");
+        } else {
+          Unknown(*k, "environment");
+        }
+      }
     } else {
       return Bad(n, "environment", "a string or a hash");
     }
     g.job.environment = env;
+  }
+
+  // `release:` needs tag_name and description; assets:links have a name and a url.
+  void Release(const Node& n) {
+    if (!n.IsMap()) return Bad(n, "release", "a hash");
+    for (std::string_view req : {"tag_name", "description"})
+      if (!n.Has(req)) Missing(n, "release", req);
+    for (const auto& [k, v] : n.entries) {
+      const std::string& key = k->scalar;
+      const std::string at = "release:" + key;
+      if (key == "tag_name" || key == "description") {
+        if (!IsNonEmptyStr(*v)) Bad(*v, at, "a non-empty string");
+      } else if (In(key, {"tag_message", "name", "ref", "released_at"})) {
+        if (!IsStr(*v)) Bad(*v, at, "a string");
+      } else if (key == "milestones") {
+        if (!IsStrArray(*v, false)) Bad(*v, at, "an array of strings");
+      } else if (key == "assets") {
+        if (!v->IsMap()) {
+          Bad(*v, at, "a hash");
+          continue;
+        }
+        OnlyKeys(*v, at, {"links"});
+        const Node* links = v->Get("links");
+        if (!links)
+          Missing(*v, at, "links");
+        else if (!links->IsSeq() || links->items.empty())
+          Bad(*links, at + ":links", "a non-empty array of hashes");
+        else
+          for (const NodePtr& l : links->items) {
+            if (!l->IsMap()) {
+              Bad(*l, at + ":links", "an array of hashes");
+              continue;
+            }
+            OnlyKeys(*l, at + ":links", {"name", "url", "filepath", "link_type"});
+            for (std::string_view req : {"name", "url"})
+              if (!l->Has(req)) Missing(*l, at + ":links", req);
+            if (const Node* t = l->Get("link_type");
+                t && (!t->IsScalar() || !In(t->scalar, {"runbook", "package", "image", "other"})))
+              Bad(*t, at + ":links:link_type", "one of: runbook, package, image, other");
+          }
+      } else {
+        Unknown(*k, "release");
+      }
+    }
   }
 
   void Trigger(const Node& n, GlJob& g) {
@@ -409,33 +915,145 @@ class JobReader {
     t.range = n.range;
     if (n.IsScalar()) {
       t.kind = ir::TriggerJob::Kind::Project;
-      t.target = n.scalar;
+      if (!IsProjectPath(n))
+        Bad(n, "trigger", "a full project path such as group/project, or a hash");
+      else
+        t.target = n.scalar;
     } else if (n.IsMap()) {
       if (const Node* p = n.Get("project")) {
         t.kind = ir::TriggerJob::Kind::Project;
-        bool variable = p->IsScalar() && p->scalar.find('$') != std::string::npos;
-        if (!p->IsScalar() || (!variable && (p->scalar.find('/') == std::string::npos || p->scalar.front() == '/' || p->scalar.back() == '/')))
+        if (!IsProjectPath(*p))
           Bad(*p, "trigger:project", "a full project path such as group/project");
         else t.target = p->scalar;
         if (const Node* b = n.Get("branch"); b && b->IsScalar()) t.branch = b->scalar;
+        OnlyKeys(n, "trigger", {"project", "branch", "strategy", "inputs", "forward"});
       } else if (const Node* inc = n.Get("include")) {
         t.kind = ir::TriggerJob::Kind::Pipeline;
-        if (inc->IsScalar()) t.target = inc->scalar;
-        else if (inc->IsSeq() && !inc->items.empty() && inc->items[0]->IsMap() && inc->items[0]->Get("local"))
-          t.target = inc->items[0]->Get("local")->scalar;
-        else if (inc->IsMap() && inc->Get("local")) t.target = inc->Get("local")->scalar;
+        TriggerInclude(*inc, t);
+        OnlyKeys(n, "trigger", {"include", "strategy", "forward"});
       } else {
         return Bad(n, "trigger", "a hash with project or include");
       }
       if (const Node* s = n.Get("strategy"); s && (!s->IsScalar() || !In(s->scalar, {"depend", "mirror"})))
         Bad(*s, "trigger:strategy", "one of: depend, mirror");
+      if (const Node* f = n.Get("forward")) {
+        if (!f->IsMap())
+          Bad(*f, "trigger:forward", "a hash");
+        else
+          for (const auto& [k, v] : f->entries)
+            if (!In(k->scalar, {"yaml_variables", "pipeline_variables"}))
+              Unknown(*k, "trigger:forward");
+            else if (!v->AsBool())
+              Bad(*v, "trigger:forward:" + k->scalar, "a boolean value");
+      }
+      if (const Node* i = n.Get("inputs")) Inputs(*i, "trigger:inputs");
     } else {
       return Bad(n, "trigger", "a string or a hash");
     }
     g.job.trigger = t;
   }
 
+  static bool IsProjectPath(const Node& n) { return IsGitLabProjectPath(n); }
+
+  static bool IsYamlFile(const Node& n) {
+    if (!IsStr(n)) return false;
+    const std::string& s = n.scalar;
+    auto ends = [&](std::string_view x) {
+      return s.size() > x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+    };
+    return ends(".yml") || ends(".yaml");
+  }
+
+  // `trigger:include`: a file name, or at most 3 of local, template, artifact+job, project+file,
+  // component or remote.
+  void TriggerInclude(const Node& inc, ir::TriggerJob& t) {
+    const std::string where = "trigger:include";
+    if (inc.IsScalar()) {
+      if (!IsYamlFile(inc))
+        Bad(inc, where, "a path to a .yml or .yaml file");
+      else
+        t.target = inc.scalar;
+      return;
+    }
+    std::vector<const Node*> items;
+    if (inc.IsMap())
+      items.push_back(&inc);
+    else if (inc.IsSeq())
+      for (const NodePtr& i : inc.items) items.push_back(i.get());
+    else
+      return Bad(inc, where, "a string or an array of hashes");
+    if (items.size() > 3) TooMany(inc, where, 3);
+    for (const Node* item : items) {
+      if (!item->IsMap()) {
+        Bad(*item, where,
+            "a hash with one of local, template, artifact, project, component or remote");
+        continue;
+      }
+      const char* kind = nullptr;
+      for (const char* k : {"local", "template", "artifact", "project", "component", "remote"})
+        if (item->Has(k)) {
+          kind = k;
+          break;
+        }
+      if (!kind) {
+        if (item->Has("file"))
+          Missing(*item, where, "project");
+        else
+          Bad(*item, where,
+              "a hash with one of local, template, artifact, project, component or remote");
+        continue;
+      }
+      std::string k = kind;
+      if (k == "local")
+        OnlyKeys(*item, where, {"local", "inputs"});
+      else if (k == "template")
+        OnlyKeys(*item, where, {"template", "inputs"});
+      else if (k == "artifact")
+        OnlyKeys(*item, where, {"artifact", "job", "inputs"});
+      else if (k == "project")
+        OnlyKeys(*item, where, {"project", "ref", "file", "inputs"});
+      else if (k == "component")
+        OnlyKeys(*item, where, {"component", "inputs"});
+      else
+        OnlyKeys(*item, where, {"remote", "inputs"});
+      const Node& v = *item->Get(k);
+      if (k == "project") {
+        if (!IsProjectPath(v))
+          Bad(v, where + ":project", "a full project path such as group/project");
+        const Node* file = item->Get("file");
+        if (!file)
+          Missing(*item, where, "file");
+        else if (!IsYamlFile(*file))
+          Bad(*file, where + ":file", "a path to a .yml or .yaml file");
+        if (const Node* ref = item->Get("ref"); ref && !IsNonEmptyStr(*ref))
+          Bad(*ref, where + ":ref", "a non-empty string");
+      } else if (k == "component") {
+        if (!IsNonEmptyStr(v)) Bad(v, where + ":component", "a non-empty string");
+      } else if (k == "remote") {
+        if (!IsYamlFile(v) ||
+            (v.scalar.rfind("http://", 0) != 0 && v.scalar.rfind("https://", 0) != 0))
+          Bad(v, where + ":remote", "an http(s) URL of a .yml or .yaml file");
+      } else {
+        if (!IsYamlFile(v)) Bad(v, where + ":" + k, "a path to a .yml or .yaml file");
+        if (k == "artifact") {
+          const Node* job = item->Get("job");
+          if (!job)
+            Missing(*item, where, "job");
+          else if (!IsStr(*job))
+            Bad(*job, where + ":job", "a string");
+        }
+      }
+      if (k == "local" && t.target.empty() && IsStr(v)) t.target = v.scalar;
+      if (const Node* i = item->Get("inputs")) Inputs(*i, where + ":inputs");
+    }
+  }
+
+  void Inputs(const Node& n, const std::string& where) {
+    CheckGitLabInputValues(n, fmt::format("jobs:{}:{}", name_, where), sink_);
+  }
+
  private:
+  const Node* body_ = nullptr;
   const std::string& name_;
   const SourceManager& sm_;
   DiagnosticSink& sink_;
@@ -482,6 +1100,141 @@ std::vector<GlVariable> ReadGitLabVariables(const Node& node, const std::string&
     out.push_back(std::move(var));
   }
   return out;
+}
+
+bool IsGitLabProjectPath(const Node& n) {
+  if (!n.IsScalar() || n.TypeName() != "string" || n.scalar.empty()) return false;
+  const std::string& s = n.scalar;
+  auto solid = [&](size_t i) {
+    return i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]));
+  };
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '$' && solid(i + 1)) return true;
+  if (s.front() == '/' || s.back() == '/') return false;
+  for (size_t i = 1; i + 1 < s.size(); ++i)
+    if (s[i] == '/' && solid(i - 1) && solid(i + 1)) return true;
+  return false;
+}
+
+void CheckGitLabInputValues(const Node& n, const std::string& where, DiagnosticSink& sink) {
+  if (!n.IsMap()) {
+    sink.Report(DiagKind::YamlWrongType, n.range, fmt::format("{} config should be a hash", where));
+    return;
+  }
+  for (const auto& [k, v] : n.entries) {
+    const std::string& s = k->scalar;
+    bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (!ok)
+      sink.Report(
+          DiagKind::YamlWrongType, k->range,
+          fmt::format("{} config should be a hash whose keys are letters, digits, '_' and '-': {}",
+                      where, s));
+    else if (v->IsScalar() && v->TypeName() == "string" && v->scalar.size() > 1024)
+      sink.Report(DiagKind::YamlWrongType, v->range,
+                  fmt::format("{}:{} config should be at most 1024 characters", where, s));
+  }
+}
+
+void CheckGitLabInputSpecs(const Node& node, const std::string& where, bool job_inputs,
+                           DiagnosticSink& sink) {
+  auto bad = [&](const Node& n, const std::string& at, std::string_view should) {
+    sink.Report(DiagKind::YamlWrongType, n.range,
+                fmt::format("{} config should be {}", at, should));
+  };
+  auto unknown = [&](const Node& k, const std::string& at) {
+    sink.Report(DiagKind::YamlUnknownKey, k.range,
+                fmt::format("{} config contains unknown keys: {}", at, k.scalar));
+  };
+  auto type_of = [](const Node& n) -> std::string_view {
+    return n.IsScalar() ? n.TypeName() : n.IsSeq() ? "array" : n.IsMap() ? "hash" : "null";
+  };
+  auto scalar_options = [&](const Node& o, const std::string& at) {
+    if (!o.IsSeq() || !std::all_of(o.items.begin(), o.items.end(),
+                                   [](const NodePtr& i) { return i->IsScalar(); }))
+      bad(o, at, "an array of strings, numbers or booleans");
+    else if (o.items.size() > 50)
+      sink.Report(DiagKind::YamlWrongType, o.range,
+                  fmt::format("{} config has too many items (maximum is 50)", at));
+  };
+  if (node.IsNull() && !job_inputs) return;
+  if (!node.IsMap()) return bad(node, where, "a hash");
+  if (job_inputs && node.entries.size() > 50)
+    sink.Report(DiagKind::YamlWrongType, node.range,
+                fmt::format("{} config has too many entries (maximum is 50)", where));
+  for (const auto& [k, v] : node.entries) {
+    const std::string at = where + ":" + k->scalar;
+    if (v->IsNull() && !job_inputs) continue;  // `name:` alone: a required string input
+    if (!v->IsMap()) {
+      bad(*v, at, "a hash");
+      continue;
+    }
+    std::string type = "string";
+    if (const Node* t = v->Get("type")) {
+      if (!t->IsScalar() || !In(t->scalar, {"array", "boolean", "number", "string"})) {
+        bad(*t, at + ":type", "one of: array, boolean, number, string");
+        type.clear();
+      } else {
+        type = t->scalar;
+      }
+    }
+    // A default must have the input's type (spec inputs may default to null).
+    auto check_default = [&](const Node& d, const std::string& dat) {
+      if (type.empty() || (d.IsNull() && !job_inputs)) return;
+      if (type_of(d) != (type == "array" ? "array" : type))
+        bad(d, dat,
+            fmt::format("{} {} (the input's type{})", type == "array" ? "an" : "a", type,
+                        v->Has("type") ? "" : " when none is given"));
+    };
+    for (const auto& [ik, iv] : v->entries) {
+      const std::string& key = ik->scalar;
+      if (key == "type") continue;
+      if (key == "default") {
+        check_default(*iv, at + ":default");
+      } else if (key == "options") {
+        scalar_options(*iv, at + ":options");
+      } else if (key == "regex" || key == "description") {
+        if (!iv->IsScalar()) bad(*iv, at + ":" + key, "a string");
+      } else if (key == "rules" && !job_inputs) {
+        if (!iv->IsSeq()) {
+          bad(*iv, at + ":rules", "an array of hashes");
+          continue;
+        }
+        for (const NodePtr& r : iv->items) {
+          if (!r->IsMap()) {
+            bad(*r, at + ":rules", "an array of hashes");
+            continue;
+          }
+          for (const auto& [rk, rv] : r->entries) {
+            if (rk->scalar == "if") {
+              if (!rv->IsScalar()) bad(*rv, at + ":rules:if", "a string");
+            } else if (rk->scalar == "options") {
+              scalar_options(*rv, at + ":rules:options");
+            } else if (rk->scalar == "default") {
+              check_default(*rv, at + ":rules:default");
+            } else {
+              unknown(*rk, at + ":rules");
+            }
+          }
+          if (!r->Has("default"))
+            sink.Report(DiagKind::YamlWrongType, r->range,
+                        fmt::format("{}:rules config missing required keys: default", at));
+        }
+        for (std::string_view other : {"default", "options"})
+          if (const Node* x = v->KeyNode(other))
+            sink.Report(
+                DiagKind::YamlWrongType, x->range,
+                fmt::format("{} config cannot use {} together with rules (each rule gives its own)",
+                            at, other));
+      } else {
+        unknown(*ik, at);
+      }
+    }
+    if (job_inputs && !v->Has("default"))
+      sink.Report(DiagKind::YamlWrongType, v->range,
+                  fmt::format("{} config missing required keys: default", at));
+  }
 }
 
 std::optional<int64_t> ParseGitLabDuration(std::string_view text) {
@@ -551,6 +1304,7 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
   g.job.range = key.range;
   g.job.shell = "bash";
   JobReader r(name, sm, sink);
+  r.SetBody(&body);
   if (!body.IsMap()) {
     sink.Report(DiagKind::YamlWrongType, body.range, fmt::format("jobs:{} config should be a hash", name));
     return g;
@@ -637,16 +1391,33 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
       else for (const NodePtr& t : n.items) g.job.runner.push_back(t->scalar);
     } else if (kname == "interruptible") {
       if (!n.AsBool()) r.Bad(n, "interruptible", "a boolean value");
-    } else if (kname == "coverage" || kname == "resource_group" || kname == "start_in") {
+    } else if (kname == "resource_group") {
       if (!n.IsScalar()) r.Bad(n, kname, "a string");
+    } else if (kname == "coverage") {
+      // A regular expression between slashes, such as /Coverage: \d+\.\d+%/.
+      if (!r.IsStr(n) || n.scalar.size() < 3 || n.scalar.front() != '/' || n.scalar.back() != '/')
+        r.Bad(n, "coverage", "a regular expression between slashes, such as /Total: \\d+%/");
+    } else if (kname == "start_in") {
+      // Only with `when: delayed` (checked below), and at most one week.
+      auto secs = r.IsStr(n) ? ParseGitLabDuration(n.scalar) : std::nullopt;
+      if (!secs || *secs > 7 * 86400)
+        r.Bad(n, "start_in", "a duration of at most 1 week, such as '30 minutes'");
+    } else if (kname == "release") {
+      r.Release(n);
+    } else if (kname == "pages") {
+      if (n.IsMap()) {
+        for (const auto& [pk, pv] : n.entries)
+          if (!In(pk->scalar, {"path_prefix", "expire_in", "publish"}))
+            r.Unknown(*pk, "pages");
+          else if (!r.IsStr(*pv))
+            r.Bad(*pv, "pages:" + pk->scalar, "a string");
+      } else if (!n.AsBool()) {
+        r.Bad(n, "pages", "a boolean value or a hash");
+      }
     } else if (kname == "id_tokens") {
-      if (!n.IsMap()) r.Bad(n, "id_tokens", "a hash");
-      else for (const auto& [tk, tv] : n.entries)
-        if (!tv->IsMap() || !tv->Get("aud")) r.Bad(*tv, "id_tokens:" + tk->scalar, "a hash with aud");
+      r.IdTokens(n);
     } else if (kname == "secrets") {
-      if (!n.IsMap()) r.Bad(n, "secrets", "a hash");
-      else for (const auto& [sk, sv] : n.entries)
-        if (!sv->IsMap()) r.Bad(*sv, "secrets:" + sk->scalar, "a hash");
+      r.Secrets(n);
     } else if (kname == "hooks") {
       if (!n.IsMap()) r.Bad(n, "hooks", "a hash");
       else for (const auto& [hk, hv] : n.entries) {
@@ -668,15 +1439,31 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
         if (!In(ik->scalar, {"default", "variables"}))
           sink.Report(DiagKind::YamlUnknownKey, ik->range, fmt::format("jobs:{}:inherit config contains unknown keys: {}", name, ik->scalar));
         else if (!iv->AsBool() && !r.IsStringArray(*iv)) r.Bad(*iv, "inherit:" + ik->scalar, "a boolean value or an array of strings");
+        else if (ik->scalar == "default" && iv->IsSeq())
+          for (const NodePtr& d : iv->items)
+            if (!In(d->scalar,
+                    {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens",
+                     "image", "interruptible", "retry", "services", "tags", "timeout"}))
+              r.Bad(*d, "inherit:default",
+                    "an array of default keywords (after_script, artifacts, before_script, cache, "
+                    "hooks, id_tokens, image, interruptible, retry, services, tags, timeout)");
       }
     } else if (kname == "run") {
-      if (!n.IsSeq()) r.Bad(n, "run", "an array of steps");
-      else for (const NodePtr& step : n.items)
-        if (!step->IsMap() || !step->Get("name")) r.Bad(*step, "run", "an array of hashes with a name");
-        else if (!step->Has("script") && !step->Has("step") && !step->Has("action"))
-          r.Bad(*step, "run", "steps with one of script, step or action");
+      r.Run(n);
+    } else if (kname == "inputs") {
+      CheckGitLabInputSpecs(n, "jobs:" + name + ":inputs", true, sink);
     }
   }
+  const Node* when = body.Get("when");
+  const bool delayed = when && when->IsScalar() && when->scalar == "delayed";
+  if (delayed && !body.Has("start_in") && !body.Has("rules"))
+    sink.Report(
+        DiagKind::YamlWrongType, when->range,
+        fmt::format("jobs:{} config missing required keys: start_in (when: delayed)", name));
+  if (const Node* start = body.KeyNode("start_in"); start && !delayed && !body.Has("rules"))
+    sink.Report(
+        DiagKind::YamlWrongType, start->range,
+        fmt::format("jobs:{}:start_in config should be used only with when: delayed", name));
   if (g.parallel_count > 1) {
     for (int i = 1; i <= g.parallel_count; ++i) {
       g.cells.push_back({{"CI_NODE_INDEX", std::to_string(i)}});

@@ -62,6 +62,19 @@ GlJob ReadGitLabJob(const std::string& name, const yaml::Node& key, const yaml::
 std::vector<GlVariable> ReadGitLabVariables(const yaml::Node& node, const std::string& where,
                                             DiagnosticSink& sink);
 
+// A project path as GitLab's schema has it (`group/project`, or a `$VARIABLE`), without a leading
+// or trailing '/'.
+bool IsGitLabProjectPath(const yaml::Node& n);
+
+// Input values passed to an include or a trigger (`inputs:`): names of letters, digits, '_'
+// and '-'; strings of at most 1024 characters.
+void CheckGitLabInputValues(const yaml::Node& node, const std::string& where, DiagnosticSink& sink);
+
+// Input declarations: a job's `inputs:` (`job_inputs`: each needs a default) or the header's
+// `spec:inputs` (defaults may be null; `rules` allowed). `where` prefixes the messages.
+void CheckGitLabInputSpecs(const yaml::Node& node, const std::string& where, bool job_inputs,
+                           DiagnosticSink& sink);
+
 // "1h 30m", "2 days", "3600" -> seconds; nullopt when unreadable.
 std::optional<int64_t> ParseGitLabDuration(std::string_view text);
 

@@ -1,11 +1,12 @@
 #include "compiler/import/gitlab_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
+#include <tuple>
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
@@ -76,9 +77,19 @@ class GitLabReader {
       // reported once, by ReadGlobals, not once per job.
       DiagnosticSink scratch;
       GlJob g = ReadGitLabJob(def.name, *def.key, *body, sm_, scratch);
+      // The legacy top-level image/services/scripts/cache are copied into every job: a problem
+      // in them is reported once, for the first job that inherits it.
       if (!def.hidden)
-        for (const Diagnostic& d : scratch.diagnostics())
-          if (!Inside(d.range, body_ranges_["default"])) sink_.Report(d);
+        for (const Diagnostic& d : scratch.diagnostics()) {
+          if (Inside(d.range, body_ranges_["default"])) continue;
+          bool legacy = false;
+          for (std::string_view k : {"image", "services", "before_script", "after_script", "cache"})
+            legacy |= Inside(d.range, body_ranges_[std::string(k)]);
+          if (legacy &&
+              !legacy_reported_.insert({d.range.begin.line, d.range.begin.column, d.kind}).second)
+            continue;
+          sink_.Report(d);
+        }
       g.job.hidden = def.hidden;
       g.job.body_range = body_ranges_[def.name];
       if (!def.extends_chain.empty()) g.job.raw_gitlab["extends"] = def.extends_chain;
@@ -107,10 +118,13 @@ class GitLabReader {
         sink_.Report(DiagKind::YamlWrongType, st->range, "stages config should be an array of strings");
       } else {
         for (const NodePtr& s : st->items) {
-          if (s->IsScalar()) declared_.push_back(s->scalar);
+          // Stage names are strings: `- 1` is a number to GitLab, and rejected.
+          if (s->IsScalar() && s->TypeName() == "string")
+            declared_.push_back(s->scalar);
           else if (s->IsSeq()) {  // nested arrays (from !reference) are flattened
             for (const NodePtr& x : s->items)
-              if (x->IsScalar()) declared_.push_back(x->scalar);
+              if (x->IsScalar() && x->TypeName() == "string")
+                declared_.push_back(x->scalar);
               else sink_.Report(DiagKind::YamlWrongType, x->range, "stages config should be an array of strings");
           } else {
             sink_.Report(DiagKind::YamlWrongType, s->range, "stages config should be an array of strings");
@@ -158,6 +172,7 @@ class GitLabReader {
           if (diag.kind != DiagKind::YamlUnknownKey) sink_.Report(diag);
       }
     }
+    if (const Node* spec = root.Get("spec")) Spec(*spec);
     if (const Node* w = root.Get("workflow")) {
       if (!w->IsMap()) {
         sink_.Report(DiagKind::YamlWrongType, w->range, "workflow config should be a hash");
@@ -167,7 +182,10 @@ class GitLabReader {
             if (!v->IsSeq()) sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:rules config should be an array of hashes");
             else for (const NodePtr& r : v->items) WorkflowRule(*r);
           } else if (k->scalar == "name") {
-            if (!v->IsScalar()) sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:name config should be a string");
+            if (!v->IsScalar() || v->TypeName() != "string" || v->scalar.empty() ||
+                v->scalar.size() > 255)
+              sink_.Report(DiagKind::YamlWrongType, v->range,
+                           "workflow:name config should be a string of 1 to 255 characters");
           } else if (k->scalar == "auto_cancel") {
             AutoCancel(*v, "workflow:auto_cancel");
           } else {
@@ -179,6 +197,66 @@ class GitLabReader {
     }
     for (std::string_view key : {"image", "services", "before_script", "after_script", "cache"})
       if (const Node* n = root.Get(key)) p.raw_gitlab[std::string(key)] = yaml::ToJson(*n);
+  }
+
+  // The `spec:` header (read when it is a key of the configuration document): inputs, include
+  // (local, project or remote only, without inputs), component and description.
+  void Spec(const Node& spec) {
+    auto bad = [&](const Node& n, std::string_view at, std::string_view should) {
+      sink_.Report(DiagKind::YamlWrongType, n.range,
+                   fmt::format("{} config should be {}", at, should));
+    };
+    auto unknown = [&](const Node& k, std::string_view at) {
+      sink_.Report(DiagKind::YamlUnknownKey, k.range,
+                   fmt::format("{} config contains unknown keys: {}", at, k.scalar));
+    };
+    if (!spec.IsMap()) return bad(spec, "spec", "a hash");
+    for (const auto& [k, v] : spec.entries) {
+      const std::string& key = k->scalar;
+      if (key == "inputs") {
+        CheckGitLabInputSpecs(*v, "spec:inputs", false, sink_);
+      } else if (key == "description") {
+        if (!v->IsScalar())
+          bad(*v, "spec:description", "a string");
+        else if (v->scalar.size() > 256)
+          bad(*v, "spec:description", "at most 256 characters");
+      } else if (key == "component") {
+        std::set<std::string> seen;
+        if (!v->IsSeq())
+          bad(*v, "spec:component", "an array of: name, sha, version, reference");
+        else
+          for (const NodePtr& c : v->items)
+            if (!c->IsScalar() || !In(c->scalar, {"name", "sha", "version", "reference"}) ||
+                !seen.insert(c->scalar).second)
+              bad(*c, "spec:component",
+                  "an array of unique values among: name, sha, version, reference");
+      } else if (key == "include") {
+        if (!v->IsSeq()) {
+          bad(*v, "spec:include", "an array of hashes");
+          continue;
+        }
+        for (const NodePtr& item : v->items) {
+          if (!item->IsMap() ||
+              !(item->Has("local") || item->Has("project") || item->Has("remote"))) {
+            bad(*item, "spec:include", "a hash with one of local, project or remote");
+            continue;
+          }
+          std::vector<std::string_view> allowed = {"remote", "integrity", "cache"};
+          if (item->Has("local"))
+            allowed = {"local"};
+          else if (item->Has("project"))
+            allowed = {"project", "ref", "file"};
+          for (const auto& [ik, iv] : item->entries)
+            if (std::find(allowed.begin(), allowed.end(), ik->scalar) == allowed.end())
+              unknown(*ik, "spec:include");
+          if (item->Has("project") && !item->Has("file"))
+            sink_.Report(DiagKind::YamlWrongType, item->range,
+                         "spec:include config missing required keys: file");
+        }
+      } else {
+        unknown(*k, "spec");
+      }
+    }
   }
 
   void WorkflowRule(const Node& r) {
@@ -666,6 +744,7 @@ class GitLabReader {
   std::map<std::string, SourceRange> body_ranges_;
   std::vector<std::pair<NodePtr, NodePtr>> legacy_;
   bool legacy_ready_ = false;
+  std::set<std::tuple<uint32_t, uint32_t, DiagKind>> legacy_reported_;
   const Node* default_ = nullptr;
 };
 

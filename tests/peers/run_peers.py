@@ -74,7 +74,7 @@ def gitlab_documents(path, rel):
     return [(key, value if whole else {key: value}) for key, value in data.items()]
 
 
-def gitlab_suite(pipec, peers):
+def gitlab_suite(pipec, peers, show_docs=False):
     root = os.path.join(peers, "gitlab-ci-schema", "spec", "frontend", "editor", "schema", "ci", "yaml_tests")
     if not os.path.isdir(root):
         return None
@@ -111,7 +111,11 @@ def gitlab_suite(pipec, peers):
             results[kind][0] += ok
             results[kind][1] += 1
             if not ok:
-                misses.append("%s %s: %s" % (rel, key, found[0] if found else "no error reported"))
+                miss = "%s %s: %s" % (rel, key, found[0] if found else "no error reported")
+                if show_docs:
+                    with open(target, encoding="utf-8") as f:
+                        miss += "\n      " + f.read().rstrip("\n").replace("\n", "\n      ")
+                misses.append(miss)
     return results, misses
 
 
@@ -193,6 +197,8 @@ def main():
     ap.add_argument("--thresholds", required=True)
     ap.add_argument("--suite", choices=["gitlab", "actionlint"], required=True)
     ap.add_argument("--verbose", action="store_true", help="list every miss")
+    ap.add_argument("--list-misses", action="store_true",
+                    help="list every miss with the document linted (gitlab: as written to the temporary file)")
     args = ap.parse_args()
     args.pipec = os.path.abspath(args.pipec)
     if not args.peers or not os.path.isdir(args.peers):
@@ -200,7 +206,8 @@ def main():
         return SKIP
     with open(args.thresholds, encoding="utf-8") as f:
         thresholds = json.load(f)
-    result = gitlab_suite(args.pipec, args.peers) if args.suite == "gitlab" else actionlint_suite(args.pipec, args.peers)
+    args.verbose |= args.list_misses
+    result = gitlab_suite(args.pipec, args.peers, args.list_misses) if args.suite == "gitlab" else actionlint_suite(args.pipec, args.peers)
     if result is None:
         print("skipped: no peer data for the %s suite under %s" % (args.suite, args.peers))
         return SKIP

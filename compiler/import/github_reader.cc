@@ -60,6 +60,16 @@ constexpr std::array<std::string_view, 24> kUntrusted = {
     "github.event.workflow_run.head_commit.author.email", "github.event.workflow_run.head_commit.author.name",
     "github.event.discussion.title", "github.event.discussion.body"};
 
+// The `]` closing the `[` at `open`, skipping nested brackets; npos when unclosed.
+size_t MatchingBracket(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    if (s[i] == '[') ++depth;
+    else if (s[i] == ']' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
 // Normalizes `github.event['issue'].title` / `github.event.commits[0].message` to dotted form
 // with `*` for indexes.
 std::string NormalizeProperty(std::string_view s) {
@@ -67,7 +77,7 @@ std::string NormalizeProperty(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '[') {
-      size_t close = s.find(']', i);
+      size_t close = MatchingBracket(s, i);
       if (close == std::string_view::npos) break;
       std::string_view inner = s.substr(i + 1, close - i - 1);
       if (!inner.empty() && (inner.front() == '\'' || inner.front() == '"')) out += "." + std::string(inner.substr(1, inner.size() - 2));
@@ -116,10 +126,17 @@ std::vector<std::pair<size_t, std::string>> Properties(std::string_view expr, st
       at += prefix.size();
       continue;
     }
+    // An index may hold another expression (`a[github.event.x].y`): brackets are matched, and
+    // the scan goes on inside them so the inner properties are found too.
     size_t end = at;
-    while (end < expr.size() && IsPropertyChar(expr[end])) ++end;
+    int depth = 0;
+    while (end < expr.size() && IsPropertyChar(expr[end])) {
+      if (expr[end] == '[') ++depth;
+      if (expr[end] == ']' && depth-- == 0) break;
+      ++end;
+    }
     out.emplace_back(at, std::string(expr.substr(at, end - at)));
-    at = end;
+    at += prefix.size();
   }
   return out;
 }
@@ -365,6 +382,8 @@ class GitHubReader {
         Section(v.get(), "push", {"branches", "branches-ignore", "paths", "paths-ignore", "tags", "tags-ignore"});
       } else if (ev == "pull_request" || ev == "pull_request_target") {
         Section(v.get(), ev, {"branches", "branches-ignore", "paths", "paths-ignore", "types"});
+      } else if (ev == "image_version") {
+        Section(v.get(), "image_version", {"names", "versions"});
       } else if (ev == "workflow_dispatch") {
         Section(v.get(), "workflow_dispatch", {"inputs"});
         if (const Node* in = v->Get("inputs"); in && in->IsMap()) {

@@ -9,6 +9,7 @@
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
+#include "compiler/import/gitlab_templates.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/triggers.h"
 
@@ -82,8 +83,12 @@ class GitLabReader {
       if (!def.extends_chain.empty()) g.job.raw_gitlab["extends"] = def.extends_chain;
       jobs.push_back(std::move(g));
     }
+    // `pipec import`: extends parents and merged anchors, read like jobs, become templates.
+    std::map<std::string, size_t> sources;
+    if (opts_.templates && opts_.keep_hidden) sources = CollectTemplateSources(*cfg, sm_, jobs, *opts_.templates);
     CheckJobs(root, jobs);
     BuildIr(jobs, p);
+    if (!sources.empty()) TakeTemplateJobs(p, sources, *opts_.templates);
     std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
     for (const ir::Job& j : p.jobs)
       for (std::string_view k : {"rules", "only", "except"})

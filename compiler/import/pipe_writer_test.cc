@@ -7,16 +7,23 @@
 namespace pipec::import {
 namespace {
 
-std::string Import(std::string yaml) {
+std::string Import(std::string yaml, bool templates = false) {
   SourceManager sm;
   DiagnosticSink sink;
   MemoryFileSystem fs;
   ImportOptions opts;
   opts.fs = &fs;
+  ImportTemplates t;
+  if (templates) {
+    opts.keep_hidden = true;
+    opts.templates = &t;
+  }
   FileId f = sm.AddFile(".gitlab-ci.yml", std::move(yaml));
   std::optional<ir::Pipeline> p = ReadGitLab(f, sm, sink, opts);
   EXPECT_TRUE(p);
-  return p ? WritePipe(*p, {".gitlab-ci.yml"}) : "";
+  PipeWriteOptions wo{".gitlab-ci.yml"};
+  if (templates) wo.templates = &t;
+  return p ? WritePipe(*p, wo) : "";
 }
 
 TEST(PipeWriter, NamesAndStrings) {
@@ -45,12 +52,115 @@ test:
   EXPECT_NE(pipe.find("pipeline gitlab version 1\n"), std::string::npos) << pipe;
   EXPECT_NE(pipe.find("stages build, test\n"), std::string::npos) << pipe;
   EXPECT_NE(pipe.find("    MODE = \"fast\",\n"), std::string::npos) << pipe;
-  EXPECT_NE(pipe.find("job build {\n  stage build\n  image \"gcc:13\"\n  run \"make\"\n  out bin: dir \"bin/\" expire 2d\n}"),
-            std::string::npos) << pipe;
+  EXPECT_NE(pipe.find("job build {\n  stage build\n  image \"gcc:13\"\n  run \"make\"\n  out bin: "
+                      "dir \"bin/\" expire 2d\n}"),
+            std::string::npos)
+      << pipe;
   EXPECT_NE(pipe.find("  in build_bin = build.bin\n"), std::string::npos) << pipe;
   EXPECT_NE(pipe.find("  timeout 1h\n"), std::string::npos) << pipe;
-  EXPECT_NE(pipe.find("  raw gitlab {\n    \"interruptible\": true,\n  }\n"), std::string::npos) << pipe;
+  EXPECT_NE(pipe.find("  raw gitlab {\n    \"interruptible\": true,\n  }\n"), std::string::npos)
+      << pipe;
   EXPECT_NE(pipe.find("#   job test: interruptible\n"), std::string::npos) << pipe;
+}
+
+TEST(PipeWriter, ExtendsBecomeTemplates) {
+  std::string pipe = Import(R"(.a:
+  image: a:1
+  variables: {A: "1"}
+.b:
+  extends: .a
+  stage: build
+  script: [make]
+build:
+  extends: .b
+  variables: {B: "2"}
+both:
+  extends: [.b, .c]
+  script: [make both]
+.c:
+  tags: [gpu]
+)",
+                            true);
+  EXPECT_NE(pipe.find("# From hidden job .a.\ntemplate a() {\n  image \"a:1\"\n  env {\n    A = "
+                      "\"1\",\n  }\n}\n"),
+            std::string::npos)
+      << pipe;
+  EXPECT_NE(pipe.find("template b() : a() {\n  stage build\n  run \"make\"\n}\n"),
+            std::string::npos)
+      << pipe;
+  EXPECT_NE(pipe.find("job build : b() {\n  env {\n    B = \"2\",\n  }\n}\n"), std::string::npos)
+      << pipe;
+  // several parents: a template for what they merge, on the parent that leaves it least to say
+  EXPECT_NE(pipe.find("template b_c() : b() {\n  runner [\"gpu\"]\n}\n"), std::string::npos)
+      << pipe;
+  EXPECT_NE(pipe.find("job both : b_c() {\n  run \"make both\"\n}\n"), std::string::npos) << pipe;
+  EXPECT_EQ(pipe, Import(R"(.a:
+  image: a:1
+  variables: {A: "1"}
+.b:
+  extends: .a
+  stage: build
+  script: [make]
+build:
+  extends: .b
+  variables: {B: "2"}
+both:
+  extends: [.b, .c]
+  script: [make both]
+.c:
+  tags: [gpu]
+)",
+                         true));
+}
+
+TEST(PipeWriter, WhatTemplatesCannotSayIsWrittenInFull) {
+  std::string pipe = Import(R"(stages: [build, deploy]
+build: {stage: build, script: [make], artifacts: {paths: [out/]}}
+.deploy:
+  stage: deploy
+  image: alpine
+  artifacts: {paths: [report/]}
+deploy:
+  extends: .deploy
+  script: [./deploy.sh]
+  artifacts: {paths: [log/]}
+)",
+                            true);
+  EXPECT_NE(
+      pipe.find("#   job deploy (on .deploy: it lacks the output `out report: dir \"report/\"`"),
+      std::string::npos)
+      << pipe;
+  EXPECT_NE(pipe.find("job deploy {\n  stage deploy\n  image \"alpine\"\n"), std::string::npos)
+      << pipe;
+  // the template is not written: its only user could not use it
+  EXPECT_EQ(pipe.find("template deploy()"), std::string::npos) << pipe;
+}
+
+TEST(PipeWriter, AnchorsMergedIntoJobsBecomeTemplates) {
+  std::string pipe = Import(R"(.defs:
+  common: &common
+    image: python:3
+    tags: [docker]
+one:
+  <<: *common
+  script: [one]
+two:
+  <<: *common
+  script: [two]
+  image: python:2
+)",
+                            true);
+  EXPECT_NE(pipe.find("# From YAML anchor &common.\ntemplate common() {\n  image \"python:3\"\n  "
+                      "runner [\"docker\"]\n}\n"),
+            std::string::npos)
+      << pipe;
+  EXPECT_NE(pipe.find("job one : common() {\n  stage test\n  run \"one\"\n}\n"), std::string::npos)
+      << pipe;
+  EXPECT_NE(
+      pipe.find("job two : common() {\n  stage test\n  image \"python:2\"\n  run \"two\"\n}\n"),
+      std::string::npos)
+      << pipe;
+  EXPECT_EQ(pipe.find("template defs"), std::string::npos) << pipe;  // holds anchors, no job keys
 }
 
 }  // namespace

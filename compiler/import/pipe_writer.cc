@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,9 +25,16 @@ std::string PipeName(std::string_view name) {
 }
 
 std::string PipeString(std::string_view text) {
-  if (text.find('\n') != std::string_view::npos && text.find("\"\"\"") == std::string_view::npos) {
+  // `${{` of the vendor's own expressions must stay literal: only "..." strings can escape it.
+  bool vendor_expr = text.find("${{") != std::string_view::npos;
+  if (text.find('\n') != std::string_view::npos && text.find("\"\"\"") == std::string_view::npos &&
+      !vendor_expr) {
     std::string body(text);
-    while (!body.empty() && body.back() == '\n') body.pop_back();
+    size_t trailing = 0;  // kept as empty lines before the closing quotes
+    while (!body.empty() && body.back() == '\n') {
+      body.pop_back();
+      ++trailing;
+    }
     std::string out = "\"\"\"\n";
     size_t start = 0;
     while (start <= body.size()) {
@@ -35,10 +43,15 @@ std::string PipeString(std::string_view text) {
       out += "    " + body.substr(start, end - start) + "\n";
       start = end + 1;
     }
-    return out + "  \"\"\"";
+    return out + std::string(trailing, '\n') + "  \"\"\"";
   }
   std::string out = "\"";
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '$' && text.substr(i, 3) == "${{") {
+      out += "\\$";
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     if (c == '\n') {
       out += "\\n";
@@ -244,6 +257,54 @@ std::optional<Body> Diff(const Body& target, const Body& base, std::string& why)
   return d;
 }
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string CleanPath(std::string p) {
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p.empty() ? "." : p;
+}
+
+// Whether Pipe can say a GitHub job's steps: `run`s (a display name is dropped), a first
+// `actions/checkout` (the emitter writes one), and the upload/download-artifact steps the reader
+// made outputs and inputs of (static names, no other `with:`).
+bool PlainGitHubSteps(const ir::Job& j) {
+  auto only = [](const ir::Step& s, std::initializer_list<std::string_view> keys) {
+    return std::all_of(s.with.begin(), s.with.end(), [&](const auto& kv) {
+      return std::find(keys.begin(), keys.end(), kv.first) != keys.end();
+    });
+  };
+  auto with = [](const ir::Step& s, const std::string& k, std::string dflt) {
+    auto it = s.with.find(k);
+    return it == s.with.end() ? dflt : it->second;
+  };
+  for (size_t i = 0; i < j.steps.size(); ++i) {
+    const ir::Step& s = j.steps[i];
+    if (!s.id.empty() || !s.condition.empty() || !s.env.empty() || !s.shell.empty()) return false;
+    if (s.kind == ir::Step::Kind::Run) continue;
+    std::string action = Lower(s.uses.substr(0, s.uses.find('@')));
+    if (action == "actions/checkout" && i == 0 && s.with.empty()) continue;
+    std::string name = with(s, "name", "artifact");
+    if (name.find("${{") != std::string::npos) return false;
+    if (action == "actions/upload-artifact" && only(s, {"name", "path", "retention-days"}) &&
+        std::any_of(j.outputs.begin(), j.outputs.end(), [&](const ir::Output& o) {
+          return o.name == name && !ir::IsValueOutput(o.kind) &&
+                 o.path.find("${{") == std::string::npos;
+        }))
+      continue;
+    if (action == "actions/download-artifact" && only(s, {"name", "path"}) &&
+        std::any_of(j.inputs.begin(), j.inputs.end(),
+                    [&](const ir::InputRef& in) { return in.output == name && !in.job.empty(); }))
+      continue;
+    return false;
+  }
+  return true;
+}
+
 // How much a block writes (to pick the template that leaves a job the least to say).
 size_t Size(const Body& b) {
   return b.single.size() + b.needs.size() + b.ins.size() + b.env.size() + b.runs.size() +
@@ -260,6 +321,7 @@ class Writer {
     // Names: unique Pipe names for vendor job names (GitLab allows "build:linux", spaces...).
     std::set<std::string> used;
     for (const ir::Job& j : p_.jobs) by_name_[j.name] = &j;
+    PlanPlainJobs();
     for (const ir::Job& j : p_.jobs) {
       std::string n = PipeName(j.name);
       while (used.contains(n)) n += "_";
@@ -354,6 +416,21 @@ class Writer {
   // GitLab `default:` keys Pipe's `default` can hold, kept only where every job has them (a job
   // with `inherit: default: false` lacks them, and Pipe's `default` cannot be opted out of).
   void PlanDefaults() {
+    if (p_.origin == ir::Origin::GitHub) {
+      // The workflow's `env:` (every job has it, the reader copies it in) goes to `default`.
+      bool first = true;
+      for (const ir::Job& j : p_.jobs) {
+        Pairs env;
+        for (const ir::EnvVar& e : j.env)
+          if (e.secret.empty()) env.emplace_back(PipeName(e.name), PipeString(Text(e.value)));
+        if (first) defaults_.env = env;
+        std::erase_if(defaults_.env, [&](const auto& e) {
+          return std::find(env.begin(), env.end(), e) == env.end();
+        });
+        first = false;
+      }
+      return;
+    }
     if (!o_.templates || !o_.templates->defaults) return;
     Body all = Make(*o_.templates->defaults, "default");
     for (const char* k : {"image", "services", "runner", "timeout", "retry"})
@@ -377,17 +454,23 @@ class Writer {
       out += "  # " + s.origin + "\n";
     }
     if (!p_.secrets.empty()) out += "\n";
-    if (!p_.variables.empty() || !defaults_.single.empty() || !defaults_.raw.empty()) {
+    bool github = p_.origin == ir::Origin::GitHub;
+    if (!p_.variables.empty() || !defaults_.single.empty() || !defaults_.raw.empty() || github) {
       // GitLab's global variables are environment variables of every job.
       Body d = defaults_;
       for (const ir::Variable& v : p_.variables)
         d.env.emplace_back(PipeName(v.name), PipeString(v.value.string_value));
       if (!defaults_.single.empty() || !defaults_.raw.empty())
         d.comments.push_back("# from GitLab `default:`");
+      if (github) d.single["shell"] = "shell \"bash\"";  // what GitHub runs `run:` steps with
       out += "default {\n" + Render(d, "default") + "}\n\n";
     }
     if (!p_.raw_gitlab.empty() || !p_.raw_github.empty()) {
-      const nlohmann::json& raw = p_.origin == ir::Origin::GitLab ? p_.raw_gitlab : p_.raw_github;
+      nlohmann::json raw = p_.origin == ir::Origin::GitLab ? p_.raw_gitlab : p_.raw_github;
+      // Pipe has no null: an event without settings (`pull_request:`) is the same as `{}`.
+      if (raw.contains("on") && raw["on"].is_object())
+        for (auto& [k, v] : raw["on"].items())
+          if (v.is_null()) v = nlohmann::json::object();
       std::vector<std::string> keys;
       for (const auto& [k, v] : raw.items()) keys.push_back(k);
       raw_notes_.push_back("top level: " + Join(keys));
@@ -530,9 +613,13 @@ class Writer {
       if (!data) b.needs.push_back(Named(n.job));
     }
     for (const ir::InputRef& in : j.inputs)
-      if (!in.job.empty())
-        b.ins.emplace_back(PipeName(in.name), fmt::format("in {} = {}.{}", PipeName(in.name),
-                                                          Named(in.job), PipeName(in.output)));
+      if (!in.job.empty()) {
+        std::string line =
+            fmt::format("in {} = {}.{}", PipeName(in.name), Named(in.job), PipeName(in.output));
+        if (std::string at = RestoredAt(in); !at.empty()) line += " at " + PipeString(at);
+        b.ins.emplace_back(PipeName(in.name), line);
+        std::erase(b.needs, Named(in.job));  // `in` implies the need
+      }
     if (j.run_when == ir::RunWhen::Always) b.single["when"] = "when always";
     if (j.run_when == ir::RunWhen::OnFailure) b.single["when"] = "when on_failure";
     if (!j.image.parts.empty()) b.single["image"] = "image " + PipeString(Text(j.image));
@@ -546,10 +633,10 @@ class Writer {
     }
     nlohmann::json raw = p_.origin == ir::Origin::GitLab ? j.raw_gitlab : j.raw_github;
     raw.erase("extends");
-    bool uses_steps = std::any_of(j.steps.begin(), j.steps.end(),
-                                  [](const ir::Step& s) { return s.kind == ir::Step::Kind::Uses; });
-    if (uses_steps) {
-      // Steps that call actions have no Pipe form: the whole step list stays raw, in order.
+    bool github = p_.origin == ir::Origin::GitHub;
+    if (github && !plain_.contains(j.name)) {
+      // Steps Pipe cannot say (actions, step ids, conditions, env): the whole step list stays
+      // raw, in order, for GitHub; the `run`s below are the job's scripts for other targets.
       nlohmann::json steps = nlohmann::json::array();
       for (const ir::Step& s : j.steps) {
         nlohmann::json st = nlohmann::json::object();
@@ -560,27 +647,31 @@ class Writer {
           st["uses"] = s.uses;
           if (!s.with.empty()) st["with"] = s.with;
         } else {
+          if (!s.shell.empty()) st["shell"] = s.shell;
           st["run"] = StepText(s);
+        }
+        for (const auto& [k, v] : s.env) {
+          std::string value = Text(v);
+          for (const ir::EnvVar& e : j.env)
+            if (e.name == k && !e.secret.empty()) value = "${{ secrets." + e.secret + " }}";
+          st["env"][k] = value;
         }
         steps.push_back(st);
       }
       raw["steps"] = steps;
-    } else {
-      bool expr = std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) {
-        return StepText(s).find("${{") != std::string::npos;
-      });
-      if (expr && p_.origin == ir::Origin::GitHub && !what.empty())
+      if (!what.empty())
         notes_.push_back(
-            fmt::format("{}: its scripts use GitHub expressions `${{{{ }}}}`, which Pipe reads as "
-                        "its own interpolation: review them",
+            fmt::format("{}: calls actions or uses step ids, conditions or env: its steps are kept "
+                        "verbatim for GitHub; its `run`s are its scripts for other targets",
                         what));
-      for (const ir::Step& s : j.steps) {
-        if (s.name == "after_script" && p_.origin == ir::Origin::GitLab) {
-          raw["after_script"].push_back(StepText(s));
-          continue;
-        }
-        b.runs.push_back("run " + PipeString(StepText(s)));
+    }
+    for (const ir::Step& s : j.steps) {
+      if (s.kind == ir::Step::Kind::Uses) continue;
+      if (s.name == "after_script" && p_.origin == ir::Origin::GitLab) {
+        raw["after_script"].push_back(StepText(s));
+        continue;
       }
+      b.runs.push_back("run " + PipeString(StepText(s)));
     }
     for (const ir::Output& o : j.outputs) {
       if (ir::IsValueOutput(o.kind)) {
@@ -627,7 +718,7 @@ class Writer {
     single("stage");
     if (!b.needs.empty()) line("needs " + Join(b.needs));
     for (const auto& [k, v] : b.ins) line(v);
-    for (const char* k : {"when", "image", "services", "runner"}) single(k);
+    for (const char* k : {"when", "image", "services", "runner", "shell"}) single(k);
     if (!b.env.empty()) {
       out += "  env {\n";
       for (const auto& [k, v] : b.env) out += fmt::format("    {} = {},\n", k, v);
@@ -647,6 +738,45 @@ class Writer {
     return out;
   }
 
+  // GitHub jobs whose steps Pipe can say. An artifact's upload and download must both be
+  // written by the emitter (its artifact names) or both kept verbatim: a job is plain only when
+  // every job it shares an artifact with is.
+  void PlanPlainJobs() {
+    if (p_.origin != ir::Origin::GitHub) return;
+    std::map<std::string, std::string> parent;
+    std::function<std::string(const std::string&)> root = [&](const std::string& n) -> std::string {
+      auto it = parent.find(n);
+      if (it == parent.end() || it->second == n) return n;
+      return it->second = root(it->second);
+    };
+    for (const ir::Job& j : p_.jobs)
+      for (const ir::InputRef& in : j.inputs)
+        if (!in.job.empty()) parent[root(j.name)] = root(in.job);
+    std::set<std::string> bad;
+    for (const ir::Job& j : p_.jobs)
+      if (!PlainGitHubSteps(j)) bad.insert(root(j.name));
+    for (const ir::Job& j : p_.jobs)
+      if (!bad.contains(root(j.name))) plain_.insert(j.name);
+  }
+
+  // Where an input is restored when that is not the producer's path ("" = the producer's path).
+  // GitHub downloads into a directory: a file lands there under its own name.
+  std::string RestoredAt(const ir::InputRef& in) {
+    const ir::Job* prod = by_name_.contains(in.job) ? by_name_[in.job] : nullptr;
+    if (!prod || in.path.empty()) return "";
+    for (const ir::Output& o : prod->outputs) {
+      if (o.name != in.output) continue;
+      std::string at = in.path;
+      if (p_.origin == ir::Origin::GitHub && o.kind != ir::OutputKind::Dir) {
+        size_t slash = o.path.find_last_of('/');
+        std::string base = slash == std::string::npos ? o.path : o.path.substr(slash + 1);
+        at = CleanPath(in.path) == "." ? base : CleanPath(in.path) + "/" + base;
+      }
+      return CleanPath(at) == CleanPath(o.path) ? "" : at;
+    }
+    return "";
+  }
+
   std::string Named(const std::string& job) {
     return names_.contains(job) ? names_[job] : PipeName(job);
   }
@@ -663,6 +793,7 @@ class Writer {
   std::map<std::string, std::string> names_;
   std::map<std::string, const ir::Job*> by_name_;
   Body defaults_;
+  std::set<std::string> plain_;  // GitHub jobs written without raw steps
   std::vector<Planned> planned_;
   std::map<std::string, size_t> planned_index_;  // ImportTemplate::key -> planned_
   std::vector<std::string> raw_notes_;

@@ -31,7 +31,10 @@ TEST(PipeWriter, NamesAndStrings) {
   EXPECT_EQ(PipeName("test 1/2"), "test_1_2");
   EXPECT_EQ(PipeName("2fast"), "j_2fast");
   EXPECT_EQ(PipeString("say \"hi\" \\ now"), "\"say \\\"hi\\\" \\\\ now\"");
-  EXPECT_EQ(PipeString("a\nb\n"), "\"\"\"\n    a\n    b\n  \"\"\"");
+  EXPECT_EQ(PipeString("a\nb"), "\"\"\"\n    a\n    b\n  \"\"\"");
+  EXPECT_EQ(PipeString("a\nb\n"), "\"\"\"\n    a\n    b\n\n  \"\"\"");  // the last newline stays
+  EXPECT_EQ(PipeString("echo ${{ github.sha }}\nx"),
+            "\"echo \\${{ github.sha }}\\nx\"");  // vendor expressions stay text
 }
 
 TEST(PipeWriter, GitLabJobsBecomePipe) {

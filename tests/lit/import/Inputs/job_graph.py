@@ -5,8 +5,8 @@ jobs, so an original YAML and its import -> build round trip can be compared wit
 
 GitLab: a job without `needs:` waits for every job of the earlier stages, which pipec's emitter
 writes out as explicit (optional) needs; both print as the same list of jobs waited for.
-GitHub: `uses:` steps print with their `with:` inputs, and downloaded artifacts with the job that
-uploads them. With --settings, each job's stage, image, services, runner, env, retry, timeout,
+GitHub: `uses:` steps print with their `with:` inputs; artifacts print as the paths each job
+uploads and, for each download, the uploading job, its path and where the download lands. With --settings, each job's stage, image, services, runner, env, retry, timeout,
 allow_failure, environment, run_when and raw GitLab keys are printed too (global variables
 count as the jobs' env)."""
 import json
@@ -32,18 +32,46 @@ def waits_for(job):
     return [n["job"] for n in needs]
 
 
+ARTIFACT_ACTIONS = ("actions/upload-artifact", "actions/download-artifact")
+
+
 def step(s):
     if "uses" in s:
         return "%s %s" % (s["uses"], json.dumps(s.get("with", {}), sort_keys=True))
     return s.get("run", "")
 
 
+def steps_of(job):
+    """GitHub: the checkout pipec's emitter puts first and the artifact steps (compared as the
+    job's outputs and inputs, whatever the artifacts are named) are left out."""
+    out = []
+    for i, s in enumerate(job.get("steps", [])):
+        action = s.get("uses", "").split("@")[0].lower()
+        if ir.get("origin") == "github" and (action in ARTIFACT_ACTIONS or (action == "actions/checkout" and i == 0)):
+            continue
+        out.append(step(s))
+    return out
+
+
+def output_path(job_name, output):
+    for j in jobs:
+        if j["name"] == job_name:
+            for o in j.get("outputs", []):
+                if o["name"] == output:
+                    return o.get("path", "")
+    return "?"
+
+
 for job in sorted(jobs, key=lambda j: name(j["name"])):
     needs = sorted(set(name(n) for n in waits_for(job)))
     outs = sorted(o.get("path", "") for o in job.get("outputs", []))
-    steps = [step(s) for s in job.get("steps", [])]
+    steps = steps_of(job)
     line = "%s needs=%s outputs=%s steps=%s" % (name(job["name"]), needs, outs, steps)
-    ins = sorted("%s<-%s" % (i.get("output", ""), name(i.get("job", ""))) for i in job.get("inputs", []))
+    ins = []
+    for i in job.get("inputs", []):  # "from": "JOB.OUTPUT"; the producer's path, where it lands
+        producer, _, output = i.get("from", "").partition(".")
+        ins.append("%s:%s at %s" % (name(producer), output_path(producer, output), i.get("path", "")))
+    ins.sort()
     if ins:
         line += " inputs=%s" % ins
     if "--settings" in sys.argv:

@@ -21,6 +21,8 @@ std::string PipeName(std::string_view name) {
   while (!out.empty() && out.back() == '_') out.pop_back();
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])) || out[0] == '-')
     out = "j_" + out;
+  if (out == "and" || out == "or" || out == "not" || out == "true" || out == "false")
+    out += "_";  // reserved
   return out;
 }
 

@@ -336,9 +336,13 @@ class Writer {
     PlanDefaults();
     Globals(body);
     PlanTemplates();
-    std::string jobs;
-    for (const ir::Job& j : p_.jobs) Job(j, jobs);
-    body += WrittenTemplates() + jobs;
+    // Jobs first decide which templates they use; the templates are written before them (and
+    // rendered first, so the header lists raw keys in file order).
+    std::vector<Written> jobs;
+    for (const ir::Job& j : p_.jobs)
+      if (!j.hidden) jobs.push_back(Job(j));
+    body += WrittenTemplates();
+    for (const Written& w : jobs) body += w.open + Render(w.body, w.what) + "}\n\n";
     std::string head = fmt::format("# Imported from {} by `pipec import`.\n", o_.source_name);
     if (!raw_notes_.empty()) {
       head += fmt::format("# Kept verbatim in `raw {} {{ }}` (Pipe has no construct for them):\n",
@@ -556,8 +560,13 @@ class Writer {
     return out;
   }
 
-  void Job(const ir::Job& j, std::string& out) {
-    if (j.hidden) return;
+  struct Written {
+    std::string open;  // "job x : t() {\n"
+    std::string what;  // "job x", for the notes
+    Body body;
+  };
+
+  Written Job(const ir::Job& j) {
     const std::string& name = names_[j.name];
     Body target = Make(j, "job " + name);
     // On a template when Pipe's rules give the same job; else in full (on `default` only).
@@ -581,16 +590,15 @@ class Writer {
         }
         if (best) {
           MarkWritten(*best);
-          out += fmt::format("job {} : {}() {{\n", name, planned_[*best].name) +
-                 Render(own, "job " + name) + "}\n\n";
-          return;
+          return {fmt::format("job {} : {}() {{\n", name, planned_[*best].name), "job " + name,
+                  own};
         }
         if (!why.empty()) expanded_notes_.push_back(fmt::format("job {} ({})", name, why));
       }
     }
     std::string ignored;  // `defaults_` holds only what every job has
     std::optional<Body> d = Diff(target, defaults_, ignored);
-    out += fmt::format("job {} {{\n", name) + Render(d ? *d : target, "job " + name) + "}\n\n";
+    return {fmt::format("job {} {{\n", name), "job " + name, d ? *d : target};
   }
 
   // The job's items; `what` names it in the notes ("" = no notes).

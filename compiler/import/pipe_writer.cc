@@ -370,8 +370,10 @@ class Writer {
     bool written = false;
   };
 
-  void Triggers(std::string& out) {
+  void Triggers(std::string& all) {
+    std::set<std::string> written;  // GitHub pull_request and pull_request_target are one trigger
     for (const ir::Trigger& t : p_.triggers) {
+      std::string out;
       switch (t.kind) {
         case ir::TriggerKind::Push:
           out += "on push";
@@ -404,8 +406,9 @@ class Writer {
           out += fmt::format("on webhook {}\n", PipeName(t.name));
           break;
       }
+      if (!out.empty() && written.insert(out).second) all += out;
     }
-    out += "\n";
+    all += "\n";
   }
 
   void Stages(std::string& out) {
@@ -598,7 +601,14 @@ class Writer {
     }
     std::string ignored;  // `defaults_` holds only what every job has
     std::optional<Body> d = Diff(target, defaults_, ignored);
-    return {fmt::format("job {} {{\n", name), "job " + name, d ? *d : target};
+    std::string open = fmt::format("job {} {{\n", name);
+    bool actions_only = p_.origin == ir::Origin::GitHub && !j.trigger && !j.steps.empty() &&
+                        std::none_of(j.steps.begin(), j.steps.end(), [](const ir::Step& st) {
+                          return st.kind == ir::Step::Kind::Run;
+                        });
+    if (actions_only)  // it runs its actions on GitHub; Pipe has no script to give it
+      open = "# pipec: ignore[empty-script] its steps only call GitHub actions\n" + open;
+    return {open, "job " + name, d ? *d : target};
   }
 
   // The job's items; `what` names it in the notes ("" = no notes).

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compiler/import/github_reader.h"
 #include "compiler/import/gitlab_reader.h"
 
 namespace pipec::import {
@@ -64,6 +65,51 @@ test:
   EXPECT_NE(pipe.find("  raw gitlab {\n    \"interruptible\": true,\n  }\n"), std::string::npos)
       << pipe;
   EXPECT_NE(pipe.find("#   job test: interruptible\n"), std::string::npos) << pipe;
+}
+
+std::string ImportGitHub(std::string yaml) {
+  SourceManager sm;
+  DiagnosticSink sink;
+  MemoryFileSystem fs;
+  ImportOptions opts;
+  opts.fs = &fs;
+  FileId f = sm.AddFile(".github/workflows/ci.yml", std::move(yaml));
+  std::optional<ir::Pipeline> p = ReadGitHub(f, sm, sink, opts);
+  EXPECT_TRUE(p);
+  return p ? WritePipe(*p, {"ci.yml"}) : "";
+}
+
+TEST(PipeWriter, GitHubArtifactsBecomeOutsAndIns) {
+  std::string pipe = ImportGitHub(R"(on: [pull_request, pull_request_target]
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make > out.txt
+      - uses: actions/upload-artifact@v4
+        with: {name: out, path: out.txt}
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+        with: {name: out, path: in/}
+      - run: cat in/out.txt "${{ github.sha }}"
+  c:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/cache@v4
+        with: {path: x, key: k}
+)");
+  EXPECT_EQ(pipe.find("on merge_request\non merge_request"), std::string::npos) << pipe;  // one trigger
+  EXPECT_NE(pipe.find("job a {\n  runner [\"ubuntu-latest\"]\n  run \"make > out.txt\"\n  out out: file \"out.txt\"\n}"),
+            std::string::npos)
+      << pipe;
+  EXPECT_NE(pipe.find("  in out = a.out at \"in/out.txt\"\n"), std::string::npos) << pipe;
+  EXPECT_NE(pipe.find("  run \"cat in/out.txt \\\"\\${{ github.sha }}\\\"\"\n"), std::string::npos) << pipe;
+  EXPECT_NE(pipe.find("# pipec: ignore[empty-script] its steps only call GitHub actions\njob c {"), std::string::npos) << pipe;
+  EXPECT_NE(pipe.find("\"uses\": \"actions/cache@v4\""), std::string::npos) << pipe;
 }
 
 TEST(PipeWriter, ExtendsBecomeTemplates) {

@@ -57,14 +57,18 @@ CommandAction Setup(CLI::App& app) {
     opts.repo_root = args->root.empty() ? import::RepoRootFor(args->file, kind) : args->root;
     opts.secrets = args->secrets;
     opts.keep_hidden = true;
+    import::ImportTemplates templates;
+    opts.templates = &templates;
     DiagnosticSink sink;
-    std::optional<ir::Pipeline> p = kind == import::ConfigKind::GitHub ? import::ReadGitHub(file, sm, sink, opts)
-                                                                       : import::ReadGitLab(file, sm, sink, opts);
+    std::optional<ir::Pipeline> p = kind == import::ConfigKind::GitHub
+                                        ? import::ReadGitHub(file, sm, sink, opts)
+                                        : import::ReadGitLab(file, sm, sink, opts);
     // Problems of the YAML are reported (stderr) but do not stop the conversion.
     int rc = sink.diagnostics().empty() ? 0 : EmitReport(sink.diagnostics(), sm, args->report);
     if (!p) return rc == 0 ? 1 : rc;
     import::PipeWriteOptions wo;
     wo.source_name = args->file;
+    wo.templates = &templates;
     std::string pipe = import::WritePipe(*p, wo);
     if (args->output.empty()) {
       std::cout << pipe;
@@ -80,7 +84,8 @@ CommandAction Setup(CLI::App& app) {
   };
 }
 
-const CommandRegistrar kImport("import", "Convert a .gitlab-ci.yml or GitHub workflow into Pipe", 60, Setup);
+const CommandRegistrar kImport("import", "Convert a .gitlab-ci.yml or GitHub workflow into Pipe",
+                               60, Setup);
 
 }  // namespace
 }  // namespace pipec::driver

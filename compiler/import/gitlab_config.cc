@@ -17,8 +17,8 @@ using yaml::NodePtr;
 
 bool IsGitLabGlobalKey(std::string_view key) {
   static constexpr std::array<std::string_view, 12> kKeys = {
-      "image", "services", "stages", "types", "before_script", "after_script",
-      "variables", "cache", "include", "workflow", "default", "spec"};
+      "image",     "services", "stages",  "types",    "before_script", "after_script",
+      "variables", "cache",    "include", "workflow", "default",       "spec"};
   return std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end();
 }
 
@@ -54,12 +54,14 @@ class ConfigLoader {
     NodePtr doc = yaml::Load(sm_, main, sink_, opts_.limits);
     if (!doc) return std::nullopt;
     if (doc->IsNull()) {
-      sink_.Report(DiagKind::GlNoVisibleJob, doc->range, "jobs config should contain at least one visible job");
+      sink_.Report(DiagKind::GlNoVisibleJob, doc->range,
+                   "jobs config should contain at least one visible job");
       return std::nullopt;
     }
     if (!doc->IsMap()) {
       sink_.Report(DiagKind::YamlWrongType, doc->range,
-                   fmt::format("Invalid configuration format: the top level is a {}, not a hash", doc->TypeName()));
+                   fmt::format("Invalid configuration format: the top level is a {}, not a hash",
+                               doc->TypeName()));
       return std::nullopt;
     }
     GlConfig cfg;
@@ -83,7 +85,8 @@ class ConfigLoader {
     }
     NodePtr merged;
     for (const NodePtr& item : items) {
-      for (const NodePtr& included : ReadInclude(*item, cfg, depth)) merged = DeepMerge(merged, included);
+      for (const NodePtr& included : ReadInclude(*item, cfg, depth))
+        merged = DeepMerge(merged, included);
     }
     return merged ? DeepMerge(merged, doc) : doc;
   }
@@ -93,8 +96,10 @@ class ConfigLoader {
     std::string kind;
     if (item.IsScalar()) {
       bool remote = item.scalar.rfind("http://", 0) == 0 || item.scalar.rfind("https://", 0) == 0;
-      if (remote) kind = "remote";
-      else local = item.scalar;
+      if (remote)
+        kind = "remote";
+      else
+        local = item.scalar;
     } else if (item.IsMap()) {
       CheckIncludeKeys(item);
       if (const Node* l = item.Get("local"); l && l->IsScalar()) {
@@ -107,18 +112,22 @@ class ConfigLoader {
           }
         if (kind.empty()) {
           sink_.Report(DiagKind::YamlWrongType, item.range,
-                       "include config should be a string, or a hash with one of local, remote, template, project or component");
+                       "include config should be a string, or a hash with one of local, remote, "
+                       "template, project or component");
           return {};
         }
       }
     } else {
-      sink_.Report(DiagKind::YamlWrongType, item.range,
-                   fmt::format("include config should be a hash or a string, not a {}", item.TypeName()));
+      sink_.Report(
+          DiagKind::YamlWrongType, item.range,
+          fmt::format("include config should be a hash or a string, not a {}", item.TypeName()));
       return {};
     }
     if (!kind.empty()) {
-      sink_.Report(DiagKind::GlIncludeNotResolved, item.range,
-                   fmt::format("{} include is not read by pipec; jobs and keys from it are not checked", kind));
+      sink_.Report(
+          DiagKind::GlIncludeNotResolved, item.range,
+          fmt::format("{} include is not read by pipec; jobs and keys from it are not checked",
+                      kind));
       return {};
     }
     std::vector<std::string> paths;
@@ -147,8 +156,9 @@ class ConfigLoader {
       seen_.insert(full);
       std::optional<std::string> text = FsOf(opts_).Read(full);
       if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) {
-        sink_.Report(DiagKind::GlInclude, item.range,
-                     fmt::format("Included file `{}` is empty or does not exist!", local == p ? local : p));
+        sink_.Report(
+            DiagKind::GlInclude, item.range,
+            fmt::format("Included file `{}` is empty or does not exist!", local == p ? local : p));
         continue;
       }
       FileId id = sm_.AddFile(full, std::move(*text));
@@ -240,7 +250,8 @@ class ConfigLoader {
     }
     if (depth >= kMaxReferenceDepth) {
       sink_.Report(DiagKind::GlReference, n->range,
-                   fmt::format("!reference {} is nested too deep (more than {} levels)", shown, kMaxReferenceDepth));
+                   fmt::format("!reference {} is nested too deep (more than {} levels)", shown,
+                               kMaxReferenceDepth));
       return yaml::MakeSeq(n->range, {});
     }
     const Node* at = &root;
@@ -248,7 +259,8 @@ class ConfigLoader {
     for (const std::string& key : path) {
       target = at->GetPtr(key);
       if (!target) {
-        sink_.Report(DiagKind::GlReference, n->range, fmt::format("!reference {} could not be found", shown));
+        sink_.Report(DiagKind::GlReference, n->range,
+                     fmt::format("!reference {} could not be found", shown));
         return yaml::MakeSeq(n->range, {});
       }
       at = target.get();
@@ -264,12 +276,14 @@ class ConfigLoader {
       def.key = k;
       def.hidden = !k->scalar.empty() && k->scalar[0] == '.';
       def.body = v;
+      def.own_body = v;
       cfg.jobs.push_back(def);
     }
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < cfg.jobs.size(); ++i) index[cfg.jobs[i].name] = i;
     std::map<std::string, NodePtr> done;
     std::map<std::string, std::vector<std::string>> chains;
+    std::map<std::string, std::vector<std::string>> direct;
     std::set<std::string> broken;
     // Resolves one entry; `path` is the chain from the job being resolved (for cycles).
     std::function<NodePtr(size_t, std::vector<std::string>&, const GlJobDef&)> resolve =
@@ -279,18 +293,24 @@ class ConfigLoader {
       const Node* ext = def.body->IsMap() ? def.body->Get("extends") : nullptr;
       if (!ext) return done[def.name] = def.body;
       std::vector<const Node*> parents;
-      if (ext->IsScalar()) parents.push_back(ext);
-      else if (ext->IsSeq()) for (const NodePtr& p : ext->items) parents.push_back(p.get());
+      if (ext->IsScalar())
+        parents.push_back(ext);
+      else if (ext->IsSeq())
+        for (const NodePtr& p : ext->items) parents.push_back(p.get());
       bool bad_type = !ext->IsScalar() && !ext->IsSeq();
       for (const Node* p : parents) bad_type |= !p->IsScalar();
       if (bad_type) {
         sink_.Report(DiagKind::YamlWrongType, ext->range,
-                     fmt::format("jobs:{}:extends config should be a string or a nested array of strings up to 10 levels deep", def.name));
+                     fmt::format("jobs:{}:extends config should be a string or a nested array of "
+                                 "strings up to 10 levels deep",
+                                 def.name));
         return done[def.name] = def.body;
       }
       if (path.size() > kMaxExtendsDepth) {
         if (broken.insert(origin.name).second)
-          sink_.Report(DiagKind::GlExtends, origin.key->range, fmt::format("{}: nesting too deep in extends", origin.name))
+          sink_
+              .Report(DiagKind::GlExtends, origin.key->range,
+                      fmt::format("{}: nesting too deep in extends", origin.name))
               .Note(ext->range, fmt::format("chain: {}", Join(path, " -> ")));
         return def.body;
       }
@@ -299,14 +319,18 @@ class ConfigLoader {
       for (const Node* p : parents) {
         auto it = index.find(p->scalar);
         if (it == index.end()) {
-          sink_.Report(DiagKind::GlExtends, p->range, fmt::format("{}: unknown keys in extends ({})", def.name, p->scalar));
+          sink_.Report(DiagKind::GlExtends, p->range,
+                       fmt::format("{}: unknown keys in extends ({})", def.name, p->scalar));
           continue;
         }
         if (std::find(path.begin(), path.end(), p->scalar) != path.end()) {
-          std::vector<std::string> cycle(std::find(path.begin(), path.end(), p->scalar), path.end());
+          std::vector<std::string> cycle(std::find(path.begin(), path.end(), p->scalar),
+                                         path.end());
           cycle.push_back(p->scalar);
           if (broken.insert(def.name).second)
-            sink_.Report(DiagKind::GlExtends, p->range, fmt::format("{}: circular dependency detected in extends", def.name))
+            sink_
+                .Report(DiagKind::GlExtends, p->range,
+                        fmt::format("{}: circular dependency detected in extends", def.name))
                 .Note(p->range, fmt::format("cycle: {}", Join(cycle, " -> ")));
           continue;
         }
@@ -317,6 +341,7 @@ class ConfigLoader {
         base = DeepMerge(base, parent);
         for (const std::string& c : chains[p->scalar]) chain.push_back(c);
         chain.push_back(p->scalar);
+        direct[def.name].push_back(p->scalar);
       }
       chains[def.name] = chain;
       return done[def.name] = base ? DeepMerge(base, def.body) : def.body;
@@ -326,7 +351,10 @@ class ConfigLoader {
       NodePtr body = resolve(i, path, cfg.jobs[i]);
       cfg.jobs[i].body = body;
     }
-    for (GlJobDef& def : cfg.jobs) def.extends_chain = chains[def.name];
+    for (GlJobDef& def : cfg.jobs) {
+      def.extends_chain = chains[def.name];
+      def.parents = direct[def.name];
+    }
   }
 
   SourceManager& sm_;

@@ -17,15 +17,17 @@ inline constexpr size_t kMaxReferenceDepth = 10;
 
 struct GlJobDef {
   std::string name;
-  yaml::NodePtr key;   // the job's key (its position)
-  yaml::NodePtr body;  // the job's mapping after `extends` (not yet `default:`)
+  yaml::NodePtr key;       // the job's key (its position)
+  yaml::NodePtr body;      // the job's mapping after `extends` (not yet `default:`)
+  yaml::NodePtr own_body;  // the mapping as written (after `<<` merges and `!reference`s)
   bool hidden = false;
   std::vector<std::string> extends_chain;  // parents in merge order, for the importer's templates
+  std::vector<std::string> parents;        // `extends` as written (the parents that exist)
 };
 
 struct GlConfig {
-  yaml::NodePtr root;            // top level after includes and references
-  std::vector<GlJobDef> jobs;    // every job-like top-level entry, in order
+  yaml::NodePtr root;                 // top level after includes and references
+  std::vector<GlJobDef> jobs;         // every job-like top-level entry, in order
   std::vector<std::string> included;  // included files, in the order read
 };
 

@@ -10,6 +10,7 @@
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
+#include "compiler/import/gitlab_templates.h"
 #include "compiler/import/rule_eval.h"
 #include "compiler/import/script_paths.h"
 #include "compiler/import/secret_names.h"
@@ -95,9 +96,13 @@ class GitLabReader {
       if (!def.extends_chain.empty()) g.job.raw_gitlab["extends"] = def.extends_chain;
       jobs.push_back(std::move(g));
     }
+    // `pipec import`: extends parents and merged anchors, read like jobs, become templates.
+    std::map<std::string, size_t> sources;
+    if (opts_.templates && opts_.keep_hidden) sources = CollectTemplateSources(*cfg, sm_, jobs, *opts_.templates);
     CheckJobs(root, jobs);
     CheckArtifactReads(jobs);
     BuildIr(jobs, p);
+    if (!sources.empty()) TakeTemplateJobs(p, sources, *opts_.templates);
     std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
     for (const ir::Job& j : p.jobs)
       for (std::string_view k : {"rules", "only", "except"})

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "compiler/import/file_system.h"
+#include "compiler/import/templates.h"
 #include "compiler/import/yaml_tree.h"
 
 namespace pipec::import {
@@ -13,9 +14,11 @@ struct ImportOptions {
   std::string repo_root = ".";
   std::vector<std::string> secrets;  // `--secret NAME`: treat these variables as secrets
   yaml::LoadLimits limits;
-  size_t max_includes = 150;         // GitLab's limit on included files
-  bool keep_hidden = false;          // keep GitLab hidden `.jobs` in the IR (import does)
-  const FileSystem* fs = nullptr;    // nullptr = the real file system
+  size_t max_includes = 150;       // GitLab's limit on included files
+  bool keep_hidden = false;        // keep GitLab hidden `.jobs` in the IR (import does)
+  const FileSystem* fs = nullptr;  // nullptr = the real file system
+  // `pipec import` of GitLab (with keep_hidden): filled with what extends/anchors share.
+  ImportTemplates* templates = nullptr;
 };
 
 inline const FileSystem& FsOf(const ImportOptions& o) { return o.fs ? *o.fs : RealFileSystem(); }

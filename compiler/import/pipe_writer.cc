@@ -1,11 +1,13 @@
 #include "compiler/import/pipe_writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace pipec::import {
 
@@ -17,14 +19,24 @@ std::string PipeName(std::string_view name) {
   }
   while (out.find("__") != std::string::npos) out.replace(out.find("__"), 2, "_");
   while (!out.empty() && out.back() == '_') out.pop_back();
-  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])) || out[0] == '-') out = "j_" + out;
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])) || out[0] == '-')
+    out = "j_" + out;
+  if (out == "and" || out == "or" || out == "not" || out == "true" || out == "false")
+    out += "_";  // reserved
   return out;
 }
 
 std::string PipeString(std::string_view text) {
-  if (text.find('\n') != std::string_view::npos && text.find("\"\"\"") == std::string_view::npos) {
+  // `${{` of the vendor's own expressions must stay literal: only "..." strings can escape it.
+  bool vendor_expr = text.find("${{") != std::string_view::npos;
+  if (text.find('\n') != std::string_view::npos && text.find("\"\"\"") == std::string_view::npos &&
+      !vendor_expr) {
     std::string body(text);
-    while (!body.empty() && body.back() == '\n') body.pop_back();
+    size_t trailing = 0;  // kept as empty lines before the closing quotes
+    while (!body.empty() && body.back() == '\n') {
+      body.pop_back();
+      ++trailing;
+    }
     std::string out = "\"\"\"\n";
     size_t start = 0;
     while (start <= body.size()) {
@@ -33,10 +45,15 @@ std::string PipeString(std::string_view text) {
       out += "    " + body.substr(start, end - start) + "\n";
       start = end + 1;
     }
-    return out + "  \"\"\"";
+    return out + std::string(trailing, '\n') + "  \"\"\"";
   }
   std::string out = "\"";
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '$' && text.substr(i, 3) == "${{") {
+      out += "\\$";
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     if (c == '\n') {
       out += "\\n";
@@ -75,7 +92,8 @@ std::string RawValue(const nlohmann::json& j, int indent) {
   if (j.is_object()) {
     if (j.empty()) return "{}";
     std::string out = "{\n";
-    for (const auto& [k, v] : j.items()) out += pad + "  " + PipeString(k) + ": " + RawValue(v, indent + 1) + ",\n";
+    for (const auto& [k, v] : j.items())
+      out += pad + "  " + PipeString(k) + ": " + RawValue(v, indent + 1) + ",\n";
     return out + pad + "}";
   }
   if (j.is_array()) {
@@ -84,10 +102,12 @@ std::string RawValue(const nlohmann::json& j, int indent) {
     return out + "]";
   }
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
-  if (j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0)) return std::to_string(j.get<int64_t>());
+  if (j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0))
+    return std::to_string(j.get<int64_t>());
   if (j.is_number_float() && j.get<double>() >= 0) {
     std::string s = j.dump();
-    if (s.find_first_not_of("0123456789.") == std::string::npos && s.find('.') != std::string::npos) return s;
+    if (s.find_first_not_of("0123456789.") == std::string::npos && s.find('.') != std::string::npos)
+      return s;
     return PipeString(s);
   }
   if (j.is_string()) return PipeString(j.get<std::string>());
@@ -96,12 +116,18 @@ std::string RawValue(const nlohmann::json& j, int indent) {
 
 std::string OutKind(ir::OutputKind k) {
   switch (k) {
-    case ir::OutputKind::Dir: return "dir";
-    case ir::OutputKind::Junit: return "junit";
-    case ir::OutputKind::Dotenv: return "dotenv";
-    case ir::OutputKind::Codequality: return "codequality";
-    case ir::OutputKind::Coverage: return "coverage";
-    default: return "file";
+    case ir::OutputKind::Dir:
+      return "dir";
+    case ir::OutputKind::Junit:
+      return "junit";
+    case ir::OutputKind::Dotenv:
+      return "dotenv";
+    case ir::OutputKind::Codequality:
+      return "codequality";
+    case ir::OutputKind::Coverage:
+      return "coverage";
+    default:
+      return "file";
   }
 }
 
@@ -109,6 +135,182 @@ std::string StepText(const ir::Step& s) {
   std::string out;
   for (const ir::TextPart& part : s.script.parts) out += part.text;
   return out;
+}
+
+// The items of one job, template or `default` block as Pipe lines, grouped the way Pipe combines
+// layers (docs/language.md, Templates): single-valued items (the highest layer wins), `run`
+// (the highest layer with any replaces the rest), `env` and `raw` (by key), `needs` (accumulate),
+// `in` and `out` (accumulate; the same name replaces).
+struct Body {
+  std::vector<std::string> comments;          // shown first, not compared
+  std::map<std::string, std::string> single;  // item -> its line: "stage" -> "stage build"
+  std::vector<std::string> needs;             // Pipe job names
+  std::vector<std::pair<std::string, std::string>> ins;   // local name -> line
+  std::vector<std::pair<std::string, std::string>> env;   // name -> value as written
+  std::vector<std::string> runs;                          // lines
+  std::vector<std::pair<std::string, std::string>> outs;  // output name -> line
+  nlohmann::json raw = nlohmann::json::object();
+  bool allow_failure = false;
+};
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+Pairs Sorted(Pairs v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+bool SameItems(const Body& a, const Body& b) {
+  std::vector<std::string> na = a.needs, nb = b.needs;
+  std::sort(na.begin(), na.end());
+  std::sort(nb.begin(), nb.end());
+  return a.single == b.single && na == nb && Sorted(a.ins) == Sorted(b.ins) &&
+         Sorted(a.env) == Sorted(b.env) && a.runs == b.runs && Sorted(a.outs) == Sorted(b.outs) &&
+         a.raw == b.raw && a.allow_failure == b.allow_failure;
+}
+
+// by-name lists: `over` replaces entries of the same name, adds the others
+void MergeNamed(Pairs& into, const Pairs& over) {
+  for (const auto& [k, v] : over) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const auto& e) { return e.first == k; });
+    if (it != into.end())
+      it->second = v;
+    else
+      into.emplace_back(k, v);
+  }
+}
+
+// `over` written on top of `base`, as Pipe combines a template with what uses it.
+Body Merge(const Body& base, const Body& over) {
+  Body out = base;
+  out.comments = over.comments;
+  for (const auto& [k, v] : over.single) out.single[k] = v;
+  out.needs.insert(out.needs.end(), over.needs.begin(), over.needs.end());
+  MergeNamed(out.ins, over.ins);
+  MergeNamed(out.env, over.env);
+  if (!over.runs.empty()) out.runs = over.runs;
+  MergeNamed(out.outs, over.outs);
+  for (const auto& [k, v] : over.raw.items()) out.raw[k] = v;
+  out.allow_failure = base.allow_failure || over.allow_failure;
+  return out;
+}
+
+// What to write on top of `base` so that Pipe gives `target`; nullopt (and why) when Pipe
+// cannot remove what `base` has and `target` lacks.
+std::optional<Body> Diff(const Body& target, const Body& base, std::string& why) {
+  Body d;
+  d.comments = target.comments;
+  for (const auto& [k, v] : base.single)
+    if (!target.single.contains(k)) {
+      why = fmt::format("it has no `{}`", k);
+      return std::nullopt;
+    }
+  for (const auto& [k, v] : target.single)
+    if (!base.single.contains(k) || base.single.at(k) != v) d.single[k] = v;
+  std::vector<std::string> rest = target.needs;
+  for (const std::string& n : base.needs) {
+    auto it = std::find(rest.begin(), rest.end(), n);
+    if (it == rest.end()) {
+      why = fmt::format("it does not need {} (GitLab replaces `needs` lists)", n);
+      return std::nullopt;
+    }
+    rest.erase(it);
+  }
+  d.needs = rest;
+  auto named = [&](const Pairs& t, const Pairs& b, Pairs& into, std::string_view what) {
+    for (const auto& [k, v] : b)
+      if (std::none_of(t.begin(), t.end(), [&](const auto& e) { return e.first == k; })) {
+        why = fmt::format(
+            "it lacks {} `{}` of the template (GitLab replaces lists; Pipe adds to them)", what,
+            what == "an env value" ? k : v);
+        return false;
+      }
+    for (const auto& e : t)
+      if (std::find(b.begin(), b.end(), e) == b.end()) into.push_back(e);
+    return true;
+  };
+  if (!named(target.ins, base.ins, d.ins, "the input") ||
+      !named(target.env, base.env, d.env, "an env value") ||
+      !named(target.outs, base.outs, d.outs, "the output"))
+    return std::nullopt;
+  if (target.runs != base.runs) {
+    if (target.runs.empty()) {
+      why = "it runs no script";
+      return std::nullopt;
+    }
+    d.runs = target.runs;
+  }
+  for (const auto& [k, v] : base.raw.items())
+    if (!target.raw.contains(k)) {
+      why = fmt::format("it has no `{}`", k);
+      return std::nullopt;
+    }
+  for (const auto& [k, v] : target.raw.items())
+    if (!base.raw.contains(k) || base.raw[k] != v) d.raw[k] = v;
+  if (base.allow_failure && !target.allow_failure) {
+    why = "it does not allow failure";
+    return std::nullopt;
+  }
+  d.allow_failure = target.allow_failure && !base.allow_failure;
+  if (!SameItems(Merge(base, d), target)) {  // the rules above are exact; this keeps them honest
+    why = "the merge differs";
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string CleanPath(std::string p) {
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p.empty() ? "." : p;
+}
+
+// Whether Pipe can say a GitHub job's steps: `run`s (a display name is dropped), a first
+// `actions/checkout` (the emitter writes one), and the upload/download-artifact steps the reader
+// made outputs and inputs of (static names, no other `with:`).
+bool PlainGitHubSteps(const ir::Job& j) {
+  auto only = [](const ir::Step& s, std::initializer_list<std::string_view> keys) {
+    return std::all_of(s.with.begin(), s.with.end(), [&](const auto& kv) {
+      return std::find(keys.begin(), keys.end(), kv.first) != keys.end();
+    });
+  };
+  auto with = [](const ir::Step& s, const std::string& k, std::string dflt) {
+    auto it = s.with.find(k);
+    return it == s.with.end() ? dflt : it->second;
+  };
+  for (size_t i = 0; i < j.steps.size(); ++i) {
+    const ir::Step& s = j.steps[i];
+    if (!s.id.empty() || !s.condition.empty() || !s.env.empty() || !s.shell.empty()) return false;
+    if (s.kind == ir::Step::Kind::Run) continue;
+    std::string action = Lower(s.uses.substr(0, s.uses.find('@')));
+    if (action == "actions/checkout" && i == 0 && s.with.empty()) continue;
+    std::string name = with(s, "name", "artifact");
+    if (name.find("${{") != std::string::npos) return false;
+    if (action == "actions/upload-artifact" && only(s, {"name", "path", "retention-days"}) &&
+        std::any_of(j.outputs.begin(), j.outputs.end(), [&](const ir::Output& o) {
+          return o.name == name && !ir::IsValueOutput(o.kind) &&
+                 o.path.find("${{") == std::string::npos;
+        }))
+      continue;
+    if (action == "actions/download-artifact" && only(s, {"name", "path"}) &&
+        std::any_of(j.inputs.begin(), j.inputs.end(),
+                    [&](const ir::InputRef& in) { return in.output == name && !in.job.empty(); }))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+// How much a block writes (to pick the template that leaves a job the least to say).
+size_t Size(const Body& b) {
+  return b.single.size() + b.needs.size() + b.ins.size() + b.env.size() + b.runs.size() +
+         b.outs.size() + b.raw.size() + (b.allow_failure ? 1 : 0);
 }
 
 class Writer {
@@ -121,6 +323,7 @@ class Writer {
     // Names: unique Pipe names for vendor job names (GitLab allows "build:linux", spaces...).
     std::set<std::string> used;
     for (const ir::Job& j : p_.jobs) by_name_[j.name] = &j;
+    PlanPlainJobs();
     for (const ir::Job& j : p_.jobs) {
       std::string n = PipeName(j.name);
       while (used.contains(n)) n += "_";
@@ -130,12 +333,27 @@ class Writer {
     std::string body;
     Triggers(body);
     Stages(body);
+    PlanDefaults();
     Globals(body);
-    for (const ir::Job& j : p_.jobs) Job(j, body);
+    PlanTemplates();
+    // Jobs first decide which templates they use; the templates are written before them (and
+    // rendered first, so the header lists raw keys in file order).
+    std::vector<Written> jobs;
+    for (const ir::Job& j : p_.jobs)
+      if (!j.hidden) jobs.push_back(Job(j));
+    body += WrittenTemplates();
+    for (const Written& w : jobs) body += w.open + Render(w.body, w.what) + "}\n\n";
     std::string head = fmt::format("# Imported from {} by `pipec import`.\n", o_.source_name);
     if (!raw_notes_.empty()) {
-      head += fmt::format("# Kept verbatim in `raw {} {{ }}` (Pipe has no construct for them):\n", raw_kw_);
+      head += fmt::format("# Kept verbatim in `raw {} {{ }}` (Pipe has no construct for them):\n",
+                          raw_kw_);
       for (const std::string& n : raw_notes_) head += "#   " + n + "\n";
+    }
+    if (!expanded_notes_.empty()) {
+      head +=
+          "# Written in full, not as a use of a template (Pipe's template rules cannot say how "
+          "GitLab merges them):\n";
+      for (const std::string& n : expanded_notes_) head += "#   " + n + "\n";
     }
     for (const std::string& n : notes_) head += "# " + n + "\n";
     std::string name = PipeName(p_.name);
@@ -143,8 +361,19 @@ class Writer {
   }
 
  private:
-  void Triggers(std::string& out) {
+  struct Planned {
+    const ImportTemplate* source = nullptr;
+    std::string name;            // Pipe name
+    std::optional<size_t> base;  // index into planned_
+    Body own;                    // what the template writes
+    Body expanded;               // with its bases
+    bool written = false;
+  };
+
+  void Triggers(std::string& all) {
+    std::set<std::string> written;  // GitHub pull_request and pull_request_target are one trigger
     for (const ir::Trigger& t : p_.triggers) {
+      std::string out;
       switch (t.kind) {
         case ir::TriggerKind::Push:
           out += "on push";
@@ -157,19 +386,29 @@ class Writer {
           if (!t.targets.empty()) out += " targets " + StringList(t.targets);
           out += "\n";
           break;
-        case ir::TriggerKind::Tag: out += "on tag " + PipeString(t.tag_pattern.empty() ? "*" : t.tag_pattern) + "\n"; break;
+        case ir::TriggerKind::Tag:
+          out += "on tag " + PipeString(t.tag_pattern.empty() ? "*" : t.tag_pattern) + "\n";
+          break;
         case ir::TriggerKind::Schedule:
           if (t.cron.empty()) {
-            notes_.push_back(fmt::format("schedule {}: GitLab keeps schedules in the project settings; add `on schedule NAME cron \"...\"`", t.name));
+            notes_.push_back(
+                fmt::format("schedule {}: GitLab keeps schedules in the project settings; add `on "
+                            "schedule NAME cron \"...\"`",
+                            t.name));
             break;
           }
           out += fmt::format("on schedule {} cron {}\n", PipeName(t.name), PipeString(t.cron));
           break;
-        case ir::TriggerKind::Manual: out += "on manual\n"; break;
-        case ir::TriggerKind::Webhook: out += fmt::format("on webhook {}\n", PipeName(t.name)); break;
+        case ir::TriggerKind::Manual:
+          out += "on manual\n";
+          break;
+        case ir::TriggerKind::Webhook:
+          out += fmt::format("on webhook {}\n", PipeName(t.name));
+          break;
       }
+      if (!out.empty() && written.insert(out).second) all += out;
     }
-    out += "\n";
+    all += "\n";
   }
 
   void Stages(std::string& out) {
@@ -183,6 +422,39 @@ class Writer {
     }
   }
 
+  // GitLab `default:` keys Pipe's `default` can hold, kept only where every job has them (a job
+  // with `inherit: default: false` lacks them, and Pipe's `default` cannot be opted out of).
+  void PlanDefaults() {
+    if (p_.origin == ir::Origin::GitHub) {
+      // The workflow's `env:` (every job has it, the reader copies it in) goes to `default`.
+      bool first = true;
+      for (const ir::Job& j : p_.jobs) {
+        Pairs env;
+        for (const ir::EnvVar& e : j.env)
+          if (e.secret.empty()) env.emplace_back(PipeName(e.name), PipeString(Text(e.value)));
+        if (first) defaults_.env = env;
+        std::erase_if(defaults_.env, [&](const auto& e) {
+          return std::find(env.begin(), env.end(), e) == env.end();
+        });
+        first = false;
+      }
+      return;
+    }
+    if (!o_.templates || !o_.templates->defaults) return;
+    Body all = Make(*o_.templates->defaults, "default");
+    for (const char* k : {"image", "services", "runner", "timeout", "retry"})
+      if (all.single.contains(k)) defaults_.single[k] = all.single[k];
+    for (const auto& [k, v] : all.raw.items())
+      if (k != "after_script" && k != "outputs") defaults_.raw[k] = v;
+    for (const ir::Job& j : p_.jobs) {
+      if (j.hidden) continue;
+      Body b = Make(j, "");
+      std::erase_if(defaults_.single, [&](const auto& e) { return !b.single.contains(e.first); });
+      for (auto it = defaults_.raw.begin(); it != defaults_.raw.end();)
+        it = b.raw.contains(it.key()) ? std::next(it) : defaults_.raw.erase(it);
+    }
+  }
+
   void Globals(std::string& out) {
     for (const ir::Secret& s : p_.secrets) {
       out += "secret " + PipeName(s.name);
@@ -191,19 +463,98 @@ class Writer {
       out += "  # " + s.origin + "\n";
     }
     if (!p_.secrets.empty()) out += "\n";
-    if (!p_.variables.empty()) {
+    bool github = p_.origin == ir::Origin::GitHub;
+    if (!p_.variables.empty() || !defaults_.single.empty() || !defaults_.raw.empty() || github) {
       // GitLab's global variables are environment variables of every job.
-      out += "default {\n  env {\n";
-      for (const ir::Variable& v : p_.variables) out += fmt::format("    {} = {},\n", PipeName(v.name), PipeString(v.value.string_value));
-      out += "  }\n}\n\n";
+      Body d = defaults_;
+      for (const ir::Variable& v : p_.variables)
+        d.env.emplace_back(PipeName(v.name), PipeString(v.value.string_value));
+      if (!defaults_.single.empty() || !defaults_.raw.empty())
+        d.comments.push_back("# from GitLab `default:`");
+      if (github) d.single["shell"] = "shell \"bash\"";  // what GitHub runs `run:` steps with
+      out += "default {\n" + Render(d, "default") + "}\n\n";
     }
     if (!p_.raw_gitlab.empty() || !p_.raw_github.empty()) {
-      const nlohmann::json& raw = p_.origin == ir::Origin::GitLab ? p_.raw_gitlab : p_.raw_github;
+      nlohmann::json raw = p_.origin == ir::Origin::GitLab ? p_.raw_gitlab : p_.raw_github;
+      // Pipe has no null: an event without settings (`pull_request:`) is the same as `{}`.
+      if (raw.contains("on") && raw["on"].is_object())
+        for (auto& [k, v] : raw["on"].items())
+          if (v.is_null()) v = nlohmann::json::object();
       std::vector<std::string> keys;
       for (const auto& [k, v] : raw.items()) keys.push_back(k);
       raw_notes_.push_back("top level: " + Join(keys));
       out += fmt::format("raw {} {}\n\n", raw_kw_, RawValue(raw, 0));
     }
+  }
+
+  // Each template on the first of its bases Pipe can build it on, else on none.
+  void PlanTemplates() {
+    if (!o_.templates) return;
+    std::set<std::string> taken;
+    for (const ImportTemplate& t : o_.templates->templates) {
+      Planned pl;
+      pl.source = &t;
+      pl.name = PipeName(t.job.base_name);
+      while (taken.contains(pl.name)) pl.name += "_";
+      taken.insert(pl.name);
+      Body target = Make(t.job, "template " + pl.name);
+      target.comments.clear();
+      std::string why;
+      for (const std::string& b : t.bases) {
+        auto it = planned_index_.find(b);
+        if (it == planned_index_.end() || Size(planned_[it->second].expanded) == 0) continue;
+        std::string reason;
+        std::optional<Body> d = Diff(target, planned_[it->second].expanded, reason);
+        if (!d && why.empty()) why = fmt::format("not built on {}: {}", Shown(b), reason);
+        if (d && (!pl.base || Size(*d) < Size(pl.own))) {
+          pl.base = it->second;
+          pl.own = *d;
+        }
+      }
+      if (!pl.base) {
+        pl.own = target;
+        if (!why.empty())
+          expanded_notes_.push_back(fmt::format("template {} ({}): {}", pl.name, t.origin, why));
+      }
+      pl.expanded = target;
+      planned_index_[t.key] = planned_.size();
+      planned_.push_back(std::move(pl));
+    }
+    // A hidden job nothing extends or merges is GitLab's way of switching a job off: it stays,
+    // as a template no job uses. (Templates of used ones are written when a job uses them.)
+    std::set<std::string> has_users;
+    for (const auto& [job, bases] : o_.templates->job_bases)
+      has_users.insert(bases.begin(), bases.end());
+    for (const ImportTemplate& t : o_.templates->templates)
+      has_users.insert(t.bases.begin(), t.bases.end());
+    for (size_t i = 0; i < planned_.size(); ++i) {
+      const std::string& key = planned_[i].source->key;
+      bool hidden = !key.empty() && key[0] == '.' && key.find('\x1e') == std::string::npos;
+      if (hidden && !has_users.contains(key) && Size(planned_[i].expanded) > 0) MarkWritten(i);
+    }
+  }
+
+  void MarkWritten(size_t i) {
+    for (std::optional<size_t> at = i; at && !planned_[*at].written; at = planned_[*at].base)
+      planned_[*at].written = true;
+  }
+
+  static std::string Shown(const std::string& key) {
+    std::string out = key;
+    std::replace(out.begin(), out.end(), '\x1e', '+');
+    return out;
+  }
+
+  std::string WrittenTemplates() {
+    std::string out;
+    for (const Planned& pl : planned_) {
+      if (!pl.written) continue;
+      out += fmt::format("# From {}.\n", pl.source->origin);
+      out += fmt::format("template {}()", pl.name);
+      if (pl.base) out += fmt::format(" : {}()", planned_[*pl.base].name);
+      out += " {\n" + Render(pl.own, "template " + pl.name) + "}\n\n";
+    }
+    return out;
   }
 
   static std::string Join(const std::vector<std::string>& v) {
@@ -212,50 +563,100 @@ class Writer {
     return out;
   }
 
-  void Job(const ir::Job& j, std::string& out) {
-    if (j.hidden) return;
+  struct Written {
+    std::string open;  // "job x : t() {\n"
+    std::string what;  // "job x", for the notes
+    Body body;
+  };
+
+  Written Job(const ir::Job& j) {
     const std::string& name = names_[j.name];
-    out += fmt::format("job {} {{\n", name);
-    if (name != j.name) out += fmt::format("  # {} in the original\n", j.name);
-    if (!j.stage.empty()) out += "  stage " + PipeName(j.stage) + "\n";
+    Body target = Make(j, "job " + name);
+    // On a template when Pipe's rules give the same job; else in full (on `default` only).
+    std::string why;
+    if (o_.templates) {
+      auto bases = o_.templates->job_bases.find(j.base_name.empty() ? j.name : j.base_name);
+      if (bases != o_.templates->job_bases.end()) {
+        std::optional<size_t> best;
+        Body own;
+        for (const std::string& b : bases->second) {
+          auto it = planned_index_.find(b);
+          if (it == planned_index_.end() || Size(planned_[it->second].expanded) == 0) continue;
+          std::string reason;
+          std::optional<Body> d =
+              Diff(target, Merge(defaults_, planned_[it->second].expanded), reason);
+          if (!d && why.empty()) why = fmt::format("on {}: {}", Shown(b), reason);
+          if (d && (!best || Size(*d) < Size(own))) {
+            best = it->second;
+            own = *d;
+          }
+        }
+        if (best) {
+          MarkWritten(*best);
+          return {fmt::format("job {} : {}() {{\n", name, planned_[*best].name), "job " + name,
+                  own};
+        }
+        if (!why.empty()) expanded_notes_.push_back(fmt::format("job {} ({})", name, why));
+      }
+    }
+    std::string ignored;  // `defaults_` holds only what every job has
+    std::optional<Body> d = Diff(target, defaults_, ignored);
+    std::string open = fmt::format("job {} {{\n", name);
+    bool actions_only = p_.origin == ir::Origin::GitHub && !j.trigger && !j.steps.empty() &&
+                        std::none_of(j.steps.begin(), j.steps.end(), [](const ir::Step& st) {
+                          return st.kind == ir::Step::Kind::Run;
+                        });
+    if (actions_only)  // it runs its actions on GitHub; Pipe has no script to give it
+      open = "# pipec: ignore[empty-script] its steps only call GitHub actions\n" + open;
+    return {open, "job " + name, d ? *d : target};
+  }
+
+  // The job's items; `what` names it in the notes ("" = no notes).
+  Body Make(const ir::Job& j, const std::string& what) {
+    Body b;
+    std::string name = names_.contains(j.name) ? names_[j.name] : PipeName(j.name);
+    if (!what.empty() && what.rfind("job ", 0) == 0 && name != j.name)
+      b.comments.push_back(fmt::format("# {} in the original", j.name));
+    if (!j.stage.empty()) b.single["stage"] = "stage " + PipeName(j.stage);
     // Artifact needs whose producer declares files become data edges (`in`); the rest `needs`.
-    std::vector<std::string> needs;
-    std::string ins;
     for (const ir::Need& n : j.needs) {
       const ir::Job* prod = by_name_.contains(n.job) ? by_name_[n.job] : nullptr;
       bool data = false;
       if (prod && n.artifacts)
         for (const ir::Output& o : prod->outputs)
           if (!ir::IsValueOutput(o.kind) && !ir::IsReportOutput(o.kind)) {
-            ins += fmt::format("  in {}_{} = {}.{}\n", names_[n.job], OutName(o), names_[n.job], OutName(o));
+            std::string local = fmt::format("{}_{}", Named(n.job), PipeName(o.name));
+            b.ins.emplace_back(local,
+                               fmt::format("in {} = {}.{}", local, Named(n.job), PipeName(o.name)));
             data = true;
           }
-      if (!data) needs.push_back(names_[n.job]);
+      if (!data) b.needs.push_back(Named(n.job));
     }
     for (const ir::InputRef& in : j.inputs)
-      if (!in.job.empty()) ins += fmt::format("  in {} = {}.{}\n", PipeName(in.name), names_[in.job], PipeName(in.output));
-    if (!needs.empty()) out += "  needs " + Join(needs) + "\n";
-    out += ins;
-    if (j.run_when == ir::RunWhen::Always) out += "  when always\n";
-    if (j.run_when == ir::RunWhen::OnFailure) out += "  when on_failure\n";
-    if (!j.image.parts.empty()) out += "  image " + PipeString(Text(j.image)) + "\n";
-    if (!j.services.empty()) out += "  services " + StringList(j.services) + "\n";
-    if (!j.runner.empty()) out += "  runner " + StringList(j.runner) + "\n";
-    if (!j.env.empty()) {
-      out += "  env {\n";
-      std::set<std::string> seen;
-      for (const ir::EnvVar& e : j.env) {
-        if (!seen.insert(e.name).second) continue;
-        if (!e.secret.empty()) out += fmt::format("    {} = {},\n", PipeName(e.name), PipeName(e.secret));
-        else out += fmt::format("    {} = {},\n", PipeName(e.name), PipeString(Text(e.value)));
+      if (!in.job.empty()) {
+        std::string line =
+            fmt::format("in {} = {}.{}", PipeName(in.name), Named(in.job), PipeName(in.output));
+        if (std::string at = RestoredAt(in); !at.empty()) line += " at " + PipeString(at);
+        b.ins.emplace_back(PipeName(in.name), line);
+        std::erase(b.needs, Named(in.job));  // `in` implies the need
       }
-      out += "  }\n";
+    if (j.run_when == ir::RunWhen::Always) b.single["when"] = "when always";
+    if (j.run_when == ir::RunWhen::OnFailure) b.single["when"] = "when on_failure";
+    if (!j.image.parts.empty()) b.single["image"] = "image " + PipeString(Text(j.image));
+    if (!j.services.empty()) b.single["services"] = "services " + StringList(j.services);
+    if (!j.runner.empty()) b.single["runner"] = "runner " + StringList(j.runner);
+    std::set<std::string> seen;
+    for (const ir::EnvVar& e : j.env) {
+      if (!seen.insert(e.name).second) continue;
+      b.env.emplace_back(PipeName(e.name),
+                         e.secret.empty() ? PipeString(Text(e.value)) : PipeName(e.secret));
     }
     nlohmann::json raw = p_.origin == ir::Origin::GitLab ? j.raw_gitlab : j.raw_github;
     raw.erase("extends");
-    bool uses_steps = std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) { return s.kind == ir::Step::Kind::Uses; });
-    if (uses_steps) {
-      // Steps that call actions have no Pipe form: the whole step list stays raw, in order.
+    bool github = p_.origin == ir::Origin::GitHub;
+    if (github && !plain_.contains(j.name)) {
+      // Steps Pipe cannot say (actions, step ids, conditions, env): the whole step list stays
+      // raw, in order, for GitHub; the `run`s below are the job's scripts for other targets.
       nlohmann::json steps = nlohmann::json::array();
       for (const ir::Step& s : j.steps) {
         nlohmann::json st = nlohmann::json::object();
@@ -266,63 +667,138 @@ class Writer {
           st["uses"] = s.uses;
           if (!s.with.empty()) st["with"] = s.with;
         } else {
+          if (!s.shell.empty()) st["shell"] = s.shell;
           st["run"] = StepText(s);
+        }
+        for (const auto& [k, v] : s.env) {
+          std::string value = Text(v);
+          for (const ir::EnvVar& e : j.env)
+            if (e.name == k && !e.secret.empty()) value = "${{ secrets." + e.secret + " }}";
+          st["env"][k] = value;
         }
         steps.push_back(st);
       }
       raw["steps"] = steps;
-    } else {
-      bool expr = std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) { return StepText(s).find("${{") != std::string::npos; });
-      if (expr && p_.origin == ir::Origin::GitHub)
-        notes_.push_back(fmt::format("job {}: its scripts use GitHub expressions `${{{{ }}}}`, which Pipe reads as its own interpolation: review them", name));
-      for (const ir::Step& s : j.steps) {
-        if (s.name == "after_script" && p_.origin == ir::Origin::GitLab) {
-          raw["after_script"].push_back(StepText(s));
-          continue;
-        }
-        out += "  run " + PipeString(StepText(s)) + "\n";
+      if (!what.empty())
+        notes_.push_back(
+            fmt::format("{}: calls actions or uses step ids, conditions or env: its steps are kept "
+                        "verbatim for GitHub; its `run`s are its scripts for other targets",
+                        what));
+    }
+    for (const ir::Step& s : j.steps) {
+      if (s.kind == ir::Step::Kind::Uses) continue;
+      if (s.name == "after_script" && p_.origin == ir::Origin::GitLab) {
+        raw["after_script"].push_back(StepText(s));
+        continue;
       }
+      b.runs.push_back("run " + PipeString(StepText(s)));
     }
     for (const ir::Output& o : j.outputs) {
       if (ir::IsValueOutput(o.kind)) {
         raw["outputs"][o.name] = o.path;
         continue;
       }
-      out += fmt::format("  out {}: {} {}", OutName(o), OutKind(o.kind), PipeString(o.path));
-      if (o.expire_seconds) out += " expire " + Duration(*o.expire_seconds);
-      out += "\n";
+      std::string line =
+          fmt::format("out {}: {} {}", PipeName(o.name), OutKind(o.kind), PipeString(o.path));
+      if (o.expire_seconds) line += " expire " + Duration(*o.expire_seconds);
+      b.outs.emplace_back(PipeName(o.name), line);
     }
     if (j.environment) {
-      out += "  environment " + PipeName(j.environment->name);
-      if (!j.environment->url.empty()) out += " { url " + PipeString(j.environment->url) + " }";
-      out += "\n";
+      std::string line = "environment " + PipeName(j.environment->name);
+      if (!j.environment->url.empty()) line += " { url " + PipeString(j.environment->url) + " }";
+      b.single["environment"] = line;
     }
-    if (j.timeout_seconds) out += "  timeout " + Duration(*j.timeout_seconds) + "\n";
-    if (j.retry > 0) out += fmt::format("  retry {}\n", j.retry);
-    if (j.allow_failure) out += "  allow_failure\n";
+    if (j.timeout_seconds) b.single["timeout"] = "timeout " + Duration(*j.timeout_seconds);
+    if (j.retry > 0) b.single["retry"] = fmt::format("retry {}", j.retry);
+    b.allow_failure = j.allow_failure;
     if (j.trigger) {
+      std::string line;
       if (j.trigger->kind == ir::TriggerJob::Kind::Project) {
-        out += "  trigger project " + PipeString(j.trigger->target);
-        if (!j.trigger->branch.empty()) out += " branch " + PipeString(j.trigger->branch);
-        out += "\n";
+        line = "trigger project " + PipeString(j.trigger->target);
+        if (!j.trigger->branch.empty()) line += " branch " + PipeString(j.trigger->branch);
       } else {
-        out += "  trigger pipeline " + PipeString(j.trigger->target) + "\n";
+        line = "trigger pipeline " + PipeString(j.trigger->target);
       }
+      b.single["trigger"] = line;
       raw.erase("trigger");
       raw.erase("uses");
     }
-    if (!raw.empty()) {
-      std::vector<std::string> keys;
-      for (const auto& [k, v] : raw.items()) keys.push_back(k);
-      raw_notes_.push_back(fmt::format("job {}: {}", name, Join(keys)));
-      out += fmt::format("  raw {} {}\n", raw_kw_, RawValue(raw, 1));
-    }
-    out += "}\n\n";
+    b.raw = raw;
+    return b;
   }
 
-  std::string OutName(const ir::Output& o) {
-    std::string n = PipeName(o.name);
-    return n;
+  // The block's lines (indented by two); `what` names it in the raw-keys note.
+  std::string Render(const Body& b, const std::string& what) {
+    std::string out;
+    auto line = [&](const std::string& l) { out += "  " + l + "\n"; };
+    auto single = [&](const char* k) {
+      if (auto it = b.single.find(k); it != b.single.end()) line(it->second);
+    };
+    for (const std::string& c : b.comments) line(c);
+    single("stage");
+    if (!b.needs.empty()) line("needs " + Join(b.needs));
+    for (const auto& [k, v] : b.ins) line(v);
+    for (const char* k : {"when", "image", "services", "runner", "shell"}) single(k);
+    if (!b.env.empty()) {
+      out += "  env {\n";
+      for (const auto& [k, v] : b.env) out += fmt::format("    {} = {},\n", k, v);
+      out += "  }\n";
+    }
+    for (const std::string& r : b.runs) line(r);
+    for (const auto& [k, v] : b.outs) line(v);
+    for (const char* k : {"environment", "timeout", "retry"}) single(k);
+    if (b.allow_failure) line("allow_failure");
+    single("trigger");
+    if (!b.raw.empty()) {
+      std::vector<std::string> keys;
+      for (const auto& [k, v] : b.raw.items()) keys.push_back(k);
+      raw_notes_.push_back(fmt::format("{}: {}", what, Join(keys)));
+      out += fmt::format("  raw {} {}\n", raw_kw_, RawValue(b.raw, 1));
+    }
+    return out;
+  }
+
+  // GitHub jobs whose steps Pipe can say. An artifact's upload and download must both be
+  // written by the emitter (its artifact names) or both kept verbatim: a job is plain only when
+  // every job it shares an artifact with is.
+  void PlanPlainJobs() {
+    if (p_.origin != ir::Origin::GitHub) return;
+    std::map<std::string, std::string> parent;
+    std::function<std::string(const std::string&)> root = [&](const std::string& n) -> std::string {
+      auto it = parent.find(n);
+      if (it == parent.end() || it->second == n) return n;
+      return it->second = root(it->second);
+    };
+    for (const ir::Job& j : p_.jobs)
+      for (const ir::InputRef& in : j.inputs)
+        if (!in.job.empty()) parent[root(j.name)] = root(in.job);
+    std::set<std::string> bad;
+    for (const ir::Job& j : p_.jobs)
+      if (!PlainGitHubSteps(j)) bad.insert(root(j.name));
+    for (const ir::Job& j : p_.jobs)
+      if (!bad.contains(root(j.name))) plain_.insert(j.name);
+  }
+
+  // Where an input is restored when that is not the producer's path ("" = the producer's path).
+  // GitHub downloads into a directory: a file lands there under its own name.
+  std::string RestoredAt(const ir::InputRef& in) {
+    const ir::Job* prod = by_name_.contains(in.job) ? by_name_[in.job] : nullptr;
+    if (!prod || in.path.empty()) return "";
+    for (const ir::Output& o : prod->outputs) {
+      if (o.name != in.output) continue;
+      std::string at = in.path;
+      if (p_.origin == ir::Origin::GitHub && o.kind != ir::OutputKind::Dir) {
+        size_t slash = o.path.find_last_of('/');
+        std::string base = slash == std::string::npos ? o.path : o.path.substr(slash + 1);
+        at = CleanPath(in.path) == "." ? base : CleanPath(in.path) + "/" + base;
+      }
+      return CleanPath(at) == CleanPath(o.path) ? "" : at;
+    }
+    return "";
+  }
+
+  std::string Named(const std::string& job) {
+    return names_.contains(job) ? names_[job] : PipeName(job);
   }
 
   static std::string Text(const ir::Text& t) {
@@ -336,7 +812,12 @@ class Writer {
   std::string raw_kw_;
   std::map<std::string, std::string> names_;
   std::map<std::string, const ir::Job*> by_name_;
+  Body defaults_;
+  std::set<std::string> plain_;  // GitHub jobs written without raw steps
+  std::vector<Planned> planned_;
+  std::map<std::string, size_t> planned_index_;  // ImportTemplate::key -> planned_
   std::vector<std::string> raw_notes_;
+  std::vector<std::string> expanded_notes_;
   std::vector<std::string> notes_;
 };
 

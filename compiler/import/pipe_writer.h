@@ -4,12 +4,17 @@
 // comment at the top, so nothing is dropped silently.
 #include <string>
 
+#include "compiler/import/templates.h"
 #include "compiler/ir/ir.h"
 
 namespace pipec::import {
 
 struct PipeWriteOptions {
   std::string source_name;  // shown in the header comment
+  // GitLab `extends` parents, hidden jobs and merged anchors (ImportOptions::templates): jobs
+  // built on them are written as uses of Pipe templates where Pipe's override rules give the
+  // same job, else in full (listed in the header comment). nullptr = every job in full.
+  const ImportTemplates* templates = nullptr;
 };
 
 std::string WritePipe(const ir::Pipeline& p, const PipeWriteOptions& opts);

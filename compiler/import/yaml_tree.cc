@@ -1,13 +1,14 @@
 #include "compiler/import/yaml_tree.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <map>
-
-#include <fmt/format.h>
+#include <sstream>
 
 namespace pipec::yaml {
 
@@ -64,9 +65,12 @@ bool LooksLikeFloat(const std::string& s) {
 
 std::string_view Node::TypeName() const {
   switch (kind) {
-    case Kind::Null: return "null";
-    case Kind::Sequence: return "array";
-    case Kind::Map: return "hash";
+    case Kind::Null:
+      return "null";
+    case Kind::Sequence:
+      return "array";
+    case Kind::Map:
+      return "hash";
     case Kind::Scalar:
       if (AsBool()) return "boolean";
       if (!quoted && (AsInt() || LooksLikeFloat(scalar))) return "number";
@@ -77,11 +81,13 @@ std::string_view Node::TypeName() const {
 
 nlohmann::json ToJson(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::Null: return nullptr;
+    case Node::Kind::Null:
+      return nullptr;
     case Node::Kind::Scalar: {
       if (auto b = node.AsBool()) return *b;
       if (auto i = node.AsInt()) return *i;
-      if (!node.quoted && LooksLikeFloat(node.scalar)) return std::strtod(node.scalar.c_str(), nullptr);
+      if (!node.quoted && LooksLikeFloat(node.scalar))
+        return std::strtod(node.scalar.c_str(), nullptr);
       if (!node.quoted && (node.scalar == "null" || node.scalar == "~")) return nullptr;
       return node.scalar;
     }
@@ -140,13 +146,47 @@ NodePtr MakeScalar(SourceRange range, std::string text, bool quoted) {
 
 namespace {
 
+// yaml-cpp's node tree forgets anchor names; its event stream has them. Maps each anchored
+// node's start offset to its `&name` (the same offsets the tree's marks carry).
+class AnchorNames : public YAML::EventHandler {
+ public:
+  std::map<int, std::string> names;
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { Take(m, a); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                const std::string&) override {
+    Take(m, a);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                       YAML::EmitterStyle::value) override {
+    Take(m, a);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                  YAML::EmitterStyle::value) override {
+    Take(m, a);
+  }
+  void OnMapEnd() override {}
+  void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_ = name; }
+
+ private:
+  void Take(const YAML::Mark& m, YAML::anchor_t a) {
+    if (a != 0 && !pending_.empty()) names[m.pos] = pending_;
+    pending_.clear();
+  }
+  std::string pending_;
+};
+
 // Converts yaml-cpp's tree. Aliases share yaml-cpp nodes; a shared node has one start position,
 // so (position, kind) identifies it and each is converted once: an alias bomb costs its text's
 // size in memory, and `weight` tells how big it would be expanded.
 class Converter {
  public:
-  Converter(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits)
-      : sm_(sm), file_(file), sink_(sink), limits_(limits) {}
+  Converter(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits,
+            std::map<int, std::string> anchors)
+      : sm_(sm), file_(file), sink_(sink), limits_(limits), anchors_(std::move(anchors)) {}
 
   NodePtr Convert(const YAML::Node& n, size_t depth) {
     if (failed_) return nullptr;
@@ -160,7 +200,8 @@ class Converter {
       case YAML::NodeType::Null: {
         auto node = std::make_shared<Node>();
         node->range = RangeOf(n.Mark(), 1);
-        if (n.Tag() != "?" && n.Tag() != "!" && n.Tag() != "tag:yaml.org,2002:null") node->tag = n.Tag();
+        if (n.Tag() != "?" && n.Tag() != "!" && n.Tag() != "tag:yaml.org,2002:null")
+          node->tag = n.Tag();
         return node;
       }
       case YAML::NodeType::Scalar: {
@@ -184,6 +225,8 @@ class Converter {
     if (auto it = memo_.find(key); it != memo_.end()) return it->second;
     NodePtr result = n.IsMap() ? ConvertMap(n, depth) : ConvertSeq(n, depth);
     if (!result) return nullptr;
+    if (auto a = anchors_.find(n.Mark().pos); a != anchors_.end())
+      const_cast<Node&>(*result).anchor = a->second;
     if (result->weight > limits_.max_nodes) {
       Fail(DiagKind::YamlTooComplex, result->range,
            fmt::format("YAML aliases expand to more than {} nodes (an alias bomb?); not read",
@@ -213,8 +256,9 @@ class Converter {
   }
 
   NodePtr ConvertMap(const YAML::Node& n, size_t depth) {
-    std::vector<std::pair<NodePtr, NodePtr>> own;  // explicit entries, last wins
+    std::vector<std::pair<NodePtr, NodePtr>> own;     // explicit entries, last wins
     std::vector<std::pair<NodePtr, NodePtr>> merged;  // from `<<`, first wins
+    std::vector<NodePtr> merged_from;
     std::map<std::string, size_t> index;
     for (auto it = n.begin(); it != n.end(); ++it) {
       NodePtr k = Convert(it->first, depth + 1);
@@ -223,12 +267,18 @@ class Converter {
       if (!v) return nullptr;
       if (k->kind == Node::Kind::Scalar && k->scalar == "<<" && !k->quoted) {
         if (!AddMerge(*v, merged)) return nullptr;
+        if (v->IsMap())
+          merged_from.push_back(v);
+        else
+          merged_from.insert(merged_from.end(), v->items.begin(), v->items.end());
         continue;
       }
-      std::string name = k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", own.size());
+      std::string name =
+          k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", own.size());
       if (auto found = index.find(name); found != index.end()) {
-        auto& d = sink_.Report(DiagKind::YamlDuplicateKey, k->range,
-                               fmt::format("duplicate key '{}': the later value is used (as GitLab does)", name));
+        auto& d = sink_.Report(
+            DiagKind::YamlDuplicateKey, k->range,
+            fmt::format("duplicate key '{}': the later value is used (as GitLab does)", name));
         d.Note(own[found->second].first->range, "first defined here");
         own[found->second] = {k, v};
         continue;
@@ -242,7 +292,9 @@ class Converter {
         index[k->scalar] = own.size();
         own.emplace_back(k, v);
       }
-    return Saturate(MakeMap(RangeOf(n.Mark(), 1), std::move(own)));
+    NodePtr map = Saturate(MakeMap(RangeOf(n.Mark(), 1), std::move(own)));
+    const_cast<Node&>(*map).merged_from = std::move(merged_from);
+    return map;
   }
 
   bool AddMerge(const Node& v, std::vector<std::pair<NodePtr, NodePtr>>& merged) {
@@ -257,12 +309,14 @@ class Converter {
       add(v);
       return true;
     }
-    if (v.IsSeq() && std::all_of(v.items.begin(), v.items.end(), [](const NodePtr& i) { return i->IsMap(); })) {
+    if (v.IsSeq() &&
+        std::all_of(v.items.begin(), v.items.end(), [](const NodePtr& i) { return i->IsMap(); })) {
       for (const NodePtr& i : v.items) add(*i);
       return true;
     }
     Fail(DiagKind::YamlMergeKey, v.range,
-         fmt::format("'<<' merges a {}; it must merge a mapping or a list of mappings", v.TypeName()));
+         fmt::format("'<<' merges a {}; it must merge a mapping or a list of mappings",
+                     v.TypeName()));
     return false;
   }
 
@@ -294,6 +348,7 @@ class Converter {
   FileId file_;
   DiagnosticSink& sink_;
   const LoadLimits& limits_;
+  std::map<int, std::string> anchors_;
   std::map<std::pair<int, bool>, NodePtr> memo_;
   bool failed_ = false;
 };
@@ -311,8 +366,9 @@ SourceRange At(FileId file, uint32_t line, uint32_t col) {
 NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits) {
   const std::string& text = sm.file(file).contents;
   if (text.size() > limits.max_bytes) {
-    sink.Report(DiagKind::FileTooLarge, At(file, 1, 1),
-                fmt::format("the file has {} bytes; the limit is {} bytes", text.size(), limits.max_bytes));
+    sink.Report(
+        DiagKind::FileTooLarge, At(file, 1, 1),
+        fmt::format("the file has {} bytes; the limit is {} bytes", text.size(), limits.max_bytes));
     return nullptr;
   }
   if (size_t nul = text.find('\0'); nul != std::string::npos) {
@@ -325,9 +381,10 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
   try {
     docs = YAML::LoadAll(text);
   } catch (const YAML::DeepRecursion& e) {
-    sink.Report(DiagKind::YamlTooDeep, At(file, static_cast<uint32_t>(e.mark.line + 1),
-                                          static_cast<uint32_t>(e.mark.column + 1)),
-                "YAML nesting is too deep to read (the YAML parser stops at about 500 levels)");
+    sink.Report(
+        DiagKind::YamlTooDeep,
+        At(file, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)),
+        "YAML nesting is too deep to read (the YAML parser stops at about 500 levels)");
     return nullptr;
   } catch (const YAML::Exception& e) {
     uint32_t line = e.mark.is_null() ? 1 : static_cast<uint32_t>(e.mark.line + 1);
@@ -346,8 +403,20 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
   // GitLab's `spec:` header document comes before the configuration.
   size_t pick = 0;
   if (docs.size() >= 2 && docs[0].IsMap() && docs[0]["spec"]) pick = 1;
+  // Anchor names are only worth a second pass when something is merged with `<<`.
+  AnchorNames anchors;
+  if (text.find('&') != std::string::npos && text.find("<<") != std::string::npos) {
+    try {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      while (parser.HandleNextDocument(anchors)) {
+      }
+    } catch (const std::exception&) {
+      anchors.names.clear();  // already parsed once: cannot fail differently; names are optional
+    }
+  }
   try {
-    Converter c(sm, file, sink, limits);
+    Converter c(sm, file, sink, limits, std::move(anchors.names));
     return c.Convert(docs[pick], 0);
   } catch (const YAML::Exception& e) {
     sink.Report(DiagKind::YamlSyntax, At(file, 1, 1), fmt::format("invalid YAML: {}", e.msg));

@@ -5,13 +5,12 @@
 // an alias bomb is reported instead of eating the machine. Limits: docs/lint.md.
 #include <cstddef>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "compiler/diag/diagnostic.h"
 
@@ -23,14 +22,17 @@ using NodePtr = std::shared_ptr<const Node>;
 struct Node {
   enum class Kind { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
-  std::string tag;      // "!reference" and other custom tags; "" for the default tags
-  std::string scalar;   // Scalar: the text as written (without quotes)
-  bool quoted = false;  // Scalar: written in quotes or as a block (always a string)
-  std::vector<NodePtr> items;                      // Sequence
+  std::string tag;             // "!reference" and other custom tags; "" for the default tags
+  std::string scalar;          // Scalar: the text as written (without quotes)
+  bool quoted = false;         // Scalar: written in quotes or as a block (always a string)
+  std::vector<NodePtr> items;  // Sequence
   std::vector<std::pair<NodePtr, NodePtr>> entries;  // Map, in source order, keys unique
-  SourceRange range;    // the node's first character (begin == end when the end is unknown)
-  size_t weight = 1;    // nodes in this subtree with aliases expanded (saturates)
-  size_t height = 1;    // nesting depth of this subtree
+  SourceRange range;  // the node's first character (begin == end when the end is unknown)
+  // Provenance of YAML merge keys, for `pipec import` (templates from anchors):
+  std::string anchor;                // `&name` written on this node ("" = none)
+  std::vector<NodePtr> merged_from;  // Map: the mappings merged in by `<<`, in order
+  size_t weight = 1;                 // nodes in this subtree with aliases expanded (saturates)
+  size_t height = 1;                 // nesting depth of this subtree
 
   bool IsNull() const { return kind == Kind::Null; }
   bool IsScalar() const { return kind == Kind::Scalar; }
@@ -49,8 +51,8 @@ struct Node {
 };
 
 struct LoadLimits {
-  size_t max_nodes = 1000000;   // nodes after alias expansion
-  size_t max_depth = 100;       // nesting of sequences and maps
+  size_t max_nodes = 1000000;    // nodes after alias expansion
+  size_t max_depth = 100;        // nesting of sequences and maps
   size_t max_bytes = 16u << 20;  // file size
 };
 

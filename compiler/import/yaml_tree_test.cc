@@ -47,6 +47,22 @@ TEST(YamlTree, MergeListOfMaps) {
   EXPECT_EQ(c->Get("y")->scalar, "3");
 }
 
+TEST(YamlTree, MergeProvenanceKeepsAnchorsAndSources) {
+  auto l = LoadText(
+      ".d: &base\n  image: a\nx:\n  nested: &inner {tags: [t]}\n"
+      "job:\n  <<: [*base, *inner]\n  script: [s]\nplain: {script: [s]}\n");
+  ASSERT_TRUE(l->root);
+  const NodePtr d = l->root->GetPtr(".d");
+  EXPECT_EQ(d->anchor, "base");
+  EXPECT_EQ(l->root->Get("x")->Get("nested")->anchor, "inner");
+  const Node* job = l->root->Get("job");
+  ASSERT_EQ(job->merged_from.size(), 2u);
+  EXPECT_EQ(job->merged_from[0], d);  // the same node: aliases are shared
+  EXPECT_EQ(job->merged_from[1]->anchor, "inner");
+  EXPECT_TRUE(l->root->Get("plain")->merged_from.empty());
+  EXPECT_TRUE(job->anchor.empty());
+}
+
 TEST(YamlTree, MergeOfScalarIsAnError) {
   auto l = LoadText("a: &a 1\nb:\n  <<: *a\n");
   EXPECT_FALSE(l->root);

@@ -11,13 +11,17 @@ namespace {
 struct Decoded {
   std::string text;
   std::vector<size_t> offsets;
-  void Add(char c, size_t off) {
+  std::vector<bool> escaped;  // written as an escape (`\$` starts no interpolation)
+  void Add(char c, size_t off, bool esc = false) {
     text += c;
     offsets.push_back(off);
+    escaped.push_back(esc);
   }
 };
 
-bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
 
 // Removes the common indentation of a `"""` string; drops a first line that is empty
 // (the text right after the opening quotes) and a last line of only spaces.
@@ -54,7 +58,8 @@ Decoded Dedent(const Decoded& in) {
     if (blank(lines[k])) b = lines[k].second;
     for (size_t i = b; i < lines[k].second; ++i)
       if (in.text[i] != '\r') out.Add(in.text[i], in.offsets[i]);
-    if (k + 1 < last) out.Add('\n', lines[k].second < in.offsets.size() ? in.offsets[lines[k].second] : 0);
+    if (k + 1 < last)
+      out.Add('\n', lines[k].second < in.offsets.size() ? in.offsets[lines[k].second] : 0);
   }
   return out;
 }
@@ -77,20 +82,29 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
       char e = body[i + 1];
       char out = 0;
       switch (e) {
-        case 'n': out = '\n'; break;
-        case 't': out = '\t'; break;
-        case '\\': out = '\\'; break;
-        case '"': out = '"'; break;
-        case '$': out = '$'; break;
+        case 'n':
+          out = '\n';
+          break;
+        case 't':
+          out = '\t';
+          break;
+        case '\\':
+          out = '\\';
+          break;
+        case '"':
+          out = '"';
+          break;
+        case '$':
+          out = '$';
+          break;
         default: {
           SourceRange r{file, sm.LocOf(file, body_off + i), sm.LocOf(file, body_off + i + 2)};
-          sink.Report(DiagKind::InvalidEscape, r,
-                      fmt::format("unknown escape sequence `\\{}`", e))
+          sink.Report(DiagKind::InvalidEscape, r, fmt::format("unknown escape sequence `\\{}`", e))
               .Note({}, "known escapes are \\n \\t \\\\ \\\" and \\$; write \\\\ for a backslash");
           out = e;
         }
       }
-      raw.Add(out, body_off + i);
+      raw.Add(out, body_off + i, true);
       ++i;
       continue;
     }
@@ -106,7 +120,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
       if (d.text[i] == '\n') lit.line_locs.push_back(sm.LocOf(file, d.offsets[i + 1]));
   }
 
-  // Split `${{ name }}` interpolations; a lone `$`, `$X` and `${X}` stay shell text.
+  // Split `${{ name }}` interpolations; a lone `$`, `$X`, `${X}` and `\${{` stay text.
   std::string literal;
   size_t literal_begin = 0;
   auto flush = [&](size_t end) {
@@ -121,7 +135,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
   };
   size_t i = 0;
   while (i < d.text.size()) {
-    if (d.text.compare(i, 3, "${{") == 0) {
+    if (d.text.compare(i, 3, "${{") == 0 && !d.escaped[i]) {
       size_t close = d.text.find("}}", i + 3);
       size_t src_b = d.offsets[i];
       if (close == std::string::npos) {

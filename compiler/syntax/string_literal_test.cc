@@ -43,6 +43,17 @@ TEST(StringLiteral, EscapesAndBadEscape) {
   EXPECT_EQ(d->sink.diagnostics()[0].range.begin.column, 9u);
 }
 
+TEST(StringLiteral, EscapedDollarStartsNoInterpolation) {
+  // `\${{ x }}` is the vendor's own expression, kept as text (pipec import writes these)
+  auto d = Decode(R"("echo \${{ needs.a.outputs.v }} ${{ name }}")");
+  EXPECT_TRUE(d->sink.diagnostics().empty());
+  ASSERT_EQ(d->lit.parts.size(), 2u);
+  EXPECT_FALSE(d->lit.parts[0].interpolation);
+  EXPECT_EQ(d->lit.parts[0].text, "echo ${{ needs.a.outputs.v }} ");
+  EXPECT_TRUE(d->lit.parts[1].interpolation);
+  EXPECT_EQ(d->lit.parts[1].text, "name");
+}
+
 TEST(StringLiteral, TripleQuotedIsDedented) {
   auto d = Decode("\"\"\"\n    make\n      test\n    \"\"\"");
   EXPECT_EQ(d->lit.Flat(), "make\n  test");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <regex>
 #include <sstream>
 
 namespace pipec::yaml {
@@ -188,6 +189,25 @@ class Converter {
             std::map<int, std::string> anchors)
       : sm_(sm), file_(file), sink_(sink), limits_(limits), anchors_(std::move(anchors)) {}
 
+  // GitLab `spec:inputs` defaults, put in for `$[[ inputs.NAME ]]` as GitLab does before it
+  // reads the configuration. Inputs without a default, and uses with functions
+  // (`$[[ inputs.x | truncate(0,8) ]]`), stay as written.
+  void SetInputDefaults(std::map<std::string, std::string> inputs) { inputs_ = std::move(inputs); }
+
+  std::string Interpolate(const std::string& text) const {
+    static const std::regex use(R"(\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\])");
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), use), end; it != end; ++it) {
+      auto found = inputs_.find((*it)[1].str());
+      if (found == inputs_.end()) continue;
+      out.append(last, text.cbegin() + it->position()).append(found->second);
+      last = text.cbegin() + it->position() + it->length();
+    }
+    out.append(last, text.cend());
+    return out;
+  }
+
   NodePtr Convert(const YAML::Node& n, size_t depth) {
     if (failed_) return nullptr;
     if (depth > limits_.max_depth) {
@@ -215,6 +235,7 @@ class Converter {
         if (!node->quoted && node->scalar.find('\n') == std::string::npos)
           width = static_cast<uint32_t>(std::max<size_t>(1, node->scalar.size()));
         node->range = RangeOf(n.Mark(), width);
+        if (!inputs_.empty() && node->scalar.find("$[[") != std::string::npos) node->scalar = Interpolate(node->scalar);
         return node;
       }
       case YAML::NodeType::Sequence:
@@ -349,6 +370,7 @@ class Converter {
   DiagnosticSink& sink_;
   const LoadLimits& limits_;
   std::map<int, std::string> anchors_;
+  std::map<std::string, std::string> inputs_;  // spec:inputs defaults
   std::map<std::pair<int, bool>, NodePtr> memo_;
   bool failed_ = false;
 };
@@ -417,6 +439,14 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
   }
   try {
     Converter c(sm, file, sink, limits, std::move(anchors.names));
+    if (pick == 1) {
+      std::map<std::string, std::string> defaults;
+      if (YAML::Node inputs = docs[0]["spec"]["inputs"]; inputs && inputs.IsMap())
+        for (const auto& kv : inputs)
+          if (kv.second.IsMap() && kv.second["default"] && kv.second["default"].IsScalar())
+            defaults[kv.first.as<std::string>()] = kv.second["default"].Scalar();
+      c.SetInputDefaults(std::move(defaults));
+    }
     return c.Convert(docs[pick], 0);
   } catch (const YAML::Exception& e) {
     sink.Report(DiagKind::YamlSyntax, At(file, 1, 1), fmt::format("invalid YAML: {}", e.msg));

@@ -235,7 +235,8 @@ class Converter {
         if (!node->quoted && node->scalar.find('\n') == std::string::npos)
           width = static_cast<uint32_t>(std::max<size_t>(1, node->scalar.size()));
         node->range = RangeOf(n.Mark(), width);
-        if (!inputs_.empty() && node->scalar.find("$[[") != std::string::npos) node->scalar = Interpolate(node->scalar);
+        if (!inputs_.empty() && node->scalar.find("$[[") != std::string::npos)
+          node->scalar = Interpolate(node->scalar);
         return node;
       }
       case YAML::NodeType::Sequence:

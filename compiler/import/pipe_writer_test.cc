@@ -113,7 +113,7 @@ jobs:
 }
 
 TEST(PipeWriter, ExtendsBecomeTemplates) {
-  std::string pipe = Import(R"(.a:
+  const char* yaml = R"(.a:
   image: a:1
   variables: {A: "1"}
 .b:
@@ -128,8 +128,8 @@ both:
   script: [make both]
 .c:
   tags: [gpu]
-)",
-                            true);
+)";
+  std::string pipe = Import(yaml, true);
   EXPECT_NE(pipe.find("# From hidden job .a.\ntemplate a() {\n  image \"a:1\"\n  env {\n    A = "
                       "\"1\",\n  }\n}\n"),
             std::string::npos)
@@ -143,23 +143,7 @@ both:
   EXPECT_NE(pipe.find("template b_c() : b() {\n  runner [\"gpu\"]\n}\n"), std::string::npos)
       << pipe;
   EXPECT_NE(pipe.find("job both : b_c() {\n  run \"make both\"\n}\n"), std::string::npos) << pipe;
-  EXPECT_EQ(pipe, Import(R"(.a:
-  image: a:1
-  variables: {A: "1"}
-.b:
-  extends: .a
-  stage: build
-  script: [make]
-build:
-  extends: .b
-  variables: {B: "2"}
-both:
-  extends: [.b, .c]
-  script: [make both]
-.c:
-  tags: [gpu]
-)",
-                         true));
+  EXPECT_EQ(pipe, Import(yaml, true));  // byte-identical re-runs
 }
 
 TEST(PipeWriter, WhatTemplatesCannotSayIsWrittenInFull) {

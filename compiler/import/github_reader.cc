@@ -272,6 +272,38 @@ class GitHubReader {
       std::sort(j.active_triggers.begin(), j.active_triggers.end());
       j.active_triggers.erase(std::unique(j.active_triggers.begin(), j.active_triggers.end()), j.active_triggers.end());
     }
+    SkipWithNeeds(p);
+  }
+
+  // GitHub skips a job when a job it needs is skipped, unless its `if:` calls a status
+  // function that lets it go on (always(), failure(), cancelled()). So a job runs only under
+  // the triggers all its needs run under. Repeated to a fixed point (bounded: needs cycles
+  // are reported elsewhere).
+  void SkipWithNeeds(ir::Pipeline& p) {
+    std::map<std::string, ir::Job*> by_name;
+    for (ir::Job& j : p.jobs) by_name[j.name] = &j;
+    auto continues = [](const ir::Job& j) {
+      if (!j.raw_github.contains("if") || !j.raw_github["if"].is_string()) return false;
+      std::string cond = Lower(j.raw_github["if"].get<std::string>());
+      return cond.find("always()") != std::string::npos || cond.find("failure()") != std::string::npos ||
+             cond.find("cancelled()") != std::string::npos;
+    };
+    for (size_t round = 0, changed = 1; changed && round <= p.jobs.size(); ++round) {
+      changed = 0;
+      for (ir::Job& j : p.jobs) {
+        if (continues(j)) continue;
+        for (const ir::Need& n : j.needs) {
+          auto dep = by_name.find(n.job);
+          if (dep == by_name.end() || dep->second == &j) continue;
+          const std::vector<std::string>& theirs = dep->second->active_triggers;
+          size_t before = j.active_triggers.size();
+          std::erase_if(j.active_triggers, [&](const std::string& id) {
+            return !std::binary_search(theirs.begin(), theirs.end(), id);
+          });
+          changed += before != j.active_triggers.size();
+        }
+      }
+    }
   }
 
   void ReadTriggers(const Node& on, ir::Pipeline& p) {

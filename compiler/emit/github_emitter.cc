@@ -248,6 +248,8 @@ class GitHubEmitter {
   }
 
   std::string IfExpr(const ir::Job& j) {
+    // An `if:` kept verbatim (`raw github { if: ... }`, as `pipec import` writes it) decides.
+    if (j.raw_github.contains("if")) return "";
     std::string cond = GitHubConditionExpr(Ctx(), j.when);
     if (!TestsTrigger(j.when) && TriggerRestricted(p_, j)) {
       std::string trig = GitHubTriggersExpr(Ctx(), j.active_triggers);

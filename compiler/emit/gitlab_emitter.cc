@@ -252,6 +252,11 @@ class GitLabEmitter {
       if (!TestsTrigger(j.when) && TriggerRestricted(p_, j))
         cond = CiCond::All({TriggersCond(p_, j.active_triggers, opts_.as_child), cond});
     }
+    // Rules kept verbatim (`raw gitlab { rules/only/except }`, as `pipec import` writes them)
+    // decide by themselves: generated rules would be replaced, or be invalid beside only/except.
+    if (j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
+        j.raw_gitlab.contains("except"))
+      cond = CiCond::Always();
     std::string when;
     if (j.environment && j.environment->manual_approval)
       when = "manual";

@@ -611,6 +611,39 @@ class Writer {
     return {open, "job " + name, d ? *d : target};
   }
 
+  // `when trigger in [...]` for a job whose vendor conditions (kept raw: GitLab rules/only/
+  // except, GitHub `if:`) certainly leave out some of the pipeline's triggers, so that `pipec
+  // check` and the other vendor's emitter know it too. The raw conditions still decide on
+  // their own vendor (the emitters write no trigger conditions beside them).
+  std::string TriggerWhen(const ir::Job& j) {
+    bool raw_condition = p_.origin == ir::Origin::GitLab
+                             ? j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
+                                   j.raw_gitlab.contains("except")
+                             : j.raw_github.contains("if");
+    if (!raw_condition || j.active_triggers.empty()) return "";
+    std::vector<std::string> refs;
+    std::set<std::string> seen;
+    bool left_out = false;
+    for (const ir::Trigger& t : p_.triggers) {
+      if (t.kind == ir::TriggerKind::Schedule && t.cron.empty()) continue;  // not written
+      std::string id = t.Id();
+      if (!seen.insert(id).second) continue;
+      if (!std::binary_search(j.active_triggers.begin(), j.active_triggers.end(), id)) {
+        left_out = true;
+        continue;
+      }
+      size_t colon = id.find(':');
+      refs.push_back(colon == std::string::npos
+                         ? id
+                         : id.substr(0, colon) + "." + PipeName(id.substr(colon + 1)));
+    }
+    if (!left_out || refs.empty()) return "";
+    if (refs.size() == 1) return "when trigger is " + refs[0];
+    std::string list;
+    for (const std::string& r : refs) list += (list.empty() ? "" : ", ") + r;
+    return "when trigger in [" + list + "]";
+  }
+
   // The job's items; `what` names it in the notes ("" = no notes).
   Body Make(const ir::Job& j, const std::string& what) {
     Body b;
@@ -642,6 +675,7 @@ class Writer {
       }
     if (j.run_when == ir::RunWhen::Always) b.single["when"] = "when always";
     if (j.run_when == ir::RunWhen::OnFailure) b.single["when"] = "when on_failure";
+    if (std::string w = TriggerWhen(j); !w.empty()) b.single["when_trigger"] = w;
     if (!j.image.parts.empty()) b.single["image"] = "image " + PipeString(Text(j.image));
     if (!j.services.empty()) b.single["services"] = "services " + StringList(j.services);
     if (!j.runner.empty()) b.single["runner"] = "runner " + StringList(j.runner);
@@ -738,7 +772,8 @@ class Writer {
     single("stage");
     if (!b.needs.empty()) line("needs " + Join(b.needs));
     for (const auto& [k, v] : b.ins) line(v);
-    for (const char* k : {"when", "image", "services", "runner", "shell"}) single(k);
+    for (const char* k : {"when_trigger", "when", "image", "services", "runner", "shell"})
+      single(k);
     if (!b.env.empty()) {
       out += "  env {\n";
       for (const auto& [k, v] : b.env) out += fmt::format("    {} = {},\n", k, v);

@@ -46,6 +46,8 @@ bool In(std::string_view v, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), v) != set.end();
 }
 
+std::string FirstSegment(const std::string& path) { return path.substr(0, path.find('/')); }
+
 class GitLabReader {
  public:
   GitLabReader(SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts)
@@ -603,6 +605,24 @@ class GitLabReader {
       }
       return it->second;
     };
+    // Artifact paths indexed by their first path segment (a read can only be covered by an
+    // artifact that starts like it); glob artifacts are tried for every read.
+    struct Artifact {
+      const GlJob* job;
+      const ir::Output* output;
+      std::string path;
+    };
+    std::map<std::string, std::vector<Artifact>> by_first_segment;
+    std::vector<Artifact> globbed;
+    for (const GlJob& other : jobs) {
+      if (other.job.hidden) continue;
+      for (const ir::Output& o : other.job.outputs) {
+        if (ir::IsReportOutput(o.kind)) continue;
+        Artifact a{&other, &o, CanonicalArtifactPath(o.path)};
+        if (FirstSegment(a.path).find_first_of("*?[") != std::string::npos) globbed.push_back(std::move(a));
+        else by_first_segment[FirstSegment(a.path)].push_back(std::move(a));
+      }
+    }
     for (const GlJob& g : jobs) {
       if (g.job.hidden || g.path_refs.empty()) continue;
       int my_stage = stage_index(g.stage);
@@ -640,15 +660,17 @@ class GitLabReader {
         // Every job whose artifacts hold the path; one that is downloaded settles it.
         std::vector<std::pair<const GlJob*, const ir::Output*>> producers;
         bool fetched = false;
-        for (const GlJob& other : jobs) {
-          if (&other == &g || other.job.hidden) continue;
-          for (const ir::Output& o : other.job.outputs) {
-            if (ir::IsReportOutput(o.kind) || !covers(CanonicalArtifactPath(o.path), ref.path)) continue;
-            producers.emplace_back(&other, &o);
-            if (!downloads(other)) fetched = true;
-            break;
+        std::set<const GlJob*> seen;
+        auto consider = [&](const std::vector<Artifact>& candidates) {
+          for (const Artifact& a : candidates) {
+            if (a.job == &g || !covers(a.path, ref.path) || !seen.insert(a.job).second) continue;
+            producers.emplace_back(a.job, a.output);
+            if (!downloads(*a.job)) fetched = true;
           }
-        }
+        };
+        if (auto it = by_first_segment.find(FirstSegment(ref.path)); it != by_first_segment.end()) consider(it->second);
+        consider(globbed);
+        std::sort(producers.begin(), producers.end(), [&](const auto& a, const auto& b) { return a.first < b.first; });
         if (producers.empty() || fetched || !reported.insert(ref.path).second || exists_in_repo(ref.path)) continue;
         std::vector<std::string> names;
         for (const auto& pr : producers) names.push_back(pr.first->job.name);
@@ -710,12 +732,15 @@ class GitLabReader {
   // GitLab finds this only when it builds a real pipeline: a job needs a job that the rules
   // leave out of that pipeline. Reported only when the needed job is certainly left out.
   void CheckNeedsUnderTriggers(const ir::Pipeline& p) {
+    std::map<std::string_view, const ir::Job*> by_name;
+    for (const ir::Job& j : p.jobs) by_name.emplace(j.name, &j);
     for (const ir::Job& j : p.jobs) {
       if (j.hidden) continue;
       const std::map<std::string, Tri>& mine = verdicts_[j.name];
       for (const ir::Need& n : j.needs) {
         if (n.origin != ir::Need::Origin::Import || n.optional) continue;
-        const ir::Job* target = p.FindJob(n.job);
+        auto found = by_name.find(n.job);
+        const ir::Job* target = found == by_name.end() ? nullptr : found->second;
         if (!target) continue;
         const std::map<std::string, Tri>& theirs = verdicts_[n.job];
         std::vector<std::string> where;

@@ -720,7 +720,7 @@ class GitLabReader {
         TriggerContext ctx = context(t, vars);
         Tri runs = j.hidden ? Tri::Unknown
                    : rules  ? EvalGitLabRules(*rules, ctx)
-                            : EvalGitLabOnlyExcept(only, except, ctx);
+                            : EvalGitLabOnlyExcept(only, except, ctx, workflow_rules != nullptr);
         verdict[t.Id()] = runs;
         if (runs != Tri::False) j.active_triggers.push_back(t.Id());
       }

@@ -537,13 +537,13 @@ Tri EvalGitLabRules(const Node& rules, const TriggerContext& ctx) {
   return result;
 }
 
-Tri EvalGitLabOnlyExcept(const Node* only, const Node* except, const TriggerContext& ctx) {
-  Tri runs;
-  if (only && !only->IsNull()) {
+Tri EvalGitLabOnlyExcept(const Node* only, const Node* except, const TriggerContext& ctx,
+                         bool workflow_rules) {
+  Tri runs = Tri::True;
+  if (only && !only->IsNull())
     runs = OnlyExceptMatches(*only, ctx);
-  } else {  // GitLab's default: only: [branches, tags]
+  else if (!workflow_rules)  // GitLab's default: only: [branches, tags]
     runs = TriOr(RefMatches("branches", ctx), RefMatches("tags", ctx));
-  }
   if (except && !except->IsNull()) runs = TriAnd(runs, TriNot(OnlyExceptMatches(*except, ctx)));
   return runs;
 }

@@ -38,10 +38,12 @@ Tri EvalGitLabIf(std::string_view expr, const TriggerContext& ctx);
 // added). No rule matching = not added.
 Tri EvalGitLabRules(const yaml::Node& rules, const TriggerContext& ctx);
 
-// `only:` / `except:` (either may be null). Without both, GitLab's default `only: [branches,
-// tags]`.
+// `only:` / `except:` (either may be null). A missing `only` is GitLab's default
+// `only: [branches, tags]` (no merge request pipelines), except when the config has
+// `workflow:rules`: GitLab then drops the only/except defaults and the job is in every
+// pipeline the workflow creates.
 Tri EvalGitLabOnlyExcept(const yaml::Node* only, const yaml::Node* except,
-                         const TriggerContext& ctx);
+                         const TriggerContext& ctx, bool workflow_rules);
 
 // GitHub `if:` expression (with or without `${{ }}`).
 Tri EvalGitHubIf(std::string_view expr, const TriggerContext& ctx);

@@ -86,22 +86,29 @@ TEST(GitLabRules, NoMatchMeansNotAdded) {
 }
 
 TEST(GitLabOnlyExcept, DefaultIsBranchesAndTags) {
-  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::Push)), Tri::True);
-  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::Tag)), Tri::True);
-  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::MergeRequest)), Tri::False);
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::Push), false), Tri::True);
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::Tag), false), Tri::True);
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::MergeRequest), false), Tri::False);
+}
+
+TEST(GitLabOnlyExcept, WorkflowRulesDropTheDefault) {
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, nullptr, Ctx(K::MergeRequest), true), Tri::True);
+  auto except = Yaml("[merge_requests]\n");
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, except.get(), Ctx(K::MergeRequest), true), Tri::False);
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, except.get(), Ctx(K::Schedule), true), Tri::True);
 }
 
 TEST(GitLabOnlyExcept, RefsKeywordsNamesAndVariables) {
   auto only = Yaml("[merge_requests, main]\n");
-  EXPECT_EQ(EvalGitLabOnlyExcept(only.get(), nullptr, Ctx(K::MergeRequest)), Tri::True);
-  EXPECT_EQ(EvalGitLabOnlyExcept(only.get(), nullptr, Ctx(K::Push)), Tri::Unknown);
-  EXPECT_EQ(EvalGitLabOnlyExcept(only.get(), nullptr, Ctx(K::Tag)), Tri::Unknown);
+  EXPECT_EQ(EvalGitLabOnlyExcept(only.get(), nullptr, Ctx(K::MergeRequest), false), Tri::True);
+  EXPECT_EQ(EvalGitLabOnlyExcept(only.get(), nullptr, Ctx(K::Push), false), Tri::Unknown);
+  EXPECT_EQ(EvalGitLabOnlyExcept(only.get(), nullptr, Ctx(K::Tag), false), Tri::Unknown);
   auto except = Yaml("[schedules]\n");
-  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, except.get(), Ctx(K::Schedule)), Tri::False);
-  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, except.get(), Ctx(K::Push)), Tri::True);
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, except.get(), Ctx(K::Schedule), false), Tri::False);
+  EXPECT_EQ(EvalGitLabOnlyExcept(nullptr, except.get(), Ctx(K::Push), false), Tri::True);
   auto hash = Yaml("refs: [tags]\nvariables: [$RELEASE == \"yes\"]\n");
-  EXPECT_EQ(EvalGitLabOnlyExcept(hash.get(), nullptr, Ctx(K::Push)), Tri::False);
-  EXPECT_EQ(EvalGitLabOnlyExcept(hash.get(), nullptr, Ctx(K::Tag)), Tri::Unknown);
+  EXPECT_EQ(EvalGitLabOnlyExcept(hash.get(), nullptr, Ctx(K::Push), false), Tri::False);
+  EXPECT_EQ(EvalGitLabOnlyExcept(hash.get(), nullptr, Ctx(K::Tag), false), Tri::Unknown);
 }
 
 TEST(GitHubIf, EventNameAndRefTests) {

@@ -1,5 +1,7 @@
 #include "compiler/import/triggers.h"
 
+#include <regex>
+
 namespace pipec::import {
 
 void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text) {
@@ -12,14 +14,16 @@ void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text) {
     if (kind == ir::TriggerKind::Tag) t.tag_pattern = "*";
     p.triggers.push_back(std::move(t));
   };
+  // Whole words: the text is JSON, where quotes are escaped (`\"schedule\"`).
+  auto mentions = [&](const char* pattern) {
+    return std::regex_search(rules_text, std::regex(pattern));
+  };
   add(ir::TriggerKind::Push, "");
-  if (rules_text.find("merge_request_event") != std::string::npos || rules_text.find("merge_requests") != std::string::npos)
+  if (mentions(R"(\bmerge_request_event\b|\bmerge_requests\b|\bCI_MERGE_REQUEST_)"))
     add(ir::TriggerKind::MergeRequest, "");
-  if (rules_text.find("\"schedule\"") != std::string::npos || rules_text.find("schedules") != std::string::npos)
-    add(ir::TriggerKind::Schedule, "schedule");
-  if (rules_text.find("\"web\"") != std::string::npos) add(ir::TriggerKind::Manual, "");
-  if (rules_text.find("CI_COMMIT_TAG") != std::string::npos || rules_text.find("tags") != std::string::npos)
-    add(ir::TriggerKind::Tag, "");
+  if (mentions(R"(\bschedules?\b)")) add(ir::TriggerKind::Schedule, "schedule");
+  if (mentions(R"(\bweb\b)")) add(ir::TriggerKind::Manual, "");
+  if (mentions(R"(\bCI_COMMIT_TAG\b|\btags\b)")) add(ir::TriggerKind::Tag, "");
 }
 
 }  // namespace pipec::import

@@ -166,6 +166,8 @@ class ExprParser {
     return t;
   }
   std::optional<Tri> And() {
+    Nest nest(*this);
+    if (!nest.ok) return std::nullopt;
     std::optional<Tri> t = Term();
     while (t && Eat("&&")) {
       std::optional<Tri> r = Term();
@@ -174,6 +176,22 @@ class ExprParser {
     }
     return t;
   }
+
+  // Nesting (parentheses, `!`, calls) is bounded so that a hostile expression cannot exhaust
+  // the stack: a deeper one is unreadable (Unknown).
+  static constexpr size_t kMaxDepth = 100;
+  struct Nest {
+    explicit Nest(ExprParser& p) : parser(p), ok(++p.depth_ <= kMaxDepth && !p.too_deep_) {
+      if (!ok) p.too_deep_ = true;  // and no backtracking retries after it
+    }
+    ~Nest() { --parser.depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    ExprParser& parser;
+    bool ok;
+  };
+  size_t depth_ = 0;
+  bool too_deep_ = false;
 
   std::string_view s_;
   size_t pos_ = 0;
@@ -329,6 +347,8 @@ class GitHubExpr : public ExprParser {
  private:
   std::optional<Tri> Term() override { return Unary(); }
   std::optional<Tri> Unary() {
+    Nest nest(*this);
+    if (!nest.ok) return std::nullopt;
     Skip();
     if (s_.substr(pos_, 2) != "!=" && Eat("!")) {
       std::optional<Tri> t = Unary();
@@ -427,6 +447,8 @@ class GitHubExpr : public ExprParser {
     return Context(path);
   }
   std::optional<Val> Call(const std::string& fn) {
+    Nest nest(*this);
+    if (!nest.ok) return std::nullopt;
     ++pos_;  // (
     std::vector<Val> args;
     Skip();
@@ -438,6 +460,7 @@ class GitHubExpr : public ExprParser {
         Skip();
         bool ends = pos_ < s_.size() && (s_[pos_] == ',' || s_[pos_] == ')');
         if (!a || !ends) {  // a nested condition as an argument
+          if (too_deep_) return std::nullopt;
           pos_ = save;
           t = Or();
           if (!t) return std::nullopt;

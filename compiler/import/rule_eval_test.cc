@@ -138,5 +138,21 @@ TEST(GitHubIf, StatusFunctionsAndNegation) {
   EXPECT_EQ(EvalGitHubIf("github.event_name == 'push' ||", Ctx(K::Push, "push")), Tri::Unknown);
 }
 
+TEST(Expressions, DeepNestingIsUnknownNotACrash) {
+  std::string deep = std::string(200000, '(') + "$X" + std::string(200000, ')');
+  EXPECT_EQ(EvalGitLabIf(deep, Ctx(K::Push)), Tri::Unknown);
+  EXPECT_EQ(EvalGitHubIf(std::string(300000, '!') + "true", Ctx(K::Push, "push")), Tri::Unknown);
+  EXPECT_EQ(EvalGitHubIf(std::string(50000, '(') + "true" + std::string(50000, ')'),
+                         Ctx(K::Push, "push")),
+            Tri::Unknown);
+  std::string calls;
+  for (int i = 0; i < 50000; ++i) calls += "contains(";
+  EXPECT_EQ(EvalGitHubIf(calls + "'a'" + std::string(50000, ')'), Ctx(K::Push, "push")),
+            Tri::Unknown);
+  EXPECT_EQ(
+      EvalGitLabIf(std::string(50, '(') + "$CI_COMMIT_TAG" + std::string(50, ')'), Ctx(K::Tag)),
+      Tri::True);
+}
+
 }  // namespace
 }  // namespace pipec::import

@@ -117,9 +117,14 @@ class JobReader {
         g.variable_refs.push_back(var);
         g.variable_ref_ranges.push_back(LocateInScalar(sm_, *line, offset, var.size() + 1));
       }
-      if (key != "after_script")
-        for (const ScriptPath& sp : ScriptPaths(line->scalar))
+      if (key != "after_script") {
+        // Locating a word costs a scan of its line, so a pathological line is read only up
+        // to kMaxPathsPerScriptLine paths (documented in docs/lint.md).
+        std::vector<ScriptPath> paths = ScriptPaths(line->scalar);
+        if (paths.size() > kMaxPathsPerScriptLine) paths.resize(kMaxPathsPerScriptLine);
+        for (const ScriptPath& sp : paths)
           g.path_refs.push_back({sp.path, sp.writes, LocateInScalar(sm_, *line, sp.offset, sp.length)});
+      }
     }
   }
 

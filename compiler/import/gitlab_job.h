@@ -28,6 +28,9 @@ struct GlVariable {
   SourceRange range;
 };
 
+// Paths of one script line the artifact-read check follows (gitlab-artifact-not-fetched).
+inline constexpr size_t kMaxPathsPerScriptLine = 256;
+
 // What the cross-job checks need to know about one job, beside its ir::Job.
 struct GlJob {
   ir::Job job;  // name, steps, image, outputs, ... (needs filled later)

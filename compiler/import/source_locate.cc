@@ -13,7 +13,22 @@ SourceRange LocateInScalar(const SourceManager& sm, const yaml::Node& scalar, si
   std::string_view line(scalar.scalar.data() + line_start,
                         (line_end == std::string::npos ? scalar.scalar.size() : line_end) - line_start);
   size_t from = sm.Offset(r.file, r.begin);
-  size_t at = line.empty() ? std::string::npos : text.find(line, from);
+  // Every word of a long script line asks for the same line: remember the last search, or a
+  // line with N references costs N scans of the file.
+  struct LastSearch {
+    const yaml::Node* node = nullptr;
+    FileId file = 0;
+    size_t from = 0, line_start = 0, line_size = 0, at = 0;
+  };
+  thread_local LastSearch last;
+  size_t at;
+  if (last.node == &scalar && last.file == r.file && last.from == from && last.line_start == line_start &&
+      last.line_size == line.size()) {
+    at = last.at;
+  } else {
+    at = line.empty() ? std::string::npos : text.find(line, from);
+    last = {&scalar, r.file, from, line_start, line.size(), at};
+  }
   // Only trust a hit close to the node (a block scalar's own lines follow it directly).
   if (at == std::string::npos || at - from > scalar.scalar.size() + 4096) return r;
   SourceLoc begin = sm.LocOf(r.file, at + (offset - line_start));

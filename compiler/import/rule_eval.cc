@@ -45,8 +45,6 @@ struct Val {
   static Val Known(std::string s) { return {State::Known, std::move(s), false, ""}; }
 };
 
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
 // ---- GitLab: the variables a pipeline of each kind defines ----
 
 Val GitLabVar(std::string_view name, const TriggerContext& ctx) {
@@ -69,7 +67,7 @@ Val GitLabVar(std::string_view name, const TriggerContext& ctx) {
   if (name == "CI_COMMIT_BRANCH") return mr || tag ? Val::Unset() : Val::Set();
   if (name == "CI_COMMIT_TAG" || name == "CI_COMMIT_TAG_MESSAGE")
     return tag ? Val::Set() : Val::Unset();
-  if (StartsWith(name, "CI_MERGE_REQUEST_")) {
+  if (name.starts_with("CI_MERGE_REQUEST_")) {
     if (!mr) return Val::Unset();
     static constexpr std::string_view kAlways[] = {
         "IID",        "ID",           "SOURCE_BRANCH_NAME", "TARGET_BRANCH_NAME",
@@ -477,7 +475,7 @@ class GitHubExpr : public ExprParser {
       if (args[0].state == Val::State::Unset) return Val::Known("false");
       if (!known(0) || !known(1)) return Val::Unknown();
       std::string a = Lower(args[0].text), b = Lower(args[1].text);
-      bool r = f == "startswith" ? StartsWith(a, b)
+      bool r = f == "startswith" ? a.starts_with(b)
                : f == "endswith"
                    ? a.size() >= b.size() && a.compare(a.size() - b.size(), b.size(), b) == 0
                    : a.find(b) != std::string::npos;
@@ -506,11 +504,11 @@ class GitHubExpr : public ExprParser {
     if (path == "github.ref") return Val::Set();
     if (path == "github.head_ref" || path == "github.base_ref")
       return k == K::MergeRequest ? Val::Set() : Val::Known("");
-    if (StartsWith(path, "github.event.pull_request"))
+    if (path.starts_with("github.event.pull_request"))
       return k == K::MergeRequest ? Val::Unknown() : Val::Unset();
-    if (StartsWith(path, "github.event.schedule"))
+    if (path.starts_with("github.event.schedule"))
       return k == K::Schedule ? Val::Set() : Val::Unset();
-    if (StartsWith(path, "github.event.inputs") || StartsWith(path, "inputs."))
+    if (path.starts_with("github.event.inputs") || path.starts_with("inputs."))
       return k == K::Manual || k == K::Webhook ? Val::Unknown() : Val::Unset();
     return Val::Unknown();
   }
@@ -575,7 +573,7 @@ Tri EvalGitHubIf(std::string_view expr, const TriggerContext& ctx) {
   std::string_view e = expr;
   while (!e.empty() && std::isspace(static_cast<unsigned char>(e.front()))) e.remove_prefix(1);
   while (!e.empty() && std::isspace(static_cast<unsigned char>(e.back()))) e.remove_suffix(1);
-  if (StartsWith(e, "${{") && e.size() >= 5 && e.substr(e.size() - 2) == "}}" &&
+  if (e.starts_with("${{") && e.size() >= 5 && e.substr(e.size() - 2) == "}}" &&
       e.find("${{", 3) == std::string_view::npos)
     e = e.substr(3, e.size() - 5);
   else if (e.find("${{") != std::string_view::npos)

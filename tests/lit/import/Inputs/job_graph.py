@@ -3,8 +3,8 @@
 it waits for, its artifact paths and its scripts, names normalised the way `pipec import` names
 jobs, so an original YAML and its import -> build round trip can be compared with diff.
 
-GitLab: a job without `needs:` waits for every job of the earlier stages, which pipec's emitter
-writes out as explicit (optional) needs; both print as the same list of jobs waited for.
+GitLab: a job without `needs:` waits for every job of the earlier stages (pipec's emitter writes
+such jobs without `needs`, or lists the jobs as optional needs); both print as the same list.
 GitHub: `uses:` steps print with their `with:` inputs; artifacts print as the paths each job
 uploads and, for each download, the uploading job, its path and where the download lands. With --settings, each job's stage, image, services, runner, env, retry, timeout,
 allow_failure, environment, run_when and raw GitLab keys are printed too (global variables

@@ -519,24 +519,55 @@ class GitHubEmitter {
       for (const std::string& line : prep) script += line + "\n";
       steps.push_back(Doc{{"name", "Restore inputs"}, {"shell", "sh"}, {"run", script}});
     }
-    int n = 0;
+    // A job's script runs in one shell, as on GitLab and under `pipec run`: consecutive
+    // `run` items become one `run:` step, so `cd` and `export` carry over from one item to
+    // the next, and the step's shell (`sh -e`, or bash `-eo pipefail`) stops at the first
+    // failing command. Only a `uses` step, or an imported step with its own id, `if:`, env
+    // or shell, starts a new step.
+    Doc run_step;
+    std::string run_script;
+    bool have_run = false;
+    std::vector<std::string> run_names;
+    std::map<std::string, std::string> run_env;
+    auto flush = [&] {
+      if (!have_run) return;
+      if (run_names.size() == 1) run_step["name"] = run_names[0];
+      if (run_names.size() > 1) {
+        std::string joined;
+        for (const std::string& n : run_names) joined += (joined.empty() ? "" : "; ") + n;
+        run_step["name"] = joined;
+      }
+      if (!run_env.empty()) run_step["env"] = run_env;
+      run_step["shell"] = shell;
+      run_step["run"] = run_script;
+      steps.push_back(run_step);
+      run_step = Doc::object();
+      run_script.clear();
+      have_run = false;
+      run_names.clear();
+      run_env.clear();
+    };
+    run_step = Doc::object();
     for (const ir::Step& s : j.steps) {
-      ++n;
-      Doc step = Doc::object();
-      if (!s.name.empty()) step["name"] = s.name;
+      bool own_step = s.kind == ir::Step::Kind::Uses || !s.id.empty() || !s.condition.empty() ||
+                      !s.env.empty() || (!s.shell.empty() && s.shell != j.shell);
+      if (own_step) flush();
       if (s.kind == ir::Step::Kind::Uses) {
+        Doc step = Doc::object();
+        if (!s.name.empty()) step["name"] = s.name;
         step["uses"] = s.uses;
         if (!s.with.empty()) step["with"] = s.with;
         steps.push_back(step);
         continue;
       }
-      std::map<std::string, std::string> step_env;
-      std::string script = LowerTextGitHubRun(p_, s.script, s.range, *diags_, step_env);
-      if (!step_env.empty()) step["env"] = step_env;
-      step["shell"] = shell;
-      step["run"] = script;
-      steps.push_back(step);
+      std::string script = LowerTextGitHubRun(p_, s.script, s.range, *diags_, run_env);
+      if (have_run && (run_script.empty() || run_script.back() != '\n')) run_script += '\n';
+      run_script += script;
+      have_run = true;
+      if (!s.name.empty()) run_names.push_back(s.name);
+      if (own_step) flush();
     }
+    flush();
     Doc outputs = Doc::object();
     std::string collect;
     for (const ir::Output& o : j.outputs) {

@@ -120,5 +120,46 @@ TEST(Cache, KeyFollowsKeyFilesAndRoundTrips) {
   EXPECT_EQ(RestoreCache(c, t / "cache/none", ws2), "");  // nothing cached yet is fine
 }
 
+// A virtualenv: its interpreter links point outside the workspace. The cache keeps every
+// symlink as a symlink with its target, as GitLab's cache archive does.
+TEST(Cache, KeepsSymlinksAsSymlinks) {
+  TempDir t;
+  plan::Cache c{"venv", "", {}, {".venv"}, "pull-push"};
+  std::string ws = t / "ws", ws2 = t / "ws2";
+  WriteFile(t / "outside/python3", "interpreter");
+  fs::create_directories(ws + "/.venv/bin");
+  fs::create_symlink(t / "outside/python3", ws + "/.venv/bin/python3");  // absolute, outside
+  fs::create_symlink("python3", ws + "/.venv/bin/python");               // relative, inside
+  fs::create_symlink("bin", ws + "/.venv/scripts");                      // a directory link
+  WriteFile(ws + "/.venv/pyvenv.cfg", "home = /usr/bin\n");
+  ASSERT_EQ(SaveCache(c, t / "cache/k", ws), "");
+  EXPECT_TRUE(fs::is_symlink(t / "cache/k/.venv/bin/python3"));
+  fs::create_directories(ws2);
+  ASSERT_EQ(RestoreCache(c, t / "cache/k", ws2), "");
+  EXPECT_EQ(fs::read_symlink(ws2 + "/.venv/bin/python3"), fs::path(t / "outside/python3"));
+  EXPECT_EQ(fs::read_symlink(ws2 + "/.venv/bin/python"), fs::path("python3"));
+  EXPECT_EQ(fs::read_symlink(ws2 + "/.venv/scripts"), fs::path("bin"));
+  EXPECT_EQ(ReadFile(ws2 + "/.venv/bin/python"), "interpreter");  // resolves as before
+  EXPECT_EQ(ReadFile(t / "outside/python3"), "interpreter");      // never copied over or into
+}
+
+// A workspace folder that is a link out of the workspace is never restored through (the
+// restore would delete and write outside), nor saved through.
+TEST(Cache, NeverFollowsALinkOutOfTheWorkspace) {
+  TempDir t;
+  plan::Cache c{"deps", "", {}, {"out/deps"}, "pull-push"};
+  std::string ws = t / "ws";
+  WriteFile(t / "cache/k/out/deps/pkg", "cached");
+  WriteFile(t / "elsewhere/deps/keep", "precious");
+  fs::create_directories(ws);
+  fs::create_symlink(t / "elsewhere", ws + "/out");
+  std::string err = RestoreCache(c, t / "cache/k", ws);
+  EXPECT_NE(err.find("outside the workspace: refused"), std::string::npos) << err;
+  EXPECT_EQ(ReadFile(t / "elsewhere/deps/keep"), "precious");
+  EXPECT_FALSE(fs::exists(t / "elsewhere/deps/pkg"));
+  err = SaveCache(c, t / "cache/k2", ws);
+  EXPECT_NE(err.find("outside the workspace: refused"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace pipec::runtime

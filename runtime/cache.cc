@@ -43,15 +43,33 @@ std::string CacheKey(const plan::Cache& cache, const std::string& project_root) 
   return key;
 }
 
-std::string RestoreCache(const plan::Cache& cache, const std::string& cache_dir, const std::string& workspace) {
+namespace {
+
+// The folder a cache path goes into must stay inside the workspace even through symlinks
+// the project or an earlier restore put there: a restore (or save) never writes, deletes or
+// reads through a link that leaves the workspace. The path itself may be a symlink: it is
+// stored and restored as one.
+std::string CheckParentInside(const std::string& workspace, const std::string& rel) {
+  if (std::string err = CheckRelative(rel); !err.empty()) return err;
+  fs::path parent = fs::path(rel).lexically_normal().parent_path();
+  if (parent.empty()) return "";
+  return CheckResolvesInside(workspace, parent.string());
+}
+
+}  // namespace
+
+std::string RestoreCache(const plan::Cache& cache, const std::string& cache_dir,
+                         const std::string& workspace) {
   std::error_code ec;
   if (!fs::is_directory(cache_dir, ec)) return "";
   for (const std::string& p : cache.paths) {
-    if (std::string err = CheckRelative(p); !err.empty()) return fmt::format("cache {}: {}", cache.name, err);
+    if (std::string err = CheckParentInside(workspace, p); !err.empty())
+      return fmt::format("cache {}: {}", cache.name, err);
     fs::path src = fs::path(cache_dir) / p;
     if (!fs::exists(fs::symlink_status(src, ec))) continue;
     fs::path dst = fs::path(workspace) / p;
-    fs::remove_all(dst, ec);
+    fs::remove_all(dst, ec);  // removes a link itself, never what it points to
+    // Symlinks come back as symlinks, with the target they had (as GitLab's cache archive).
     if (std::string err = CopyTree(src.string(), dst.string()); !err.empty())
       return fmt::format("cache {}: {}", cache.name, err);
   }
@@ -66,13 +84,15 @@ std::string SaveCache(const plan::Cache& cache, const std::string& cache_dir, co
   fs::create_directories(tmp, ec);
   if (ec) return fmt::format("cache {}: cannot create {}: {}", cache.name, tmp.string(), ec.message());
   for (const std::string& p : cache.paths) {
-    if (std::string err = CheckResolvesInside(workspace, p); !err.empty()) {
+    if (std::string err = CheckParentInside(workspace, p); !err.empty()) {
       fs::remove_all(tmp, ec);
       return fmt::format("cache {}: {}", cache.name, err);
     }
     fs::path src = fs::path(workspace) / p;
     if (!fs::exists(fs::symlink_status(src, ec))) continue;
-    if (std::string err = CopyTree(src.string(), (tmp / p).string(), workspace); !err.empty()) {
+    // Symlinks are kept as symlinks, never followed: a virtualenv's `bin/python` points
+    // outside the workspace, and that link (not the interpreter) is what the cache holds.
+    if (std::string err = CopyTree(src.string(), (tmp / p).string()); !err.empty()) {
       fs::remove_all(tmp, ec);
       return fmt::format("cache {}: {}", cache.name, err);
     }

@@ -84,8 +84,9 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
                   "--run-id", fmt::format("{}.{}", run_.run_id, PathName(j.name)), "-j", std::to_string(cfg_.child_parallelism)};
     if (!run_.branch.empty()) spec->argv.insert(spec->argv.end(), {"--branch", run_.branch});
     if (!run_.tag.empty()) spec->argv.insert(spec->argv.end(), {"--tag", run_.tag});
-    if (cfg_.keep_going) spec->argv.push_back("--keep-going");
-    for (auto& [k, v] : j.trigger->inputs) spec->argv.insert(spec->argv.end(), {"--input", k + "=" + v});
+    if (cfg_.fail_fast) spec->argv.push_back("--fail-fast");
+    for (auto& [k, v] : j.trigger->inputs)
+      spec->argv.insert(spec->argv.end(), {"--input", k + "=" + v});
     if (std::string err = BuildJobEnv(run_, plan_, j, attempt, &env); !err.empty()) return err;
     for (auto& [name, value] : run_.secrets) env[name] = value;  // the child loads its own
     spec->env = EnvList(env);

@@ -23,8 +23,8 @@ struct ExecutorConfig {
   std::string engine;      // "" = shell executor; "docker" | "podman" (checked to be present)
   std::string self_exe;    // this program, to run child pipelines
   int child_parallelism = 1;
-  bool keep_going = false;
-  Millis kill_grace{5000}; // TERM, then KILL this much later
+  bool fail_fast = false;
+  Millis kill_grace{5000};  // TERM, then KILL this much later
   bool debug_on_failure = false;
   std::vector<std::string> files;        // the project files copied into every workspace
   std::vector<std::string> mask_values;  // secret values to mask

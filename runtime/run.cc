@@ -1,5 +1,6 @@
 #include "runtime/run.h"
 
+#include <fnmatch.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -139,14 +140,62 @@ std::optional<std::string> Gate(const plan::Job& j, bool approve) {
   return std::nullopt;
 }
 
-std::string CheckTrigger(const plan::Plan& plan, const RunOptions& opts) {
+// `--trigger schedule` (a bare kind) names the pipeline's only trigger of that kind.
+// Returns "" (and the trigger id in *id) or the usage error.
+std::string ResolveTrigger(const plan::Plan& plan, const RunOptions& opts, std::string* id) {
+  *id = opts.trigger;
   if (opts.as_child || plan.triggers.empty()) return "";
-  std::vector<std::string> ids;
+  std::vector<std::string> ids, of_kind;
   for (const plan::Trigger& t : plan.triggers) {
-    if (t.id == opts.trigger || TriggerMatches(t.id, opts.trigger)) return "";
+    if (t.id == opts.trigger) return "";
     ids.push_back(t.id);
+    if (t.kind == opts.trigger) of_kind.push_back(t.id);
   }
-  return fmt::format("the pipeline has no trigger \"{}\"; it runs on: {}", opts.trigger, fmt::join(ids, ", "));
+  if (of_kind.size() == 1) {
+    *id = of_kind[0];
+    return "";
+  }
+  if (of_kind.size() > 1)
+    return fmt::format("--trigger {}: the pipeline has {} {} triggers; name one: {}", opts.trigger,
+                       of_kind.size(), opts.trigger, fmt::join(of_kind, ", "));
+  return fmt::format("the pipeline has no trigger \"{}\"; it runs on: {}", opts.trigger,
+                     fmt::join(ids, ", "));
+}
+
+bool GlobMatches(const std::string& glob, const std::string& text) {
+  return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
+}
+
+// Whether the event creates a pipeline at all, as on GitLab (workflow:rules) and GitHub
+// (`on:` filters): a push to a branch no `on push branches [..]` matches, or a tag no
+// `on tag "..."` matches, creates none. Returns "" or why there is no pipeline.
+std::string NoPipelineReason(const plan::Plan& plan, const std::string& trigger,
+                             const RunInfo& info) {
+  if (plan.triggers.empty()) return "";
+  std::vector<std::string> globs;
+  bool any_of_kind = false;
+  for (const plan::Trigger& t : plan.triggers) {
+    if (t.id != trigger) continue;
+    any_of_kind = true;
+    if (t.kind == "push") {
+      if (t.branches.empty()) return "";
+      for (const std::string& g : t.branches) {
+        if (GlobMatches(g, info.branch)) return "";
+        globs.push_back("\"" + g + "\"");
+      }
+    } else if (t.kind == "tag") {
+      if (t.tag_pattern.empty() || GlobMatches(t.tag_pattern, info.tag)) return "";
+      globs.push_back("\"" + t.tag_pattern + "\"");
+    } else {
+      return "";
+    }
+  }
+  if (!any_of_kind) return "";
+  if (trigger == "push")
+    return fmt::format("a push to branch \"{}\" creates no pipeline: `on push` lists branches [{}]",
+                       info.branch, fmt::join(globs, ", "));
+  return fmt::format("tag \"{}\" creates no pipeline: `on tag` matches {}", info.tag,
+                     fmt::join(globs, ", "));
 }
 
 void PrintDryRun(const plan::Plan& plan, const RunInfo& info, const EvalContext& ctx,
@@ -366,12 +415,14 @@ plan::Plan WithoutAbsentNeeds(const plan::Plan& in, const RunOptions& opts) {
   return p;
 }
 
-int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out, std::FILE* err) {
-  const plan::Plan plan = WithoutAbsentNeeds(input_plan, opts);
-  if (std::string e = CheckTrigger(plan, opts); !e.empty()) {
+int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FILE* out,
+            std::FILE* err) {
+  RunOptions opts = given_opts;
+  if (std::string e = ResolveTrigger(input_plan, given_opts, &opts.trigger); !e.empty()) {
     std::fprintf(err, "pipec: %s\n", e.c_str());
     return 2;
   }
+  const plan::Plan plan = WithoutAbsentNeeds(input_plan, opts);
   RunInfo info;
   std::vector<std::string> warnings;
   if (std::string e = PrepareRunInfo(plan, opts, &info, &warnings); !e.empty()) {
@@ -384,6 +435,16 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out
     return 2;
   }
   for (const std::string& w : warnings) std::fprintf(err, "pipec: warning: %s\n", w.c_str());
+  if (opts.trigger == "tag" && info.tag.empty() && !opts.as_child) {
+    std::fprintf(err, "pipec: --trigger tag: HEAD has no tag; name one with --tag T\n");
+    return 2;
+  }
+  if (!opts.as_child)
+    if (std::string why = NoPipelineReason(plan, opts.trigger, info); !why.empty()) {
+      // Neither vendor creates a pipeline for this event: nothing runs, nothing fails.
+      std::fprintf(out, "no pipeline: %s; nothing runs\n", why.c_str());
+      return 0;
+    }
   EvalContext ctx = ContextOf(info);
   if (opts.dry_run) {
     PrintDryRun(plan, info, ctx, excluded, opts, out);
@@ -392,6 +453,23 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out
   if (std::string e = LoadSecrets(plan, opts.secrets_file, &info.secrets); !e.empty()) {
     std::fprintf(err, "pipec: %s\n", e.c_str());
     return 2;
+  }
+  bool can_ask = !opts.as_child && ::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO);
+  {
+    // Jobs that will certainly not run need no secret: not selected, statically false,
+    // a project trigger, or a manual approval nobody can give.
+    std::vector<bool> runs(plan.jobs.size());
+    for (size_t i = 0; i < plan.jobs.size(); ++i) {
+      const plan::Job& j = plan.jobs[i];
+      bool static_false = !ReadsOutputs(j.condition) && !EvaluateCondition(j.condition, ctx);
+      bool gated = (j.manual_approval && !opts.approve && !can_ask) ||
+                   (j.trigger && j.trigger->kind == "project");
+      runs[i] = excluded[i].empty() && !static_false && !gated;
+    }
+    if (std::string e = CheckBoundSecrets(plan, runs, info.secrets); !e.empty()) {
+      std::fprintf(err, "pipec: %s\n", e.c_str());
+      return 2;
+    }
   }
   std::string runs_dir = info.project_root + "/.pipec/runs";
   info.run_id = opts.run_id.empty() ? NewRunId() : opts.run_id;
@@ -410,7 +488,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out
   int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int parallelism = opts.parallelism > 0 ? opts.parallelism : cpus;
   cfg.child_parallelism = parallelism;
-  cfg.keep_going = opts.keep_going;
+  cfg.fail_fast = opts.fail_fast;
   cfg.kill_grace = Millis(opts.kill_grace_ms);
   cfg.debug_on_failure = opts.debug_on_failure;
   cfg.files = ListProjectFiles(info.project_root);
@@ -426,7 +504,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out
 
   SchedulerOptions sopts;
   sopts.parallelism = parallelism;
-  sopts.keep_going = opts.keep_going;
+  sopts.fail_fast = opts.fail_fast;
   sopts.excluded = excluded;
   auto last = LastDurations(runs_dir);
   for (const plan::Job& j : plan.jobs) {
@@ -435,7 +513,6 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& opts, std::FILE* out
   }
   BecomeSubreaper();
   Console console(out, opts.live.value_or(::isatty(::fileno(out)) != 0));
-  bool can_ask = !opts.as_child && ::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO);
   sopts.gate = [&plan, &opts, &console, can_ask, err](size_t job) -> std::optional<std::string> {
     const plan::Job& j = plan.jobs[job];
     if (j.manual_approval && !opts.approve && can_ask && !j.trigger) {
@@ -488,9 +565,14 @@ int OpenShell(const plan::Plan& plan, const ShellOptions& opts, std::FILE* err) 
     std::fprintf(err, "pipec: %s triggers a pipeline; it has no workspace of its own\n", job->name.c_str());
     return 2;
   }
+  RunOptions run = opts.run;
+  if (std::string e = ResolveTrigger(plan, opts.run, &run.trigger); !e.empty()) {
+    std::fprintf(err, "pipec: %s\n", e.c_str());
+    return 2;
+  }
   RunInfo info;
   std::vector<std::string> warnings;
-  if (std::string e = PrepareRunInfo(plan, opts.run, &info, &warnings); !e.empty()) {
+  if (std::string e = PrepareRunInfo(plan, run, &info, &warnings); !e.empty()) {
     std::fprintf(err, "pipec: %s\n", e.c_str());
     return 2;
   }

@@ -21,7 +21,7 @@ struct RunOptions {
   std::vector<std::string> jobs;      // --job: these and everything they need
   int parallelism = 0;                // 0 = number of CPUs
   bool dry_run = false;
-  bool keep_going = false;
+  bool fail_fast = false;  // opt-in: the first failure cancels running on_success jobs
   bool debug_on_failure = false;
   bool approve = false;               // run jobs that need manual approval
   bool as_child = false;              // a triggered child pipeline: every job exists

@@ -110,8 +110,7 @@ void Scheduler::Decide(size_t job) {
       return Skip(job, JobStatus::Skipped, "upstream job " + s.failed_cause);
     if (failing_)
       return Skip(job, JobStatus::Skipped,
-                  fmt::format("not started: {} failed (fail-fast; --keep-going runs independent jobs)",
-                              first_failure_));
+                  fmt::format("not started: {} failed (--fail-fast)", first_failure_));
     for (size_t p : needs_[job])
       if (states_[p].status == JobStatus::Skipped)
         return Skip(job, JobStatus::Skipped, fmt::format("needs {}, which was skipped", plan_.jobs[p].name));
@@ -206,10 +205,10 @@ void Scheduler::Finish(const AttemptResult& r) {
     return End(r.job);
   }
   s.status = JobStatus::Failed;
-  if (!opts_.keep_going && !failing_) {
+  if (opts_.fail_fast && !failing_) {
     failing_ = true;
     first_failure_ = pj.name;
-    StopRunning(true, fmt::format("{} failed (fail-fast)", pj.name));
+    StopRunning(true, fmt::format("{} failed (--fail-fast)", pj.name));
   }
   End(r.job);
 }

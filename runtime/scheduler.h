@@ -3,7 +3,7 @@
 // and a slot is free (no waves, no levels); ready jobs go in order of their longest
 // remaining critical path. The scheduler never touches processes or files itself: an
 // Executor starts and stops attempts, a Clock tells the time, so the whole policy (ordering,
-// priority, fail-fast, retries, timeouts, skips) is unit-tested with fakes.
+// priority, opt-in fail-fast, retries, timeouts, skips) is unit-tested with fakes.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -78,7 +78,10 @@ class SchedulerObserver {
 
 struct SchedulerOptions {
   int parallelism = 1;
-  bool keep_going = false;
+  // Off by default, as on GitLab and GitHub: a failure skips only the jobs that depend on
+  // it, so the result never depends on timing. On: the first failure cancels the running
+  // on_success jobs and starts no new one (`pipec run --fail-fast`).
+  bool fail_fast = false;
   // Weight of each job for the critical-path priority (e.g. last run's durations in
   // seconds); empty = 1 per job.
   std::vector<double> estimates;

@@ -167,7 +167,9 @@ TEST(Scheduler, FailFastCancelsRunningAndSkipsTheRest) {
   Harness h({J("bad"), J("slow"), J("after", {"slow"}), J("dep", {"bad"})});
   h.exec.specs["bad"].outcomes = {false};
   h.exec.specs["slow"].ms = 1000;
-  EXPECT_EQ(h.Run(), 1);
+  SchedulerOptions o;
+  o.fail_fast = true;
+  EXPECT_EQ(h.Run(o), 1);
   EXPECT_EQ(h.S("bad").status, JobStatus::Failed);
   EXPECT_EQ(h.S("slow").status, JobStatus::Cancelled);
   EXPECT_EQ(h.S("slow").end, Millis(15));  // stopped at 10, died 5 ms later
@@ -176,16 +178,55 @@ TEST(Scheduler, FailFastCancelsRunningAndSkipsTheRest) {
   EXPECT_EQ(h.S("dep").reason, "upstream job bad failed");
 }
 
-TEST(Scheduler, KeepGoingRunsIndependentJobs) {
+TEST(Scheduler, ByDefaultAFailureSkipsOnlyItsDependants) {
   Harness h({J("bad"), J("slow"), J("after", {"slow"}), J("dep", {"bad"})});
   h.exec.specs["bad"].outcomes = {false};
   h.exec.specs["slow"].ms = 1000;
-  SchedulerOptions o;
-  o.keep_going = true;
-  EXPECT_EQ(h.Run(o), 1);
+  EXPECT_EQ(h.Run(), 1);
+  EXPECT_TRUE(h.exec.stopped.empty());
   EXPECT_EQ(h.S("slow").status, JobStatus::Succeeded);
   EXPECT_EQ(h.S("after").status, JobStatus::Succeeded);
   EXPECT_EQ(h.S("dep").status, JobStatus::Skipped);
+}
+
+// An allowed-to-fail job with a dependant next to a failing job: the statuses must not depend
+// on which finishes first (they did under the old default fail-fast).
+TEST(Scheduler, SameResultWhateverTheTiming) {
+  using Statuses = std::map<std::string, JobStatus>;
+  auto run = [](int64_t lint_ms, int64_t bad_ms, int64_t other_ms, int j, bool fail_fast) {
+    Harness h({J("lint"), J("report", {"lint"}), J("bad"), J("other"),
+               J("publish", {"report", "other"})});
+    h.plan.jobs[0].allow_failure = true;
+    h.exec.specs["lint"].ms = lint_ms;
+    h.exec.specs["lint"].outcomes = {false};
+    h.exec.specs["bad"].ms = bad_ms;
+    h.exec.specs["bad"].outcomes = {false};
+    h.exec.specs["other"].ms = other_ms;
+    h.custom_j = true;
+    SchedulerOptions o;
+    o.parallelism = j;
+    o.fail_fast = fail_fast;
+    int code = h.Run(o);
+    Statuses out;
+    for (const char* n : {"lint", "report", "bad", "other", "publish"}) out[n] = h.S(n).status;
+    return std::make_pair(code, out);
+  };
+  const Statuses expected = {{"lint", JobStatus::AllowedFailure},
+                             {"report", JobStatus::Succeeded},
+                             {"bad", JobStatus::Failed},
+                             {"other", JobStatus::Succeeded},
+                             {"publish", JobStatus::Succeeded}};
+  for (int64_t lint_ms : {1, 10, 100})
+    for (int64_t bad_ms : {1, 10, 100})
+      for (int64_t other_ms : {1, 50})
+        for (int j : {1, 2, 4}) {
+          auto [code, got] = run(lint_ms, bad_ms, other_ms, j, false);
+          EXPECT_EQ(code, 1);
+          EXPECT_EQ(got, expected) << "lint " << lint_ms << "ms, bad " << bad_ms << "ms, other "
+                                   << other_ms << "ms, -j " << j;
+        }
+  // Fail-fast is opt-in because it makes the result depend on timing.
+  EXPECT_NE(run(100, 1, 50, 4, true).second, run(1, 100, 1, 4, true).second);
 }
 
 TEST(Scheduler, RetriesThenSucceeds) {

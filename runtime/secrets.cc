@@ -83,7 +83,44 @@ std::string LoadSecrets(const plan::Plan& plan, const std::string& secrets_file,
   return "";
 }
 
-std::vector<std::string> MaskedValues(const plan::Plan& plan, const std::map<std::string, std::string>& values) {
+namespace {
+
+// secret name -> "job ($VAR)" for each binding of a missing secret.
+void CollectMissing(const plan::Plan& plan, const std::vector<bool>& runs,
+                    const std::string& prefix, const std::map<std::string, std::string>& values,
+                    std::map<std::string, std::vector<std::string>>* missing) {
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    if (i < runs.size() && !runs[i]) continue;
+    const plan::Job& j = plan.jobs[i];
+    for (const auto& [var, secret] : j.secret_env)
+      if (!values.count(secret))
+        (*missing)[secret].push_back(fmt::format("{}{} (${})", prefix, j.name, var));
+    if (j.trigger && j.trigger->plan)
+      CollectMissing(*j.trigger->plan, {}, prefix + j.name + " > ", values, missing);
+  }
+}
+
+}  // namespace
+
+std::string CheckBoundSecrets(const plan::Plan& plan, const std::vector<bool>& runs,
+                              const std::map<std::string, std::string>& values) {
+  std::map<std::string, std::vector<std::string>> missing;
+  CollectMissing(plan, runs, "", values, &missing);
+  if (missing.empty()) return "";
+  std::vector<std::string> items, names;
+  for (const auto& [secret, uses] : missing) {
+    items.push_back(fmt::format("{} (bound by {})", secret, fmt::join(uses, ", ")));
+    names.push_back(secret + "=...");
+  }
+  return fmt::format("{} not set: {}; nothing ran. Export {} or pass --secrets-file FILE",
+                     missing.size() == 1
+                         ? "a secret the run needs is"
+                         : fmt::format("{} secrets the run needs are", missing.size()),
+                     fmt::join(items, "; "), fmt::join(names, " "));
+}
+
+std::vector<std::string> MaskedValues(const plan::Plan& plan,
+                                      const std::map<std::string, std::string>& values) {
   std::vector<std::string> out;
   ForEachSecret(plan, [&](const plan::Secret& s) {
     auto it = values.find(s.name);

@@ -69,6 +69,7 @@ struct RunArgs {
   std::vector<std::string> inputs;
   ReportOptions report;
   bool plain = false;
+  bool keep_going = false;  // accepted, no effect
 };
 
 CommandAction Setup(CLI::App& app) {
@@ -79,7 +80,14 @@ CommandAction Setup(CLI::App& app) {
   app.add_option("-j,--parallel", args->run.parallelism, "How many jobs run at once (default: the number of CPUs)")
       ->check(CLI::Range(1, 1024));
   app.add_flag("--dry-run", args->run.dry_run, "Print what would run, in order, and run nothing");
-  app.add_flag("--keep-going", args->run.keep_going, "After a failure, keep running the jobs that do not depend on it");
+  app.add_flag("--fail-fast", args->run.fail_fast,
+               "Stop at the first failure: cancel running jobs and start no new ones "
+               "(on_failure/always jobs "
+               "still run). Default: as on GitLab and GitHub, a failure skips only the jobs that "
+               "depend on it");
+  // The default since fail-fast became opt-in; still accepted so existing scripts keep working.
+  app.add_flag("--keep-going", args->keep_going,
+               "The default: jobs that do not depend on a failure run to the end");
   app.add_option("--executor", args->run.executor, "Where jobs with an image run")
       ->check(CLI::IsMember({"shell", "docker", "podman"}))
       ->capture_default_str();

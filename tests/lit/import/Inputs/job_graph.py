@@ -44,7 +44,7 @@ def step(s):
 def steps_of(job):
     """GitHub: the checkout pipec's emitter puts first and the artifact steps (compared as the
     job's outputs and inputs, whatever the artifacts are named) are left out. Consecutive `run`
-    steps are compared as one script: pipec runs a job's script in one shell (one step)."""
+    GitHub steps are compared as one script: pipec runs a job's script in one shell (one step)."""
     out = []
     joinable = False
     for i, s in enumerate(job.get("steps", [])):
@@ -52,7 +52,7 @@ def steps_of(job):
         if ir.get("origin") == "github" and (action in ARTIFACT_ACTIONS or (action == "actions/checkout" and i == 0)):
             continue
         text = step(s)
-        run = "uses" not in s and not s.get("id") and not s.get("if")
+        run = ir.get("origin") == "github" and "uses" not in s and not s.get("id") and not s.get("if")
         if run and joinable:
             out[-1] += ("" if out[-1].endswith("\n") else "\n") + text
         else:

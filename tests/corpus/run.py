@@ -37,6 +37,7 @@ VENDORS = ("gitlab", "github")
 SKIP = 77  # ctest SKIP_RETURN_CODE: no corpus data here
 REVIEWED = ("# TRUE:", "# FALSE:")
 NEEDS_REVIEW = ("warning", "error")
+CLASS = re.compile(r"\b(?:new class: ([^)]+)|class(?:es)? ([a-j](?:, [a-j])*))")
 FINDING = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<level>\w+) (?P<rule>\S+)$")
 
 
@@ -310,10 +311,27 @@ def summary(args, corpus):
         else:
             print("%-7s %-40s %6d %8d %11d %5d %10s" % row)
     if false_list:
-        print()
-        print("Remaining false positives:" if not md else "Remaining false positives:\n")
+        # Grouped by the class the review names (`class b`, `new class: ...`), with where each is.
+        groups = collections.defaultdict(list)
         for vendor, repo, key, why in false_list:
-            print(("- `%s/%s/%s`: %s" if md else "  %s/%s/%s: %s") % (vendor, repo, key, why))
+            m = CLASS.search(why)
+            groups[(m.group(1) or m.group(2)) if m else "unclassified"].append((vendor, repo, key))
+        print()
+        print("False positives by class (count, rules, first places):" + ("\n" if md else ""))
+        for cls, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            rules = sorted({rule_of(k) for _, _, k in items})
+            places = []
+            for _, r, k in items:
+                place = "%s/%s" % (r, k.rsplit(": ", 1)[0])
+                if place not in places:
+                    places.append(place)
+            where = ", ".join(places[:3])
+            print(("- %d × %s (`%s`): %s" if md else "  %4d  %s  [%s]  %s") %
+                  (len(items), cls, ", ".join(rules), where))
+        if args.list_false:
+            print()
+            for vendor, repo, key, why in false_list:
+                print(("- `%s/%s/%s`: %s" if md else "  %s/%s/%s: %s") % (vendor, repo, key, why))
     return 0
 
 
@@ -343,6 +361,7 @@ def main(argv):
     ap.add_argument("--update", action="store_true", help="rewrite the snapshots")
     ap.add_argument("--summary", action="store_true", help="counts per rule and the false-positive rate")
     ap.add_argument("--markdown", action="store_true", help="--summary as Markdown (docs/lint.md)")
+    ap.add_argument("--list-false", action="store_true", help="--summary also lists every false positive")
     ap.add_argument("--show", action="append", metavar="NAME", help="print NAME's findings with messages")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="pipec processes at once (default 2)")
     args = ap.parse_args(argv)

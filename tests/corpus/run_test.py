@@ -142,6 +142,8 @@ class RunTest(unittest.TestCase):
         code, out = self.main("--summary")
         self.assertEqual(code, 0)
         self.assertIn("Warnings+errors: 4; reviewed false: 1 (25.0%)", out)
+        self.assertIn("1  a  [b]  o__r/.gitlab-ci.yml:1", out)
+        code, out = self.main("--summary", "--list-false")
         self.assertIn("gitlab/o__r/.gitlab-ci.yml:1: warning b: class a", out)
 
     def test_crash_fails(self):

@@ -48,25 +48,56 @@ class ArtifactRules {
   void Run() {
     for (size_t c = 0; c < jobs_.size(); ++c) {
       const ir::Job& consumer = jobs_[c];
-      std::map<std::string, const ir::InputRef*> by_path;
+      std::map<std::string, std::vector<const ir::InputRef*>> by_path;
       for (const ir::InputRef& in : consumer.inputs) {
         CheckInput(c, in);
         if (in.path.empty()) continue;
-        auto [it, inserted] = by_path.emplace(NormalizePath(in.path), &in);
-        if (!inserted) {
+        std::vector<const ir::InputRef*>& there = by_path[NormalizePath(in.path)];
+        auto clash = std::find_if(there.begin(), there.end(),
+                                  [&](const ir::InputRef* o) { return !SameFolderSideBySide(*o, in); });
+        if (clash != there.end()) {
           if (Diagnostic* d = ctx_.Report(
                   DiagKind::ArtifactPathConflict, in.range,
                   fmt::format("inputs {} and {} of job {} are both restored to {}; one "
                               "overwrites the other",
-                              it->second->name, in.name, consumer.name, in.path)))
-            d->Note(it->second->range, fmt::format("{} is restored there too", it->second->name));
+                              (*clash)->name, in.name, consumer.name, in.path)))
+            d->Note((*clash)->range, fmt::format("{} is restored there too", (*clash)->name));
         }
+        there.push_back(&in);
       }
     }
     CheckUnconsumed();
   }
 
  private:
+  // On GitHub an input's path is the folder download-artifact extracts into, and an artifact
+  // of one file lands there under its own name: two downloads of differently named files
+  // into one folder sit side by side (pipec's own output does this). Elsewhere the path is
+  // where the artifact itself is restored.
+  bool SameFolderSideBySide(const ir::InputRef& a, const ir::InputRef& b) const {
+    if (ctx_.pipeline().origin != ir::Origin::GitHub) return false;
+    const ir::Output* oa = ProducerOutput(a);
+    const ir::Output* ob = ProducerOutput(b);
+    if (!oa || !ob || oa->kind == ir::OutputKind::Dir || ob->kind == ir::OutputKind::Dir) return false;
+    auto name = [](const std::string& path) {
+      std::string p = NormalizePath(path);
+      return p.substr(p.rfind('/') + 1);
+    };
+    // One file named plainly (a folder, `dist/`, extracts its contents instead).
+    auto plain = [](const std::string& path) {
+      return !path.empty() && path.back() != '/' && path.find_first_of("*?[\n") == std::string::npos;
+    };
+    return plain(oa->path) && plain(ob->path) && name(oa->path) != name(ob->path);
+  }
+
+  const ir::Output* ProducerOutput(const ir::InputRef& in) const {
+    for (const ir::Job& j : jobs_)
+      if (j.name == in.job)
+        for (const ir::Output& o : j.outputs)
+          if (o.name == in.output) return &o;
+    return nullptr;
+  }
+
   int64_t Timeout(const ir::Job& j) const { return j.timeout_seconds.value_or(default_timeout_); }
 
   // Latest start of every job after the pipeline starts if every job used its full timeout

@@ -85,6 +85,29 @@ TEST(ArtifactRules, TwoInputsRestoredToOnePath) {
   EXPECT_EQ(diags[0].notes[0].range.begin.line, 31u);
 }
 
+// GitHub: the input path is the folder download-artifact extracts into; one-file artifacts
+// with different names land side by side, same-named ones (or folders) collide.
+TEST(ArtifactRules, GitHubDownloadsOfDifferentFilesIntoOneFolder) {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitHub;
+  t.AddJob("train", 10);
+  t.AddOutput("train", "model", ir::OutputKind::File, "work/model/model.json", 11);
+  t.AddOutput("train", "metrics", ir::OutputKind::File, "work/model/metrics.json", 12);
+  t.AddOutput("train", "again", ir::OutputKind::File, "other/metrics.json", 13);
+  t.AddOutput("train", "dist", ir::OutputKind::File, "dist/", 14);
+  t.AddJob("use", 20);
+  t.AddInput("use", "model", "train", "model", "work/model", 21);
+  t.AddInput("use", "metrics", "train", "metrics", "work/model", 22);
+  EXPECT_TRUE(OfKind(t.Check(), DiagKind::ArtifactPathConflict).empty());
+  t.AddInput("use", "again", "train", "again", "work/model", 23);
+  t.AddInput("use", "dist", "train", "dist", "out", 24);
+  t.AddInput("use", "model2", "train", "model", "out", 25);
+  auto diags = OfKind(t.Check(), DiagKind::ArtifactPathConflict);
+  ASSERT_EQ(diags.size(), 2u);
+  EXPECT_EQ(diags[0].range.begin.line, 23u);  // metrics.json twice
+  EXPECT_EQ(diags[1].range.begin.line, 25u);  // a folder's contents next to a file
+}
+
 TEST(ArtifactRules, UnconsumedOutputsButNotReportsOrConditionValues) {
   TestPipeline t;
   t.AddJob("a", 10);

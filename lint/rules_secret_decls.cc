@@ -69,7 +69,9 @@ void CheckDeclarations(RuleContext& ctx) {
                           s.name)))
         d->Note({}, "a key, certificate or kubeconfig cannot be masked: never print it, and "
                     "keep `masked` only if the content is a single token");
-    } else if (s.masked && !s.file && MultiLineByName(s.name)) {
+    } else if (s.masked && !s.file && MultiLineByName(s.name) && p.origin != ir::Origin::GitHub) {
+      // GitHub masks a multi-line secret line by line (and pipec delivers its file secrets
+      // there through a step that writes the value to a file): only GitLab cannot mask it.
       if (Diagnostic* d = ctx.Report(
               DiagKind::UnmaskableSecret, name,
               fmt::format("secret {} looks like multi-line content (a key, certificate or "

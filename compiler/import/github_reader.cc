@@ -747,6 +747,32 @@ class GitHubReader {
     }
   }
 
+  // The printing command's output goes through `|` into a command that does not print its
+  // input to the log (anything but cat, tee, sed, ...). A pipe at the end of the line (or
+  // before a `\`) continues on the next one.
+  static bool PipedAway(const std::string& rest, const std::string& next_line) {
+    size_t bar = std::string::npos;
+    for (size_t i = 0; i < rest.size(); ++i)
+      if (rest[i] == '|' && (i + 1 >= rest.size() || rest[i + 1] != '|') && (i == 0 || rest[i - 1] != '|')) {
+        bar = i;
+        break;
+      }
+    if (bar == std::string::npos) return false;
+    std::string after = rest.substr(bar + 1);
+    size_t b = after.find_first_not_of(" \t\\");
+    if (b == std::string::npos) {
+      after = next_line;
+      b = after.find_first_not_of(" \t");
+      if (b == std::string::npos) return false;
+    }
+    size_t e = after.find_first_of(" \t;|&", b);
+    std::string cmd = after.substr(b, e == std::string::npos ? std::string::npos : e - b);
+    static const std::set<std::string> kPrinters = {"cat",  "tee",  "sed", "awk", "grep", "head", "tail", "tr",
+                                                    "cut",  "sort", "uniq", "rev", "fold", "nl",   "paste", "xargs",
+                                                    "less", "more", "column", "jq", "yq", "od", "xxd", "hexdump"};
+    return !kPrinters.count(cmd);
+  }
+
   void CheckRun(const Node& run, const ir::Job& job, const std::vector<ir::EnvVar>& step_env, ir::Pipeline& p) {
     if (!run.IsScalar()) return;
     const std::string& text = run.scalar;
@@ -768,8 +794,10 @@ class GitHubReader {
       if (std::regex_search(line, m, kPrint)) {
         size_t from = static_cast<size_t>(m.position(0));
         std::string rest = line.substr(from);
-        // stop at a pipe into a command that hides it or a redirection into a file
-        if (rest.find(">") == std::string::npos && rest.find("| base64") == std::string::npos) {
+        // stop at a redirection into a file or a pipe into a command that does not print
+        // its input (`printf '%s' "$TOKEN" | docker login --password-stdin`)
+        std::string next_line = line_end < text.size() ? text.substr(line_end + 1, text.find('\n', line_end + 1) - line_end - 1) : "";
+        if (rest.find(">") == std::string::npos && !PipedAway(rest, next_line)) {
           for (const auto& [off, expr] : Expressions(rest))
             for (const auto& [poff, prop] : Properties(expr, "secrets.")) {
               std::string name = prop.substr(8);

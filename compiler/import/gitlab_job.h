@@ -81,7 +81,4 @@ void CheckGitLabInputSpecs(const yaml::Node& node, const std::string& where, boo
 // "1h 30m", "2 days", "3600" -> seconds; nullopt when unreadable.
 std::optional<int64_t> ParseGitLabDuration(std::string_view text);
 
-// `$NAME` and `${NAME}` references in a shell line, with their byte offsets.
-std::vector<std::pair<std::string, size_t>> ShellVariableRefs(std::string_view line);
-
 }  // namespace pipec::import

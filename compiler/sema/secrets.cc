@@ -2,10 +2,10 @@
 // Part of the Analyzer (analyzer.h), split by concern.
 #include <fmt/format.h>
 
-#include <regex>
 #include <set>
 
 #include "compiler/sema/analyzer.h"
+#include "compiler/support/shell_lexer.h"
 
 namespace pipec::sema {
 
@@ -39,12 +39,11 @@ void Analyzer::CheckSecretReads(const ir::Job& job, const JobSpec& s) {
   if (&s.names[0] != &s.names[0] || job.name != s.names[0]) return;  // once per declared job
   std::set<std::string> bound;
   for (const ir::EnvVar& e : job.env) bound.insert(e.name);
-  static const std::regex var(R"(\$\{?([A-Za-z_][A-Za-z0-9_]*))");
   for (const ir::Step& step : job.steps) {
-    std::string text = step.script.LiteralText();
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), var);
-         it != std::sregex_iterator(); ++it) {
-      std::string name = (*it)[1];
+    // What the shell expands: `'$X'` is literal text, `"'$X'"` expands X (shell_lexer.h).
+    for (const shell::ShellVarRef& ref : shell::ScriptVars(step.script.LiteralText())) {
+      if (ref.expression) continue;
+      const std::string& name = ref.name;
       if (!secrets_.count(name) || bound.count(name)) continue;
       bound.insert(name);  // once per name and job
       Report(DiagKind::UnboundSecretRead, step.range,

@@ -1,10 +1,10 @@
-#include "lint/shell_lexer.h"
+#include "compiler/support/shell_lexer.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace pipec::lint {
+namespace pipec::shell {
 namespace {
 
 bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
@@ -34,6 +34,123 @@ bool IsAssignment(std::string_view raw) {
   while (i < raw.size() && IsNameChar(raw[i])) ++i;
   if (i < raw.size() && raw[i] == '+') ++i;
   return i < raw.size() && raw[i] == '=';
+}
+
+// `${{ ... }}` at t[i]: pushes it and returns the index of its last `}` (npos when unclosed).
+size_t Expression(std::string_view t, size_t i, uint32_t base, std::vector<ShellVarRef>& out) {
+  size_t end = t.find("}}", i + 3);
+  if (end == std::string_view::npos) return end;
+  std::string_view inner = t.substr(i + 3, end - i - 3);
+  size_t a = inner.find_first_not_of(" \t\n");
+  size_t b = inner.find_last_not_of(" \t\n");
+  std::string name = a == std::string_view::npos ? "" : std::string(inner.substr(a, b - a + 1));
+  out.push_back({std::move(name), static_cast<uint32_t>(base + i), true,
+                 static_cast<uint32_t>(end + 2 - i)});
+  return end + 1;
+}
+
+// The index of the `)` closing the `(` at t[open], honouring quotes and escapes; t.size()
+// when unclosed.
+size_t ClosingParen(std::string_view t, size_t open) {
+  int depth = 0;
+  bool in_double = false;
+  for (size_t i = open; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '"') {
+      in_double = !in_double;
+    } else if (c == '\'' && !in_double) {
+      size_t end = t.find('\'', i + 1);
+      if (end == std::string_view::npos) return t.size();
+      i = end;
+    } else if (!in_double && c == '(') {
+      ++depth;
+    } else if (!in_double && c == ')' && --depth == 0) {
+      return i;
+    }
+  }
+  return t.size();
+}
+
+// Nested `$(...)` deeper than this is not scanned (bounded recursion on hostile input).
+constexpr int kMaxNesting = 64;
+
+// Expansions in `t`. In a heredoc body quotes are ordinary characters; `$(...)` and
+// backquotes are scanned as scripts of their own (their quoting starts afresh).
+void Scan(std::string_view t, uint32_t base, bool heredoc, int depth,
+          std::vector<ShellVarRef>& out) {
+  bool in_double = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '$' && t.compare(i, 3, "${{") == 0) {
+      size_t last = Expression(t, i, base, out);
+      if (last == std::string_view::npos) return;
+      i = last;
+      continue;
+    }
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (!heredoc && c == '\'' && !in_double) {
+      // Literal text; only `${{ }}` (replaced before the shell runs) counts in it.
+      size_t end = t.find('\'', i + 1);
+      if (end == std::string_view::npos) end = t.size();
+      for (size_t e = t.find("${{", i + 1); e < end; e = t.find("${{", e + 3))
+        if (size_t last = Expression(t, e, base, out); last == std::string_view::npos) break;
+      i = end;
+      continue;
+    }
+    if (!heredoc && c == '"') {
+      in_double = !in_double;
+      continue;
+    }
+    if (c == '`') {
+      size_t end = i + 1;
+      while (end < t.size() && t[end] != '`') end += t[end] == '\\' ? 2 : 1;
+      end = std::min(end, t.size());
+      if (depth < kMaxNesting)
+        Scan(t.substr(i + 1, end - i - 1), static_cast<uint32_t>(base + i + 1), false, depth + 1,
+             out);
+      i = end;
+      continue;
+    }
+    if (c != '$' || i + 1 >= t.size()) continue;
+    char n = t[i + 1];
+    if (n == '\'' && !in_double && !heredoc) {  // $'...': ANSI-C quoting, literal
+      size_t j = i + 2;
+      while (j < t.size() && t[j] != '\'') j += t[j] == '\\' ? 2 : 1;
+      i = std::min(j, t.size());
+      continue;
+    }
+    if (n == '(') {
+      size_t close = ClosingParen(t, i + 1);
+      if (depth < kMaxNesting)
+        Scan(t.substr(i + 2, close > i + 2 ? close - i - 2 : 0), static_cast<uint32_t>(base + i + 2),
+             false, depth + 1, out);
+      i = close;
+      continue;
+    }
+    size_t j = i + 1;
+    bool braced = n == '{';
+    if (braced) {
+      ++j;
+      if (j < t.size() && (t[j] == '!' || t[j] == '#')) ++j;  // ${!X} ${#X}
+    }
+    size_t name_start = j;
+    if (j >= t.size() || !IsNameStart(t[j])) continue;
+    while (j < t.size() && IsNameChar(t[j])) ++j;
+    out.push_back({std::string(t.substr(name_start, j - name_start)), static_cast<uint32_t>(base + i),
+                   false, static_cast<uint32_t>(j - i)});
+    i = j - 1;  // `${X:-$Y}`: the scan goes on inside the braces
+  }
+}
+
+std::vector<ShellVarRef> HeredocVars(std::string_view body, uint32_t base) {
+  std::vector<ShellVarRef> out;
+  Scan(body, base, true, 0, out);
+  return out;
 }
 
 class Lexer {
@@ -86,6 +203,13 @@ class Lexer {
     }
     EndCommand(false);
     return std::move(out_);
+  }
+
+  // Every expansion the lexer met, in script order (after Run()).
+  std::vector<ShellVarRef> TakeAllVars() {
+    std::stable_sort(all_.begin(), all_.end(),
+                     [](const ShellVarRef& a, const ShellVarRef& b) { return a.offset < b.offset; });
+    return std::move(all_);
   }
 
  private:
@@ -166,7 +290,10 @@ class Lexer {
       }
       if (owner && p.index < owner->redirects.size()) {
         ShellRedirect& r = owner->redirects[p.index];
-        if (!p.quoted) r.heredoc_vars = ExpandedVars(body, body_start);
+        if (!p.quoted) {
+          r.heredoc_vars = HeredocVars(body, body_start);
+          all_.insert(all_.end(), r.heredoc_vars.begin(), r.heredoc_vars.end());
+        }
         r.heredoc_body = std::move(body);
       }
     }
@@ -270,6 +397,7 @@ class Lexer {
     }
     w.raw = std::string(s_.substr(w.offset, i_ - w.offset));
     w.vars = ExpandedVars(w.raw, w.offset);
+    all_.insert(all_.end(), w.vars.begin(), w.vars.end());
     return w;
   }
 
@@ -286,6 +414,7 @@ class Lexer {
   std::vector<ShellCommand> out_;
   ShellCommand cur_;
   std::vector<Pending> pending_;
+  std::vector<ShellVarRef> all_;
   int pipeline_ = 0;
   bool piped_in_ = false;
   bool skip_ = false;
@@ -312,36 +441,16 @@ std::string_view ShellCommand::Name() const {
 
 std::vector<ShellVarRef> ExpandedVars(std::string_view text, uint32_t base) {
   std::vector<ShellVarRef> out;
-  bool in_single = false, in_double = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\\' && !in_single) {
-      ++i;
-      continue;
-    }
-    if (c == '\'' && !in_double) {
-      in_single = !in_single;
-      continue;
-    }
-    if (c == '"' && !in_single) {
-      in_double = !in_double;
-      continue;
-    }
-    if (c != '$' || in_single || i + 1 >= text.size()) continue;
-    size_t j = i + 1;
-    if (text[j] == '{') {
-      ++j;
-      if (j < text.size() && (text[j] == '!' || text[j] == '#')) ++j;  // ${!X} ${#X}
-    }
-    size_t name_start = j;
-    if (j >= text.size() || !IsNameStart(text[j])) continue;
-    while (j < text.size() && IsNameChar(text[j])) ++j;
-    out.push_back({std::string(text.substr(name_start, j - name_start)),
-                   static_cast<uint32_t>(base + i)});
-  }
+  Scan(text, base, false, 0, out);
   return out;
+}
+
+std::vector<ShellVarRef> ScriptVars(std::string_view script) {
+  Lexer lexer(script);
+  lexer.Run();
+  return lexer.TakeAllVars();
 }
 
 std::vector<ShellCommand> LexShell(std::string_view script) { return Lexer(script).Run(); }
 
-}  // namespace pipec::lint
+}  // namespace pipec::shell

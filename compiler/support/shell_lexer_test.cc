@@ -1,8 +1,8 @@
-#include "lint/shell_lexer.h"
+#include "compiler/support/shell_lexer.h"
 
 #include <gtest/gtest.h>
 
-namespace pipec::lint {
+namespace pipec::shell {
 namespace {
 
 TEST(ShellLexer, SplitsCommandsPipelinesAndRedirects) {
@@ -63,6 +63,48 @@ TEST(ShellLexer, VariableOffsetsPointAtTheDollar) {
   EXPECT_EQ(s.substr(vars[1].offset, 2), "$B");
 }
 
+std::vector<std::string> Names(std::string_view script) {
+  std::vector<std::string> out;
+  for (const ShellVarRef& v : ScriptVars(script)) out.push_back((v.expression ? "expr:" : "") + v.name);
+  return out;
+}
+
+TEST(ShellLexer, QuotingDecidesWhatExpands) {
+  // Single quotes inside double quotes are ordinary characters: X is expanded.
+  EXPECT_EQ(Names("echo \"'$X'\""), std::vector<std::string>{"X"});
+  EXPECT_TRUE(Names("echo 'literal $TOKEN'").empty());
+  EXPECT_TRUE(Names("printf %s $'a $B'").empty());
+  EXPECT_TRUE(Names("echo hi # $COMMENT").empty());
+  EXPECT_EQ(Names("echo a#$X"), std::vector<std::string>{"X"});
+  // `$(...)` starts a new quoting context, even inside double quotes.
+  EXPECT_TRUE(Names("echo \"$(echo '$X')\"").empty());
+  EXPECT_EQ(Names("echo \"$(echo \"$Y\")\" `cat $Z`"), (std::vector<std::string>{"Y", "Z"}));
+  EXPECT_EQ(Names("echo ${A:-$B}"), (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(Names("for f in $FILES; do :; done"), std::vector<std::string>{"FILES"});
+}
+
+TEST(ShellLexer, HeredocsExpandUnlessTheirDelimiterIsQuoted) {
+  EXPECT_EQ(Names("cat <<EOF\nit's $X\nEOF\necho $Y\n"), (std::vector<std::string>{"X", "Y"}));
+  EXPECT_EQ(Names("cat <<'EOF'\n$X\nEOF\n"), std::vector<std::string>{});
+}
+
+TEST(ShellLexer, ExpressionsCountWhateverTheQuoting) {
+  std::string s = "echo '${{ secrets.TOKEN }}' \"${{ env.A }}\"";
+  auto vars = ScriptVars(s);
+  ASSERT_EQ(vars.size(), 2u);
+  EXPECT_TRUE(vars[0].expression);
+  EXPECT_EQ(vars[0].name, "secrets.TOKEN");
+  EXPECT_EQ(s.substr(vars[0].offset, vars[0].length), "${{ secrets.TOKEN }}");
+  EXPECT_EQ(vars[1].name, "env.A");
+}
+
+TEST(ShellLexer, DeepNestingIsBounded) {
+  std::string s;
+  for (int i = 0; i < 100000; ++i) s += "$(";
+  s += "$X";
+  EXPECT_TRUE(ScriptVars(s).size() <= 1u);
+}
+
 TEST(ShellLexer, UnterminatedQuotesDoNotHang) {
   auto cmds = LexShell("echo \"abc $X\necho 'x");
   EXPECT_FALSE(cmds.empty());
@@ -71,4 +113,4 @@ TEST(ShellLexer, UnterminatedQuotesDoNotHang) {
 }
 
 }  // namespace
-}  // namespace pipec::lint
+}  // namespace pipec::shell

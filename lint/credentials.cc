@@ -104,6 +104,10 @@ bool SecretLikeName(std::string_view name) {
       std::find(kHarmless.begin(), kHarmless.end(), parts.back()) != kHarmless.end())
     return false;
   if (n == "public_key" || n == "csrf_token" || n == "key_name" || n == "secret_name") return false;
+  // A cache key, a lock key, a sort key... names a thing; only the value could say otherwise.
+  for (std::string_view part : parts)
+    if (part == "cache" || part == "lock" || part == "sort" || part == "primary" || part == "partition")
+      return false;
   static constexpr std::array<std::string_view, 14> kSecret = {
       "password", "passwd", "pwd", "pass", "secret", "token", "apikey", "key", "credential",
       "credentials", "creds", "auth", "pat", "private"};
@@ -114,6 +118,8 @@ bool SecretLikeName(std::string_view name) {
 }
 
 }  // namespace
+
+bool CredentialLikeName(std::string_view name) { return SecretLikeName(name); }
 
 double ShannonEntropy(std::string_view s) {
   if (s.empty()) return 0;
@@ -128,6 +134,27 @@ double ShannonEntropy(std::string_view s) {
   return h;
 }
 
+// Whether a value has the shape of a generated credential rather than of a name: a run of at
+// least 12 characters between separators that mixes letters and digits (or cases), or a long
+// unbroken hex or base64 string. `node-modules-v1-2023`, `pip-3.11-linux` and
+// `release_2024_01_15` are names: every piece is a word, a number or short.
+bool RandomLooking(std::string_view value) {
+  size_t start = 0;
+  for (size_t i = 0; i <= value.size(); ++i) {
+    if (i < value.size() && std::string_view("-_./:,@").find(value[i]) == std::string_view::npos)
+      continue;
+    std::string_view piece = value.substr(start, i - start);
+    start = i + 1;
+    if (piece.size() < 12) continue;
+    bool lower = std::any_of(piece.begin(), piece.end(), ::islower);
+    bool upper = std::any_of(piece.begin(), piece.end(), ::isupper);
+    bool digit = std::any_of(piece.begin(), piece.end(), ::isdigit);
+    if ((lower || upper) && digit && ShannonEntropy(piece) > 3.0) return true;
+    if (lower && upper && piece.size() >= 20 && ShannonEntropy(piece) > 3.5) return true;
+  }
+  return false;
+}
+
 bool LooksLikeSecretAssignment(std::string_view name, std::string_view value) {
   if (!SecretLikeName(name)) return false;
   if (value.size() < 10 || value.size() > 200) return false;
@@ -138,7 +165,7 @@ bool LooksLikeSecretAssignment(std::string_view name, std::string_view value) {
   bool alpha = std::any_of(value.begin(), value.end(), ::isalpha);
   if (!digit || !alpha) return false;  // gitleaks: letters-only values are words, not keys
   if (IsDummy(value)) return false;
-  return ShannonEntropy(value) > 3.5;
+  return ShannonEntropy(value) > 3.5 && RandomLooking(value);
 }
 
 std::vector<CredentialMatch> FindCredentials(std::string_view text) {

@@ -40,6 +40,11 @@ TEST(Credentials, SecretLikeNamesWithHighEntropyValues) {
   EXPECT_FALSE(LooksLikeSecretAssignment("DB_PASSWORD", "passwordpassword"));
   EXPECT_FALSE(LooksLikeSecretAssignment("TOKEN_URL", "https9Xq2vLm7RtZ4pW8"));
   EXPECT_FALSE(LooksLikeSecretAssignment("BYPASS_CACHE", "k9Xq2vLm7RtZ4pW8"));
+  // Issue 14 (f): the value decides, not the name alone.
+  EXPECT_FALSE(LooksLikeSecretAssignment("CACHE_KEY", "node-modules-v1-2023-10"));
+  EXPECT_FALSE(LooksLikeSecretAssignment("DEPLOY_KEY", "release-2024-01-15-x86"));
+  EXPECT_FALSE(LooksLikeSecretAssignment("API_KEY_VERSION_TAG", "ubuntu-22.04-py3.11"));
+  EXPECT_TRUE(LooksLikeSecretAssignment("API_KEY", "3f9a1c7e5b2d48a6b0e4c1d9f7a2e6b8"));
   EXPECT_EQ(Kinds("mysql --password=k9Xq2vLm7RtZ4pW8 db"),
             std::vector<std::string>{"credential assigned to password"});
 }

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 
+#include "compiler/support/shell_lexer.h"
 #include "lint/rules.h"
 
 namespace pipec::lint {
@@ -41,10 +44,80 @@ bool FloatingTag(std::string_view tag) {
   return std::find(std::begin(kFloating), std::end(kFloating), tag) != std::end(kFloating);
 }
 
-void CheckImage(RuleContext& ctx, const ir::Job& j, const std::string& image, bool service) {
+// Image names (without tag) the pipeline builds or pushes itself: `docker build -t`,
+// `docker push`, `docker tag`, buildx/podman/buildah, kaniko `--destination`, and
+// docker/build-push-action `tags:`. Such an image is the pipeline's own product, deliberately
+// rebuilt under a moving tag, so running it unpinned is no supply-chain risk (issue 14 g).
+std::set<std::string> BuiltImages(const ir::Pipeline& p) {
+  std::set<std::string> out;
+  auto add = [&](std::string_view ref) {
+    ImageRef r = ParseImage(ref);
+    if (!r.name.empty()) out.insert(r.name);
+  };
+  for (const ir::Job& j : p.jobs) {
+    for (const ir::Step& s : j.steps) {
+      if (s.kind == ir::Step::Kind::Uses) {
+        if (s.uses.rfind("docker/build-push-action", 0) != 0) continue;
+        auto tags = s.with.find("tags");
+        if (tags == s.with.end()) continue;
+        // A list separated by newlines or commas.
+        std::string_view list = tags->second;
+        size_t start = 0;
+        for (size_t i = 0; i <= list.size(); ++i) {
+          if (i < list.size() && list[i] != ',' && list[i] != '\n') continue;
+          std::string_view one = list.substr(start, i - start);
+          start = i + 1;
+          while (!one.empty() && std::isspace(static_cast<unsigned char>(one.front()))) one.remove_prefix(1);
+          while (!one.empty() && std::isspace(static_cast<unsigned char>(one.back()))) one.remove_suffix(1);
+          add(one);
+        }
+        continue;
+      }
+      for (const shell::ShellCommand& c : shell::LexShell(RenderText(s.script))) {
+        std::string_view n = c.Name();
+        if (n != "docker" && n != "podman" && n != "buildah" && n != "executor" && n != "kaniko" &&
+            n != "nerdctl" && n != "buildctl")
+          continue;
+        bool tagging = false;  // the words after `docker tag SRC` / `docker push`
+        for (size_t i = 1; i < c.words.size(); ++i) {
+          const std::string& v = c.words[i].value;
+          if (v == "push" || v == "tag") tagging = true;
+          if ((v == "-t" || v == "--tag" || v == "--destination" || v == "-d") && i + 1 < c.words.size()) {
+            add(c.words[++i].value);
+          } else if (v.rfind("--tag=", 0) == 0 || v.rfind("--destination=", 0) == 0) {
+            add(v.substr(v.find('=') + 1));
+          } else if (tagging && !v.empty() && v[0] != '-' && v != "push" && v != "tag") {
+            add(v);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Whether `name` is one the pipeline builds; `$CI_REGISTRY_IMAGE/...` built names stand for
+// the project's own registry path, which GitLab spells registry.<host>/<group>/<project>.
+bool BuiltHere(const std::set<std::string>& built, const std::string& name) {
+  if (built.count(name)) return true;
+  for (const std::string& b : built) {
+    for (std::string_view var : {"$CI_REGISTRY_IMAGE", "${CI_REGISTRY_IMAGE}"}) {
+      if (b.rfind(var, 0) != 0) continue;
+      std::string rest = b.substr(var.size());  // "" or "/sub/path"
+      if (name.rfind("registry.", 0) == 0 && (rest.empty() || (name.size() > rest.size() &&
+                                                               name.compare(name.size() - rest.size(), rest.size(), rest) == 0)))
+        return true;
+    }
+  }
+  return false;
+}
+
+void CheckImage(RuleContext& ctx, const ir::Job& j, const std::string& image, bool service,
+                const std::set<std::string>& built) {
   if (image.empty() || image.find('$') != std::string::npos) return;  // unknown until run time
   ImageRef ref = ParseImage(image);
   if (ref.digest) return;
+  if (BuiltHere(built, ref.name)) return;
   const SourceRange& body = j.body_range.valid() ? j.body_range : j.range;
   SourceRange at = ctx.Locate(body, image);
   if (at == body && body.valid()) {  // from `default { }` or a template: find the declaration
@@ -74,6 +147,7 @@ void CheckImage(RuleContext& ctx, const ir::Job& j, const std::string& image, bo
 
 void CheckJobs(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
+  std::set<std::string> built = BuiltImages(p);
   std::string declared;
   for (const ir::Trigger& t : p.triggers) declared += (declared.empty() ? "" : ", ") + TriggerId(t);
   for (const ir::Job& j : p.jobs) {
@@ -101,12 +175,14 @@ void CheckJobs(RuleContext& ctx) {
           return s.kind == ir::Step::Kind::Uses || HasRuntimeParts(s.script) ||
                  !Blank(RenderText(s.script));
         });
-    if (!runs_something)
+    // In YAML a job without a script is the importer's finding, in the vendor's words
+    // (gitlab-no-script, github-missing-key / github-step): one problem, one finding.
+    if (!runs_something && p.origin == ir::Origin::Pipe)
       ctx.Report(DiagKind::EmptyScript, j.range,
                  fmt::format("job {} has nothing to run: give it a `run` script or a `trigger`",
                              j.name));
-    CheckImage(ctx, j, RenderText(j.image), false);
-    for (const std::string& s : j.services) CheckImage(ctx, j, s, true);
+    CheckImage(ctx, j, RenderText(j.image), false, built);
+    for (const std::string& s : j.services) CheckImage(ctx, j, s, true, built);
   }
 }
 

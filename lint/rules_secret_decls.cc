@@ -6,12 +6,19 @@
 #include <array>
 #include <map>
 
+#include "compiler/import/rule_eval.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
-#include "lint/shell_lexer.h"
+#include "compiler/support/shell_lexer.h"
 
 namespace pipec::lint {
 namespace {
+
+using shell::LexShell;
+using shell::ShellCommand;
+using shell::ShellRedirect;
+using shell::ShellVarRef;
+using shell::ShellWord;
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -44,13 +51,45 @@ bool AnyBranch(const ir::Trigger& t) {
                      [](const std::string& b) { return b == "*" || b == "**"; });
 }
 
+// GitHub: whether a secret binding is live in a run that a fork's pull request triggers with
+// the repository's secrets: the workflow has pull_request_target, and neither the job's `if:`
+// nor (for a step's `env:`) the step's `if:` rules such a run out. The conditions are the
+// raw `if:` texts the importer keeps, evaluated as the importer evaluates them (rule_eval.h),
+// for a pull_request_target run whose head repository is a fork.
+bool ForkReachable(const ir::Pipeline& p, const ir::Job& j, const ir::EnvVar& e) {
+  if (!p.raw_github.contains("pull_request_target")) return false;
+  import::TriggerContext fork;
+  fork.kind = ir::TriggerKind::MergeRequest;
+  fork.github_event = "pull_request_target";
+  fork.fork = true;
+  auto may_run = [&](const nlohmann::json& cond) {
+    if (cond.is_boolean()) return cond.get<bool>();
+    if (!cond.is_string()) return true;
+    return import::EvalGitHubIf(cond.get<std::string>(), fork) != import::Tri::False;
+  };
+  if (j.raw_github.contains("if") && !may_run(j.raw_github["if"])) return false;
+  // A step-level binding (kept in the step's env with no value): live if one of the steps
+  // binding it may run.
+  bool step_level = false;
+  for (const ir::Step& s : j.steps) {
+    auto it = s.env.find(e.name);
+    if (it == s.env.end() || !it->second.parts.empty()) continue;
+    step_level = true;
+    if (s.condition.empty() || may_run(s.condition)) return true;
+  }
+  return !step_level;
+}
+
 void CheckDeclarations(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   for (const ir::Secret& s : p.secrets) {
     SourceRange name = ctx.Locate(s.range, s.name);
     // GitHub redacts every secret; masking is a GitLab (and pipec run) setting. File secrets
-    // hold content masking cannot cover (unmaskable-secret explains that instead).
-    if (!s.masked && !s.file && p.origin != ir::Origin::GitHub) {
+    // hold content masking cannot cover (unmaskable-secret explains that instead). In GitLab
+    // YAML a secret is a name the file reads but does not declare (or a --secret name): its
+    // masking is a project setting the file does not show, so there is nothing to report
+    // (secret findings say why the name is a secret, docs/lint.md).
+    if (!s.masked && !s.file && p.origin == ir::Origin::Pipe) {
       if (Diagnostic* d = ctx.Report(
               DiagKind::UnmaskedSecret, name,
               fmt::format("secret {} is not masked: its value appears in clear in job logs",
@@ -157,7 +196,22 @@ void CheckReach(RuleContext& ctx) {
                                           "protected branches or add `when git.branch == ...`");
         continue;
       }
-      if (on_mr) {
+      if (on_mr && p.origin == ir::Origin::GitHub) {
+        // A plain pull_request from a fork gets no secrets, and one from a branch of the
+        // repository comes from someone who can push anyway: the risk is pull_request_target,
+        // which gives fork pull requests the secrets. GITHUB_TOKEN is no stored secret (its
+        // permissions are another finding's business).
+        if (!ForkReachable(p, j, e) || e.secret == "GITHUB_TOKEN" || e.secret == "github_token") continue;
+        Diagnostic* d = ctx.Report(
+            DiagKind::SecretInMergeRequest, e.range,
+            fmt::format("job {} binds secret {} and runs on pull_request_target, which fork pull "
+                        "requests trigger with the repository's secrets",
+                        j.name, e.secret));
+        if (!d) continue;
+        d->Note({}, "if the job checks out or runs the pull request's code, that code can read "
+                    "the secret; guard the job with `if: github.event.pull_request.head.repo."
+                    "full_name == github.repository`, or use pull_request (no secrets for forks)");
+      } else if (on_mr) {
         Diagnostic* d = ctx.Report(
             DiagKind::SecretInMergeRequest, e.range,
             fmt::format("job {} binds secret {} and runs for merge requests", j.name, e.secret));
@@ -165,9 +219,10 @@ void CheckReach(RuleContext& ctx) {
         d->Note({}, "GitLab runs fork merge requests in the fork, with the fork's variables; "
                     "when a project member runs one in the parent project, the fork's code "
                     "runs with this secret");
-        d->Note({}, "GitHub gives no secrets to pull_request runs from forks (the value is "
-                    "empty) and all of them to pull_request_target, which runs fork code with "
-                    "a write token");
+        if (p.origin == ir::Origin::Pipe)
+          d->Note({}, "GitHub gives no secrets to pull_request runs from forks (the value is "
+                      "empty) and all of them to pull_request_target, which runs fork code with "
+                      "a write token");
       }
     }
     if (!file_secrets.empty()) CheckFileSecretValues(ctx, j, file_secrets);

@@ -4,15 +4,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
+#include "lint/credentials.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
-#include "lint/shell_lexer.h"
+#include "compiler/support/shell_lexer.h"
 
 namespace pipec::lint {
 namespace {
+
+using shell::LexShell;
+using shell::ShellCommand;
+using shell::ShellRedirect;
+using shell::ShellVarRef;
+using shell::ShellWord;
 
 bool OneOf(std::string_view s, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), s) != list.end();
@@ -58,8 +66,31 @@ struct Secrets {
   }
   bool IsMasked(std::string_view env) const {
     auto it = by_env.find(env);
-    return it != by_env.end() && it->second && it->second->masked;
+    if (it == by_env.end()) return inline_names.count(env) > 0;  // GitHub redacts its secrets
+    return it->second && it->second->masked;
   }
+  // GitHub: `${{ secrets.X }}` written into a script (substituted before the shell runs).
+  bool inline_expressions = false;
+  std::set<std::string, std::less<>> inline_names;  // the ones this job's scripts write
+
+  // The secret a reference reads: an env name bound to a secret, or `secrets.X` written
+  // inline ("" when neither). GITHUB_TOKEN is a per-run token GitHub creates, not a stored
+  // secret; its uses are judged by the permissions it is given, not here.
+  std::string SecretOf(const ShellVarRef& v) const {
+    if (!v.expression) return Has(v.name) ? v.name : "";
+    return inline_expressions ? InlineSecret(v.name) : "";
+  }
+  static std::string InlineSecret(std::string_view expr) {
+    if (expr.size() <= 8 || expr.substr(0, 8) != "secrets.") return "";
+    std::string name(expr.substr(8));
+    size_t end = 0;
+    while (end < name.size() && (std::isalnum(static_cast<unsigned char>(name[end])) || name[end] == '_')) ++end;
+    if (end != name.size()) return "";  // `secrets.A || secrets.B`, `format(...)`: not one value
+    std::string upper = name;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper == "GITHUB_TOKEN" ? "" : name;
+  }
+  bool Any() const { return !by_env.empty() || !inline_names.empty(); }
 };
 
 class ScriptScan {
@@ -101,12 +132,19 @@ class ScriptScan {
  private:
   SourceRange At(size_t offset, size_t len) const { return map_.At(offset, len); }
 
-  bool HasSecrets() const { return !secrets_.by_env.empty(); }
+  bool HasSecrets() const { return secrets_.Any(); }
 
   std::string SecretList() const {
     std::string out;
     for (const auto& [env, name] : secrets_.secret_of_env) out += (out.empty() ? "" : ", ") + env;
+    for (const std::string& name : secrets_.inline_names)
+      out += (out.empty() ? "secrets." : ", secrets.") + name;
     return out;
+  }
+
+  // How a finding names the reference: `$X`, or `${{ secrets.X }}`.
+  static std::string Shown(const ShellVarRef& v) {
+    return v.expression ? fmt::format("${{{{ {} }}}}", v.name) : "$" + v.name;
   }
 
   // `echo $X`, `printf ... $X`, `cat <<< $X`, heredocs, `printenv X`, `cat $FILE_SECRET`.
@@ -114,25 +152,27 @@ class ScriptScan {
                    size_t& len) const {
     std::string_view name = c.Name();
     auto take = [&](const ShellVarRef& v) {
-      what = fmt::format("`{}` of ${}", name, v.name);
-      secret = v.name;
+      what = fmt::format("`{}` of {}", name, Shown(v));
+      secret = secrets_.SecretOf(v);
       at = v.offset;
-      // `$X` or `${X`: the range ends right after the name.
-      len = v.name.size() + (script_.compare(v.offset, 2, "${") == 0 ? 2 : 1);
+      len = v.length;  // `$X` or `${X`: the range ends right after the name
       return true;
+    };
+    auto leaks = [&](const ShellVarRef& v) {
+      return !secrets_.SecretOf(v).empty() && (v.expression || !secrets_.IsFile(v.name));
     };
     if (OneOf(name, {"echo", "printf", "print"})) {
       for (size_t w = 1; w < c.words.size(); ++w)
         for (const ShellVarRef& v : c.words[w].vars)
-          if (secrets_.Has(v.name) && !secrets_.IsFile(v.name)) return take(v);
+          if (leaks(v)) return take(v);
     }
     for (const ShellRedirect& r : c.redirects) {
       if (r.op == "<<<")
         for (const ShellVarRef& v : r.target.vars)
-          if (secrets_.Has(v.name) && !secrets_.IsFile(v.name)) return take(v);
+          if (leaks(v)) return take(v);
       if (r.op == "<<" || r.op == "<<-")
         for (const ShellVarRef& v : r.heredoc_vars)
-          if (secrets_.Has(v.name) && !secrets_.IsFile(v.name)) return take(v);
+          if (leaks(v)) return take(v);
     }
     if (name == "printenv") {
       for (size_t w = 1; w < c.words.size(); ++w)
@@ -148,7 +188,7 @@ class ScriptScan {
     if (OneOf(name, {"cat", "head", "tail", "base64", "xxd", "od", "less", "more"})) {
       for (size_t w = 1; w < c.words.size(); ++w)
         for (const ShellVarRef& v : c.words[w].vars)
-          if (secrets_.IsFile(v.name)) return take(v);
+          if (!v.expression && secrets_.IsFile(v.name)) return take(v);
     }
     return false;
   }
@@ -263,8 +303,20 @@ class ScriptScan {
     return "";
   }
 
+  // Variables this job's scripts read whose names look like credentials ($NPM_TOKEN), for a
+  // job that binds no declared secret (a token from an earlier step, the runner's env).
+  std::string CredentialReads() const {
+    std::set<std::string> names;
+    for (const ir::Step& s : job_.steps)
+      if (s.kind == ir::Step::Kind::Run)
+        for (const ShellVarRef& v : shell::ScriptVars(RenderText(s.script)))
+          if (!v.expression && CredentialLikeName(v.name)) names.insert("$" + v.name);
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
   void CheckTrace(const ShellCommand& c) {
-    if (!HasSecrets()) return;
     std::string_view name = c.Name();
     bool trace = false;
     size_t w = 1;
@@ -285,11 +337,17 @@ class ScriptScan {
       }
     }
     if (!trace) return;
+    std::string creds = HasSecrets() ? "" : CredentialReads();
+    if (!HasSecrets() && creds.empty()) return;
     if (Diagnostic* d = ctx_.Report(
             DiagKind::SecretShellTrace, At(c.words[w].offset, c.words[w].raw.size()),
-            fmt::format("shell tracing prints every expanded command, with the secrets this job "
-                        "binds ({})",
-                        SecretList())))
+            HasSecrets()
+                ? fmt::format("shell tracing prints every expanded command, with the secrets this "
+                              "job binds ({})",
+                              SecretList())
+                : fmt::format("shell tracing prints every expanded command, with {}, which this "
+                              "job reads and whose name looks like a credential",
+                              creds)))
       d->Note({}, "remove the x flag, or trace only the commands that do not touch secrets");
   }
 
@@ -297,7 +355,8 @@ class ScriptScan {
     if (!HasSecrets()) return;
     auto scan = [&](const ShellWord& w, bool argument) {
       for (const ShellVarRef& v : w.vars) {
-        if (!secrets_.Has(v.name)) continue;
+        std::string secret = secrets_.SecretOf(v);
+        if (secret.empty()) continue;
         // Inside `scheme://...@`: a credential in a URL ends up in logs, remotes and caches.
         size_t rel = v.offset - w.offset;
         size_t scheme = w.raw.rfind("://", rel);
@@ -306,25 +365,52 @@ class ScriptScan {
           size_t slash = w.raw.find('/', scheme + 3);
           if (at_sign != std::string::npos && (slash == std::string::npos || slash > at_sign)) {
             if (Diagnostic* d = ctx_.Report(
-                    DiagKind::SecretInUrl, At(v.offset, v.name.size() + 1),
-                    fmt::format("secret {} is written into a URL", v.name)))
+                    DiagKind::SecretInUrl, At(v.offset, v.length),
+                    fmt::format("secret {} is written into a URL", secret)))
               d->Note({}, "URLs are printed by tools, stored in .git/config and caches; use a "
                           "credential helper or an Authorization header read from a file");
             continue;
           }
         }
-        if (argument && !secrets_.IsFile(v.name)) {
+        if (argument && (v.expression || !secrets_.IsFile(v.name)) && !PathArgument(c, w, v)) {
           if (Diagnostic* d = ctx_.Report(
-                  DiagKind::SecretOnCommandLine, At(v.offset, v.name.size() + 1),
-                  fmt::format("secret {} is passed on the command line of `{}`", v.name, c.Name())))
-            d->Note({}, "any process on the runner can read command lines; pass it on stdin "
-                        "(`--password-stdin`), in a file, or through the environment");
+                  DiagKind::SecretOnCommandLine, At(v.offset, v.length),
+                  v.expression ? fmt::format("secret {} is written inline (`{}`) into the command "
+                                             "line of `{}`",
+                                             secret, Shown(v), c.Name())
+                               : fmt::format("secret {} is passed on the command line of `{}`",
+                                             secret, c.Name())))
+            d->Note({}, v.expression
+                            ? "any process on the runner can read command lines, and the value "
+                              "becomes part of the script text; bind it in the step's `env:` and "
+                              "pass it on stdin or in a file"
+                            : "any process on the runner can read command lines; pass it on stdin "
+                              "(`--password-stdin`), in a file, or through the environment");
         }
       }
     };
     for (const ShellWord& a : c.assignments) scan(a, false);
     bool external = !c.words.empty() && !IsNotAProcess(c.Name());
     for (size_t w = 1; w < c.words.size(); ++w) scan(c.words[w], external);
+  }
+
+  // `--key-file $KEY`, `--key-file=$KEY`, `-i $SSH_KEY_PATH`: the option takes a file name,
+  // so the variable holds a path, not the credential (issue 14 d).
+  static bool PathArgument(const ShellCommand& c, const ShellWord& w, const ShellVarRef& v) {
+    if (v.expression) return false;
+    auto names_file = [](std::string_view opt) {
+      if (opt.empty() || opt[0] != '-') return false;
+      std::string o(opt);
+      for (char& ch : o) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return o.find("file") != std::string::npos || o.find("path") != std::string::npos ||
+             o.find("-dir") != std::string::npos || o == "-i" || o == "--identity";
+    };
+    size_t eq = w.value.find('=');
+    if (eq != std::string::npos && w.value[0] == '-' && w.offset + eq < v.offset)
+      return names_file(std::string_view(w.value).substr(0, eq));
+    for (size_t i = 1; i < c.words.size(); ++i)
+      if (&c.words[i] == &w) return names_file(c.words[i - 1].value);
+    return false;
   }
 
   void CheckDownloadAndRun(const std::vector<ShellCommand>& cmds, size_t i) {
@@ -385,6 +471,14 @@ void CheckSecretScripts(RuleContext& ctx) {
       secrets.by_env[e.name] = it == decls.end() ? nullptr : it->second;
       secrets.secret_of_env[e.name] = e.secret;
     }
+    secrets.inline_expressions = p.origin == ir::Origin::GitHub;
+    if (secrets.inline_expressions)
+      for (const ir::Step& s : j.steps)
+        if (s.kind == ir::Step::Kind::Run)
+          for (const ShellVarRef& v : shell::ScriptVars(RenderText(s.script)))
+            if (v.expression)
+              if (std::string name = Secrets::InlineSecret(v.name); !name.empty())
+                secrets.inline_names.insert(name);
     for (const ir::Step& s : j.steps) {
       if (s.kind != ir::Step::Kind::Run) continue;
       std::string_view shell = s.shell.empty() ? std::string_view(j.shell) : s.shell;

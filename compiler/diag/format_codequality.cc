@@ -38,10 +38,9 @@ std::string FormatCodeQuality(const std::vector<Diagnostic>& diags, const Source
     nlohmann::ordered_json j;
     j["type"] = "issue";
     j["check_name"] = std::string(d.info().name);
-    std::string description = d.message;
-    for (const DiagNote& n : d.notes)
-      if (!n.range.valid()) description += " (" + n.message + ")";
-    j["description"] = description;
+    // The widget shows only this text: it carries every note (a cycle's path, why a value is
+    // a secret), not just the headline (issue 14).
+    j["description"] = MessageWithNotes(d, sm, " (", ")");
     j["categories"] = nlohmann::ordered_json::array({Category(d)});
     j["severity"] = CodeQualitySeverity(d);
     j["fingerprint"] = fps[i];

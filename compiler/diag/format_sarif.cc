@@ -118,10 +118,8 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
     r["ruleId"] = std::string(d.info().id);
     r["ruleIndex"] = index[d.info().id];
     r["level"] = Level(d.severity);
-    std::string text = d.message;
-    for (const DiagNote& n : d.notes)
-      if (!n.range.valid()) text += "\n" + n.message;
-    r["message"] = {{"text", text}};
+    // Every note is in the message too (viewers that ignore relatedLocations show only this).
+    r["message"] = {{"text", MessageWithNotes(d, sm, "\n", "")}};
     if (d.range.file != kNoFile)
       r["locations"] = Json::array({{{"physicalLocation", PhysicalLocation(sm, d.range)}}});
     Json related = Json::array();

@@ -1,8 +1,25 @@
 #include "compiler/diag/formats.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "compiler/diag/fingerprint.h"
+
 namespace pipec {
+
+std::string MessageWithNotes(const Diagnostic& d, const SourceManager& sm, std::string_view open,
+                             std::string_view close) {
+  std::string text = d.message;
+  for (const DiagNote& n : d.notes) {
+    text += open;
+    text += n.message;
+    bool elsewhere = n.range.valid() && n.range.file != kNoFile &&
+                     (n.range.file != d.range.file || n.range.begin.line != d.range.begin.line);
+    if (elsewhere) text += fmt::format(" (at {}:{})", ReportPath(sm, n.range.file), n.range.begin.line);
+    text += close;
+  }
+  return text;
+}
 
 std::string FormatJson(const std::vector<Diagnostic>& diags, const SourceManager& sm) {
   auto range_json = [&](const SourceRange& r) {

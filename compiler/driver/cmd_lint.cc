@@ -104,15 +104,6 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
       all.push_back(d);
       ExplainSecret(all.back(), *p);
     }
-    // The checker's secret-echoed (with why the value is a secret) covers the importer's
-    // GitHub-specific report of the same echo.
-    std::erase_if(all, [&](const Diagnostic& mine) {
-      return mine.kind == DiagKind::GhSecretEchoed &&
-             std::any_of(all.begin(), all.end(), [&](const Diagnostic& d) {
-               return d.kind == DiagKind::SecretEchoed && d.range.file == mine.range.file &&
-                      d.range.begin.line == mine.range.begin.line;
-             });
-    });
   }
   return lint::ApplySuppressions(std::move(all), c.sources, p ? &*p : nullptr);
 }

@@ -15,6 +15,7 @@
 #include "compiler/import/source_locate.h"
 #include "compiler/import/rule_eval.h"
 #include "compiler/import/triggers.h"
+#include "compiler/support/shell_lexer.h"
 
 namespace pipec::import {
 
@@ -686,7 +687,7 @@ class GitHubReader {
         step.kind = ir::Step::Kind::Run;
         step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
         step.range = run->range;
-        CheckRun(*run, job, step_env, p);
+        CheckRun(*run, p);
       } else {
         step.kind = ir::Step::Kind::Uses;
         step.uses = uses->scalar;
@@ -747,75 +748,12 @@ class GitHubReader {
     }
   }
 
-  // The printing command's output goes through `|` into a command that does not print its
-  // input to the log (anything but cat, tee, sed, ...). A pipe at the end of the line (or
-  // before a `\`) continues on the next one.
-  static bool PipedAway(const std::string& rest, const std::string& next_line) {
-    size_t bar = std::string::npos;
-    for (size_t i = 0; i < rest.size(); ++i)
-      if (rest[i] == '|' && (i + 1 >= rest.size() || rest[i + 1] != '|') && (i == 0 || rest[i - 1] != '|')) {
-        bar = i;
-        break;
-      }
-    if (bar == std::string::npos) return false;
-    std::string after = rest.substr(bar + 1);
-    size_t b = after.find_first_not_of(" \t\\");
-    if (b == std::string::npos) {
-      after = next_line;
-      b = after.find_first_not_of(" \t");
-      if (b == std::string::npos) return false;
-    }
-    size_t e = after.find_first_of(" \t;|&", b);
-    std::string cmd = after.substr(b, e == std::string::npos ? std::string::npos : e - b);
-    static const std::set<std::string> kPrinters = {"cat",  "tee",  "sed", "awk", "grep", "head", "tail", "tr",
-                                                    "cut",  "sort", "uniq", "rev", "fold", "nl",   "paste", "xargs",
-                                                    "less", "more", "column", "jq", "yq", "od", "xxd", "hexdump"};
-    return !kPrinters.count(cmd);
-  }
-
-  void CheckRun(const Node& run, const ir::Job& job, const std::vector<ir::EnvVar>& step_env, ir::Pipeline& p) {
+  // Secrets printed (`echo ${{ secrets.X }}`, `echo "$X"` of an env var bound to one) are the
+  // checker's secret-echoed, which reads the script with the shell lexer: one finding per echo.
+  void CheckRun(const Node& run, ir::Pipeline& p) {
     if (!run.IsScalar()) return;
-    const std::string& text = run.scalar;
     CheckInjection(run);
     SecretsIn(run, p);
-    // Secrets printed: `echo`/`printf` lines with ${{ secrets.X }} or $VAR bound to a secret.
-    std::map<std::string, std::string> bound;
-    for (const ir::EnvVar& e : job.env)
-      if (!e.secret.empty()) bound[e.name] = e.secret;
-    for (const ir::EnvVar& e : step_env)
-      if (!e.secret.empty()) bound[e.name] = e.secret;
-    static const std::regex kPrint(R"((^|[;&|(\s])(echo|printf|cat\s*<<<)\s)");
-    size_t line_start = 0;
-    while (line_start <= text.size()) {
-      size_t line_end = text.find('\n', line_start);
-      if (line_end == std::string::npos) line_end = text.size();
-      std::string line = text.substr(line_start, line_end - line_start);
-      std::smatch m;
-      if (std::regex_search(line, m, kPrint)) {
-        size_t from = static_cast<size_t>(m.position(0));
-        std::string rest = line.substr(from);
-        // stop at a redirection into a file or a pipe into a command that does not print
-        // its input (`printf '%s' "$TOKEN" | docker login --password-stdin`)
-        std::string next_line = line_end < text.size() ? text.substr(line_end + 1, text.find('\n', line_end + 1) - line_end - 1) : "";
-        if (rest.find(">") == std::string::npos && !PipedAway(rest, next_line)) {
-          for (const auto& [off, expr] : Expressions(rest))
-            for (const auto& [poff, prop] : Properties(expr, "secrets.")) {
-              std::string name = prop.substr(8);
-              if (Lower(name) == "github_token") continue;
-              sink_.Report(DiagKind::GhSecretEchoed, LocateInScalar(sm_, run, line_start + from + off + poff, prop.size()),
-                           fmt::format("secret {} is printed to the log by `{}`; GitHub masks only exact matches", name, m.str(2)));
-            }
-          for (const auto& [var, voff] : ShellVariableRefs(rest)) {
-            auto it = bound.find(var);
-            if (it == bound.end()) continue;
-            sink_.Report(DiagKind::GhSecretEchoed, LocateInScalar(sm_, run, line_start + from + voff, var.size() + 1),
-                         fmt::format("${} holds secret {} and is printed to the log by `{}`; GitHub masks only exact matches",
-                                     var, it->second, m.str(2)));
-          }
-        }
-      }
-      line_start = line_end + 1;
-    }
   }
 
   void ReadCall(const Node& body, ir::Job& job, ir::Pipeline& p) {

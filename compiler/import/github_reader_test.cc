@@ -121,33 +121,8 @@ jobs:
   EXPECT_EQ(inj[0]->range.begin.line, 8u);
   EXPECT_EQ(inj[0]->range.begin.column, 24u);
   EXPECT_NE(inj[1]->message.find("github.event.commits.*.message"), std::string::npos);
-  auto echoed = r->Of(DiagKind::GhSecretEchoed);
-  ASSERT_EQ(echoed.size(), 2u);
-  EXPECT_EQ(echoed[0]->range.begin.line, 11u);
-  EXPECT_EQ(echoed[0]->range.begin.column, 21u);
-}
-
-// A print piped into a command that reads it (a password on stdin, a header from stdin) does
-// not reach the log; piped into cat or tee it does.
-TEST(GitHubReader, SecretPipedIntoACommandIsNotEchoed) {
-  auto r = Read(R"(on: push
-jobs:
-  a:
-    runs-on: x
-    env:
-      KEY: ${{ secrets.KEY }}
-    steps:
-      - run: |
-          printf '%s' "$KEY" | docker login --username=_ --password-stdin registry.example.com
-          printf 'Authorization: Bearer %s\n' "$KEY" |
-            curl --header @- https://example.com
-          echo "$KEY" || true
-          echo "$KEY" | tee out.txt
-)");
-  auto echoed = r->Of(DiagKind::GhSecretEchoed);
-  ASSERT_EQ(echoed.size(), 2u);
-  EXPECT_EQ(echoed[0]->range.begin.line, 12u);
-  EXPECT_EQ(echoed[1]->range.begin.line, 13u);
+  // Echoed secrets are the checker's secret-echoed (one finding per echo, issue 14 j).
+  EXPECT_TRUE(r->Of(DiagKind::GhSecretEchoed).empty());
 }
 
 TEST(GitHubReader, MissingArtifactUpload) {

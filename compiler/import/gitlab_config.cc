@@ -37,6 +37,14 @@ NodePtr DeepMerge(const NodePtr& base, const NodePtr& over) {
   return yaml::MakeMap(over->range, std::move(entries));
 }
 
+void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what) {
+  if (cfg.unread_includes.empty()) return;
+  const auto& [range, kind] = cfg.unread_includes.front();
+  d.severity = Severity::Note;
+  d.message += fmt::format(" (unless an unread include supplies {})", what);
+  d.Note(range, fmt::format("this {} include is not read by pipec; it may define {}", kind, what));
+}
+
 namespace {
 
 std::string Join(const std::vector<std::string>& v, std::string_view sep) {
@@ -65,6 +73,7 @@ class ConfigLoader {
       return std::nullopt;
     }
     GlConfig cfg;
+    cfg_ = &cfg;
     seen_.insert(NormalizePath(std::string(sm_.Path(main))));
     cfg.root = WithIncludes(doc, cfg, 0);
     cfg.root = ResolveReferences(cfg.root, *cfg.root, 0);
@@ -124,6 +133,7 @@ class ConfigLoader {
       return {};
     }
     if (!kind.empty()) {
+      cfg.unread_includes.emplace_back(item.range, kind);
       sink_.Report(
           DiagKind::GlIncludeNotResolved, item.range,
           fmt::format("{} include is not read by pipec; jobs and keys from it are not checked",
@@ -259,8 +269,9 @@ class ConfigLoader {
     for (const std::string& key : path) {
       target = at->GetPtr(key);
       if (!target) {
-        sink_.Report(DiagKind::GlReference, n->range,
-                     fmt::format("!reference {} could not be found", shown));
+        SoftenForUnreadIncludes(sink_.Report(DiagKind::GlReference, n->range,
+                                             fmt::format("!reference {} could not be found", shown)),
+                                *cfg_, fmt::format("{}", path.front()));
         return yaml::MakeSeq(n->range, {});
       }
       at = target.get();
@@ -319,8 +330,10 @@ class ConfigLoader {
       for (const Node* p : parents) {
         auto it = index.find(p->scalar);
         if (it == index.end()) {
-          sink_.Report(DiagKind::GlExtends, p->range,
-                       fmt::format("{}: unknown keys in extends ({})", def.name, p->scalar));
+          SoftenForUnreadIncludes(
+              sink_.Report(DiagKind::GlExtends, p->range,
+                           fmt::format("{}: unknown keys in extends ({})", def.name, p->scalar)),
+              cfg, p->scalar);
           continue;
         }
         if (std::find(path.begin(), path.end(), p->scalar) != path.end()) {
@@ -361,6 +374,7 @@ class ConfigLoader {
   DiagnosticSink& sink_;
   const ImportOptions& opts_;
   std::set<std::string> seen_;
+  const GlConfig* cfg_ = nullptr;  // the config being loaded (for findings an include may explain)
   size_t count_ = 0;
 };
 

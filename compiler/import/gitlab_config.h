@@ -29,7 +29,15 @@ struct GlConfig {
   yaml::NodePtr root;                 // top level after includes and references
   std::vector<GlJobDef> jobs;         // every job-like top-level entry, in order
   std::vector<std::string> included;  // included files, in the order read
+  // Remote, project, template and component includes pipec does not read: (place, kind).
+  std::vector<std::pair<SourceRange, std::string>> unread_includes;
 };
+
+// A finding about something missing (a job's script, an `extends` or `!reference` target, any
+// visible job) that an unread include may supply: when the config has one, the finding becomes
+// a note that says so and points at the include (issue 14 b). `what` names what may come
+// from it ("the script", "the job .base").
+void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what);
 
 // Top-level keys of .gitlab-ci.yml that are not jobs.
 bool IsGitLabGlobalKey(std::string_view key);

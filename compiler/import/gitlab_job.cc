@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "compiler/import/script_paths.h"
 #include "compiler/import/source_locate.h"
+#include "compiler/support/shell_lexer.h"
 
 namespace pipec::import {
 
@@ -113,9 +115,10 @@ class JobReader {
       s.name = std::string(key);
       s.range = line->range;
       g.job.steps.push_back(std::move(s));
-      for (const auto& [var, offset] : ShellVariableRefs(line->scalar)) {
-        g.variable_refs.push_back(var);
-        g.variable_ref_ranges.push_back(LocateInScalar(sm_, *line, offset, var.size() + 1));
+      for (const shell::ShellVarRef& ref : shell::ScriptVars(line->scalar)) {
+        if (ref.expression) continue;
+        g.variable_refs.push_back(ref.name);
+        g.variable_ref_ranges.push_back(LocateInScalar(sm_, *line, ref.offset, ref.length));
       }
       if (key != "after_script") {
         // Locating a word costs a scan of its line, so a pathological line is read only up
@@ -494,6 +497,9 @@ class JobReader {
   }
 
   void Dependencies(const Node& n, GlJob& g) {
+    // GitLab validates `dependencies` with allow_nil (lib/gitlab/ci/config/entry/job.rb):
+    // `dependencies:` without a value is the same as no key (every earlier job's artifacts).
+    if (n.IsNull()) return;
     g.has_dependencies = true;
     if (!IsStringArray(n)) return Bad(n, "dependencies", "an array of strings");
     for (const NodePtr& d : n.items) g.dependencies.push_back({d->scalar, true, true, false, false, d->range});
@@ -621,8 +627,16 @@ class JobReader {
 
   void Cache(const Node& n) {
     std::vector<const Node*> caches;
+    // A list of caches may nest (`cache: [*anchor_of_a_list]`, as gitlab-org's own configs
+    // do): GitLab flattens it, like scripts.
+    std::function<void(const Node&, int)> flatten = [&](const Node& list, int depth) {
+      for (const NodePtr& c : list.items) {
+        if (c->IsSeq() && depth < 10) flatten(*c, depth + 1);
+        else caches.push_back(c.get());
+      }
+    };
     if (n.IsMap()) caches.push_back(&n);
-    else if (n.IsSeq()) for (const NodePtr& c : n.items) caches.push_back(c.get());
+    else if (n.IsSeq()) flatten(n, 0);
     else return Bad(n, "cache", "a hash or an array of hashes");
     for (const Node* c : caches) {
       if (!c->IsMap()) {
@@ -1282,25 +1296,6 @@ std::optional<int64_t> ParseGitLabDuration(std::string_view text) {
   return total;
 }
 
-std::vector<std::pair<std::string, size_t>> ShellVariableRefs(std::string_view line) {
-  std::vector<std::pair<std::string, size_t>> out;
-  bool in_single = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '\'') in_single = !in_single;
-    if (in_single || c != '$' || i + 1 >= line.size()) continue;
-    if (i > 0 && line[i - 1] == '\\') continue;
-    size_t start = i + 1;
-    bool braced = line[start] == '{';
-    if (braced) ++start;
-    size_t end = start;
-    while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_')) ++end;
-    if (end == start || std::isdigit(static_cast<unsigned char>(line[start]))) continue;
-    out.emplace_back(std::string(line.substr(start, end - start)), i);
-  }
-  return out;
-}
-
 GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, const SourceManager& sm,
                     DiagnosticSink& sink) {
   GlJob g;
@@ -1357,10 +1352,26 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
       if (!count || *count < 0 || *count > 2) r.Bad(n, "retry", "an integer between 0 and 2, or a hash with max");
       else g.job.retry = static_cast<int>(*count);
       if (n.IsMap()) {
-        static constexpr std::array<std::string_view, 13> kReasons = {
+        // GitLab accepts `always` and every key of Gitlab::Ci::Status::Build::Failed::REASONS
+        // (lib/gitlab/ci/config/entry/retry.rb, possible_retry_when_values; the reasons in
+        // lib/gitlab/ci/status/build/failed.rb, plus EE's protected_environment_failure and the
+        // runner reasons GitLab 19.1 added: doc/ci/yaml/_index.md, `retry:when`).
+        static constexpr std::array<std::string_view, 47> kReasons = {
             "always", "unknown_failure", "script_failure", "api_failure", "stuck_or_timeout_failure",
-            "runner_system_failure", "runner_unsupported", "stale_schedule", "job_execution_timeout",
-            "archived_failure", "unmet_prerequisites", "scheduler_failure", "data_integrity_failure"};
+            "runner_system_failure", "missing_dependency_failure", "runner_unsupported", "stale_schedule",
+            "job_execution_timeout", "archived_failure", "unmet_prerequisites", "scheduler_failure",
+            "data_integrity_failure", "forward_deployment_failure", "protected_environment_failure",
+            "pipeline_loop_detected", "invalid_bridge_trigger", "downstream_bridge_project_not_found",
+            "upstream_bridge_project_not_found", "insufficient_bridge_permissions",
+            "insufficient_upstream_permissions", "bridge_pipeline_is_child_pipeline",
+            "downstream_pipeline_creation_failed", "secrets_provider_not_found",
+            "reached_max_descendant_pipelines_depth", "reached_max_pipeline_hierarchy_size", "project_deleted",
+            "user_blocked", "ci_quota_exceeded", "no_matching_runner", "trace_size_exceeded", "builds_disabled",
+            "environment_creation_failure", "deployment_rejected", "ip_restriction_failure",
+            "failed_outdated_deployment_job", "reached_downstream_pipeline_trigger_rate_limit",
+            "runner_configuration_error", "runner_external_dependency_failure", "runner_interrupted",
+            "stuck_pending_with_matching_runners", "stuck_pending_no_matching_runners", "no_updates_running",
+            "no_updates_canceling", "server_timeout_running", "server_timeout_canceling"};
         for (const auto& [rk, rv] : n.entries) {
           if (rk->scalar == "when") {
             std::vector<const Node*> reasons;

@@ -101,7 +101,7 @@ class GitLabReader {
     // `pipec import`: extends parents and merged anchors, read like jobs, become templates.
     std::map<std::string, size_t> sources;
     if (opts_.templates && opts_.keep_hidden) sources = CollectTemplateSources(*cfg, sm_, jobs, *opts_.templates);
-    CheckJobs(root, jobs);
+    CheckJobs(root, *cfg, jobs);
     CheckArtifactReads(jobs);
     BuildIr(jobs, p);
     if (!sources.empty()) TakeTemplateJobs(p, sources, *opts_.templates);
@@ -353,12 +353,19 @@ class GitLabReader {
     return changed ? yaml::MakeMap(body->range, std::move(entries)) : body;
   }
 
-  void CheckJobs(const Node& root, std::vector<GlJob>& jobs) {
+  void CheckJobs(const Node& root, const GlConfig& cfg, std::vector<GlJob>& jobs) {
     std::map<std::string, const GlJob*> by_name;
     for (const GlJob& g : jobs)
       if (!g.job.hidden) by_name[g.job.name] = &g;
-    if (by_name.empty())
-      sink_.Report(DiagKind::GlNoVisibleJob, root.range, "jobs config should contain at least one visible job");
+    bool any_visible = !by_name.empty();
+    // A need may name one instance of a parallel:matrix job (`build: [x86_64]`).
+    for (const GlJob& g : jobs)
+      if (!g.job.hidden)
+        for (const std::string& cell : g.cell_names) by_name.emplace(cell, &g);
+    if (!any_visible)
+      SoftenForUnreadIncludes(
+          sink_.Report(DiagKind::GlNoVisibleJob, root.range, "jobs config should contain at least one visible job"),
+          cfg, "the jobs");
     auto stage_index = [&](const std::string& s) -> int {
       auto it = std::find(stages_.begin(), stages_.end(), s);
       return it == stages_.end() ? -1 : static_cast<int>(it - stages_.begin());
@@ -369,9 +376,11 @@ class GitLabReader {
       int my_stage = stage_index(g.stage);
       // `$[[ inputs.x ]]` without a default is given by whoever includes this file.
       if (my_stage < 0 && g.stage.find("$[[") == std::string::npos)
-        sink_.Report(DiagKind::GlUnknownStage, g.stage_range.valid() ? g.stage_range : g.job.range,
-                     fmt::format("{} job: chosen stage {} does not exist; available stages are {}", name, g.stage,
-                                 Join(stages_, ", ")));
+        SoftenForUnreadIncludes(
+            sink_.Report(DiagKind::GlUnknownStage, g.stage_range.valid() ? g.stage_range : g.job.range,
+                         fmt::format("{} job: chosen stage {} does not exist; available stages are {}", name, g.stage,
+                                     Join(stages_, ", "))),
+            cfg, "the stages");
       const nlohmann::json& raw = g.job.raw_gitlab;
       for (std::string_view k : {"only", "except"})
         if (raw.contains("rules") && raw.contains(std::string(k)))
@@ -380,8 +389,10 @@ class GitLabReader {
       bool has_script = std::any_of(g.job.steps.begin(), g.job.steps.end(), [](const ir::Step& s) { return s.name == "script"; });
       if (!has_script && !g.job.trigger && !raw.contains("run") && !raw.contains("trigger")) {
         // An empty `script:` list is what GitLab reports too.
-        sink_.Report(DiagKind::GlNoScript, g.job.range,
-                     fmt::format("jobs:{} config should implement the script:, run:, or trigger: keyword", name));
+        SoftenForUnreadIncludes(
+            sink_.Report(DiagKind::GlNoScript, g.job.range,
+                         fmt::format("jobs:{} config should implement the script:, run:, or trigger: keyword", name)),
+            cfg, "its script");
       }
       // needs
       std::map<std::string, int> seen;
@@ -391,7 +402,10 @@ class GitLabReader {
         if (++seen[n.job] == 2) dups.push_back(n.job);
         auto it = by_name.find(n.job);
         if (it == by_name.end()) {
-          if (!n.optional) sink_.Report(DiagKind::GlUndefinedNeed, n.range, fmt::format("{} job: undefined need: {}", name, n.job));
+          if (!n.optional)
+            SoftenForUnreadIncludes(
+                sink_.Report(DiagKind::GlUndefinedNeed, n.range, fmt::format("{} job: undefined need: {}", name, n.job)),
+                cfg, "the job " + n.job);
           continue;
         }
         int their = stage_index(it->second->stage);
@@ -412,7 +426,9 @@ class GitLabReader {
       for (const GlNeed& d : g.dependencies) {
         auto it = by_name.find(d.job);
         if (it == by_name.end()) {
-          sink_.Report(DiagKind::GlUndefinedDependency, d.range, fmt::format("{} job: undefined dependency: {}", name, d.job));
+          SoftenForUnreadIncludes(
+              sink_.Report(DiagKind::GlUndefinedDependency, d.range, fmt::format("{} job: undefined dependency: {}", name, d.job)),
+              cfg, "the job " + d.job);
           continue;
         }
         int their = stage_index(it->second->stage);
@@ -441,11 +457,12 @@ class GitLabReader {
         if (n.external) continue;
         auto it = by_name.find(n.job);
         if (it == by_name.end()) continue;
-        int c = color[n.job];
+        const std::string& target = it->second->job.name;  // a matrix instance is its job
+        int c = color[target];
         if (c == 1) {
-          std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), n.job), stack.end());
+          std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), target), stack.end());
           std::set<std::string> key(cycle.begin(), cycle.end());
-          cycle.push_back(n.job);
+          cycle.push_back(target);
           if (reported.insert(key).second)
             sink_.Report(DiagKind::GlNeedsCycle, n.range, "The pipeline has circular dependencies")
                 .Note(n.range, fmt::format("cycle: {}", Join(cycle, " -> ")));
@@ -477,6 +494,8 @@ class GitLabReader {
       if (g.cells.empty()) expanded[g.job.name] = {g.job.name};
       else expanded[g.job.name] = g.cell_names;
     }
+    for (const GlJob& g : jobs)  // a need on one matrix instance needs that instance only
+      for (const std::string& cell : g.cell_names) expanded.emplace(cell, std::vector<std::string>{cell});
     for (const std::string& s : opts_.secrets) {
       SourceRange none;
       AddSecret(p, s, "--secret", none);
@@ -545,7 +564,7 @@ class GitLabReader {
             is_secret = true;
           } else if (!IsPredefinedVariable(v)) {
             if (auto word = CredentialWord(v)) {
-              AddSecret(p, v, fmt::format("name looks like a credential ({})", *word), at);
+              AddSecret(p, v, fmt::format("name looks like a credential ({}); whether GitLab masks it is a project setting this file does not show", *word), at);
               is_secret = true;
             }
           }
@@ -587,13 +606,14 @@ class GitLabReader {
     auto cache_paths = [](const GlJob& g) {
       std::vector<std::string> out;
       const nlohmann::json& c = g.job.raw_gitlab.contains("cache") ? g.job.raw_gitlab["cache"] : nlohmann::json();
-      auto add = [&](const nlohmann::json& one) {
+      std::function<void(const nlohmann::json&, int)> add = [&](const nlohmann::json& one, int depth) {
+        if (one.is_array() && depth < 10)  // lists of caches may nest; GitLab flattens them
+          for (const auto& x : one) add(x, depth + 1);
         if (one.is_object() && one.contains("paths") && one["paths"].is_array())
           for (const auto& x : one["paths"])
             if (x.is_string()) out.push_back(CanonicalArtifactPath(x.get<std::string>()));
       };
-      if (c.is_array()) for (const auto& one : c) add(one);
-      else add(c);
+      add(c, 0);
       return out;
     };
     std::map<std::string, bool> in_repo;  // path -> exists in the repository

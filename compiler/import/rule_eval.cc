@@ -39,6 +39,9 @@ struct Val {
   std::string text;
   bool regex = false;  // a /pattern/flags literal
   std::string flags;
+  // A value not known itself but known to name one side of a fork pull request ("base" or
+  // "fork"): values of different sides differ (`head.repo.full_name != github.repository`).
+  std::string side;
   static Val Unset() { return {State::Unset, "", false, ""}; }
   static Val Set() { return {State::SetUnknown, "", false, ""}; }
   static Val Unknown() { return {State::Unknown, "", false, ""}; }
@@ -104,6 +107,7 @@ Tri Truthy(const Val& v) {
 
 Tri Equal(const Val& a, const Val& b, bool fold_case) {
   using S = Val::State;
+  if (!a.side.empty() && !b.side.empty() && a.side != b.side) return Tri::False;
   if (a.state == S::Unknown || b.state == S::Unknown) return Tri::Unknown;
   if (a.state == S::Unset || b.state == S::Unset) return Of(a.state == b.state);
   if (a.state == S::SetUnknown || b.state == S::SetUnknown) return Tri::Unknown;
@@ -502,6 +506,23 @@ class GitHubExpr : public ExprParser {
       return Val::Unknown();
     }
     if (path == "github.ref") return Val::Set();
+    if (ctx_.fork && k == K::MergeRequest) {
+      auto side = [](std::string_view which) {
+        Val v = Val::Set();
+        v.side = std::string(which);
+        return v;
+      };
+      // A fork's pull request: its head repository (and owner) is not the workflow's one.
+      if (path == "github.repository" || path == "github.event.pull_request.base.repo.full_name" ||
+          path == "github.event.repository.full_name")
+        return side("base-repo");
+      if (path == "github.event.pull_request.head.repo.full_name") return side("head-repo");
+      if (path == "github.repository_owner" || path == "github.event.pull_request.base.repo.owner.login" ||
+          path == "github.event.repository.owner.login")
+        return side("base-owner");
+      if (path == "github.event.pull_request.head.repo.owner.login") return side("head-owner");
+      if (path == "github.event.pull_request.head.repo.fork") return Val::Known("true");
+    }
     if (path == "github.head_ref" || path == "github.base_ref")
       return k == K::MergeRequest ? Val::Set() : Val::Known("");
     if (path.starts_with("github.event.pull_request"))

@@ -26,6 +26,9 @@ Tri TriNot(Tri a);
 struct TriggerContext {
   ir::TriggerKind kind = ir::TriggerKind::Push;
   std::string github_event;
+  // GitHub: the run comes from a pull request opened from a fork (its head repository is not
+  // the workflow's repository), so same-repository guards are false.
+  bool fork = false;
   std::map<std::string, std::string>
       known_vars;  // GitLab: variables with certain values (matrix cells)
 };

@@ -22,11 +22,19 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 std::optional<std::string> CredentialWord(std::string_view name) {
   std::string u = Upper(name);
-  // Names that carry a credential's location or owner, not the credential.
-  static constexpr std::array<std::string_view, 9> kNotSecret = {
-      "_URL", "_PATH", "_USER", "_USERNAME", "_NAME", "_HEADER", "_TYPE", "_ENDPOINT", "_FILE_NAME"};
+  // Names that carry a credential's location or owner, not the credential: a path on a
+  // command line (`--key-file $KEY_FILE`) reveals nothing (issue 14 d).
+  static constexpr std::array<std::string_view, 14> kNotSecret = {
+      "_URL", "_PATH", "_PATHS", "_USER", "_USERNAME", "_NAME", "_HEADER", "_TYPE", "_ENDPOINT",
+      "_FILE_NAME", "_FILE", "_FILENAME", "_DIR", "_LOCATION"};
   for (std::string_view s : kNotSecret)
     if (EndsWith(u, s)) return std::nullopt;
+  // Well-known variables that hold the path of a credentials file (google-github-actions/auth
+  // and `gcloud` write GOOGLE_APPLICATION_CREDENTIALS as a path).
+  static constexpr std::array<std::string_view, 3> kPathNames = {
+      "GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE",
+      "AWS_SHARED_CREDENTIALS_FILE"};
+  if (std::find(kPathNames.begin(), kPathNames.end(), u) != kPathNames.end()) return std::nullopt;
   static constexpr std::array<std::string_view, 14> kWords = {
       "PRIVATE_KEY", "API_KEY", "APIKEY", "SECRET", "PASSWORD", "PASSWD", "TOKEN",
       "ACCESS_KEY", "CREDENTIALS", "CREDENTIAL", "PASSPHRASE", "AUTH", "SIGNING_KEY", "PASS"};

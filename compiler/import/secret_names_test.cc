@@ -16,6 +16,11 @@ TEST(SecretNames, CredentialWords) {
   EXPECT_FALSE(CredentialWord("TOKEN_URL"));
   EXPECT_FALSE(CredentialWord("DEPLOY_USER"));
   EXPECT_FALSE(CredentialWord("IMAGE_TAG"));
+  // Paths of credential files are not credentials (issue 14 d).
+  EXPECT_FALSE(CredentialWord("SERVICE_ACCOUNT_KEY_FILE"));
+  EXPECT_FALSE(CredentialWord("GPG_SECRET_DIR"));
+  EXPECT_FALSE(CredentialWord("GOOGLE_APPLICATION_CREDENTIALS"));
+  EXPECT_FALSE(CredentialWord("TOKEN_PATH"));
 }
 
 TEST(SecretNames, Predefined) {

@@ -556,7 +556,10 @@ class GitHubReader {
     }
     if (!call && !body.Has("runs-on"))
       sink_.Report(DiagKind::GhMissingKey, key.range, fmt::format("\"runs-on\" section is missing in job \"{}\"", job.name));
-    if (!call && !body.Has("steps"))
+    // `steps:` without a value is a missing section too (actionlint says so); one finding,
+    // not also "must be sequence node" (issue 14 j).
+    bool no_steps = !body.Has("steps") || body.Get("steps")->IsNull();
+    if (!call && no_steps)
       sink_.Report(DiagKind::GhMissingKey, key.range, fmt::format("\"steps\" section is missing in job \"{}\"", job.name));
     if (const Node* n = body.Get("needs")) {
       std::vector<const Node*> needs;
@@ -627,7 +630,7 @@ class GitHubReader {
         for (const auto& [k, v] : m->entries)
           if (k->scalar != "include" && k->scalar != "exclude" && v->IsSeq() && !v->items.empty() && v->items[0]->IsScalar())
             job.matrix[k->scalar] = v->items[0]->scalar;  // the first cell, for display
-    if (const Node* steps = body.Get("steps")) ReadSteps(*steps, job, p);
+    if (const Node* steps = body.Get("steps"); steps && !steps->IsNull()) ReadSteps(*steps, job, p);
     if (call) ReadCall(body, job, p);
     p.jobs.push_back(std::move(job));
   }

@@ -1,5 +1,7 @@
 #include "lint/rule_context.h"
 
+#include <cctype>
+
 #include <algorithm>
 
 namespace pipec::lint {
@@ -96,6 +98,18 @@ std::vector<std::pair<std::string, std::string>> BoundSecrets(const ir::Job& j) 
   for (const ir::EnvVar& e : j.env)
     if (!e.secret.empty()) out.emplace_back(e.name, e.secret);
   return out;
+}
+
+bool IsPerJobToken(const ir::Pipeline& p, std::string_view secret) {
+  if (p.origin == ir::Origin::GitHub) {
+    std::string upper(secret);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper == "GITHUB_TOKEN";
+  }
+  if (p.origin != ir::Origin::GitLab) return false;
+  return secret == "CI_JOB_TOKEN" || secret == "CI_REGISTRY_PASSWORD" ||
+         secret == "CI_DEPENDENCY_PROXY_PASSWORD" || secret == "CI_JOB_JWT" ||
+         secret == "CI_JOB_JWT_V2" || secret == "CI_REPOSITORY_URL";
 }
 
 bool IsReport(ir::OutputKind k) {

@@ -54,6 +54,12 @@ const ir::Trigger* FindTrigger(const ir::Pipeline& p, std::string_view id);
 // The env names through which a job's scripts can read secrets: env name -> secret name.
 std::vector<std::pair<std::string, std::string>> BoundSecrets(const ir::Job& j);
 
+// A token the CI vendor creates for each job and revokes after it (GitLab's CI_JOB_TOKEN,
+// CI_REGISTRY_PASSWORD, CI_DEPENDENCY_PROXY_PASSWORD, CI_JOB_JWT(_V2), CI_REPOSITORY_URL;
+// GitHub's GITHUB_TOKEN), always masked: no stored secret. Rules about where stored secrets
+// reach (merge requests, URLs, environment dumps, tracing) leave them out.
+bool IsPerJobToken(const ir::Pipeline& p, std::string_view secret);
+
 bool IsReport(ir::OutputKind k);
 bool IsValue(ir::OutputKind k);
 

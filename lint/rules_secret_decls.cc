@@ -201,7 +201,7 @@ void CheckReach(RuleContext& ctx) {
         // repository comes from someone who can push anyway: the risk is pull_request_target,
         // which gives fork pull requests the secrets. GITHUB_TOKEN is no stored secret (its
         // permissions are another finding's business).
-        if (!ForkReachable(p, j, e) || e.secret == "GITHUB_TOKEN" || e.secret == "github_token") continue;
+        if (!ForkReachable(p, j, e) || IsPerJobToken(p, e.secret)) continue;
         Diagnostic* d = ctx.Report(
             DiagKind::SecretInMergeRequest, e.range,
             fmt::format("job {} binds secret {} and runs on pull_request_target, which fork pull "
@@ -211,7 +211,7 @@ void CheckReach(RuleContext& ctx) {
         d->Note({}, "if the job checks out or runs the pull request's code, that code can read "
                     "the secret; guard the job with `if: github.event.pull_request.head.repo."
                     "full_name == github.repository`, or use pull_request (no secrets for forks)");
-      } else if (on_mr) {
+      } else if (on_mr && !IsPerJobToken(p, e.secret)) {
         Diagnostic* d = ctx.Report(
             DiagKind::SecretInMergeRequest, e.range,
             fmt::format("job {} binds secret {} and runs for merge requests", j.name, e.secret));

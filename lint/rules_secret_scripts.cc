@@ -90,7 +90,10 @@ struct Secrets {
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return upper == "GITHUB_TOKEN" ? "" : name;
   }
-  bool Any() const { return !by_env.empty() || !inline_names.empty(); }
+  // Env names bound to per-job tokens (IsPerJobToken): masked, revoked after the job.
+  std::set<std::string, std::less<>> per_job;
+  // Stored secrets this job can read (per-job tokens left out).
+  bool Any() const { return by_env.size() > per_job.size() || !inline_names.empty(); }
 };
 
 class ScriptScan {
@@ -136,7 +139,8 @@ class ScriptScan {
 
   std::string SecretList() const {
     std::string out;
-    for (const auto& [env, name] : secrets_.secret_of_env) out += (out.empty() ? "" : ", ") + env;
+    for (const auto& [env, name] : secrets_.secret_of_env)
+      if (!secrets_.per_job.count(env)) out += (out.empty() ? "" : ", ") + env;
     for (const std::string& name : secrets_.inline_names)
       out += (out.empty() ? "secrets." : ", secrets.") + name;
     return out;
@@ -166,7 +170,11 @@ class ScriptScan {
         for (const ShellVarRef& v : c.words[w].vars)
           if (leaks(v)) return take(v);
     }
+    // A here-string or heredoc feeds the command's stdin: printed only by a command that
+    // passes its input on (`cat <<< $X`), not by one that consumes it (`read x <<< "$X"`,
+    // `gpg-preset-passphrase <<< "$P"`, `kubectl apply -f - <<EOF`).
     for (const ShellRedirect& r : c.redirects) {
+      if (!IsFilter(name)) break;
       if (r.op == "<<<")
         for (const ShellVarRef& v : r.target.vars)
           if (leaks(v)) return take(v);
@@ -223,6 +231,7 @@ class ScriptScan {
     while (true) {
       const ShellCommand& c = cmds[j];
       CheckWrites(c, kind, what, at, len);
+      if (WritesToOutputFile(c)) return;  // `base64 --decode --output FILE`
       if (!c.piped_out) {
         if (c.StdoutToLog()) Leak(kind, what, secret, transformed, at, len);
         return;
@@ -231,6 +240,19 @@ class ScriptScan {
       ++j;
       if (cmds[j].Name() != "tee" && cmds[j].Name() != "cat") transformed = true;
     }
+  }
+
+  // A filter told to write its result to a file (`--output FILE`, `--output=FILE`, `sort -o`,
+  // `base64 -o`): nothing reaches stdout.
+  static bool WritesToOutputFile(const ShellCommand& c) {
+    for (size_t w = 1; w < c.words.size(); ++w) {
+      const std::string& v = c.words[w].value;
+      if (v == "--output" || v.rfind("--output=", 0) == 0 || v == "--out" || v.rfind("--out=", 0) == 0)
+        return true;
+      if (v == "-o" && OneOf(c.Name(), {"sort", "base64", "iconv", "gpg"})) return true;
+      if (v == "-out" && c.Name() == "openssl") return true;
+    }
+    return false;
   }
 
   void Leak(DiagKind kind, const std::string& what, const std::string& secret, bool transformed,
@@ -310,7 +332,8 @@ class ScriptScan {
     for (const ir::Step& s : job_.steps)
       if (s.kind == ir::Step::Kind::Run)
         for (const ShellVarRef& v : shell::ScriptVars(RenderText(s.script)))
-          if (!v.expression && CredentialLikeName(v.name)) names.insert("$" + v.name);
+          if (!v.expression && CredentialLikeName(v.name) && !IsPerJobToken(ctx_.pipeline(), v.name))
+            names.insert("$" + v.name);
     std::string out;
     for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
     return out;
@@ -352,7 +375,7 @@ class ScriptScan {
   }
 
   void CheckUrlAndArgs(const ShellCommand& c) {
-    if (!HasSecrets()) return;
+    if (secrets_.by_env.empty() && secrets_.inline_names.empty()) return;
     auto scan = [&](const ShellWord& w, bool argument) {
       for (const ShellVarRef& v : w.vars) {
         std::string secret = secrets_.SecretOf(v);
@@ -364,6 +387,9 @@ class ScriptScan {
           size_t at_sign = w.raw.find('@', rel);
           size_t slash = w.raw.find('/', scheme + 3);
           if (at_sign != std::string::npos && (slash == std::string::npos || slash > at_sign)) {
+            // `https://gitlab-ci-token:${CI_JOB_TOKEN}@...` is the URL GitLab documents; the
+            // token is masked and expires with the job.
+            if (!v.expression && secrets_.per_job.count(v.name)) continue;
             if (Diagnostic* d = ctx_.Report(
                     DiagKind::SecretInUrl, At(v.offset, v.length),
                     fmt::format("secret {} is written into a URL", secret)))
@@ -470,6 +496,7 @@ void CheckSecretScripts(RuleContext& ctx) {
       auto it = decls.find(e.secret);
       secrets.by_env[e.name] = it == decls.end() ? nullptr : it->second;
       secrets.secret_of_env[e.name] = e.secret;
+      if (IsPerJobToken(p, e.secret)) secrets.per_job.insert(e.name);
     }
     secrets.inline_expressions = p.origin == ir::Origin::GitHub;
     if (secrets.inline_expressions)

@@ -137,12 +137,13 @@ class ScriptScan {
 
   bool HasSecrets() const { return secrets_.Any(); }
 
-  std::string SecretList() const {
+  std::string SecretList(bool with_inline = true) const {
     std::string out;
     for (const auto& [env, name] : secrets_.secret_of_env)
       if (!secrets_.per_job.count(env)) out += (out.empty() ? "" : ", ") + env;
-    for (const std::string& name : secrets_.inline_names)
-      out += (out.empty() ? "secrets." : ", secrets.") + name;
+    if (with_inline)
+      for (const std::string& name : secrets_.inline_names)
+        out += (out.empty() ? "secrets." : ", secrets.") + name;
     return out;
   }
 
@@ -202,7 +203,8 @@ class ScriptScan {
   }
 
   bool DumpsEnv(const ShellCommand& c) const {
-    if (!HasSecrets()) return false;
+    // Only the environment is dumped: inline `${{ secrets.X }}` values are not in it.
+    if (secrets_.by_env.size() <= secrets_.per_job.size()) return false;
     std::string_view name = c.Name();
     auto only_options = [&] {
       for (size_t w = 1; w < c.words.size(); ++w)
@@ -262,7 +264,7 @@ class ScriptScan {
               kind, At(at, len),
               fmt::format("{} prints every environment variable to the job log, including the "
                           "secrets this job binds ({})",
-                          what, SecretList())))
+                          what, SecretList(false))))
         d->Note({}, "masking hides exact values only; print the variables you need by name");
       return;
     }
@@ -499,19 +501,38 @@ void CheckSecretScripts(RuleContext& ctx) {
       if (IsPerJobToken(p, e.secret)) secrets.per_job.insert(e.name);
     }
     secrets.inline_expressions = p.origin == ir::Origin::GitHub;
-    if (secrets.inline_expressions)
+    // GitHub: a secret bound in one step's `env:` is in that step's environment only (the
+    // importer keeps it in the job's env and, with no value, in the step's env map).
+    std::map<std::string, int> bindings, step_bindings;
+    for (const ir::EnvVar& e : j.env)
+      if (!e.secret.empty()) ++bindings[e.name];
+    if (p.origin == ir::Origin::GitHub)
       for (const ir::Step& s : j.steps)
-        if (s.kind == ir::Step::Kind::Run)
-          for (const ShellVarRef& v : shell::ScriptVars(RenderText(s.script)))
-            if (v.expression)
-              if (std::string name = Secrets::InlineSecret(v.name); !name.empty())
-                secrets.inline_names.insert(name);
+        for (const auto& [name, value] : s.env)
+          if (value.parts.empty() && bindings.count(name)) ++step_bindings[name];
     for (const ir::Step& s : j.steps) {
       if (s.kind != ir::Step::Kind::Run) continue;
       std::string_view shell = s.shell.empty() ? std::string_view(j.shell) : s.shell;
       if (shell == "pwsh" || shell == "powershell" || shell == "cmd" || shell == "python")
         continue;  // not a POSIX shell: the lexer would only guess
-      ScriptScan(ctx, j, secrets, s, RenderText(s.script)).Run();
+      Secrets here = secrets;
+      for (const auto& [name, count] : step_bindings) {
+        auto own = s.env.find(name);
+        bool in_this_step = own != s.env.end() && own->second.parts.empty();
+        if (count == bindings[name] && !in_this_step) {  // bound only by other steps
+          here.by_env.erase(name);
+          here.secret_of_env.erase(name);
+          here.per_job.erase(name);
+        }
+      }
+      std::string script = RenderText(s.script);
+      // `${{ secrets.X }}` is in this step's text only, never in any environment.
+      if (here.inline_expressions)
+        for (const ShellVarRef& v : shell::ScriptVars(script))
+          if (v.expression)
+            if (std::string name = Secrets::InlineSecret(v.name); !name.empty())
+              here.inline_names.insert(name);
+      ScriptScan(ctx, j, here, s, std::move(script)).Run();
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "runtime/local_executor.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -7,11 +8,10 @@
 #include <filesystem>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "runtime/cache.h"
 #include "runtime/fs.h"
 #include "runtime/reaper.h"
+#include "runtime/secrets.h"
 #include "runtime/subprocess.h"
 #include "runtime/workspace.h"
 
@@ -57,6 +57,26 @@ std::vector<std::string> LocalExecutor::ShellArgv(const plan::Job& job) {
   argv.push_back(script);
   return argv;
 }
+
+namespace {
+
+// GitLab turns the variables of a needed job's dotenv report into environment variables of
+// the job (above the job's own `variables`); so does pipec for each restored `dotenv` input.
+std::string AddDotenvInputs(const plan::Job& j, const std::string& ws,
+                            std::map<std::string, std::string>* env) {
+  for (const plan::ArtifactIn& in : j.inputs) {
+    if (in.kind != "dotenv") continue;
+    std::optional<std::string> text = ReadFile(ws + "/" + in.path);
+    if (!text) continue;  // not restored: Restore has failed the job already
+    std::map<std::string, std::string> vars;
+    if (std::string err = ParseDotenv(*text, &vars); !err.empty())
+      return fmt::format("input {} ({}): {}", in.name, in.path, err);
+    for (auto& [k, v] : vars) (*env)[k] = v;
+  }
+  return "";
+}
+
+}  // namespace
 
 void LocalExecutor::Fail(size_t job, const std::string& message) {
   AttemptResult r;
@@ -107,7 +127,9 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
     // name (-e KEY) so values, secrets included, never appear on a command line.
     std::map<std::string, std::string> own;
     if (std::string err = BuildJobEnv(run_, plan_, j, attempt, &own, /*inherit=*/false); !err.empty()) return err;
+    if (std::string err = AddDotenvInputs(j, ws, &own); !err.empty()) return err;
     if (std::string err = BuildJobEnv(run_, plan_, j, attempt, &env); !err.empty()) return err;
+    if (std::string err = AddDotenvInputs(j, ws, &env); !err.empty()) return err;
     a->container = fmt::format("pipec-{}-{}-{}", run_.run_id, job, attempt);
     spec->argv = {cfg_.engine, "run", "--rm", "--init", "--name", a->container, "-v", ws + ":" + ws, "-w", ws};
     for (auto& [k, v] : own) spec->argv.insert(spec->argv.end(), {"-e", k});
@@ -115,6 +137,7 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
     for (const std::string& s : ShellArgv(j)) spec->argv.push_back(s);
   } else {
     if (std::string err = BuildJobEnv(run_, plan_, j, attempt, &env); !err.empty()) return err;
+    if (std::string err = AddDotenvInputs(j, ws, &env); !err.empty()) return err;
     spec->argv = ShellArgv(j);
   }
   spec->env = EnvList(env);

@@ -331,7 +331,7 @@ std::string PrepareRunInfo(const plan::Plan& plan, const RunOptions& opts, RunIn
 EvalContext ContextOf(const RunInfo& info) {
   EvalContext ctx;
   ctx.trigger = info.trigger;
-  ctx.git = {{"branch", info.branch},
+  ctx.git = {{"branch", info.CommitBranch()},
              {"sha", info.sha},
              {"short_sha", info.sha.substr(0, 8)},
              {"tag", info.tag},

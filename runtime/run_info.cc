@@ -59,7 +59,7 @@ std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::
   e["CI_PROJECT_DIR"] = run.WorkspaceOf(job.name);
   e["CI_COMMIT_SHA"] = run.sha;
   e["CI_COMMIT_SHORT_SHA"] = run.sha.substr(0, 8);
-  e["CI_COMMIT_BRANCH"] = run.tag.empty() ? run.branch : "";
+  e["CI_COMMIT_BRANCH"] = run.CommitBranch();
   e["CI_COMMIT_REF_NAME"] = run.tag.empty() ? run.branch : run.tag;
   e["CI_COMMIT_TAG"] = run.tag;
   for (auto& [k, v] : plan.variables) e[k] = v;

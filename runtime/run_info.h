@@ -22,6 +22,11 @@ struct RunInfo {
   std::map<std::string, std::string> inputs;   // with defaults applied
   std::map<std::string, std::string> secrets;  // name -> value (never printed)
 
+  // GitLab's CI_COMMIT_BRANCH, which is what `git.branch` means on every target: the branch of
+  // a branch pipeline, empty in tag and merge-request pipelines (`branch` stays the ref name).
+  std::string CommitBranch() const {
+    return tag.empty() && trigger != "merge_request" ? branch : "";
+  }
   std::string WorkspaceOf(const std::string& job) const { return run_dir + "/ws/" + PathName(job); }
   std::string LogOf(const std::string& job) const { return run_dir + "/logs/" + PathName(job) + ".log"; }
   std::string StoreDir() const { return run_dir + "/store"; }

@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ libantlr4-runtime-dev antlr4 libyaml-cpp-dev libfmt-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev uuid-dev
-  llvm-14-tools default-jre-headless shellcheck python3 git nodejs npm graphviz)
+  llvm-14-tools default-jre-headless shellcheck python3 git nodejs npm graphviz rsync python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

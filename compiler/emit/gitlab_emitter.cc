@@ -14,6 +14,7 @@
 #include "compiler/emit/names.h"
 #include "compiler/emit/text_lowering.h"
 #include "compiler/emit/yaml_writer.h"
+#include "lint/shell_lexer.h"
 
 namespace pipec::emit {
 
@@ -36,6 +37,42 @@ std::string GitLabJobName(std::string_view name) {
   return out;
 }
 
+// GitLab's matrix passes each value as a variable, which the shell expands: a value written
+// where the shell does not expand `${key}` (single quotes, a quoted heredoc) would print the
+// variable's name instead, so such a matrix stays one job per cell.
+std::string ScriptPlaceholderNotExpanded(const Doc& job) {
+  if (!job.contains("script")) return "";
+  for (const Doc& line : job["script"]) {
+    if (!line.is_string()) continue;
+    std::string text = line.get<std::string>();
+    size_t delimiters = 0;  // a placeholder is \x01key\x01
+    for (size_t at = text.find('\x01'); at != std::string::npos; at = text.find('\x01', at + 1))
+      ++delimiters;
+    size_t placeholders = delimiters / 2;
+    if (placeholders == 0) continue;
+    Doc rendered = line;
+    RenderPlaceholders(rendered, [](const std::string& key) { return "${" + key + "}"; });
+    std::string script = rendered.get<std::string>();
+    size_t expanded = 0;
+    auto count = [&](const std::vector<lint::ShellVarRef>& vars) {
+      for (const lint::ShellVarRef& v : vars)
+        if (script.compare(v.offset, 2, "${") == 0) ++expanded;
+    };
+    for (const lint::ShellCommand& c : lint::LexShell(script)) {
+      for (const lint::ShellWord& w : c.assignments) count(w.vars);
+      for (const lint::ShellWord& w : c.words) count(w.vars);
+      for (const lint::ShellRedirect& r : c.redirects) {
+        count(r.target.vars);
+        count(r.heredoc_vars);
+      }
+    }
+    if (expanded < placeholders)
+      return "a matrix value is written in a script where the shell would not expand GitLab's "
+             "matrix variable (single quotes or a quoted heredoc)";
+  }
+  return "";
+}
+
 class GitLabEmitter {
  public:
   GitLabEmitter(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags)
@@ -52,8 +89,8 @@ class GitLabEmitter {
     std::map<size_t, const MatrixGroup*> group_at;
     std::set<size_t> folded_cells;
     std::vector<MatrixGroup> groups = FoldMatrices(
-        p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); },
-        *diags_);
+        p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); }, *diags_,
+        ScriptPlaceholderNotExpanded);
     for (const MatrixGroup& g : groups) {
       group_at[g.cells[0]] = &g;
       if (auto it = stage_.find(p_.jobs[g.cells[0]].name); it != stage_.end())
@@ -88,7 +125,7 @@ class GitLabEmitter {
  private:
   // Runs `fn` with diagnostics going nowhere (trial emission of matrix cells).
   template <typename Fn>
-  Doc Scratch(Fn fn) {
+  auto Scratch(Fn fn) -> decltype(fn()) {
     DiscardDiagnostics quiet(diags_);
     return fn();
   }
@@ -200,7 +237,8 @@ class GitLabEmitter {
     for (const ir::Need& n : j.needs) {
       listed.insert(n.job);
       std::string target = names_.Of(n.job);
-      bool artifacts = n.artifacts || sources.count(n.job) > 0;
+      // A job that may skip itself at run time tells its dependants through its dotenv report.
+      bool artifacts = n.artifacts || sources.count(n.job) > 0 || CarriesSkip(n);
       if (auto it = index.find(target); it != index.end()) {
         if (artifacts) needs[it->second]["artifacts"] = true;
         continue;
@@ -211,7 +249,10 @@ class GitLabEmitter {
       need["artifacts"] = artifacts;
       // A stage edge only orders jobs that are both in the pipeline; GitLab rejects a
       // pipeline whose needed job was left out by rules unless the need is optional.
-      if (n.optional || n.origin == ir::Need::Origin::Stage) need["optional"] = true;
+      // An always/on_failure job runs even when a job it needs was left out by its rules.
+      bool may_be_absent = j.run_when != ir::RunWhen::OnSuccess && NeedMayBeAbsent(n.job);
+      if (n.optional || n.origin == ir::Need::Origin::Stage || may_be_absent)
+        need["optional"] = true;
       needs.push_back(need);
     }
     std::vector<std::string> cond_jobs;
@@ -238,19 +279,26 @@ class GitLabEmitter {
     if (runtime) {
       if (TriggerRestricted(p_, j)) cond = TriggersCond(p_, j.active_triggers, opts_.as_child);
       CiCond full = FromCondition(p_, j.when, opts_.as_child, *diags_);
-      guard = "if ! { " + RenderShell(full) + "; }; then echo " +
-              ShellQuote("pipec: condition `" + ConditionText(j.when) + "` is false; skipping " +
-                         j.name) +
-              "; exit 0; fi";
+      guard = "if ! { " + RenderShell(full) + "; }; then " +
+              SkipLines(j, "condition is false: " + ConditionText(j.when)) + "; fi";
       diags_->Report(
           DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
           "GitLab evaluates rules when the pipeline is created, before `" + j.name +
-              "`'s upstream values exist: the condition is checked by a script guard, and "
-              "the job passes without running its script when it is false");
+              "`'s upstream values exist: the condition is checked by a script guard; when it "
+              "is false, the job and every job that needs it (transitively, except `when "
+              "always`/`on_failure` jobs) end without running their scripts");
     } else {
       cond = FromCondition(p_, j.when, opts_.as_child, *diags_);
       if (!TestsTrigger(j.when) && TriggerRestricted(p_, j))
         cond = CiCond::All({TriggersCond(p_, j.active_triggers, opts_.as_child), cond});
+    }
+    // GitLab refuses a pipeline in which a job needs a job its rules left out; `pipec run`
+    // skips such a job. So an on_success job also takes the conditions of what it needs.
+    if (j.run_when == ir::RunWhen::OnSuccess) {
+      std::vector<CiCond> parts{cond};
+      for (const std::string& dep : SkipSources(j))
+        if (const ir::Job* d = JobNamed(dep)) parts.push_back(Inherited(*d));
+      cond = CiCond::All(std::move(parts));
     }
     // Rules kept verbatim (`raw gitlab { rules/only/except }`, as `pipec import` writes them)
     // decide by themselves: generated rules would be replaced, or be invalid beside only/except.
@@ -307,8 +355,109 @@ class GitLabEmitter {
     return caches;
   }
 
+  // Value gates (docs/targets.md): GitLab fixes the jobs of a pipeline when it creates it, so
+  // a job that must not run is still started and ends at once without running its script. It
+  // prints why (the words `pipec run` uses) and writes SkippedVarName(job)=true to its dotenv
+  // report; each on_success job that needs it reads the variable and does the same, so nothing
+  // downstream of a false gate runs, as under `pipec run` and on GitHub.
+  bool MaySkip(const ir::Job& j) {
+    if (auto it = may_skip_.find(j.name); it != may_skip_.end()) return it->second;
+    may_skip_[j.name] = false;  // a cycle is the checker's to report
+    bool skip = ReadsOutputs(j.when);
+    if (!skip && j.run_when == ir::RunWhen::OnSuccess)
+      for (const std::string& dep : SkipSources(j))
+        if (const ir::Job* d = JobNamed(dep); d && MaySkip(*d)) skip = true;
+    may_skip_[j.name] = skip;
+    return skip;
+  }
+
+  // The jobs whose skip a job inherits: what it needs, except stage order (GitLab runs a later
+  // stage after a skipped job, and `pipec run` does too), and the producers its condition reads.
+  std::vector<std::string> SkipSources(const ir::Job& j) {
+    std::vector<std::string> jobs;
+    for (const ir::Need& n : j.needs)
+      if (n.origin != ir::Need::Origin::Stage) jobs.push_back(n.job);
+    CollectOutputJobs(j.when, jobs);
+    std::sort(jobs.begin(), jobs.end());
+    jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
+    return jobs;
+  }
+
+  // True when a condition tests more than the trigger (git facts, inputs): the part of a job's
+  // rules that the trigger inheritance of sema does not already give its dependants.
+  static bool TestsMoreThanTrigger(const ir::Condition& c) {
+    switch (c.op) {
+      case ir::Condition::Op::True:
+      case ir::Condition::Op::TriggerIn:
+        return false;
+      case ir::Condition::Op::And:
+      case ir::Condition::Op::Or:
+      case ir::Condition::Op::Not:
+        for (const ir::Condition& a : c.args)
+          if (TestsMoreThanTrigger(a)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  // The static condition under which a job is in the pipeline, beyond its triggers: its own
+  // (when known at pipeline creation) and, for an on_success job, what it needs.
+  CiCond Inherited(const ir::Job& j) {
+    if (auto it = inherited_.find(j.name); it != inherited_.end()) return it->second;
+    inherited_[j.name] = CiCond::Always();  // a cycle is the checker's to report
+    std::vector<CiCond> parts;
+    bool raw_rules = j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
+                     j.raw_gitlab.contains("except");
+    if (!raw_rules && !ReadsOutputs(j.when) && TestsMoreThanTrigger(j.when))
+      parts.push_back(Scratch([&] { return FromCondition(p_, j.when, opts_.as_child, *diags_); }));
+    if (j.run_when == ir::RunWhen::OnSuccess)
+      for (const std::string& dep : SkipSources(j))
+        if (const ir::Job* d = JobNamed(dep)) parts.push_back(Inherited(*d));
+    CiCond out = CiCond::All(std::move(parts));
+    inherited_[j.name] = out;
+    return out;
+  }
+
+  const ir::Job* JobNamed(const std::string& name) {  // ir::Pipeline::FindJob is a linear scan
+    if (by_name_.empty())
+      for (const ir::Job& j : p_.jobs) by_name_.emplace(j.name, &j);
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
+  }
+
+  bool NeedMayBeAbsent(const std::string& name) {
+    const ir::Job* d = JobNamed(name);
+    return d && Inherited(*d).kind != CiCond::Kind::True;
+  }
+
+  bool CarriesSkip(const ir::Need& n) {
+    if (n.origin == ir::Need::Origin::Stage) return false;
+    const ir::Job* d = JobNamed(n.job);
+    return d && MaySkip(*d);
+  }
+
+  std::string SkipLines(const ir::Job& j, const std::string& why) {
+    return "echo " + ShellQuote("pipec: skipped: " + why) + "; echo '" + SkippedVarName(j.name) +
+           "=true' >> " + kGitLabValuesFile + "; exit 0";
+  }
+
+  // One guard per needed job that may have been skipped, before the job's own gate.
+  std::vector<std::string> InheritedSkipGuards(const ir::Job& j) {
+    std::vector<std::string> lines;
+    if (j.run_when != ir::RunWhen::OnSuccess) return lines;
+    for (const std::string& dep : SkipSources(j)) {
+      const ir::Job* d = JobNamed(dep);
+      if (!d || !MaySkip(*d)) continue;
+      lines.push_back("if [ \"${" + SkippedVarName(dep) + ":-}\" = true ]; then " +
+                      SkipLines(j, "needs " + dep + ", which was skipped") + "; fi");
+    }
+    return lines;
+  }
+
   Doc Script(const ir::Job& j, const std::string& guard) {
     Doc script = Doc::array();
+    for (const std::string& line : InheritedSkipGuards(j)) script.push_back(line);
     if (!guard.empty()) script.push_back(guard);
     // GitLab restores a needed job's artifacts where that job wrote them.
     for (const ir::InputRef& in : j.inputs) {
@@ -388,7 +537,7 @@ class GitLabEmitter {
         expire = std::max(expire.value_or(0), *o.expire_seconds);
       }
     }
-    if (values) add_report("dotenv", kGitLabValuesFile);
+    if (values || MaySkip(j)) add_report("dotenv", kGitLabValuesFile);
     if (expire_differs)
       diags_->Report(DiagKind::EmitUnsupported, j.range,
                      "GitLab has one `expire_in` per job; the artifacts of `" + j.name +
@@ -442,10 +591,11 @@ class GitLabEmitter {
     Rules(j, out, guard);
     if (j.trigger) {
       out["trigger"] = TriggerJob(j, out);
-      if (guard.size())
+      if (MaySkip(j))
         diags_->Report(DiagKind::EmitUnsupported, j.range,
                        "a trigger job has no script to guard; `" + j.name +
-                           "` starts its pipeline whatever the upstream values are");
+                           "` starts its pipeline whatever the upstream values are, even "
+                           "after a job it needs was skipped by a value gate");
       MergeRaw(out, j.raw_gitlab, "gitlab", "job `" + j.name + "`", j.range, *diags_);
       return out;
     }
@@ -500,7 +650,10 @@ class GitLabEmitter {
   JobNames names_;
   std::map<std::string, std::string> stage_;
   std::map<std::string, size_t> stage_index_;
-  std::vector<size_t> jobs_before_stage_;  // IR jobs placed in the stages before stage i
+  std::vector<size_t> jobs_before_stage_;    // IR jobs placed in the stages before stage i
+  std::map<std::string, bool> may_skip_;     // MaySkip, memoized by job name
+  std::map<std::string, CiCond> inherited_;  // Inherited, memoized by job name
+  std::unordered_map<std::string, const ir::Job*> by_name_;
 };
 
 void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {

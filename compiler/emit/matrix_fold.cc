@@ -149,14 +149,18 @@ void RenderPlaceholders(Doc& doc, const std::function<std::string(const std::str
 
 std::vector<MatrixGroup> FoldMatrices(const ir::Pipeline& p, std::string_view target,
                                       const std::function<Doc(const ir::Job&)>& emit_job,
-                                      DiagnosticSink& diags) {
+                                      DiagnosticSink& diags,
+                                      const std::function<std::string(const Doc&)>& unfoldable) {
   std::vector<std::pair<size_t, std::string>> why_not;
   std::vector<MatrixGroup> folded;
   for (MatrixGroup& g : MatrixCandidates(p, why_not)) {
     Doc first = emit_job(g.templ);
     bool same = true;
     for (size_t k = 1; k < g.cells.size() && same; ++k) same = emit_job(Templatize(p.jobs[g.cells[k]])) == first;
-    if (same)
+    std::string blocked = same && unfoldable ? unfoldable(first) : "";
+    if (!blocked.empty())
+      why_not.push_back({g.cells[0], blocked});
+    else if (same)
       folded.push_back(std::move(g));
     else
       why_not.push_back({g.cells[0], "its cells differ in more than their matrix values"});

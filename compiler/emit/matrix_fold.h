@@ -40,10 +40,13 @@ std::vector<MatrixGroup> MatrixCandidates(const ir::Pipeline& p,
 ir::Job Templatize(const ir::Job& cell);
 
 // Trial-emits each cell's template with `emit_job` and folds the groups whose cells all give
-// the same job; reports P6002 (naming `target`) for every group left expanded.
-std::vector<MatrixGroup> FoldMatrices(const ir::Pipeline& p, std::string_view target,
-                                      const std::function<Doc(const ir::Job&)>& emit_job,
-                                      DiagnosticSink& diags);
+// the same job; reports P6002 (naming `target`) for every group left expanded. `unfoldable`,
+// when given, returns why an emitted template cannot be folded ("" when it can), for what
+// the vendor's matrix cannot reproduce although every cell gives the same template.
+std::vector<MatrixGroup> FoldMatrices(
+    const ir::Pipeline& p, std::string_view target,
+    const std::function<Doc(const ir::Job&)>& emit_job, DiagnosticSink& diags,
+    const std::function<std::string(const Doc&)>& unfoldable = {});
 
 // The cells as a vendor matrix: the axes when the cells are their full product, else one
 // entry per cell. GitLab wants a list of entries, GitHub a map (with `include` for cells).

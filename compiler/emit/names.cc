@@ -25,6 +25,8 @@ std::string ValueVarName(std::string_view job, std::string_view output) {
   return "PIPEC_OUT_" + EnvName(job) + "_" + EnvName(output);
 }
 
+std::string SkippedVarName(std::string_view job) { return "PIPEC_SKIPPED_" + EnvName(job); }
+
 std::string GitHubIdFor(std::string_view name) {
   std::string out;
   for (unsigned char c : name) {

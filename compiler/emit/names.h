@@ -16,6 +16,9 @@ std::string EnvName(std::string_view name);
 std::string InputVarName(std::string_view input);
 // `PIPEC_OUT_QUALIFY_QUALIFIED`: how a value output travels (GitLab dotenv, plan env).
 std::string ValueVarName(std::string_view job, std::string_view output);
+// `PIPEC_SKIPPED_DEPLOY=true`: on GitLab, how a job that ended without running its script (a
+// false value gate, or a skipped job it needs) tells the jobs that need it (dotenv report).
+std::string SkippedVarName(std::string_view job);
 // GitHub job ids match [A-Za-z_][A-Za-z0-9_-]*; other characters become `_`.
 std::string GitHubIdFor(std::string_view name);
 // Artifact name of one output of one job (unique per pipeline; valid on GitHub).
@@ -32,7 +35,9 @@ class JobNames {
   std::string Of(std::string_view ir_name) const;
   bool Renamed(std::string_view ir_name) const { return Of(ir_name) != ir_name; }
   // Writes `ir_name` (a matrix cell) as `target_name` (its folded matrix job).
-  void Alias(const std::string& ir_name, const std::string& target_name) { names_[ir_name] = target_name; }
+  void Alias(const std::string& ir_name, const std::string& target_name) {
+    names_[ir_name] = target_name;
+  }
 
  private:
   void Assign(const ir::Pipeline& p, const std::vector<std::string>& candidates,

@@ -3,16 +3,15 @@
 # jobs: the pipeline is written in Pipe, compiled to .gitlab-ci.yml by `pipec build`, and both
 # tools run it in a fresh git repository. Prints wall times and the ratio.
 # Usage: bench/runtime/vs_gitlab_ci_local.sh [PIPEC] [JOBS]   (needs npm and rsync)
+# The same ratio over the differential corpus (small real pipelines, every trigger) is printed
+# by tests/differential/run_differential.py at the end of each run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pipec=$(realpath "${1:-$root/build/compiler/driver/pipec}")
 n=${2:-200}
-gcl_dir=$root/tests/.npm/gitlab-ci-local
-if [ ! -x "$gcl_dir/node_modules/.bin/gitlab-ci-local" ]; then
-  mkdir -p "$gcl_dir"
-  npm install --silent --no-audit --no-fund --prefix "$gcl_dir" gitlab-ci-local@4.73.0 >/dev/null
-fi
-gcl=$gcl_dir/node_modules/.bin/gitlab-ci-local
+# Installed (pinned) by tools/setup-npm.sh, like the differential tests that use it.
+gcl=$root/tests/.npm/node_modules/.bin/gitlab-ci-local
+if [ ! -x "$gcl" ]; then "$root/tools/setup-npm.sh"; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -268,10 +268,15 @@ def add_workflow_probe(repo: Path) -> bool:
 def gcl_run(case: Case, trig: Trigger, repo: Path, gcl: str, env: dict) -> dict:
     variables, unset = gitlab_variables(trig)
     probe = add_workflow_probe(repo)
-    cmd = [gcl, '--shell-isolation', '--no-artifacts-to-source', '--no-color', '--concurrency', '2',
+    # --force-shell-executor: jobs with an `image` run in the shell too, as under `pipec run`
+    # without --executor (no container engine here).
+    cmd = [gcl, '--shell-isolation', '--force-shell-executor', '--no-artifacts-to-source', '--no-color',
+           '--concurrency', '2',
            '--max-job-name-padding', '0', '--no-json-schema-validation',
            '--home', str(repo.parent / 'gcl-home'),
            '--ignore-predefined-vars', ','.join(sorted(variables))]
+    if case.secrets:  # on GitLab, secrets are CI/CD variables
+        variables.update(read_dotenv(repo / case.secrets))
     for k, val in sorted(variables.items()):
         cmd += ['--variable', f'{k}={val}']
     for k in unset:
@@ -316,6 +321,16 @@ def gcl_run(case: Case, trig: Trigger, repo: Path, gcl: str, env: dict) -> dict:
         jobs.pop(PROBE, None)
     return {'exit': r.returncode, 'jobs': jobs, 'markers': sorted(markers), 'log': r.stdout,
             'seconds': elapsed}
+
+
+def read_dotenv(path: Path) -> dict:
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith('#') and '=' in line:
+            k, _, v = line.removeprefix('export ').partition('=')
+            out[k.strip()] = v.strip().strip('"\'')
+    return out
 
 
 def norm_pipec_name(name: str) -> str:
@@ -385,7 +400,8 @@ def tail(text: str, n: int = 40) -> str:
 
 def run_one(case: Case, trig: Trigger, args) -> dict:
     work = Path(tempfile.mkdtemp(prefix='pipec-diff-'))
-    env = clean_env(case.env)
+    # `{work}` in an example's env is this run's own directory (never shared between runs).
+    env = clean_env({k: v.replace('{work}', str(work)) for k, v in case.env.items()})
     try:
         src = prepare_repo(case, trig, work, args.pipec, env)
         a, b = work / 'pipec', work / 'gcl'

@@ -390,12 +390,21 @@ def dry_run(pipec: str, repo: Path, case: rd.Case, trig: rd.Trigger, env: dict) 
     for line in r.stdout.splitlines():
         m = re.match(r'^\s+\d+\. (\S+)', line)
         if m:
-            exists.add(base_name(m.group(1)))
+            exists.add(m.group(1))
             continue
         m = re.match(r'^\s+- (\S+).*?skipped: (.*)$', line)
         if m and not m.group(2).startswith(('not under trigger', 'condition is false')):
-            exists.add(base_name(m.group(1)))
-    return exists
+            exists.add(m.group(1))
+    # The dry run does not follow skips: an on_success job that needs (not by stage order) a
+    # job that does not exist is skipped too, which is what GitHub does with it.
+    dump = subprocess.run([pipec, 'check', case.pipe, '--dump-ir'], cwd=repo, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # notes go to stderr
+    ir = json.loads(dump.stdout or '{}')
+    for job in ir.get('jobs', []):
+        if job['name'] in exists and job.get('run_when', 'on_success') == 'on_success':
+            if any(n.get('origin') != 'stage' and n['job'] not in exists for n in job.get('needs', [])):
+                exists.discard(job['name'])
+    return {base_name(n) for n in exists}
 
 
 def base_name(name: str) -> str:

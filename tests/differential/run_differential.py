@@ -412,7 +412,8 @@ def run_one(case: Case, trig: Trigger, args) -> dict:
         if case.unique_markers:
             p['markers'], g['markers'] = sorted(set(p['markers'])), sorted(set(g['markers']))
         problems = compare(p, g)
-        if not p['jobs']:
+        # `pipec run` says "No pipeline: ..." and runs nothing when no trigger matches.
+        if not p['jobs'] and not re.search(r'^no pipeline:', p['log'], re.I | re.M):
             problems.insert(0, 'pipec run produced no summary (did it start?)')
         return {'problems': problems, 'pipec': p, 'gcl': g}
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:

@@ -14,7 +14,7 @@
 #include "compiler/emit/names.h"
 #include "compiler/emit/text_lowering.h"
 #include "compiler/emit/yaml_writer.h"
-#include "lint/shell_lexer.h"
+#include "compiler/support/shell_lexer.h"
 
 namespace pipec::emit {
 
@@ -54,14 +54,14 @@ std::string ScriptPlaceholderNotExpanded(const Doc& job) {
     RenderPlaceholders(rendered, [](const std::string& key) { return "${" + key + "}"; });
     std::string script = rendered.get<std::string>();
     size_t expanded = 0;
-    auto count = [&](const std::vector<lint::ShellVarRef>& vars) {
-      for (const lint::ShellVarRef& v : vars)
+    auto count = [&](const std::vector<shell::ShellVarRef>& vars) {
+      for (const shell::ShellVarRef& v : vars)
         if (script.compare(v.offset, 2, "${") == 0) ++expanded;
     };
-    for (const lint::ShellCommand& c : lint::LexShell(script)) {
-      for (const lint::ShellWord& w : c.assignments) count(w.vars);
-      for (const lint::ShellWord& w : c.words) count(w.vars);
-      for (const lint::ShellRedirect& r : c.redirects) {
+    for (const shell::ShellCommand& c : shell::LexShell(script)) {
+      for (const shell::ShellWord& w : c.assignments) count(w.vars);
+      for (const shell::ShellWord& w : c.words) count(w.vars);
+      for (const shell::ShellRedirect& r : c.redirects) {
         count(r.target.vars);
         count(r.heredoc_vars);
       }

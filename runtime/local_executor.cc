@@ -105,9 +105,9 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
     if (!run_.branch.empty()) spec->argv.insert(spec->argv.end(), {"--branch", run_.branch});
     if (!run_.tag.empty()) spec->argv.insert(spec->argv.end(), {"--tag", run_.tag});
     if (cfg_.fail_fast) spec->argv.push_back("--fail-fast");
-    for (auto& [k, v] : j.trigger->inputs)
-      spec->argv.insert(spec->argv.end(), {"--input", k + "=" + v});
     if (std::string err = BuildJobEnv(run_, plan_, j, attempt, &env); !err.empty()) return err;
+    for (auto& [k, v] : j.trigger->inputs)  // `${CI_COMMIT_SHA}` etc. as GitLab expands them
+      spec->argv.insert(spec->argv.end(), {"--input", k + "=" + ExpandVariableValue(v, env)});
     for (auto& [name, value] : run_.secrets) env[name] = value;  // the child loads its own
     spec->env = EnvList(env);
     spec->cwd = run_.project_root;

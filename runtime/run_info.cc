@@ -1,5 +1,7 @@
 #include "runtime/run_info.h"
 
+#include <cctype>
+
 #include <unistd.h>
 
 #include <set>
@@ -62,9 +64,11 @@ std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::
   e["CI_COMMIT_BRANCH"] = run.CommitBranch();
   e["CI_COMMIT_REF_NAME"] = run.tag.empty() ? run.branch : run.tag;
   e["CI_COMMIT_TAG"] = run.tag;
-  for (auto& [k, v] : plan.variables) e[k] = v;
-  for (auto& [k, v] : job.env) e[k] = v;
   for (auto& [k, v] : run.inputs) e["PIPEC_INPUT_" + EnvName(k)] = v;
+  // Values are written as GitLab writes variables (`$$` a literal `$`, `${CI_COMMIT_SHA}` a
+  // reference), so a value means the same text here as on GitLab and GitHub.
+  for (auto& [k, v] : plan.variables) e[k] = ExpandVariableValue(v, e);
+  for (auto& [k, v] : job.env) e[k] = ExpandVariableValue(v, e);
   for (auto& [var, secret] : job.secret_env) {
     auto it = run.secrets.find(secret);
     if (it == run.secrets.end())
@@ -82,6 +86,39 @@ std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::
     }
   }
   return "";
+}
+
+std::string ExpandVariableValue(const std::string& value, const std::map<std::string, std::string>& env) {
+  auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '$' || i + 1 >= value.size()) {
+      out += value[i];
+      continue;
+    }
+    if (value[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    size_t start = i + 1, end = start;
+    bool braced = value[start] == '{';
+    if (braced) ++start, end = start;
+    while (end < value.size() && name_char(value[end])) ++end;
+    if (end == start || (braced && (end >= value.size() || value[end] != '}'))) {
+      out += value[i];  // not a reference: keep the `$`
+      continue;
+    }
+    auto it = env.find(value.substr(start, end - start));
+    size_t last = braced ? end : end - 1;
+    if (it == env.end()) {
+      out += value.substr(i, last - i + 1);  // unknown: kept as written
+    } else {
+      out += it->second;
+    }
+    i = last;
+  }
+  return out;
 }
 
 std::vector<std::string> EnvList(const std::map<std::string, std::string>& env) {

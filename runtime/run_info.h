@@ -42,6 +42,10 @@ struct RunInfo {
 std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::Job& job, int attempt,
                         std::map<std::string, std::string>* env, bool inherit = true);
 
+// A plan variable value as GitLab reads one: `$$` is a `$`, `${NAME}` and `$NAME` are the
+// value of NAME in `env` (kept as written when NAME is not there), any other `$` stays.
+std::string ExpandVariableValue(const std::string& value, const std::map<std::string, std::string>& env);
+
 std::vector<std::string> EnvList(const std::map<std::string, std::string>& env);
 
 // "A-b.c" -> "A_B_C": how an input name becomes part of PIPEC_INPUT_<NAME>.

@@ -177,16 +177,32 @@ class GitLabEmitter {
     return targets.size() == jobs_before_stage_[stage_index_[stage->second]];
   }
 
+  // GitLab expands `$NAME` in variables; GitHub and `pipec run` do not. Pipe means the text:
+  // a note says that a `$` was escaped, so nobody expects GitLab's expansion.
+  void NoteLiteralDollar(const std::string& text, const std::string& what, SourceRange where) {
+    size_t at = text.find('$');
+    while (at != std::string::npos && text.compare(at, 3, "${{") == 0) at = text.find('$', at + 3);
+    if (at == std::string::npos) return;
+    diags_->Report(DiagKind::EmitUnsupported, where,
+                   "`$` in " + what + " is literal text on every target; GitLab would expand it in a variable, so it "
+                   "is written `$$`. To use a variable's value, set it in `run` (`export X=\"$HOME/x\"`); for a "
+                   "pipeline value write `${{ name }}`")
+        .severity = Severity::Note;
+  }
+
   Doc Variables() {
     Doc vars = Doc::object();
-    for (const ir::Variable& v : p_.variables) vars[v.name] = v.value.ToString();
+    for (const ir::Variable& v : p_.variables) {
+      vars[v.name] = EscapeDollars(v.value.ToString());
+      NoteLiteralDollar(v.value.ToString(), "var `" + v.name + "`", v.range);
+    }
     std::set<std::string> seen;
     bool reported = false;
     for (const ir::Trigger& t : p_.triggers)
       for (const ir::Param& param : t.inputs) {
         if (!seen.insert(param.name).second) continue;
         Doc v = Doc::object();
-        v["value"] = param.default_value ? param.default_value->ToString() : "";
+        v["value"] = param.default_value ? EscapeDollars(param.default_value->ToString()) : "";
         if (param.type.kind == ir::TypeKind::Bool) {
           v["options"] = Doc::array({"true", "false"});
           if (!param.default_value) v["value"] = "false";
@@ -568,7 +584,7 @@ class GitLabEmitter {
     trig["strategy"] = "depend";
     if (!t.inputs.empty()) {
       Doc vars = Doc::object();
-      for (const auto& [k, v] : t.inputs) vars[InputVarName(k)] = LowerTextEnv(v, t.range, *diags_);
+      for (const auto& [k, v] : t.inputs) vars[InputVarName(k)] = LowerTextVariable(v, t.range, *diags_);
       out["variables"] = vars;
     }
     return trig;
@@ -606,7 +622,8 @@ class GitLabEmitter {
         if (e.name != e.secret) vars[e.name] = "$" + e.secret;
         continue;
       }
-      vars[e.name] = LowerTextEnv(e.value, e.range, *diags_);
+      vars[e.name] = LowerTextVariable(e.value, e.range, *diags_);
+      NoteLiteralDollar(e.value.LiteralText(), "env `" + e.name + "` of `" + j.name + "`", e.range);
     }
     if (!vars.empty()) out["variables"] = vars;
     if (j.shell != "sh" && j.shell != "bash" && !j.shell.empty())

@@ -103,7 +103,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
     if (!e.secret.empty())
       out.secret_env[e.name] = e.secret;
     else
-      out.env[e.name] = LowerTextEnv(e.value, e.range, diags);
+      out.env[e.name] = LowerTextVariable(e.value, e.range, diags);
   }
   for (const ir::Need& n : j.needs) out.needs.push_back(n.job);
   for (const ir::InputRef& in : j.inputs)
@@ -126,7 +126,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
     t.kind = j.trigger->kind == ir::TriggerJob::Kind::Pipeline ? "pipeline" : "project";
     t.target = j.trigger->target;
     t.branch = j.trigger->branch;
-    for (const auto& [k, v] : j.trigger->inputs) t.inputs[k] = LowerTextEnv(v, j.trigger->range, diags);
+    for (const auto& [k, v] : j.trigger->inputs) t.inputs[k] = LowerTextVariable(v, j.trigger->range, diags);
     out.trigger = std::move(t);
   }
   return out;
@@ -161,7 +161,7 @@ plan::Plan LowerToPlan(const ir::Pipeline& p, DiagnosticSink& diags) {
   for (const ir::Secret& s : p.secrets) out.secrets.push_back({s.name, s.masked, s.file});
   for (const ir::Cache& c : p.caches)
     out.caches.push_back({c.name, c.key.empty() ? c.name : c.key, c.key_files, c.paths, c.policy});
-  for (const ir::Variable& v : p.variables) out.variables[v.name] = v.value.ToString();
+  for (const ir::Variable& v : p.variables) out.variables[v.name] = EscapeDollars(v.value.ToString());
   for (const ir::Job& j : p.jobs) out.jobs.push_back(LowerJob(j, diags));
   return out;
 }

@@ -33,6 +33,26 @@ std::string LowerTextEnv(const ir::Text& text, SourceRange where, DiagnosticSink
   return out;
 }
 
+std::string EscapeDollars(const std::string& literal) {
+  std::string out;
+  for (char c : literal) out += c == '$' ? std::string("$$") : std::string(1, c);
+  return out;
+}
+
+std::string LowerTextVariable(const ir::Text& text, SourceRange where, DiagnosticSink& diags) {
+  std::string out;
+  for (const ir::TextPart& part : text.parts) {
+    if (part.kind == ir::TextPart::Kind::Literal) {
+      out += EscapeDollars(part.text);
+      continue;
+    }
+    ir::Text ref;
+    ref.parts.push_back(part);
+    out += LowerTextEnv(ref, where, diags);
+  }
+  return out;
+}
+
 std::string GitHubInputExpr(const ir::Pipeline& p, const std::string& input) {
   // format('{0}', x) turns a boolean `false` into the non-empty string 'false', so `||`
   // falls through to the default only when the input was not given at all.

@@ -14,6 +14,12 @@ namespace pipec::emit {
 // GitLab and plan spelling. Unknown git fields are reported (P6010) and kept as written.
 std::string LowerTextEnv(const ir::Text& text, SourceRange where, DiagnosticSink& diags);
 
+// A variable's value (job `env`, pipeline vars, child-pipeline inputs) for GitLab and the
+// plan: `$` in the text is literal on every target, so it is escaped as `$$` (GitLab
+// expands `$NAME` in variables, the runtime does the same); references are `${NAME}` as above.
+std::string LowerTextVariable(const ir::Text& text, SourceRange where, DiagnosticSink& diags);
+std::string EscapeDollars(const std::string& literal);
+
 // The GitHub expression (without `${{ }}`) for a pipeline input: the value given to
 // workflow_dispatch or repository_dispatch, else the declared default.
 std::string GitHubInputExpr(const ir::Pipeline& p, const std::string& input);

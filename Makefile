@@ -5,7 +5,11 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PEERS ?= $(abspath ../shared/peers)
 
-.PHONY: all setup configure build demo test clean
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+SANITIZE_DIR ?= build-asan
+
+.PHONY: all setup configure build demo test clean fuzz fuzz-build sanitize
 
 all: build
 
@@ -26,5 +30,24 @@ test: build
 	@tools/setup-npm.sh
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The fuzz targets (fuzz/, docs/fuzzing.md) built with clang, libFuzzer, ASan and UBSan,
+# each run for FUZZ_SECONDS (default 60) one after the other, at low priority.
+fuzz-build: setup
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIPEC_FUZZ=ON \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DPython3_EXECUTABLE=/usr/bin/python3 -DPIPEC_PEERS_DIR=$(PEERS) >/dev/null
+	@cmake --build $(FUZZ_DIR) --target fuzz_all -j $(JOBS)
+
+fuzz: fuzz-build
+	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(PEERS)
+
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer (GCC).
+sanitize: setup
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIPEC_SANITIZE=ON \
+	  -DPython3_EXECUTABLE=/usr/bin/python3 -DPIPEC_PEERS_DIR=$(PEERS) >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@tools/setup-npm.sh
+	@cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(SANITIZE_DIR)

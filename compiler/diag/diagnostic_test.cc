@@ -5,6 +5,7 @@
 #include <set>
 
 #include "compiler/diag/text_format.h"
+#include "compiler/diag/utf8.h"
 
 namespace pipec {
 namespace {
@@ -67,6 +68,15 @@ TEST(Sort, OrdersByFileLineColumnAndDropsDuplicates) {
   EXPECT_EQ(sorted[0].message, "z");
   EXPECT_EQ(sorted[1].message, "y");
   EXPECT_EQ(sorted[2].message, "x");
+}
+
+TEST(Utf8, FindsTheFirstInvalidByte) {
+  EXPECT_EQ(FindInvalidUtf8("caf\xC3\xA9 ok"), std::string_view::npos);
+  EXPECT_EQ(FindInvalidUtf8("ab\xA0"), 2u);
+  EXPECT_EQ(FindInvalidUtf8("\xEF\xBB\xBFx"), std::string_view::npos);  // a BOM is valid UTF-8
+  EXPECT_EQ(FindInvalidUtf8("\xC0\x80"), 0u);                            // overlong
+  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);                        // surrogate
+  EXPECT_EQ(FindInvalidUtf8("x\xF5"), 1u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace pipec {
@@ -15,13 +16,17 @@ uint64_t Fnv1a(std::string_view s, uint64_t h = 0xcbf29ce484222325ull) {
   return h;
 }
 
+constexpr size_t kHashedLineBytes = 512;
+
 std::string_view TrimmedLine(const SourceManager& sm, const SourceRange& r) {
   if (!r.valid() || r.file >= sm.size()) return {};
   std::string_view l = sm.Line(r.file, r.begin.line);
   size_t b = l.find_first_not_of(" \t");
   if (b == std::string_view::npos) return {};
   size_t e = l.find_last_not_of(" \t\r");
-  return l.substr(b, e - b + 1);
+  // At most kHashedLineBytes: thousands of findings on one very long line must not hash it
+  // once each (quadratic); real lines are shorter, so their fingerprints are unchanged.
+  return l.substr(b, std::min(e - b + 1, kHashedLineBytes));
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ std::string FormatCodeQuality(const std::vector<Diagnostic>& diags, const Source
     j["location"] = loc;
     out.push_back(j);
   }
-  return out.dump(2) + "\n";
+  // Replace, not throw: a path given on the command line may hold bytes that are not UTF-8.
+  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace pipec

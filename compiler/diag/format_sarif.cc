@@ -47,17 +47,46 @@ std::string Uri(const std::string& path) {
 }
 
 // SARIF counts columns in code points (columnKind unicodeCodePoints); pipec counts bytes.
-uint32_t CodePointColumn(const SourceManager& sm, FileId file, SourceLoc loc) {
-  if (loc.column == 0) return 0;
-  std::string_view line = sm.Line(file, loc.line);
-  uint32_t col = 1;
-  for (size_t i = 0; i + 1 < loc.column && i < line.size(); ++i)
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
-  if (loc.column > line.size() + 1) col += loc.column - static_cast<uint32_t>(line.size()) - 1;
-  return col;
-}
+// Many findings can sit on one long line (a 40,000-interpolation env value), so a line's
+// code point offsets are computed once and looked up: output stays linear in the findings.
+class CodePoints {
+ public:
+  explicit CodePoints(const SourceManager& sm) : sm_(sm) {}
+  uint32_t Column(FileId file, SourceLoc loc) {
+    if (loc.column == 0) return 0;
+    std::string_view line = sm_.Line(file, loc.line);
+    if (line.size() < kShortLine) return Count(line, loc.column);
+    std::vector<uint32_t>& cols = long_lines_[{file, loc.line}];
+    if (cols.empty()) {  // cols[i]: the code point column of byte column i + 1
+      cols.reserve(line.size() + 1);
+      uint32_t col = 0;
+      for (size_t i = 0; i < line.size(); ++i) {
+        if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+        cols.push_back(col);
+      }
+      cols.push_back(col + 1);
+    }
+    if (loc.column <= line.size() + 1) {
+      // Column c starts at byte c - 1: the code points before it, plus one.
+      return loc.column == 1 ? 1 : cols[loc.column - 2] + 1;
+    }
+    return cols.back() + (loc.column - static_cast<uint32_t>(line.size()) - 1);
+  }
 
-Json PhysicalLocation(const SourceManager& sm, const SourceRange& r) {
+ private:
+  static constexpr size_t kShortLine = 512;
+  static uint32_t Count(std::string_view line, uint32_t column) {
+    uint32_t col = 1;
+    for (size_t i = 0; i + 1 < column && i < line.size(); ++i)
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+    if (column > line.size() + 1) col += column - static_cast<uint32_t>(line.size()) - 1;
+    return col;
+  }
+  const SourceManager& sm_;
+  std::map<std::pair<FileId, uint32_t>, std::vector<uint32_t>> long_lines_;
+};
+
+Json PhysicalLocation(const SourceManager& sm, CodePoints& cp, const SourceRange& r) {
   Json loc;
   std::string path = ReportPath(sm, r.file);
   Json artifact;
@@ -67,11 +96,11 @@ Json PhysicalLocation(const SourceManager& sm, const SourceRange& r) {
   if (r.begin.line) {
     Json region;
     region["startLine"] = r.begin.line;
-    if (r.begin.column) region["startColumn"] = CodePointColumn(sm, r.file, r.begin);
+    if (r.begin.column) region["startColumn"] = cp.Column(r.file, r.begin);
     if (r.end.line >= r.begin.line && r.end.line) {
       region["endLine"] = r.end.line;
       if (r.end.column && (r.end.line > r.begin.line || r.end.column > r.begin.column))
-        region["endColumn"] = CodePointColumn(sm, r.file, r.end);
+        region["endColumn"] = cp.Column(r.file, r.end);
     }
     loc["region"] = region;
   }
@@ -111,6 +140,7 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
   }
 
   std::vector<std::string> fps = StableFingerprints(diags, sm);
+  CodePoints cp(sm);
   Json results = Json::array();
   for (size_t i = 0; i < diags.size(); ++i) {
     const Diagnostic& d = diags[i];
@@ -121,24 +151,24 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
     // Every note is in the message too (viewers that ignore relatedLocations show only this).
     r["message"] = {{"text", MessageWithNotes(d, sm, "\n", "")}};
     if (d.range.file != kNoFile)
-      r["locations"] = Json::array({{{"physicalLocation", PhysicalLocation(sm, d.range)}}});
+      r["locations"] = Json::array({{{"physicalLocation", PhysicalLocation(sm, cp, d.range)}}});
     Json related = Json::array();
     for (const DiagNote& n : d.notes) {
       if (!n.range.valid()) continue;
       Json rel;
       rel["id"] = related.size();
-      rel["physicalLocation"] = PhysicalLocation(sm, n.range);
+      rel["physicalLocation"] = PhysicalLocation(sm, cp, n.range);
       rel["message"] = {{"text", n.message}};
       related.push_back(rel);
     }
     if (!related.empty()) r["relatedLocations"] = related;
     if (d.fix && d.fix->range.valid()) {
       Json replacement;
-      Json deleted = PhysicalLocation(sm, d.fix->range)["region"];
+      Json deleted = PhysicalLocation(sm, cp, d.fix->range)["region"];
       replacement["deletedRegion"] = deleted;
       replacement["insertedContent"] = {{"text", d.fix->replacement}};
       Json change;
-      change["artifactLocation"] = PhysicalLocation(sm, d.fix->range)["artifactLocation"];
+      change["artifactLocation"] = PhysicalLocation(sm, cp, d.fix->range)["artifactLocation"];
       change["replacements"] = Json::array({replacement});
       Json fix;
       fix["description"] = {{"text", "insert `" + d.fix->replacement + "`"}};
@@ -164,7 +194,8 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
   out["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   out["version"] = "2.1.0";
   out["runs"] = Json::array({run});
-  return out.dump(2) + "\n";
+  // Replace, not throw: a path given on the command line may hold bytes that are not UTF-8.
+  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace pipec

@@ -52,7 +52,8 @@ std::string FormatJson(const std::vector<Diagnostic>& diags, const SourceManager
     }
     out.push_back(j);
   }
-  return out.dump(2) + "\n";
+  // Replace, not throw: a path given on the command line may hold bytes that are not UTF-8.
+  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string FormatDiagnostics(std::string_view format, const std::vector<Diagnostic>& diags,

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "compiler/driver/command.h"
-#include "compiler/driver/compile.h"
+#include "compiler/driver/compile_checks.h"
 #include "compiler/driver/report.h"
 #include "compiler/ir/ir_json.h"
 
@@ -31,6 +31,7 @@ CommandAction Setup(CLI::App& app) {
     opts.shellcheck = args->shellcheck;
     for (const std::string& path : args->files) {
       std::optional<ir::Pipeline> p = CompilePipeFile(path, opts, c);
+      if (p) CheckChildPipelines(path, *p, c);
       if (args->dump_ir && p) std::cout << ir::DumpJson(*p, c.sources);
     }
     return EmitReport(c.diags.diagnostics(), c.sources, args->report);

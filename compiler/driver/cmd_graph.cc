@@ -107,12 +107,19 @@ CommandAction Setup(CLI::App& app) {
   return [args]() -> int {
     Compilation c;
     CompileOptions opts;
-    opts.run_checks = false;  // the graph needs a valid program, not the checker's advice
     std::optional<ir::Pipeline> p = CompilePipeFile(args->file, opts, c);
-    if (!p || c.diags.has_errors()) {
+    if (!p) {
       std::cerr << FormatDiagnosticsText(c.diags.diagnostics(), c.sources, TextFormatOptions{});
       return 1;
     }
+    // The graph needs a valid program, not the checker's advice; but a dependency cycle is
+    // drawn (it shows where it is) and then fails the command, as in check and build.
+    std::vector<Diagnostic> cycles;
+    for (const Diagnostic& d : c.diags.diagnostics())
+      if (d.kind == DiagKind::DependencyCycle && d.severity == Severity::Error) cycles.push_back(d);
+    int done = cycles.empty() ? 0 : 1;
+    if (!cycles.empty())
+      std::cerr << FormatDiagnosticsText(cycles, c.sources, TextFormatOptions{});
     graph::GraphOptions gopts;
     if (!args->trigger.empty()) {
       std::optional<std::string> id = graph::ResolveTrigger(*p, args->trigger);
@@ -169,11 +176,11 @@ CommandAction Setup(CLI::App& app) {
         std::cerr << "pipec graph: " << err << "\n";
         return 2;
       }
-      return 0;
+      return done;
     }
     if (args->output.empty()) {
       std::cout << text;
-      return 0;
+      return done;
     }
     std::ofstream out(args->output, std::ios::binary | std::ios::trunc);
     out << text;
@@ -182,7 +189,7 @@ CommandAction Setup(CLI::App& app) {
       std::cerr << "pipec graph: cannot write " << args->output << "\n";
       return 2;
     }
-    return 0;
+    return done;
   };
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "compiler/driver/command.h"
+#include "compiler/driver/compile_checks.h"
 #include "compiler/driver/report.h"
 #include "compiler/import/detect.h"
 #include "compiler/import/github_reader.h"
@@ -63,13 +64,39 @@ CommandAction Setup(CLI::App& app) {
     std::optional<ir::Pipeline> p = kind == import::ConfigKind::GitHub
                                         ? import::ReadGitHub(file, sm, sink, opts)
                                         : import::ReadGitLab(file, sm, sink, opts);
-    // Problems of the YAML are reported (stderr) but do not stop the conversion.
-    int rc = sink.diagnostics().empty() ? 0 : EmitReport(sink.diagnostics(), sm, args->report);
-    if (!p) return rc == 0 ? 1 : rc;
+    if (!p) {
+      int rc = sink.diagnostics().empty() ? 0 : EmitReport(sink.diagnostics(), sm, args->report);
+      return rc == 0 ? 1 : rc;
+    }
     import::PipeWriteOptions wo;
     wo.source_name = args->file;
     wo.templates = &templates;
     std::string pipe = import::WritePipe(*p, wo);
+    // What was written must pass `pipec check` (docs/cli.md): when it does not (a construct
+    // the writer cannot express yet), the file is still written, and its errors are reported
+    // with the YAML's problems, so import exits 1 with the reason.
+    Compilation written;
+    std::string shown = args->output.empty() ? "<stdout>.pipe" : args->output;
+    bool valid = CheckWrittenPipe(shown, pipe, written);
+    std::vector<Diagnostic> report = sink.diagnostics();
+    if (!valid) {
+      std::vector<Diagnostic> errors;
+      for (const Diagnostic& d : written.diags.diagnostics())
+        if (d.severity == Severity::Error) errors.push_back(d);
+      // The written file is the first one `written` registered; ranges in other files (a
+      // std module) cannot be shown against `sm` and are dropped.
+      FileId at = sm.AddFile(shown, written.sources.file(0).contents);
+      auto remap = [&](SourceRange r) { return r.file == 0 ? SourceRange{at, r.begin, r.end} : SourceRange{}; };
+      for (Diagnostic d : errors) {
+        d.range = remap(d.range);
+        for (DiagNote& n : d.notes) n.range = remap(n.range);
+        d.Note({}, "in the Pipe text import wrote: `pipec check` rejects it");
+        report.push_back(std::move(d));
+      }
+    }
+    // Problems of the YAML are reported (stderr) but do not stop the conversion.
+    int rc = report.empty() ? 0 : EmitReport(report, sm, args->report);
+    if (!valid && rc == 0) rc = 1;
     if (args->output.empty()) {
       std::cout << pipe;
     } else {

@@ -1,18 +1,25 @@
 #include "compiler/driver/compile.h"
 
+#include "compiler/driver/compile_checks.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <functional>
+#include <set>
 
 #include "compiler/sema/sema.h"
+#include "compiler/syntax/source_reader.h"
 #include "compiler/emit/plan_emitter.h"
 #include "lint/checker.h"
 
 namespace pipec::driver {
 
-std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const CompileOptions& opts,
-                                            Compilation& c) {
-  std::optional<ir::Pipeline> p = sema::AnalyzeFile(path, c.sources, c.diags);
+namespace {
+
+// The checks every compile runs after sema (unless opts.run_checks is off).
+std::optional<ir::Pipeline> RunChecks(std::optional<ir::Pipeline> p, const CompileOptions& opts,
+                                      Compilation& c) {
   if (!p) return std::nullopt;
   if (opts.run_checks) {
     DiagnosticSink findings;
@@ -26,6 +33,24 @@ std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const Compi
     c.diags.mutable_diagnostics() = lint::ApplySuppressions(std::move(all), c.sources, &*p);
   }
   return p;
+}
+
+}  // namespace
+
+std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const CompileOptions& opts,
+                                            Compilation& c) {
+  return RunChecks(sema::AnalyzeFile(path, c.sources, c.diags), opts, c);
+}
+
+std::optional<ir::Pipeline> CompileLoaded(FileId main, const CompileOptions& opts, Compilation& c) {
+  return RunChecks(sema::AnalyzeLoaded(main, c.sources, c.diags), opts, c);
+}
+
+bool CheckWrittenPipe(const std::string& name, std::string pipe, Compilation& c) {
+  size_t before = c.diags.error_count();
+  std::optional<FileId> file = syntax::AddSourceText(name, std::move(pipe), c.sources, c.diags);
+  if (file) CompileLoaded(*file, CompileOptions{}, c);
+  return c.diags.error_count() == before;
 }
 
 namespace {
@@ -43,7 +68,7 @@ std::optional<plan::Plan> CompileToPlanRec(const std::string& path, const Compil
     std::string key = std::filesystem::weakly_canonical(child).string();
     if (std::find(stack.begin(), stack.end(), key) != stack.end()) {
       c.diags.Report(DiagKind::ImportCycle, ij ? ij->trigger->range : SourceRange{},
-                     fmt::format("child pipeline {} triggers itself", job.trigger->target));
+                     fmt::format("child pipeline `{}` triggers itself", job.trigger->target));
       return std::nullopt;
     }
     stack.push_back(key);
@@ -56,6 +81,49 @@ std::optional<plan::Plan> CompileToPlanRec(const std::string& path, const Compil
 }
 
 }  // namespace
+
+void CheckChildPipelines(const std::string& path, const ir::Pipeline& p, Compilation& c) {
+  namespace fs = std::filesystem;
+  // Depth-first over the files the triggers name; `stack` is the chain from `path`.
+  std::vector<std::string> stack{fs::weakly_canonical(path).string()};
+  std::set<std::string> done;
+  std::function<bool(const std::string&, const ir::Pipeline&)> walk =
+      [&](const std::string& file, const ir::Pipeline& pipeline) -> bool {
+    for (const ir::Job& job : pipeline.jobs) {
+      if (!job.trigger || job.trigger->kind != ir::TriggerJob::Kind::Pipeline) continue;
+      fs::path child = fs::path(file).parent_path() / job.trigger->target;
+      std::string key = fs::weakly_canonical(child).string();
+      if (std::find(stack.begin(), stack.end(), key) != stack.end()) return false;
+      if (!done.insert(key).second) continue;
+      Compilation scratch;
+      std::optional<ir::Pipeline> sub = sema::AnalyzeFile(child.string(), scratch.sources, scratch.diags);
+      if (!sub) continue;  // its errors are reported when it is checked or built itself
+      stack.push_back(key);
+      bool ok = walk(child.string(), *sub);
+      stack.pop_back();
+      if (!ok) return false;
+    }
+    return true;
+  };
+  for (const ir::Job& job : p.jobs) {
+    if (!job.trigger || job.trigger->kind != ir::TriggerJob::Kind::Pipeline) continue;
+    fs::path child = fs::path(path).parent_path() / job.trigger->target;
+    std::string key = fs::weakly_canonical(child).string();
+    bool cycle = key == stack[0];
+    if (!cycle) {
+      Compilation scratch;
+      std::optional<ir::Pipeline> sub = sema::AnalyzeFile(child.string(), scratch.sources, scratch.diags);
+      if (sub) {
+        stack.push_back(key);
+        cycle = !walk(child.string(), *sub);
+        stack.pop_back();
+      }
+    }
+    if (cycle)
+      c.diags.Report(DiagKind::ImportCycle, job.trigger->range,
+                     fmt::format("child pipeline `{}` triggers itself", job.trigger->target));
+  }
+}
 
 std::optional<plan::Plan> CompileToPlan(const std::string& path, const CompileOptions& opts,
                                         Compilation& c) {

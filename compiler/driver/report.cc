@@ -68,11 +68,13 @@ int EmitReport(std::vector<Diagnostic> diags, const SourceManager& sm, const Rep
   } else {
     std::cout << text;
   }
-  // Unreadable input is an I/O problem (2); any other error is a finding (1).
+  // Unreadable input is an I/O problem (2); any other error is a finding (1), including a
+  // file that was read but is empty, binary, not UTF-8 or too large: every command gives
+  // those 1 (docs/cli.md).
   int code = 0;
   for (const Diagnostic& d : diags) {
     if (d.severity != Severity::Error) continue;
-    if (d.info().category == std::string_view("input")) return 2;
+    if (d.kind == DiagKind::FileNotFound || d.kind == DiagKind::NotAFile) return 2;
     code = 1;
   }
   return code;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 #include <system_error>
 
 namespace pipec::import {
@@ -33,6 +32,40 @@ bool InWorkflowsDir(std::string_view p) {
   return s.find(".github/workflows/") != std::string::npos;
 }
 
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+size_t SkipSpace(std::string_view text, size_t i) {
+  while (i < text.size() && IsSpace(text[i])) ++i;
+  return i;
+}
+
+// `key` at `i`, then optional white space, then `:`.
+bool KeyAt(std::string_view text, size_t i, std::string_view key) {
+  if (text.substr(i, key.size()) != key) return false;
+  size_t j = SkipSpace(text, i + key.size());
+  return j < text.size() && text[j] == ':';
+}
+
+// What the patterns `(^|\n)(on|"on"|'on'|true)\s*:` and `\n\s+(runs-on|steps)\s*:` find,
+// by hand and in linear time: std::regex recursed once per white-space character.
+bool LooksLikeGitHub(std::string_view text) {
+  auto top_key = [&](size_t i) {
+    for (std::string_view k : {"on", "\"on\"", "'on'", "true"})
+      if (KeyAt(text, i, k)) return true;
+    return false;
+  };
+  if (top_key(0)) return true;
+  for (size_t p = text.find('\n'); p != std::string_view::npos;) {
+    if (top_key(p + 1)) return true;
+    size_t j = SkipSpace(text, p + 1);
+    if (j > p + 1 && (KeyAt(text, j, "runs-on") || KeyAt(text, j, "steps"))) return true;
+    // Lines that start inside this run of white space start with white space (or are
+    // empty): neither pattern can match there, and skipping them keeps the scan linear.
+    p = text.find('\n', std::max(j, p + 1));
+  }
+  return false;
+}
+
 }  // namespace
 
 ConfigKind ClassifyConfig(std::string_view path, std::string_view contents) {
@@ -41,11 +74,7 @@ ConfigKind ClassifyConfig(std::string_view path, std::string_view contents) {
   if (!IsYaml(path)) return ConfigKind::Unknown;
   if (InWorkflowsDir(path)) return ConfigKind::GitHub;
   // Content sniffing on the raw text (cheap, works on YAML that does not parse).
-  static const std::regex kOn(R"((^|\n)(on|"on"|'on'|true)\s*:)");
-  static const std::regex kRunsOn(R"(\n\s+(runs-on|steps)\s*:)");
-  std::string text(contents.substr(0, 1 << 20));
-  if (std::regex_search(text, kOn) || std::regex_search(text, kRunsOn)) return ConfigKind::GitHub;
-  return ConfigKind::GitLab;
+  return LooksLikeGitHub(contents.substr(0, 1 << 20)) ? ConfigKind::GitHub : ConfigKind::GitLab;
 }
 
 std::vector<std::string> FindConfigs(const std::string& dir) {

@@ -12,6 +12,13 @@
 
 namespace pipec::import {
 
+namespace {
+// GitLab allows 11 levels of `extends`: an entry with `extends` and more than 10 ancestors
+// fails (lib/gitlab/ci/config/extendable/entry.rb, MAX_NESTING_LEVELS = 10). This replaces
+// kMaxExtendsDepth (10) of gitlab_config.h, which counted one level less than GitLab.
+constexpr size_t kExtendsLevels = 11;
+}  // namespace
+
 using yaml::Node;
 using yaml::NodePtr;
 
@@ -292,13 +299,86 @@ class ConfigLoader {
     }
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < cfg.jobs.size(); ++i) index[cfg.jobs[i].name] = i;
+    // The parents an entry names, when `extends` is well-formed (else empty).
+    auto parents_of = [&](size_t i) {
+      std::vector<const Node*> parents;
+      const NodePtr& body = cfg.jobs[i].body;
+      const Node* ext = body->IsMap() ? body->Get("extends") : nullptr;
+      if (!ext) return parents;
+      if (ext->IsScalar()) parents.push_back(ext);
+      else if (ext->IsSeq())
+        for (const NodePtr& p : ext->items) parents.push_back(p.get());
+      for (const Node* p : parents)
+        if (!p->IsScalar()) return std::vector<const Node*>{};
+      return parents;
+    };
+    // levels[i]: the longest `extends` chain below entry i, capped at kExtendsLevels + 1
+    // (exact up to there, which is all the limit needs). Computed once per entry, bottom up
+    // with an explicit stack, so a 100,000-long chain neither recurses nor repeats work;
+    // a cycle counts as no further level (it is reported below).
+    std::vector<size_t> levels(cfg.jobs.size(), 0);
+    {
+      std::vector<int> state(cfg.jobs.size(), 0);  // 0 new, 1 on the stack, 2 done
+      for (size_t root = 0; root < cfg.jobs.size(); ++root) {
+        if (state[root]) continue;
+        std::vector<std::pair<size_t, size_t>> stack{{root, 0}};  // (entry, next parent)
+        state[root] = 1;
+        while (!stack.empty()) {
+          auto& [i, next] = stack.back();
+          std::vector<const Node*> parents = parents_of(i);
+          if (next < parents.size()) {
+            auto it = index.find(parents[next++]->scalar);
+            if (it != index.end() && state[it->second] == 0 && cfg.jobs[it->second].body->IsMap()) {
+              state[it->second] = 1;
+              stack.push_back({it->second, 0});
+            }
+            continue;
+          }
+          size_t level = 0;
+          for (const Node* p : parents)
+            if (auto it = index.find(p->scalar); it != index.end() && state[it->second] == 2)
+              level = std::max(level, std::min(levels[it->second] + 1, kExtendsLevels + 1));
+          levels[i] = level;
+          state[i] = 2;
+          stack.pop_back();
+        }
+      }
+    }
+    // GitLab (lib/gitlab/ci/config/extendable/entry.rb) stops at the first entry with `extends`
+    // that has more than 10 ancestors: at most 11 levels. Its message names that entry; the
+    // configuration is then invalid, so one report is enough, as in GitLab.
+    std::set<size_t> too_deep;
+    for (size_t i = 0; i < cfg.jobs.size(); ++i) {
+      if (levels[i] <= kExtendsLevels) continue;
+      too_deep.insert(i);
+      if (too_deep.size() > 1) continue;
+      std::vector<std::string> chain{cfg.jobs[i].name};
+      size_t at = i;
+      for (size_t depth = 0; depth < kExtendsLevels; ++depth) {
+        for (const Node* p : parents_of(at)) {
+          auto it = index.find(p->scalar);
+          if (it != index.end() && levels[it->second] + depth + 1 > kExtendsLevels) {
+            at = it->second;
+            break;
+          }
+        }
+        chain.push_back(cfg.jobs[at].name);
+      }
+      sink_
+          .Report(DiagKind::GlExtends, cfg.jobs[i].key->range,
+                  fmt::format("{}: nesting too deep in `extends`", cfg.jobs[at].name))
+          .Note({}, fmt::format("chain: {} -> ...; GitLab allows {} levels of `extends`",
+                                Join(chain, " -> "), kExtendsLevels));
+    }
     std::map<std::string, NodePtr> done;
     std::map<std::string, std::vector<std::string>> chains;
     std::map<std::string, std::vector<std::string>> direct;
     std::set<std::string> broken;
-    // Resolves one entry; `path` is the chain from the job being resolved (for cycles).
-    std::function<NodePtr(size_t, std::vector<std::string>&, const GlJobDef&)> resolve =
-        [&](size_t i, std::vector<std::string>& path, const GlJobDef& origin) -> NodePtr {
+    // Resolves one entry; `path` is the chain from the job being resolved (for cycles). Each
+    // entry is merged once (`done`); too-deep entries keep their own body, so the recursion
+    // is at most kExtendsLevels + 1 deep.
+    std::function<NodePtr(size_t, std::vector<std::string>&)> resolve =
+        [&](size_t i, std::vector<std::string>& path) -> NodePtr {
       const GlJobDef& def = cfg.jobs[i];
       if (auto it = done.find(def.name); it != done.end()) return it->second;
       const Node* ext = def.body->IsMap() ? def.body->Get("extends") : nullptr;
@@ -317,14 +397,7 @@ class ConfigLoader {
                                  def.name));
         return done[def.name] = def.body;
       }
-      if (path.size() > kMaxExtendsDepth) {
-        if (broken.insert(origin.name).second)
-          sink_
-              .Report(DiagKind::GlExtends, origin.key->range,
-                      fmt::format("{}: nesting too deep in extends", origin.name))
-              .Note(ext->range, fmt::format("chain: {}", Join(path, " -> ")));
-        return def.body;
-      }
+      if (too_deep.count(i)) return done[def.name] = def.body;
       NodePtr base;
       std::vector<std::string> chain;
       for (const Node* p : parents) {
@@ -332,7 +405,7 @@ class ConfigLoader {
         if (it == index.end()) {
           SoftenForUnreadIncludes(
               sink_.Report(DiagKind::GlExtends, p->range,
-                           fmt::format("{}: unknown keys in extends ({})", def.name, p->scalar)),
+                           fmt::format("{}: unknown keys in `extends` ({})", def.name, p->scalar)),
               cfg, p->scalar);
           continue;
         }
@@ -343,25 +416,31 @@ class ConfigLoader {
           if (broken.insert(def.name).second)
             sink_
                 .Report(DiagKind::GlExtends, p->range,
-                        fmt::format("{}: circular dependency detected in extends", def.name))
+                        fmt::format("{}: circular dependency detected in `extends`", def.name))
                 .Note(p->range, fmt::format("cycle: {}", Join(cycle, " -> ")));
           continue;
         }
         if (!cfg.jobs[it->second].body->IsMap()) continue;
         path.push_back(p->scalar);
-        NodePtr parent = resolve(it->second, path, origin);
+        NodePtr parent = resolve(it->second, path);
         path.pop_back();
         base = DeepMerge(base, parent);
         for (const std::string& c : chains[p->scalar]) chain.push_back(c);
         chain.push_back(p->scalar);
         direct[def.name].push_back(p->scalar);
       }
-      chains[def.name] = chain;
+      // A diamond (two parents sharing an ancestor) names the ancestor twice: keep its last
+      // place (the later merge wins), so chains stay as long as the distinct ancestors.
+      std::vector<std::string> unique;
+      std::set<std::string> seen;
+      for (auto c = chain.rbegin(); c != chain.rend(); ++c)
+        if (seen.insert(*c).second) unique.push_back(*c);
+      chains[def.name].assign(unique.rbegin(), unique.rend());
       return done[def.name] = base ? DeepMerge(base, def.body) : def.body;
     };
     for (size_t i = 0; i < cfg.jobs.size(); ++i) {
       std::vector<std::string> path{cfg.jobs[i].name};
-      NodePtr body = resolve(i, path, cfg.jobs[i]);
+      NodePtr body = resolve(i, path);
       cfg.jobs[i].body = body;
     }
     for (GlJobDef& def : cfg.jobs) {

@@ -168,9 +168,9 @@ loop2: {extends: loop1, script: x}
   ASSERT_EQ(job->steps.size(), 1u);
   EXPECT_EQ(job->steps[0].script.parts[0].text, "echo job");
   auto ext = r->Messages(DiagKind::GlExtends);
-  EXPECT_NE(std::find(ext.begin(), ext.end(), "bad: unknown keys in extends (.ghost)"), ext.end());
+  EXPECT_NE(std::find(ext.begin(), ext.end(), "bad: unknown keys in `extends` (.ghost)"), ext.end());
   EXPECT_TRUE(std::any_of(ext.begin(), ext.end(), [](const std::string& m) {
-    return m.find("circular dependency detected in extends") != std::string::npos;
+    return m.find("circular dependency detected in `extends`") != std::string::npos;
   }));
 }
 
@@ -181,8 +181,31 @@ TEST(GitLabReader, ExtendsDepthLimit) {
   auto r = Read(text);
   auto ext = r->Messages(DiagKind::GlExtends);
   EXPECT_TRUE(std::any_of(ext.begin(), ext.end(), [](const std::string& m) {
-    return m.find("nesting too deep in extends") != std::string::npos;
+    return m == ".t11: nesting too deep in `extends`";  // .t0 comes first, as in GitLab
   }));
+  EXPECT_EQ(ext.size(), 1u);  // one report, as GitLab stops at the first
+}
+
+TEST(GitLabReader, ExtendsElevenLevelsAreAllowed) {
+  std::string text;
+  for (int i = 0; i < 10; ++i) text += ".t" + std::to_string(i) + ": {extends: .t" + std::to_string(i + 1) + "}\n";
+  text += ".t10: {script: x}\njob: {extends: .t0}\n";  // job -> .t0 -> ... -> .t10: 11 levels
+  auto r = Read(text);
+  EXPECT_TRUE(r->Messages(DiagKind::GlExtends).empty());
+  ASSERT_TRUE(r->Job("job"));
+  EXPECT_EQ(r->Job("job")->steps.size(), 1u);
+}
+
+TEST(GitLabReader, ExtendsDiamondsResolveOnce) {
+  // 2^10 paths through the diamonds, 12 entries: each resolved once, its chain kept unique.
+  std::string text = ".t0: {script: [x]}\n";
+  for (int i = 1; i <= 10; ++i)
+    text += ".t" + std::to_string(i) + ": {extends: [.t" + std::to_string(i - 1) + ", .t" + std::to_string(i - 1) + "]}\n";
+  text += "job: {extends: .t10}\n";
+  auto r = Read(text);
+  EXPECT_TRUE(r->Messages(DiagKind::GlExtends).empty());
+  ASSERT_TRUE(r->Job("job"));
+  EXPECT_EQ(r->Job("job")->steps.size(), 1u);
 }
 
 TEST(GitLabReader, AnchorsMergeKeysAndReferences) {

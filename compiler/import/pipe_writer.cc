@@ -15,9 +15,10 @@ std::string PipeName(std::string_view name) {
   std::string out;
   for (char c : name) {
     bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-    out += ok ? c : '_';
+    char put = ok ? c : '_';
+    if (put == '_' && !out.empty() && out.back() == '_') continue;  // runs of `_` become one
+    out += put;
   }
-  while (out.find("__") != std::string::npos) out.replace(out.find("__"), 2, "_");
   while (!out.empty() && out.back() == '_') out.pop_back();
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])) || out[0] == '-')
     out = "j_" + out;

@@ -1,5 +1,7 @@
 #include "compiler/import/yaml_tree.h"
 
+#include "compiler/diag/utf8.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -149,10 +151,22 @@ namespace {
 
 // yaml-cpp's node tree forgets anchor names; its event stream has them. Maps each anchored
 // node's start offset to its `&name` (the same offsets the tree's marks carry).
+// Thrown when yaml-cpp starts a document where the previous one started: its parser made no
+// progress and YAML::LoadAll would loop forever, appending empty documents until memory runs
+// out (yaml-cpp 0.7, e.g. on " a: 1\n,\n"; fixed upstream in 0.9 by the same check).
+struct NoProgress {
+  YAML::Mark mark;
+};
+
+// One event pass over the stream before YAML::LoadAll: records anchor names (for `pipec
+// import`) and stops a parser that makes no progress (NoProgress).
 class AnchorNames : public YAML::EventHandler {
  public:
   std::map<int, std::string> names;
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (m.pos == last_doc_) throw NoProgress{m};
+    last_doc_ = m.pos;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { Take(m, a); }
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
@@ -178,6 +192,7 @@ class AnchorNames : public YAML::EventHandler {
     pending_.clear();
   }
   std::string pending_;
+  int last_doc_ = -1;
 };
 
 // Converts yaml-cpp's tree. Aliases share yaml-cpp nodes; a shared node has one start position,
@@ -400,9 +415,38 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
                 "the file contains a NUL byte; it is not a YAML text file");
     return nullptr;
   }
+  // Invalid UTF-8 would reach every writer (the JSON ones throw on it): reject it here, with
+  // its position, as the Pipe front end does.
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
+    SourceLoc loc = sm.LocOf(file, bad);
+    sink.Report(DiagKind::InvalidUtf8, At(file, loc.line, loc.column),
+                fmt::format("invalid UTF-8 byte 0x{:02X} at line {}, column {}",
+                            static_cast<unsigned char>(text[bad]), loc.line, loc.column))
+        .Note({}, "pipec reads YAML files as UTF-8 (as GitLab and GitHub do); re-save the file in "
+                  "that encoding");
+    return nullptr;
+  }
   std::vector<YAML::Node> docs;
+  AnchorNames anchors;
   try {
+    {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      while (parser.HandleNextDocument(anchors)) {
+      }
+    }
     docs = YAML::LoadAll(text);
+    // Anchor names only matter where something is merged with `<<` (as before this pass
+    // also guarded the parser).
+    if (text.find('&') == std::string::npos || text.find("<<") == std::string::npos)
+      anchors.names.clear();
+  } catch (const NoProgress& e) {
+    size_t at = std::min(static_cast<size_t>(std::max(e.mark.pos, 0)), text.size());
+    std::string found = at < text.size() ? fmt::format("`{}`", text[at]) : "the end of the file";
+    sink.Report(DiagKind::YamlSyntax,
+                At(file, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)),
+                fmt::format("invalid YAML: unexpected {}; the YAML parser cannot go on from here", found));
+    return nullptr;
   } catch (const YAML::DeepRecursion& e) {
     sink.Report(
         DiagKind::YamlTooDeep,
@@ -426,18 +470,6 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
   // GitLab's `spec:` header document comes before the configuration.
   size_t pick = 0;
   if (docs.size() >= 2 && docs[0].IsMap() && docs[0]["spec"]) pick = 1;
-  // Anchor names are only worth a second pass when something is merged with `<<`.
-  AnchorNames anchors;
-  if (text.find('&') != std::string::npos && text.find("<<") != std::string::npos) {
-    try {
-      std::istringstream in(text);
-      YAML::Parser parser(in);
-      while (parser.HandleNextDocument(anchors)) {
-      }
-    } catch (const std::exception&) {
-      anchors.names.clear();  // already parsed once: cannot fail differently; names are optional
-    }
-  }
   try {
     Converter c(sm, file, sink, limits, std::move(anchors.names));
     if (pick == 1) {

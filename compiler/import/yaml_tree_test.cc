@@ -18,6 +18,31 @@ std::unique_ptr<Loaded> LoadText(std::string text, LoadLimits limits = {}) {
   return l;
 }
 
+TEST(YamlTree, InvalidUtf8IsRejectedWithItsPosition) {
+  auto l = LoadText("workflow:\n  \xF5: 1\n");
+  EXPECT_FALSE(l->root);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  const Diagnostic& d = l->sink.diagnostics()[0];
+  EXPECT_EQ(d.kind, DiagKind::InvalidUtf8);
+  EXPECT_EQ(d.range.begin.line, 2u);
+  EXPECT_EQ(d.range.begin.column, 3u);
+}
+
+TEST(YamlTree, ParserWithoutProgressStops) {
+  // yaml-cpp 0.7's LoadAll appends empty documents forever here.
+  auto l = LoadText(" a: 1\n,\n");
+  EXPECT_FALSE(l->root);
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::YamlSyntax);
+  EXPECT_EQ(l->sink.diagnostics()[0].range.begin.line, 2u);
+}
+
+TEST(YamlTree, SeveralDocumentsStillLoad) {
+  auto l = LoadText("spec:\n  inputs: {}\n---\njob: {script: x}\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_TRUE(l->root->Get("job"));
+}
+
 TEST(YamlTree, PositionsAreOneBased) {
   auto l = LoadText("a:\n  b: hello\n");
   ASSERT_TRUE(l->root);

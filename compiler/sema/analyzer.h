@@ -103,6 +103,10 @@ const std::set<std::string>& GitFields();
 //   values), text.cc (interpolation), templates.cc, matrix.cc, jobs.cc (one job's items),
 //   data_edges.cc (`in` and data needs), stages.cc (explicit needs, stage order),
 //   secrets.cc (env bindings, secret misuse), conditions.cc (`when`), trigger_refs.cc.
+// Semantic errors reported per file before the rest are dropped behind one
+// `too-many-errors` line (syntax errors stop at 50, kMaxSyntaxErrors). docs/language.md.
+inline constexpr size_t kMaxErrorsPerFile = 100;
+
 class Analyzer {
  public:
   Analyzer(SourceManager& sm, DiagnosticSink& sink) : sm_(sm), sink_(sink), loader_(sm, sink) {}
@@ -212,6 +216,8 @@ class Analyzer {
 
   SourceManager& sm_;
   DiagnosticSink& sink_;
+  std::map<FileId, size_t> errors_per_file_;  // for kMaxErrorsPerFile
+  Diagnostic dropped_;                        // what Report returns past the cap
   ModuleLoader loader_;
   Module* main_ = nullptr;
   ir::Pipeline out_;

@@ -2,7 +2,9 @@
 // Part of the Analyzer (analyzer.h), split by concern.
 #include <fmt/format.h>
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
+#include <string_view>
 
 #include "compiler/sema/analyzer.h"
 
@@ -140,6 +142,45 @@ void Analyzer::CollectPipelineDecls() {
   }
 }
 
+namespace {
+
+// One cron field as the old pattern accepted it, by hand (no std::regex recursion):
+//   (\*|N(-N)?)(/N)?(,(\*|N(-N)?)(/N)?)*   or   AAA(-AAA)?   (names: JAN, MON-FRI)
+bool CronFieldOk(std::string_view f) {
+  auto alpha3 = [&](size_t at) {
+    return at + 3 <= f.size() && std::all_of(f.begin() + at, f.begin() + at + 3, [](char c) {
+             return std::isalpha(static_cast<unsigned char>(c));
+           });
+  };
+  if (alpha3(0) && (f.size() == 3 || (f.size() == 7 && f[3] == '-' && alpha3(4)))) return true;
+  size_t i = 0;
+  auto number = [&]() {
+    size_t start = i;
+    while (i < f.size() && std::isdigit(static_cast<unsigned char>(f[i]))) ++i;
+    return i > start;
+  };
+  while (true) {
+    if (i < f.size() && f[i] == '*') {
+      ++i;
+    } else {
+      if (!number()) return false;
+      if (i < f.size() && f[i] == '-') {
+        ++i;
+        if (!number()) return false;
+      }
+    }
+    if (i < f.size() && f[i] == '/') {
+      ++i;
+      if (!number()) return false;
+    }
+    if (i == f.size()) return true;
+    if (f[i] != ',') return false;
+    ++i;
+  }
+}
+
+}  // namespace
+
 void Analyzer::CheckCron(const std::string& cron, SourceRange r) {
   std::vector<std::string> fields;
   size_t i = 0;
@@ -150,11 +191,9 @@ void Analyzer::CheckCron(const std::string& cron, SourceRange r) {
     if (j > i) fields.push_back(cron.substr(i, j - i));
     i = j;
   }
-  static const std::regex field(
-      R"(^(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$)");
   bool ok = fields.size() == 5;
   for (const auto& f : fields)
-    if (!std::regex_match(f, field)) ok = false;
+    if (!CronFieldOk(f)) ok = false;
   if (!ok)
     Report(DiagKind::InvalidValue, r,
            fmt::format("`{}` is not a cron expression (five fields: minute hour day month weekday)",

@@ -33,6 +33,19 @@ std::optional<ir::Pipeline> Analyzer::Run(Module* main) {
 
 // ---------------------------------------------------------------- reporting
 Diagnostic& Analyzer::Report(DiagKind kind, SourceRange r, std::string msg) {
+  // Capped per file like syntax errors: one `env` value with 40,000 unknown names must not
+  // print 40,000 errors (nor make every writer do 40,000 findings' work).
+  if (InfoOf(kind).severity == Severity::Error && r.file != kNoFile) {
+    size_t& n = errors_per_file_[r.file];
+    if (n >= kMaxErrorsPerFile) {
+      if (n++ == kMaxErrorsPerFile)
+        sink_.Report(DiagKind::TooManyErrors, r,
+                     fmt::format("too many errors in this file; stopping after {}", kMaxErrorsPerFile));
+      dropped_ = MakeDiag(kind, r, std::move(msg));  // notes added by the caller go nowhere
+      return dropped_;
+    }
+    ++n;
+  }
   return sink_.Report(kind, r, std::move(msg));
 }
 

@@ -72,12 +72,17 @@ bool Analyzer::Instantiate(const ast::Base& base, Module* from,
   if (!t) return false;
   t->used = true;
   std::string key = t->module->display + "::" + t->decl->name.text;
-  if (std::find(chain.begin(), chain.end(), key) != chain.end() || depth >= kMaxTemplateDepth) {
+  bool cycle = std::find(chain.begin(), chain.end(), key) != chain.end();
+  if (cycle || depth >= kMaxTemplateDepth) {
     std::string path;
     for (const std::string& c : chain) path += c.substr(c.find("::") + 2) + " -> ";
     path += t->decl->name.text;
-    Report(DiagKind::TemplateRecursion, base.name.range,
-           fmt::format("template recursion: {}", path))
+    // A long chain that never repeats is not recursion: say which limit it hit.
+    std::string message =
+        cycle ? fmt::format("template recursion: {}", path)
+              : fmt::format("template chain deeper than {} levels (the depth limit; no cycle): {}",
+                            kMaxTemplateDepth, path);
+    Report(DiagKind::TemplateRecursion, base.name.range, message)
         .Note(t->decl->name.range,
               fmt::format("template `{}` is declared here", t->decl->name.text));
     return false;

@@ -28,7 +28,9 @@ class Positions {
   Positions(FileId file, const SourceManager& sm) : file_(file), sm_(sm) {
     const std::string& s = sm.file(file).contents;
     cp_to_byte_.reserve(s.size() + 1);
-    for (size_t i = 0; i < s.size(); ++i)
+    // ANTLRInputStream skips a leading byte-order mark: so must the code point count.
+    size_t first = s.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    for (size_t i = first; i < s.size(); ++i)
       if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) cp_to_byte_.push_back(i);
     cp_to_byte_.push_back(s.size());
   }
@@ -242,6 +244,7 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
   PreScan out;
   std::vector<std::pair<size_t, std::string>> stack;  // (index in out.tokens, description)
   int not_run = 0;
+  int bool_ops = 0;  // `and`/`or` since the last `when`
   size_t lexical_errors = 0;
   for (size_t i = 0; i < all.size(); ++i) {
     std::unique_ptr<Token>& tok = all[i];
@@ -278,6 +281,19 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
         ct->setText(tok->getText() + "\"");
       }
       type = PipeLexer::STRING;
+    }
+    // `a and b and c ...` builds a tree as deep as it has operators, and every later stage
+    // (AST, sema, emitters) walks it recursively: bound the operators of one `when` like
+    // bracket nesting, so no input can overflow the stack (docs/language.md, Limits).
+    if (type == PipeLexer::WHEN) {
+      bool_ops = 0;
+    } else if (type == PipeLexer::AND || type == PipeLexer::OR) {
+      if (++bool_ops > kMaxNesting) {
+        sink.Report(DiagKind::NestingTooDeep, pos.OfToken(tok.get()),
+                    fmt::format("more than {} `and`/`or` operators in one condition", kMaxNesting));
+        out.fatal = true;
+        return out;
+      }
     }
     if (type == PipeLexer::NOT) {
       if (++not_run > kMaxNesting) {

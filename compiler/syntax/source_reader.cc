@@ -1,5 +1,7 @@
 #include "compiler/syntax/source_reader.h"
 
+#include "compiler/diag/utf8.h"
+
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -7,36 +9,6 @@
 #include <sstream>
 
 namespace pipec::syntax {
-namespace {
-
-// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
-size_t FindInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
-    if (c < 0x80) { ++i; continue; }
-    size_t n = 0;
-    uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else return i;
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return i;
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid too.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-      return i;
-    i += n + 1;
-  }
-  return std::string_view::npos;
-}
-
-}  // namespace
 
 std::optional<FileId> AddSourceText(std::string path, std::string contents, SourceManager& sm,
                                     DiagnosticSink& sink, SourceRange from) {
@@ -47,6 +19,10 @@ std::optional<FileId> AddSourceText(std::string path, std::string contents, Sour
                             contents.size(), kMaxFileBytes));
     return std::nullopt;
   }
+  // A UTF-8 byte-order mark is not text: drop it so every command (check, build, graph, fmt)
+  // sees the same bytes and columns on line 1 count from the first visible character.
+  // `pipec fmt` therefore writes a rewritten file without it (docs/fmt.md).
+  if (contents.starts_with("\xEF\xBB\xBF")) contents.erase(0, 3);
   size_t nul = contents.find('\0');
   if (nul != std::string::npos) {
     FileId f = sm.AddFile(path, "");

@@ -1,0 +1,12 @@
+#pragma once
+// UTF-8 validation shared by every front end (Pipe sources and YAML): such text is rejected
+// with its position before it can reach a JSON writer.
+#include <string_view>
+
+namespace pipec {
+
+// The byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and values
+// past U+10FFFF included), or npos.
+size_t FindInvalidUtf8(std::string_view s);
+
+}  // namespace pipec

@@ -1,0 +1,20 @@
+// Pipe front end: read (size, NUL, UTF-8, BOM checks) -> parse -> sema -> checks -> every
+// report writer. Any input must give diagnostics, never a crash, hang or runaway memory.
+#include "compiler/sema/sema.h"
+#include "compiler/syntax/source_reader.h"
+#include "fuzz/fuzz_support.h"
+#include "lint/checker.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace pipec;
+  SourceManager sm;
+  DiagnosticSink sink;
+  std::optional<FileId> file = syntax::AddSourceText("fuzz.pipe", fuzz::Text(data, size), sm, sink);
+  if (file) {
+    std::optional<ir::Pipeline> p = sema::AnalyzeLoaded(*file, sm, sink);
+    fuzz::Require(p.has_value() == !sink.has_errors(), "sema returned IR with errors, or none without");
+    if (p) lint::RunChecks(*p, sm, lint::CheckOptions{}, sink);
+  }
+  fuzz::WriteReports(sink.diagnostics(), sm);
+  return 0;
+}

@@ -12,7 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<FileId> file = syntax::AddSourceText("fuzz.pipe", fuzz::Text(data, size), sm, sink);
   if (file) {
     std::optional<ir::Pipeline> p = sema::AnalyzeLoaded(*file, sm, sink);
-    fuzz::Require(p.has_value() == !sink.has_errors(), "sema returned IR with errors, or none without");
+    // (An IR may come with errors: a missing `import` is reported by the module loader and
+    // the command still fails; so "IR iff no errors" is not an invariant.)
+    fuzz::Require(p.has_value() || sink.has_errors(), "sema returned no IR and no error");
     if (p) lint::RunChecks(*p, sm, lint::CheckOptions{}, sink);
   }
   fuzz::WriteReports(sink.diagnostics(), sm);

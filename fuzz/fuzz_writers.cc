@@ -14,7 +14,8 @@ class Reader {
   uint8_t Byte() { return pos_ < size_ ? data_[pos_++] : 0; }
   uint32_t Small() { return Byte() % 8; }  // lines and columns near the text's
   std::string Bytes() {
-    size_t n = std::min<size_t>(Byte(), size_ - pos_);
+    size_t want = Byte();  // read first: it moves pos_
+    size_t n = std::min(want, size_ - pos_);
     std::string s(reinterpret_cast<const char*>(data_ + pos_), n);
     pos_ += n;
     return s;

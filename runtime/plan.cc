@@ -558,7 +558,8 @@ std::optional<Plan> ReadPlanJson(std::string_view text, std::string* error) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number such as 1e999 (found by fuzz_plan).
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> drop the tag.
     std::string what = e.what();
     if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);

@@ -466,11 +466,7 @@ def check_case(case: rd.Case, args) -> list:
     results = []
     try:
         repo = work / 'repo'
-        if case.src.is_file():
-            repo.mkdir(parents=True)
-            shutil.copy2(case.src, repo / case.pipe)
-        else:
-            shutil.copytree(case.src, repo, ignore=shutil.ignore_patterns('.pipec', '__pycache__'))
+        rd.copy_case(case, repo)
         rd.sh(['git', 'init', '-q', '.'], repo, env)
         out = work / 'out'
         r = rd.sh([args.pipec, 'build', str(repo / case.pipe), '--target', 'all', '-o', str(out)], repo, env)

@@ -155,13 +155,18 @@ def sh(cmd, cwd, env, timeout=300):
                           text=True, errors='replace', timeout=timeout)
 
 
-def prepare_repo(case: Case, trig: Trigger, work: Path, pipec: str, env: dict) -> Path:
-    repo = work / 'repo'
+def copy_case(case: Case, repo: Path) -> None:
+    """The case's pipeline (a file, or a folder with its scripts) into a fresh folder REPO."""
     if case.src.is_file():
         repo.mkdir(parents=True)
         shutil.copy2(case.src, repo / case.pipe)
     else:
         shutil.copytree(case.src, repo, ignore=shutil.ignore_patterns('.pipec', '__pycache__'))
+
+
+def prepare_repo(case: Case, trig: Trigger, work: Path, pipec: str, env: dict) -> Path:
+    repo = work / 'repo'
+    copy_case(case, repo)
     sh(['git', 'init', '-q', '-b', trig.branch, '.'], repo, env)
     r = sh([pipec, 'build', case.pipe, '--target', 'gitlab', '-o', '.'], repo, env)
     if r.returncode != 0:

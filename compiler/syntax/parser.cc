@@ -1,7 +1,10 @@
 #include "compiler/syntax/parser.h"
+#include "compiler/syntax/hints.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -125,6 +128,7 @@ class ErrorListener : public antlr4::BaseErrorListener {
                               ? fmt::format("unexpected {}", DescribeFound(offending))
                               : fmt::format("expected {}, found {}", expected, DescribeFound(offending));
     Diagnostic& d = sink_.Report(DiagKind::SyntaxError, pos_.OfToken(offending), message);
+    if (parser) AddHint(*parser, offending, d);
     if (parser) AddContextNote(*parser, d);
     (void)msg;
   }
@@ -141,11 +145,16 @@ class ErrorListener : public antlr4::BaseErrorListener {
     size_t rule = parser.getContext() ? parser.getContext()->getRuleIndex() : 0;
     bool block = set.count(PipeLexer::RBRACE) && set.count(PipeLexer::RUN) && set.count(PipeLexer::NEEDS);
     (void)rule;
-    if (block)
+    expected_class_ = Expected::Other;
+    if (block) {
+      expected_class_ = Expected::JobItem;
       return "a job item (`run`, `needs`, `stage`, `when`, `in`, `out`, `env`, `image`, ...) or `}`";
-    if (set.count(PipeLexer::JOB) && set.count(PipeLexer::TEMPLATE) && !set.count(PipeLexer::ID))
+    }
+    if (set.count(PipeLexer::JOB) && set.count(PipeLexer::TEMPLATE) && !set.count(PipeLexer::ID)) {
+      expected_class_ = Expected::Declaration;
       return "a declaration (`job`, `template`, `on`, `var`, `secret`, `cache`, `default`, "
              "`import`, `stages`)";
+    }
     if (set.count(PipeLexer::ID) && set.size() > 20) {
       set.erase(PipeLexer::ID);
       // Every soft keyword is a name too: say "a name" once, plus the real punctuation.
@@ -177,6 +186,40 @@ class ErrorListener : public antlr4::BaseErrorListener {
     return s;
   }
 
+  // What to write instead, for words and forms from GitLab CI and GitHub Actions.
+  void AddHint(PipeParser& parser, Token* offending, Diagnostic& d) {
+    std::string word = offending->getText();
+    SourceRange here = pos_.OfToken(offending);
+    if (expected_class_ == Expected::JobItem) {
+      if (auto hint = JobItemHint(word)) {
+        d.Note(here, fmt::format("`{}` is a GitLab/GitHub key; {}", word, *hint));
+        return;
+      }
+    } else if (expected_class_ == Expected::Declaration) {
+      if (auto hint = DeclarationHint(word)) {
+        d.Note(here, fmt::format("`{}` is a GitLab/GitHub key; {}", word, *hint));
+        return;
+      }
+    }
+    // `image: "x"`, `stage: test`: Pipe items take no colon.
+    if (offending->getType() == PipeLexer::COLON) {
+      antlr4::TokenStream* tokens = parser.getTokenStream();
+      for (size_t k = offending->getTokenIndex(); tokens && k-- > 0;) {
+        Token* prev = tokens->get(k);
+        if (prev->getChannel() != Token::DEFAULT_CHANNEL) continue;
+        if (JobItemHint(prev->getText()) || prev->getType() == PipeLexer::IMAGE ||
+            prev->getType() == PipeLexer::STAGE || prev->getType() == PipeLexer::NEEDS ||
+            prev->getType() == PipeLexer::WHEN || prev->getType() == PipeLexer::SERVICES ||
+            prev->getType() == PipeLexer::TIMEOUT || prev->getType() == PipeLexer::RETRY ||
+            prev->getType() == PipeLexer::RUN || prev->getType() == PipeLexer::RUNNER ||
+            prev->getType() == PipeLexer::SHELL || prev->getType() == PipeLexer::ENVIRONMENT)
+          d.Note(here, fmt::format("Pipe items take no `:`; write `{} ...`", prev->getText()))
+              .Fix(here, "");
+        break;
+      }
+    }
+  }
+
   // "in job `train` opened at 3:1" for errors inside a job/template body.
   void AddContextNote(PipeParser& parser, Diagnostic& d) {
     for (auto* ctx = parser.getContext(); ctx; ctx = dynamic_cast<ParserRuleContext*>(ctx->parent)) {
@@ -192,6 +235,8 @@ class ErrorListener : public antlr4::BaseErrorListener {
     }
   }
 
+  enum class Expected { Other, JobItem, Declaration };
+  Expected expected_class_ = Expected::Other;  // what DescribeExpected found
   const Positions& pos_;
   DiagnosticSink& sink_;
   std::set<size_t> quiet_tokens_;
@@ -250,12 +295,67 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
     std::unique_ptr<Token>& tok = all[i];
     size_t type = tok->getType();
     if (type == PipeLexer::BAD_CHAR) {
-      if (++lexical_errors <= kMaxSyntaxErrors) {
-        std::string text = tok->getText();
-        sink.Report(DiagKind::UnexpectedChar, pos.OfToken(tok.get()),
-                    fmt::format("unexpected character `{}`", text));
+      // `&&`, `||` and `!` from shell or C: say the Pipe word and read it as that word, so
+      // one slip gives one error and not a knock-on complaint about the next operand.
+      std::string text = tok->getText();
+      const Token* next = i + 1 < all.size() ? all[i + 1].get() : nullptr;
+      bool doubled = next && next->getType() == PipeLexer::BAD_CHAR && next->getText() == text &&
+                     next->getStartIndex() == tok->getStopIndex() + 1 && (text == "&" || text == "|");
+      std::string op = doubled ? text + text : text;
+      std::optional<std::string_view> word = ConditionOperatorWord(op);
+      auto* writable = dynamic_cast<antlr4::CommonToken*>(tok.get());
+      if (word && writable && (doubled || text == "!")) {
+        SourceRange r = pos.OfToken(tok.get());
+        if (doubled) r.end = pos.OfToken(next).end;
+        if (++lexical_errors <= kMaxSyntaxErrors)
+          sink.Report(DiagKind::UnexpectedChar, r,
+                      fmt::format("`{}` is not a Pipe operator; conditions use `{}`", op, *word))
+              .Fix(r, std::string(*word));
+        writable->setType(*word == "and" ? PipeLexer::AND : *word == "or" ? PipeLexer::OR : PipeLexer::NOT);
+        writable->setText(std::string(*word));
+        if (doubled) {
+          writable->setStopIndex(next->getStopIndex());
+          ++i;
+        }
+        type = tok->getType();
+      } else {
+        if (++lexical_errors <= kMaxSyntaxErrors) {
+          Diagnostic& d = sink.Report(DiagKind::UnexpectedChar, pos.OfToken(tok.get()),
+                                      fmt::format("unexpected character `{}`", text));
+          if (word) d.Note({}, fmt::format("conditions use `{}`", *word));
+        }
+        continue;
       }
-      continue;
+    }
+    // `7days`, `30min`, `2 hours`: say the duration form and read it as that duration.
+    auto letters = [](const std::string& t) {
+      return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    };
+    if ((type == PipeLexer::DURATION || type == PipeLexer::INT) && i + 1 < all.size() &&
+        letters(all[i + 1]->getText())) {
+      const Token* unit = all[i + 1].get();
+      bool adjacent = unit->getStartIndex() == tok->getStopIndex() + 1;
+      bool same_line = unit->getLine() == tok->getLine();
+      std::string spelled = tok->getText() + unit->getText();
+      std::optional<std::string> duration = DurationSpelling(spelled);
+      // Apart (`2 hours`) only for a whole unit word: `retry 2` then a name on the same line
+      // is some other mistake.
+      if (duration && (adjacent || (same_line && unit->getText().size() >= 3))) {
+        if (auto* writable = dynamic_cast<antlr4::CommonToken*>(tok.get())) {
+          SourceRange r = pos.OfToken(tok.get());
+          r.end = pos.OfToken(unit).end;
+          sink.Report(DiagKind::BadLiteral, r,
+                      fmt::format("`{}` is not a duration; write `{}`",
+                                  adjacent ? spelled : tok->getText() + " " + unit->getText(), *duration))
+              .Note({}, "durations are a number and a unit, s m h d w, combined like `1h30m`")
+              .Fix(r, *duration);
+          writable->setType(PipeLexer::DURATION);
+          writable->setText(*duration);
+          writable->setStopIndex(unit->getStopIndex());
+          type = PipeLexer::DURATION;
+          ++i;
+        }
+      }
     }
     if (type == PipeLexer::UNTERMINATED_STRING) {
       bool triple = !out.tokens.empty() && out.tokens.back()->getType() == PipeLexer::STRING &&

@@ -85,6 +85,9 @@ struct JobSpec {
 struct JobCtx {
   const std::map<std::string, ir::Value>* cell = nullptr;
   std::map<std::string, std::string> input_paths;  // local input name -> restore path
+  // Inputs whose `in` item has an error already reported: still declared, so a use of the
+  // name gives no knock-on "unknown name".
+  std::set<std::string> broken_inputs;
 };
 
 // Free helpers on types and names (types.cc).

@@ -33,6 +33,7 @@ void Analyzer::LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
     const auto& in = std::get<ast::InItem>(li->item->value);
     if (!job_decls_.count(in.job.text)) {
       once([&] { CheckJobRef(in.job, *li->env); });
+      ctx.broken_inputs.insert(local);
       continue;
     }
     if (in.job.text == s.decl->name.text) {
@@ -40,10 +41,14 @@ void Analyzer::LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
         ReportIn(*li->env, DiagKind::SelfDependency, in.job.range,
                  fmt::format("job `{}` cannot read its own output", in.job.text));
       });
+      ctx.broken_inputs.insert(local);
       continue;
     }
     auto producer = MatchCell(in.job.text, s.cells[cell], *li->env, in.job.range);
-    if (!producer) continue;
+    if (!producer) {
+      ctx.broken_inputs.insert(local);
+      continue;
+    }
     const auto& outs = outputs_[*producer];
     auto o = std::find_if(outs.begin(), outs.end(),
                           [&](const ir::Output& x) { return x.name == in.output.text; });
@@ -63,6 +68,7 @@ void Analyzer::LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
           d.Note(job_decls_[in.job.text]->name.range,
                  fmt::format("job `{}` declares no outputs", in.job.text));
       });
+      ctx.broken_inputs.insert(local);
       continue;
     }
     if (ir::IsValueOutput(o->kind)) {
@@ -73,6 +79,7 @@ void Analyzer::LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
                              in.output.text))
             .Note(o->range, "declared here");
       });
+      ctx.broken_inputs.insert(local);
       continue;
     }
     ir::InputRef ref;

@@ -82,7 +82,7 @@ bool Analyzer::Instantiate(const ast::Base& base, Module* from,
         cycle ? fmt::format("template recursion: {}", path)
               : fmt::format("template chain deeper than {} levels (the depth limit; no cycle): {}",
                             kMaxTemplateDepth, path);
-    Report(DiagKind::TemplateRecursion, base.name.range, message)
+    Report(cycle ? DiagKind::TemplateRecursion : DiagKind::TemplateTooDeep, base.name.range, message)
         .Note(t->decl->name.range,
               fmt::format("template `{}` is declared here", t->decl->name.text));
     return false;

@@ -55,8 +55,17 @@ ir::Text Analyzer::LowerText(const ast::StringLit& s, const Env& env, const JobC
       add_literal(job->cell->at(parts[1].text).ToString());
       continue;
     }
+    if (parts.size() == 1 && job && job->broken_inputs.count(head) && !env.params.count(head))
+      continue;  // its `in` item already has an error
     if (parts.size() == 1 && job && job->input_paths.count(head) && !env.params.count(head)) {
       add_literal(job->input_paths.at(head));
+      continue;
+    }
+    // `${{ workspace }}`: the job's checkout directory on every target (docs/language.md),
+    // unless a var or parameter of that name says otherwise.
+    if (parts.size() == 1 && head == "workspace" && !env.params.count(head) &&
+        !scopes_[env.module].vars.count(head)) {
+      t.parts.push_back({ir::TextPart::Kind::Git, "workspace"});
       continue;
     }
     if (parts.size() == 2 && job_names_.count(head)) {

@@ -55,7 +55,7 @@ void Analyzer::ComputeTriggers() {
   std::vector<std::string> all;
   for (const ir::Trigger& t : out_.triggers) all.push_back(t.Id());
   if (all.empty() && !out_.jobs.empty()) {
-    Report(DiagKind::UnknownName,
+    Report(DiagKind::NoTrigger,
            main_->ast->header ? main_->ast->header->range : out_.jobs[0].range,
            "the pipeline declares no trigger, so nothing ever runs it; add e.g. `on push`");
   }

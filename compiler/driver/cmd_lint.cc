@@ -18,6 +18,7 @@
 #include "compiler/import/gitlab_reader.h"
 #include "compiler/ir/ir_json.h"
 #include "lint/checker.h"
+#include "runtime/subprocess.h"
 
 namespace pipec::driver {
 namespace {
@@ -54,6 +55,31 @@ std::optional<std::string> ReadFile(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Drops the files git ignores under `dir` (generated copies, vendored trees); keeps all of
+// them when `dir` is not in a git work tree or git cannot be run.
+std::vector<std::string> WithoutGitIgnored(const std::string& dir, std::vector<std::string> files) {
+  std::string listed;
+  if (runtime::RunCapture({"git", "-C", dir, "ls-files", "--others", "--ignored", "--exclude-standard",
+                           "--directory", "-z"},
+                          ".", &listed) != 0)
+    return files;
+  std::vector<std::string> ignored;  // relative to dir; directories end in '/'
+  for (size_t at = 0; at < listed.size();) {
+    size_t end = listed.find('\0', at);
+    if (end == std::string::npos) end = listed.size();
+    if (end > at) ignored.push_back(listed.substr(at, end - at));
+    at = end + 1;
+  }
+  if (ignored.empty()) return files;
+  std::erase_if(files, [&](const std::string& f) {
+    std::string rel = std::filesystem::path(f).lexically_relative(dir).generic_string();
+    return std::any_of(ignored.begin(), ignored.end(), [&](const std::string& g) {
+      return rel == g || (!g.empty() && g.back() == '/' && rel.rfind(g, 0) == 0);
+    });
+  });
+  return files;
 }
 
 // In YAML, secrets are guessed (docs/lint.md): a secret finding says what made the name one.
@@ -127,7 +153,7 @@ CommandAction Setup(CLI::App& app) {
     for (const std::string& path : args->paths) {
       std::error_code ec;
       if (std::filesystem::is_directory(path, ec)) {
-        std::vector<std::string> found = import::FindConfigs(path);
+        std::vector<std::string> found = WithoutGitIgnored(path, import::FindConfigs(path));
         if (found.empty()) std::cerr << "pipec lint: no CI configuration found under " << path << "\n";
         for (const std::string& f : found) inputs.emplace_back(f, import::ClassifyConfig(f, ReadFile(f).value_or("")));
         continue;

@@ -84,7 +84,9 @@ std::vector<std::string> FindConfigs(const std::string& dir) {
   for (; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (it->is_directory(ec)) {
-      if (name == ".git" || name == "node_modules" || name.rfind("build", 0) == 0) it.disable_recursion_pending();
+      // .pipec holds `pipec run` workspaces: stale copies of the configs themselves.
+      if (name == ".git" || name == ".pipec" || name == "node_modules" || name.rfind("build", 0) == 0)
+        it.disable_recursion_pending();
       continue;
     }
     if (!it->is_regular_file(ec)) continue;

@@ -132,11 +132,33 @@ CommandAction Setup(CLI::App& app) {
       }
       gopts.trigger = *id;
     }
+    // A run's durations belong to the jobs of the trigger it ran under: draw that trigger's
+    // jobs, and refuse another one rather than mix the two.
+    graph::RunData run;
+    if (!args->run_dir.empty()) {
+      run = graph::ReadRunData(args->run_dir);
+      if (!run.trigger.empty()) {
+        std::optional<std::string> ran = graph::ResolveTrigger(*p, run.trigger);
+        if (!ran) {
+          std::cerr << "pipec graph: the run in " << run.summary_path << " was under trigger `"
+                    << run.trigger << "`, which this pipeline does not declare; its durations do "
+                    << "not describe these jobs\n";
+          return 2;
+        }
+        if (!gopts.trigger.empty() && gopts.trigger != *ran) {
+          std::cerr << "pipec graph: --trigger " << args->trigger << " but the run in "
+                    << run.summary_path << " was under trigger `" << *ran
+                    << "`; pass --trigger " << *ran << " or leave --trigger out\n";
+          return 2;
+        }
+        if (gopts.trigger.empty())
+          std::cerr << "pipec graph: drawing the jobs of trigger `" << *ran << "`, the run's\n";
+        gopts.trigger = *ran;
+      }
+    }
     graph::JobGraph g = graph::BuildJobGraph(*p, gopts);
     if (!args->run_dir.empty() || args->critical_path) {
-      graph::RunData run;
       if (!args->run_dir.empty()) {
-        run = graph::ReadRunData(args->run_dir);
         if (!run.problem.empty())
           std::cerr << "pipec graph: " << run.problem
                     << "; the critical path counts jobs instead of durations\n";

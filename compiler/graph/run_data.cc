@@ -61,6 +61,7 @@ RunData ReadRunData(const std::string& dir) {
     r.problem = r.summary_path + " is not a run summary (no \"jobs\" list)";
     return r;
   }
+  if (j.contains("trigger") && j["trigger"].is_string()) r.trigger = j["trigger"].get<std::string>();
   for (const nlohmann::json& job : j["jobs"]) {
     if (!job.is_object() || !job.contains("name") || !job["name"].is_string()) continue;
     if (!job.contains("duration_ms") || !job["duration_ms"].is_number()) continue;

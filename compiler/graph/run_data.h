@@ -11,6 +11,7 @@ struct RunData {
   std::map<std::string, double> seconds;  // job name -> duration of the jobs that ran
   std::string summary_path;               // the file read ("" when none was found)
   std::string problem;                    // why there are no durations ("" = fine)
+  std::string trigger;                    // the trigger id the run was under ("" = unknown)
 };
 
 // `dir` is a run directory (.pipec/runs/<id>), the runs directory (its LAST run is used) or

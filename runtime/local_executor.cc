@@ -45,9 +45,38 @@ LocalExecutor::~LocalExecutor() {
   }
 }
 
+namespace {
+
+std::string SingleQuoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// How the log shows a command before it runs, as GitLab does: `$ make test`; a command of
+// several lines shows its first, as GitLab's "collapsed multi-line command".
+std::string CommandDisplay(const std::string& c) {
+  std::string_view text = c;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  size_t nl = text.find('\n');
+  if (nl == std::string_view::npos) return std::string(text);
+  return std::string(text.substr(0, nl)) + " # collapsed multi-line command";
+}
+
+}  // namespace
+
+// The job's commands as one script: each printed (`$ cmd`) before it runs, and, when the
+// shell stops at a failing one (`-e`), that command named with its exit status.
 std::vector<std::string> LocalExecutor::ShellArgv(const plan::Job& job) {
-  std::string script;
-  for (const std::string& c : job.commands) script += c + (c.empty() || c.back() != '\n' ? "\n" : "");
+  std::string script =
+      "trap '__pipec_rc=$?; if [ \"$__pipec_rc\" -ne 0 ] && [ -n \"${__pipec_cmd:-}\" ]; then "
+      "printf \"pipec: command failed with exit status %s: %s\\n\" \"$__pipec_rc\" \"$__pipec_cmd\" >&2; fi' EXIT\n";
+  for (const std::string& c : job.commands) {
+    std::string shown = SingleQuoted(CommandDisplay(c));
+    script += "__pipec_cmd=" + shown + "\nprintf '$ %s\\n' \"$__pipec_cmd\"\n";
+    script += c + (c.empty() || c.back() != '\n' ? "\n" : "");
+  }
+  script += "__pipec_cmd=\n";
   std::vector<std::string> argv{job.shell, "-e"};
   if (job.shell == "bash" || job.shell.ends_with("/bash")) {
     argv.push_back("-o");

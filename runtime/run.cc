@@ -292,15 +292,18 @@ std::map<std::string, double> LastDurations(const std::string& runs_dir) {
   return out;
 }
 
-std::string DetectEngine(const std::string& executor, std::FILE* err) {
+// The container engine `--executor` asks for ("" for the shell executor), or nullopt when
+// it was asked for and cannot be used: running every job on the host instead would run
+// them without the images they were written for, so that is an error, not a fallback.
+std::optional<std::string> DetectEngine(const std::string& executor, std::FILE* err) {
   if (executor == "shell") return "";
   std::string out;
   if (RunCapture({executor, "info", "--format", "{{.ServerVersion}}"}, "", &out) == 0) return executor;
   std::fprintf(err,
-               "pipec: warning: --executor %s: no working %s engine found; images are ignored and every job "
-               "runs with the shell executor\n",
-               executor.c_str(), executor.c_str());
-  return "";
+               "pipec: --executor %s: no working %s engine (`%s info` failed); start it, or use "
+               "--executor shell to run every job on this machine without its image\n",
+               executor.c_str(), executor.c_str(), executor.c_str());
+  return std::nullopt;
 }
 
 std::string SelfExe(const RunOptions& opts) {
@@ -471,6 +474,8 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
       return 2;
     }
   }
+  std::optional<std::string> engine = DetectEngine(opts.executor, err);
+  if (!engine) return 2;
   std::string runs_dir = info.project_root + "/.pipec/runs";
   info.run_id = opts.run_id.empty() ? NewRunId() : opts.run_id;
   info.run_dir = runs_dir + "/" + info.run_id;
@@ -483,7 +488,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
   WriteFile(info.run_dir + "/plan.json", plan::WritePlanJson(plan));
 
   ExecutorConfig cfg;
-  cfg.engine = DetectEngine(opts.executor, err);
+  cfg.engine = *engine;
   cfg.self_exe = SelfExe(opts);
   int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int parallelism = opts.parallelism > 0 ? opts.parallelism : cpus;

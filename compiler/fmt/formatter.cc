@@ -195,7 +195,7 @@ class Printer {
       // because it is on the job's first line, so it moves after the `{` to stay there.
       const Node* next = k + 1 < u.nodes.size() ? u.nodes[k + 1] : nullptr;
       if (n->group == Node::Group::Body && next && next->is_comment() && !next->own_line_comment() &&
-          OneLine(*n)) {
+          OneLine(*n) && !FitsInline(*n)) {
         if (!open_) Begin(code_seen ? indent + kContinuationIndent : indent);
         code_seen = true;
         RenderGroup(*n, ctx, next);
@@ -208,6 +208,14 @@ class Printer {
       first = false;
       if (n == last_code) line_ += suffix;
     }
+  }
+
+  // Whether the group goes on the current line (a one-line body that fits; see Inline).
+  bool FitsInline(const Node& g) const {
+    std::optional<std::string> text = Inline(g);
+    if (!text) return false;
+    bool space = prev_ && NeedSpace(*prev_, *g.open, g.group, false, false);
+    return Columns(line_) + (space ? 1 : 0) + Columns(*text) <= static_cast<size_t>(kLineWidth);
   }
 
   // True when the group's tokens were all on one source line.
@@ -270,7 +278,7 @@ class Printer {
       Append(*g.close, G::None, false, false);
       return;
     }
-    if (g.group != G::Body) {
+    {
       if (std::optional<std::string> text = Inline(g)) {
         bool space = prev_ && NeedSpace(*prev_, *g.open, g.group, false, ctx.import_unit);
         if (Columns(line_) + (space ? 1 : 0) + Columns(*text) <= static_cast<size_t>(kLineWidth)) {
@@ -309,10 +317,12 @@ class Printer {
     Append(*g.close, G::None, false, false);
   }
 
-  // The group on one line, or nullopt when it must be a block (bodies, comments, `"""`).
+  // The group on one line, or nullopt when it must be a block (comments, `"""`, a body the
+  // author wrote over several lines). A body stays on one line only as the author wrote it,
+  // its items two spaces apart: `job a { image "x"  run "y" }`.
   std::optional<std::string> Inline(const Node& g) const {
     using G = Node::Group;
-    if (g.group == G::Body) return std::nullopt;
+    if (g.group == G::Body && !OneLine(g)) return std::nullopt;
     if (g.group == G::Cond || g.group == G::Type) {
       std::string out(g.open->text);
       const LayoutToken* prev = g.open;
@@ -332,8 +342,9 @@ class Printer {
         if (!InlineOne(*n, prev, part)) return std::nullopt;
       parts.push_back(std::move(part));
     }
-    std::string joined = fmt::format("{}", fmt::join(parts, g.group == G::Settings ? "  " : ", "));
-    if (IsMap(g.group)) return parts.empty() ? std::string("{}") : "{ " + joined + " }";
+    std::string joined =
+        fmt::format("{}", fmt::join(parts, g.group == G::Settings || g.group == G::Body ? "  " : ", "));
+    if (IsMap(g.group) || g.group == G::Body) return parts.empty() ? std::string("{}") : "{ " + joined + " }";
     return std::string(g.open->text) + joined + std::string(g.close->text);
   }
 

@@ -27,8 +27,8 @@ std::string Format(const std::string& src) {
 
 TEST(Formatter, OneItemPerLineAndBlankLinesBetweenDeclarations) {
   EXPECT_EQ(Format("pipeline p version 1\non push\non manual\nstages build,test\n"
-                   "job lint { stage test  needs unit  image \"node:20\"  run \"npm run lint\" }\n"
-                   "job unit{stage test run \"make test\"}"),
+                   "job lint { stage test  needs unit\n image \"node:20\"  run \"npm run lint\" }\n"
+                   "job unit{stage test\nrun \"make test\"}"),
             "pipeline p version 1\n"
             "\n"
             "on push\n"
@@ -177,12 +177,39 @@ TEST(Formatter, IgnoreCommentsAfterOneLineJobsStayOnTheJobLine) {
                    "job e {}  # empty\n"),
             "pipeline p version 1\n"
             "\n"
+            "job s { image \"ruby\"  run \"ruby -v\" }  # pipec: ignore[x] why\n"
+            "\n"
+            "job e {}  # empty\n");
+  // Too long for one line: the comment moves after the `{`, still on the job's first line.
+  std::string long_run(90, 'x');
+  EXPECT_EQ(Format("pipeline p version 1\njob s { image \"ruby\"  run \"" + long_run +
+                   "\" }  # pipec: ignore[x] why\n"),
+            "pipeline p version 1\n"
+            "\n"
             "job s {  # pipec: ignore[x] why\n"
             "  image \"ruby\"\n"
-            "  run \"ruby -v\"\n"
+            "  run \"" + long_run + "\"\n"
+            "}\n");
+}
+
+TEST(Formatter, OneLineBodiesStayOnOneLineWhenTheyFit) {
+  // As the author wrote it: one line stays one line (items two spaces apart), a block stays
+  // a block, and a one-line body too long for 100 columns becomes a block.
+  EXPECT_EQ(Format("pipeline p version 1\non push\njob a {run \"x\"   env {A = \"1\"}}\n"
+                   "job b {\n  run \"y\"\n}\n"
+                   "job c { run \"" + std::string(95, 'z') + "\" }\n"),
+            "pipeline p version 1\n"
+            "\n"
+            "on push\n"
+            "\n"
+            "job a { run \"x\"  env { A = \"1\" } }\n"
+            "\n"
+            "job b {\n"
+            "  run \"y\"\n"
             "}\n"
             "\n"
-            "job e {  # empty\n"
+            "job c {\n"
+            "  run \"" + std::string(95, 'z') + "\"\n"
             "}\n");
 }
 

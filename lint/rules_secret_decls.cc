@@ -174,26 +174,40 @@ void CheckReach(RuleContext& ctx) {
       const ir::Trigger* t = FindTrigger(p, "push");
       if (t && AnyBranch(*t)) any_branch_push = t;
     }
+    // A webhook (GitLab's trigger API, a repository dispatch) names the ref it runs on: any
+    // branch, unless the job itself tests the ref.
+    const ir::Trigger* any_ref_webhook = nullptr;
+    if (!MentionsGitRef(j.when))
+      for (const std::string& id : j.active_triggers)
+        if (id.rfind("webhook:", 0) == 0)
+          if ((any_ref_webhook = FindTrigger(p, id))) break;
     std::map<std::string, const ir::Secret*> file_secrets;
     for (const ir::EnvVar& e : j.env) {
       if (e.secret.empty()) continue;
       auto it = decls.find(e.secret);
       const ir::Secret* s = it == decls.end() ? nullptr : it->second;
       if (s && s->file) file_secrets[e.name] = s;
-      if (s && s->protected_ && (on_mr || any_branch_push)) {
-        Diagnostic* d = ctx.Report(
-            DiagKind::ProtectedSecretUnprotectedRef, e.range,
-            fmt::format("job {} binds protected secret {} but runs {}", j.name, e.secret,
-                        on_mr ? "for merge requests" : "on pushes to any branch"));
+      if (s && s->protected_ && (on_mr || any_branch_push || any_ref_webhook)) {
+        std::string where = on_mr             ? "for merge requests"
+                            : any_branch_push ? "on pushes to any branch"
+                                              : fmt::format("for webhook {}, on whatever ref the "
+                                                            "call names",
+                                                            any_ref_webhook->name);
+        Diagnostic* d = ctx.Report(DiagKind::ProtectedSecretUnprotectedRef, e.range,
+                                   fmt::format("job {} binds protected secret {} but runs {}",
+                                               j.name, e.secret, where));
         if (!d) continue;
         d->Note(s->range, "declared protected here: only pipelines on protected branches and "
                           "tags receive it");
         if (on_mr)
           d->Note({}, "merge request pipelines never get protected variables, so the job sees "
                       "an empty value");
-        else
+        else if (any_branch_push)
           d->Note(any_branch_push->range, "this trigger has no branch filter; limit it to "
                                           "protected branches or add `when git.branch == ...`");
+        else
+          d->Note(any_ref_webhook->range, "a webhook call may name any branch; add "
+                                          "`when git.branch == ...` for the protected ones");
         continue;
       }
       if (on_mr && p.origin == ir::Origin::GitHub) {

@@ -21,18 +21,56 @@ CiCond CiCond::Compare(Test t, std::string var, std::string value, bool value_is
   return c;
 }
 
+namespace {
+
+bool Same(const CiCond& a, const CiCond& b) {
+  if (a.kind != b.kind || a.args.size() != b.args.size()) return false;
+  if (a.kind == CiCond::Kind::Test)
+    return a.test == b.test && a.var == b.var && a.value == b.value && a.value_is_var == b.value_is_var;
+  for (size_t i = 0; i < a.args.size(); ++i)
+    if (!Same(a.args[i], b.args[i])) return false;
+  return true;
+}
+
+bool Contains(const std::vector<CiCond>& list, const CiCond& c) {
+  return std::any_of(list.begin(), list.end(), [&](const CiCond& x) { return Same(x, c); });
+}
+
+// Adds `a` to the operands of an And (`conjunction`) or Or, keeping generated rules free of
+// repeated terms: `X && X` is `X`, `X && (X || Y)` is `X`, `X || (X && Y)` is `X`.
+void AddOperand(std::vector<CiCond>& ops, CiCond a, CiCond::Kind absorbing) {
+  if (Contains(ops, a)) return;
+  if (a.kind == absorbing &&
+      std::any_of(a.args.begin(), a.args.end(), [&](const CiCond& x) { return Contains(ops, x); }))
+    return;
+  std::erase_if(ops, [&](const CiCond& x) { return x.kind == absorbing && Contains(x.args, a); });
+  ops.push_back(std::move(a));
+}
+
+}  // namespace
+
 CiCond CiCond::All(std::vector<CiCond> args) {
   CiCond out;
   out.kind = Kind::And;
+  std::vector<CiCond> flat;
   for (CiCond& a : args) {
     if (a.kind == Kind::True) continue;
     if (a.kind == Kind::False) return Never();
     if (a.kind == Kind::And) {
-      for (CiCond& b : a.args) out.args.push_back(std::move(b));
+      for (CiCond& b : a.args) flat.push_back(std::move(b));
     } else {
-      out.args.push_back(std::move(a));
+      flat.push_back(std::move(a));
     }
   }
+  for (CiCond& a : flat) AddOperand(out.args, std::move(a), Kind::Or);
+  // `$X && $X == "main"`: the comparison already says that X is set.
+  std::erase_if(out.args, [&](const CiCond& set) {
+    return set.kind == Kind::Test && set.test == Test::Set &&
+           std::any_of(out.args.begin(), out.args.end(), [&](const CiCond& eq) {
+             return eq.kind == Kind::Test && eq.test == Test::Eq && eq.var == set.var &&
+                    !eq.value_is_var && !eq.value.empty();
+           });
+  });
   if (out.args.empty()) return Always();
   if (out.args.size() == 1) return out.args[0];
   return out;
@@ -41,15 +79,17 @@ CiCond CiCond::All(std::vector<CiCond> args) {
 CiCond CiCond::Any(std::vector<CiCond> args) {
   CiCond out;
   out.kind = Kind::Or;
+  std::vector<CiCond> flat;
   for (CiCond& a : args) {
     if (a.kind == Kind::False) continue;
     if (a.kind == Kind::True) return Always();
     if (a.kind == Kind::Or) {
-      for (CiCond& b : a.args) out.args.push_back(std::move(b));
+      for (CiCond& b : a.args) flat.push_back(std::move(b));
     } else {
-      out.args.push_back(std::move(a));
+      flat.push_back(std::move(a));
     }
   }
+  for (CiCond& a : flat) AddOperand(out.args, std::move(a), Kind::And);
   if (out.args.empty()) return Never();
   if (out.args.size() == 1) return out.args[0];
   return out;

@@ -15,7 +15,7 @@ TEST(CiCondition, TriggersBecomeGitLabRules) {
   ir::Pipeline p = HatPipeline();
   DiagnosticSink diags;
   EXPECT_EQ(RenderRulesIf(TriggerCond(p.triggers[0], false)),
-            "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH && $CI_COMMIT_BRANCH == \"master\"");
+            "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"master\"");
   EXPECT_EQ(RenderRulesIf(TriggerCond(p.triggers[2], false)),
             "$CI_PIPELINE_SOURCE == \"schedule\" && $PIPEC_SCHEDULE == \"daily\"");
   ir::Trigger rel;
@@ -25,6 +25,25 @@ TEST(CiCondition, TriggersBecomeGitLabRules) {
             "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH && ($CI_COMMIT_BRANCH =~ "
             "/^release\\/.*$/ || $CI_COMMIT_BRANCH == \"main\")");
   EXPECT_FALSE(diags.has_errors());
+}
+
+TEST(CiCondition, GeneratedRulesRepeatNoTerm) {
+  using T = CiCond::Test;
+  CiCond main = CiCond::Compare(T::Eq, "CI_COMMIT_BRANCH", "main");
+  CiCond push = CiCond::Compare(T::Eq, "CI_PIPELINE_SOURCE", "push");
+  CiCond web = CiCond::Compare(T::Eq, "CI_PIPELINE_SOURCE", "web");
+  EXPECT_EQ(RenderRulesIf(CiCond::All({push, main, CiCond::All({main, push})})),
+            "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"");
+  // Absorption: X && (X || Y) is X; X || (X && Y) is X.
+  EXPECT_EQ(RenderRulesIf(CiCond::All({main, CiCond::Any({main, web})})),
+            "$CI_COMMIT_BRANCH == \"main\"");
+  EXPECT_EQ(RenderRulesIf(CiCond::Any({CiCond::All({push, main}), push})),
+            "$CI_PIPELINE_SOURCE == \"push\"");
+  // A set-test next to a comparison with a non-empty value says nothing more.
+  EXPECT_EQ(RenderRulesIf(CiCond::All({CiCond::Compare(T::Set, "CI_COMMIT_BRANCH", ""), main})),
+            "$CI_COMMIT_BRANCH == \"main\"");
+  EXPECT_EQ(RenderRulesIf(CiCond::All({CiCond::Compare(T::Set, "CI_COMMIT_TAG", ""), main})),
+            "$CI_COMMIT_TAG && $CI_COMMIT_BRANCH == \"main\"");
 }
 
 TEST(CiCondition, NegationIsPushedDownBecauseRulesHaveNoNot) {

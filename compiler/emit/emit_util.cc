@@ -1,5 +1,8 @@
 #include "compiler/emit/emit_util.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "compiler/emit/names.h"
 
 namespace pipec::emit {
@@ -88,6 +91,61 @@ Doc InsertAfter(const Doc& doc, std::string_view after, const std::string& key, 
       placed = true;
     }
   }
+  return out;
+}
+
+namespace {
+
+bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Whether `text` mentions `$name` or `${name` (any shell form that reads it, and a few that
+// do not, such as '$name' in single quotes: keeping a var too many is harmless).
+bool MentionsVar(std::string_view text, std::string_view name) {
+  for (size_t at = text.find('$'); at != std::string_view::npos; at = text.find('$', at + 1)) {
+    size_t start = at + 1;
+    if (start < text.size() && text[start] == '{') ++start;
+    if (text.compare(start, name.size(), name) != 0) continue;
+    size_t end = start + name.size();
+    if (end == text.size() || !IsNameChar(text[end])) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<const ir::Variable*> RuntimeVariables(const ir::Pipeline& p) {
+  std::vector<std::string> texts;
+  auto add_text = [&](const ir::Text& t) { texts.push_back(t.LiteralText()); };
+  for (const ir::Job& j : p.jobs) {
+    for (const ir::Step& s : j.steps) {
+      add_text(s.script);
+      for (const auto& [k, v] : s.with) texts.push_back(v);
+      for (const auto& [k, v] : s.env) add_text(v);
+    }
+    for (const ir::EnvVar& e : j.env) add_text(e.value);
+    add_text(j.image);
+    texts.insert(texts.end(), j.services.begin(), j.services.end());
+    texts.insert(texts.end(), j.runner.begin(), j.runner.end());
+    for (const ir::Output& o : j.outputs) texts.push_back(o.path);
+    for (const ir::InputRef& i : j.inputs) texts.push_back(i.path);
+    if (j.environment) texts.push_back(j.environment->name + " " + j.environment->url);
+    if (j.trigger)
+      for (const auto& [k, v] : j.trigger->inputs) add_text(v);
+    texts.push_back(j.raw_gitlab.dump());
+    texts.push_back(j.raw_github.dump());
+  }
+  for (const ir::Cache& c : p.caches) {
+    texts.push_back(c.key);
+    texts.insert(texts.end(), c.paths.begin(), c.paths.end());
+    texts.insert(texts.end(), c.key_files.begin(), c.key_files.end());
+  }
+  for (const ir::Variable& v : p.variables) texts.push_back(v.value.ToString());
+  texts.push_back(p.raw_gitlab.dump());
+  texts.push_back(p.raw_github.dump());
+  std::vector<const ir::Variable*> out;
+  for (const ir::Variable& v : p.variables)
+    if (std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return MentionsVar(t, v.name); }))
+      out.push_back(&v);
   return out;
 }
 

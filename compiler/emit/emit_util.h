@@ -28,6 +28,11 @@ std::string Basename(std::string_view path);
 // ValueVarName(job, output) that the target delivers (GitLab dotenv, GitHub needs outputs).
 std::vector<std::string> ValueInputLines(const ir::Job& job);
 
+// The pipeline's vars that a job may read when it runs: those whose name appears as `$NAME`
+// or `${NAME` in any script, env value, image, path, cache or raw vendor block. The rest were
+// substituted at compile time (`${{ NAME }}`) and are not written again as variables.
+std::vector<const ir::Variable*> RuntimeVariables(const ir::Pipeline& p);
+
 // Copies `raw` (a vendor block, keys in sorted order) over `target`. A key pipec generated
 // is replaced and reported (P6009); `what` names the place ("job `x`", "the workflow").
 void MergeRaw(Doc& target, const nlohmann::json& raw, std::string_view vendor, std::string_view what,

@@ -14,11 +14,16 @@ constexpr GitField kFields[] = {
     {"ref", "CI_COMMIT_REF_NAME", "github.ref_name", "${GITHUB_REF_NAME}"},
 };
 
+// `${{ workspace }}`: the job's checkout directory on every target (not a `git.` field, but
+// lowered the same way: a CI variable on GitLab and in the plan, the runner's on GitHub).
+constexpr GitField kWorkspace{"workspace", "CI_PROJECT_DIR", "github.workspace", "${GITHUB_WORKSPACE}"};
+
 }  // namespace
 
 std::optional<GitField> FindGitField(std::string_view name) {
   for (const GitField& f : kFields)
     if (f.name == name) return f;
+  if (name == kWorkspace.name) return kWorkspace;
   return std::nullopt;
 }
 

@@ -1,11 +1,15 @@
 #include "compiler/emit/github_emitter.h"
 #include "compiler/emit/discard_diagnostics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
 #include "compiler/emit/ci_condition.h"
+#include "compiler/emit/cron_utc.h"
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/github_expr.h"
 #include "compiler/emit/glob.h"
@@ -72,7 +76,7 @@ class GitHubEmitter {
     doc["on"] = On();
     doc["permissions"] = Doc{{"contents", "read"}};
     Doc env = Doc::object();
-    for (const ir::Variable& v : p_.variables) env[v.name] = v.value.ToString();
+    for (const ir::Variable* v : RuntimeVariables(p_)) env[v->name] = v->value.ToString();
     if (!env.empty()) doc["env"] = env;
     Doc jobs = Doc::object();
     std::map<size_t, const MatrixGroup*> group_at;
@@ -212,14 +216,11 @@ class GitHubEmitter {
       Doc list = Doc::array();
       std::map<std::string, std::string> crons;
       for (const ir::Trigger* t : schedules) {
-        list.push_back(Doc{{"cron", t->cron}});
-        if (!t->timezone.empty() && t->timezone != "UTC" && t->timezone != "Etc/UTC")
-          diags_->Report(DiagKind::EmitScheduleTimezone, t->range,
-                        "GitHub runs schedules in UTC; schedule `" + t->name + "` (`" + t->cron + "` in " +
-                            t->timezone + ") runs at that time in UTC instead");
-        if (auto [it, fresh] = crons.emplace(t->cron, t->name); !fresh)
+        std::string cron = UtcCron(*t);
+        list.push_back(Doc{{"cron", cron}});
+        if (auto [it, fresh] = crons.emplace(cron, t->name); !fresh)
           diags_->Report(DiagKind::EmitScheduleAmbiguous, t->range,
-                        "schedules `" + it->second + "` and `" + t->name + "` share the cron `" + t->cron +
+                        "schedules `" + it->second + "` and `" + t->name + "` share the cron `" + cron +
                             "`; GitHub jobs cannot tell them apart and run for both");
       }
       on["schedule"] = list;
@@ -229,6 +230,27 @@ class GitHubEmitter {
     for (const char* k : {"push", "pull_request", "schedule", "workflow_dispatch", "repository_dispatch"})
       if (on.contains(k)) ordered[k] = on[k];
     return ordered;
+  }
+
+  // GitHub runs crons in UTC: a schedule in a zone with a fixed offset becomes the same
+  // instants in UTC; a zone with daylight saving gets standard time, with a warning.
+  std::string UtcCron(const ir::Trigger& t) {
+    UtcSchedule utc = ScheduleInUtc(t.cron, t.timezone);
+    if (!utc.problem.empty())
+      diags_->Report(DiagKind::EmitScheduleTimezone, t.range,
+                     "GitHub runs schedules in UTC; schedule `" + t.name + "` (`" + t.cron + "` in " +
+                         t.timezone + ") cannot be moved to UTC (" + utc.problem +
+                         ") and runs at that time in UTC instead");
+    if (utc.daylight_saving) {
+      int h = std::abs(utc.standard_minutes) / 60, m = std::abs(utc.standard_minutes) % 60;
+      diags_->Report(DiagKind::EmitScheduleTimezone, t.range,
+                     fmt::format("GitHub runs schedules in UTC and {} observes daylight saving; schedule `{}` "
+                                 "(`{}`) is written as `{}`, its time in standard time (UTC{}{:02}:{:02}), "
+                                 "so it runs an hour off while daylight saving time is in effect",
+                                 t.timezone, t.name, t.cron, utc.cron,
+                                 utc.standard_minutes < 0 ? "-" : "+", h, m));
+    }
+    return utc.cron;
   }
 
   Doc Dispatch(const ir::Trigger& t) {
@@ -604,8 +626,31 @@ class GitHubEmitter {
 
 }  // namespace
 
+namespace {
+
+// What to set up on GitHub so a webhook starts the workflow: the repository dispatch call
+// with its event type and inputs.
+void ReportWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
+  if (opts.as_child) return;
+  for (const ir::Trigger& t : p.triggers) {
+    if (t.kind != ir::TriggerKind::Webhook) continue;
+    std::string payload;
+    for (const ir::Param& param : t.inputs)
+      payload += (payload.empty() ? "" : ", ") + ("\"" + param.name + "\": \"...\"");
+    diags.Report(DiagKind::EmitSettingsManifest, t.range,
+                 "GitHub runs webhook `" + t.name + "` on a repository dispatch of event type `" + t.name +
+                     "`: call `curl --fail -X POST -H \"Authorization: Bearer $TOKEN\" "
+                     "https://api.github.com/repos/OWNER/REPO/dispatches -d '{\"event_type\": \"" + t.name +
+                     "\", \"client_payload\": {" + payload + "}}'` with a token that may write the "
+                     "repository's contents");
+  }
+}
+
+}  // namespace
+
 EmittedFiles EmitGitHub(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
   EmittedFiles files;
+  ReportWebhookCalls(p, opts, diags);
   GitHubEmitter emitter(p, opts, diags);
   files[GitHubWorkflowPath(p.name)] = WriteYaml(emitter.Workflow(), GeneratedHeader(opts), true);
   if (std::string m = emitter.SettingsManifest(); !m.empty()) files[GitHubSettingsManifestPath(p.name)] = m;

@@ -1,7 +1,9 @@
 #include "compiler/emit/github_expr.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "compiler/emit/cron_utc.h"
 #include "compiler/emit/glob.h"
 #include "compiler/emit/text_lowering.h"
 
@@ -34,6 +36,21 @@ std::string Operand(const GitHubExprContext& ctx, const ir::Operand& o) {
   return "''";
 }
 
+// `git.branch == "main"` as GitHub writes it: `github.ref == 'refs/heads/main'`. Equivalent
+// because git.branch is empty wherever github.ref is no branch ref (pull requests run on
+// refs/pull/N/merge, tags on refs/tags/...), and a non-empty literal never equals empty.
+std::optional<std::string> PlainRefTest(const ir::Condition& c) {
+  const ir::Operand* git = &c.left;
+  const ir::Operand* lit = &c.right;
+  if (git->kind != ir::Operand::Kind::Git) std::swap(git, lit);
+  if (git->kind != ir::Operand::Kind::Git || lit->kind != ir::Operand::Kind::Literal) return std::nullopt;
+  if (lit->literal.type.kind != ir::TypeKind::String || lit->literal.string_value.empty()) return std::nullopt;
+  const char* prefix = git->name == "branch" ? "refs/heads/" : git->name == "tag" ? "refs/tags/" : nullptr;
+  if (!prefix) return std::nullopt;
+  return std::string("github.ref ") + (c.op == ir::Condition::Op::Eq ? "==" : "!=") + " " +
+         GitHubString(prefix + lit->literal.string_value);
+}
+
 }  // namespace
 
 std::string GitHubTriggerExpr(const GitHubExprContext& ctx, const ir::Trigger& t) {
@@ -46,7 +63,8 @@ std::string GitHubTriggerExpr(const GitHubExprContext& ctx, const ir::Trigger& t
       for (const ir::Trigger& other : ctx.pipeline.triggers)
         schedules += other.kind == ir::TriggerKind::Schedule;
       if (schedules == 1) return "github.event_name == 'schedule'";
-      return "github.event_name == 'schedule' && github.event.schedule == " + GitHubString(t.cron);
+      return "github.event_name == 'schedule' && github.event.schedule == " +
+             GitHubString(ScheduleInUtc(t.cron, t.timezone).cron);
     }
     case ir::TriggerKind::Manual:
       // A called (child) workflow sees its caller's event; being called is its manual start.
@@ -81,8 +99,10 @@ std::string GitHubConditionExpr(const GitHubExprContext& ctx, const ir::Conditio
     case Op::Not:
       return c.args.empty() ? "false" : "!(" + GitHubConditionExpr(ctx, c.args[0]) + ")";
     case Op::TriggerIn: return GitHubTriggersExpr(ctx, c.triggers);
-    case Op::Eq: return Operand(ctx, c.left) + " == " + Operand(ctx, c.right);
-    case Op::Ne: return Operand(ctx, c.left) + " != " + Operand(ctx, c.right);
+    case Op::Eq:
+    case Op::Ne:
+      if (std::optional<std::string> plain = PlainRefTest(c)) return *plain;
+      return Operand(ctx, c.left) + (c.op == Op::Eq ? " == " : " != ") + Operand(ctx, c.right);
     case Op::Matches: {
       std::string glob = c.right.literal.ToString();
       GitHubGlobMatch m = GlobToGitHubExpr(glob, Operand(ctx, c.left));

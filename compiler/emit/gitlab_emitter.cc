@@ -88,6 +88,7 @@ class GitLabEmitter {
     if (!workflow.empty()) doc["workflow"] = workflow;
     std::map<size_t, const MatrixGroup*> group_at;
     std::set<size_t> folded_cells;
+    std::vector<std::string> job_keys;  // in the order written
     std::vector<MatrixGroup> groups = FoldMatrices(
         p_, "GitLab CI", [&](const ir::Job& j) { return Scratch([&] { return Job(j); }); }, *diags_,
         ScriptPlaceholderNotExpanded);
@@ -109,6 +110,7 @@ class GitLabEmitter {
                               Doc{{"matrix", GitLabMatrix(*it->second)}});
         RenderPlaceholders(job, [](const std::string& key) { return "${" + key + "}"; });
         doc[GitLabJobName(it->second->base)] = job;
+        job_keys.push_back(GitLabJobName(it->second->base));
         continue;
       }
       if (folded_cells.count(i)) continue;
@@ -117,7 +119,9 @@ class GitLabEmitter {
         diags_->Report(DiagKind::EmitRenamedJob, j.range,
                        "job `" + j.name + "` is written as `" + name + "` in GitLab CI");
       doc[name] = Job(j);
+      job_keys.push_back(name);
     }
+    doc = HoistDefaults(std::move(doc), job_keys);
     MergeRaw(doc, p_.raw_gitlab, "gitlab", "the pipeline", SourceRange{}, *diags_);
     return doc;
   }
@@ -128,6 +132,35 @@ class GitLabEmitter {
   auto Scratch(Fn fn) -> decltype(fn()) {
     DiscardDiagnostics quiet(diags_);
     return fn();
+  }
+
+  // A setting every job has alike (image, cache) is written once under `default:`, as a
+  // GitLab author would. Not when a trigger job exists (it takes no image), a job opts out of
+  // inheritance, or the pipeline's raw block sets `default` itself.
+  Doc HoistDefaults(Doc doc, const std::vector<std::string>& job_keys) {
+    if (job_keys.size() < 2 || p_.raw_gitlab.contains("default")) return doc;
+    for (const std::string& k : job_keys)
+      if (doc[k].contains("trigger") || doc[k].contains("inherit")) return doc;
+    Doc defaults = Doc::object();
+    for (const char* key : {"image", "cache"}) {
+      const Doc& first = doc[job_keys[0]];
+      if (!first.contains(key)) continue;
+      bool same = std::all_of(job_keys.begin(), job_keys.end(), [&](const std::string& k) {
+        return doc[k].contains(key) && doc[k][key] == first[key];
+      });
+      if (!same) continue;
+      defaults[key] = first[key];
+      for (const std::string& k : job_keys) doc[k].erase(key);
+    }
+    if (defaults.empty()) return doc;
+    // GitLab's own order: stages, variables, default, workflow, then the jobs.
+    Doc out = Doc::object();
+    for (const char* key : {"stages", "variables"})
+      if (doc.contains(key)) out[key] = doc[key];
+    out["default"] = defaults;
+    for (auto it = doc.begin(); it != doc.end(); ++it)
+      if (!out.contains(it.key())) out[it.key()] = it.value();
+    return out;
   }
 
   // Jobs without a stage go to the latest stage among what they need (GitLab wants needs in
@@ -192,9 +225,9 @@ class GitLabEmitter {
 
   Doc Variables() {
     Doc vars = Doc::object();
-    for (const ir::Variable& v : p_.variables) {
-      vars[v.name] = EscapeDollars(v.value.ToString());
-      NoteLiteralDollar(v.value.ToString(), "var `" + v.name + "`", v.range);
+    for (const ir::Variable* v : RuntimeVariables(p_)) {
+      vars[v->name] = EscapeDollars(v->value.ToString());
+      NoteLiteralDollar(v->value.ToString(), "var `" + v->name + "`", v->range);
     }
     std::set<std::string> seen;
     bool reported = false;
@@ -683,6 +716,24 @@ void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {
          "environment scope, not only to the jobs that bind them in `env`");
 }
 
+// What to set up on GitLab so a webhook starts the pipeline: the trigger API call with the
+// variable its rules test and its inputs.
+void ReportWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
+  if (opts.as_child) return;
+  for (const ir::Trigger& t : p.triggers) {
+    if (t.kind != ir::TriggerKind::Webhook) continue;
+    std::string call = "curl --fail -X POST -F token=$TRIGGER_TOKEN -F ref=main -F 'variables[PIPEC_WEBHOOK]=" +
+                       t.name + "'";
+    for (const ir::Param& param : t.inputs)
+      call += " -F 'variables[" + InputVarName(param.name) + "]=...'";
+    call += " \"$GITLAB_URL/api/v4/projects/<project id>/trigger/pipeline\"";
+    diags.Report(DiagKind::EmitSettingsManifest, t.range,
+                 "GitLab runs webhook `" + t.name + "` when the pipeline trigger API is called with variable "
+                 "PIPEC_WEBHOOK=" + t.name + ": create a trigger token (Settings > CI/CD > Pipeline trigger "
+                 "tokens), then call `" + call + "`");
+  }
+}
+
 }  // namespace
 
 EmittedFiles EmitGitLab(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
@@ -691,6 +742,7 @@ EmittedFiles EmitGitLab(const ir::Pipeline& p, const EmitOptions& opts, Diagnost
   GitLabEmitter emitter(p, opts, diags);
   files[path] = WriteYaml(emitter.Pipeline(), GeneratedHeader(opts), true);
   ReportSecretScope(p, diags);
+  ReportWebhookCalls(p, opts, diags);
   if (std::string vars = GitLabVariablesManifest(p, opts); !vars.empty())
     files[GitLabVariablesManifestPath(path)] = vars;
   if (std::string sched = GitLabSchedulesManifest(p, opts, diags); !sched.empty())

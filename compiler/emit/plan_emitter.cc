@@ -1,5 +1,6 @@
 #include "compiler/emit/plan_emitter.h"
 
+#include "compiler/emit/emit_util.h"
 #include "compiler/emit/text_lowering.h"
 
 namespace pipec::emit {
@@ -161,7 +162,7 @@ plan::Plan LowerToPlan(const ir::Pipeline& p, DiagnosticSink& diags) {
   for (const ir::Secret& s : p.secrets) out.secrets.push_back({s.name, s.masked, s.file});
   for (const ir::Cache& c : p.caches)
     out.caches.push_back({c.name, c.key.empty() ? c.name : c.key, c.key_files, c.paths, c.policy});
-  for (const ir::Variable& v : p.variables) out.variables[v.name] = EscapeDollars(v.value.ToString());
+  for (const ir::Variable* v : RuntimeVariables(p)) out.variables[v->name] = EscapeDollars(v->value.ToString());
   for (const ir::Job& j : p.jobs) out.jobs.push_back(LowerJob(j, diags));
   return out;
 }

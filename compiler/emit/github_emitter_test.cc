@@ -91,7 +91,7 @@ TEST(GitHubEmitter, EnvironmentApprovalTimeoutAndRetryAreReported) {
   YAML::Node deploy = b->yaml["jobs"]["deploy_api"];
   EXPECT_EQ(deploy["environment"]["name"].as<std::string>(), "staging");
   EXPECT_EQ(deploy["timeout-minutes"].as<int>(), 90);
-  EXPECT_NE(deploy["if"].as<std::string>().find("github.ref_name"), std::string::npos);
+  EXPECT_NE(deploy["if"].as<std::string>().find("github.ref == 'refs/heads/"), std::string::npos);
   EXPECT_TRUE(HasDiag(b->diags, DiagKind::EmitApprovalInSettings));
   EXPECT_TRUE(HasDiag(b->diags, DiagKind::EmitUnsupported));  // retry
   auto settings = nlohmann::json::parse(b->files.at(".github/pipec/hat.settings.json"));

@@ -444,7 +444,10 @@ std::string FormatFile(const ast::File& ast, const SourceManager& sm, FileId fil
     bool single = std::count(decl_text.begin(), decl_text.end(), '\n') == 1;
     std::string kw = LeadingKeyword(u);
     if (k > 0) {
-      bool together = prev_single && single && kw == prev_kw && !u.nodes.front()->first().blank_before;
+      // Blocks (`job`, `template`, `cache`, `default`) are always set apart, even on one line.
+      bool block = kw == "job" || kw == "template" || kw == "cache" || kw == "default";
+      bool together =
+          prev_single && single && kw == prev_kw && !block && !u.nodes.front()->first().blank_before;
       if (!together) out += '\n';
     }
     for (size_t j = 0; j < leading.nodes.size(); ++j) {

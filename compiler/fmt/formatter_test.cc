@@ -126,9 +126,7 @@ TEST(Formatter, TemplateParametersWithDocsStayOnePerLine) {
             "  image \"python:${{ version }}\"\n"
             "}\n"
             "\n"
-            "template base(a: int) {\n"
-            "  timeout 10m\n"
-            "}\n");
+            "template base(a: int) { timeout 10m }\n");
 }
 
 TEST(Formatter, MapsConditionsAndRawBlocks) {
@@ -162,9 +160,7 @@ TEST(Formatter, KeepsDetachedCommentsDetached) {
             "# section\n"
             "\n"
             "# doc\n"
-            "template t() {\n"
-            "  timeout 1m\n"
-            "}\n"
+            "template t() { timeout 1m }\n"
             "\n"
             "var a: int = 1\n"
             "\n"

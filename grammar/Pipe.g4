@@ -73,7 +73,7 @@ jobItem
   | MATRIX LBRACE (matrixEntry COMMA?)* RBRACE             # matrixItem
   | IN name ASSIGN name DOT name (AT STRING)?              # inItem
   | RUN STRING                                             # runItem
-  | OUT name COLON outKind STRING (EXPIRE DURATION)?       # outFileItem
+  | OUT name COLON outKind STRING (EXPIRE DURATION)? PUBLISH?  # outFileItem
   | OUT name COLON valueType FROM STRING                   # outValueItem
   | ENVIRONMENT name envBlock?                             # environmentItem
   | TIMEOUT DURATION                                       # timeoutItem
@@ -130,7 +130,7 @@ name
   | SHELL | ENV | MATRIX | IN | RUN | OUT | EXPIRE | FROM | TIMEOUT | RETRY | ALLOW_FAILURE
   | USES | TRIGGER | PROJECT | RAW | GITLAB | GITHUB | URL | APPROVAL | DIR
   | JUNIT | DOTENV | CODEQUALITY | COVERAGE | BOOL | INT_T | FLOAT_T | STRING_T | DURATION_T
-  | PATH_T | LIST | IS | MATCHES | AT
+  | PATH_T | LIST | IS | MATCHES | AT | PUBLISH
   ;
 
 // ---- lexer ----
@@ -209,6 +209,7 @@ LIST : 'list' ;
 IS : 'is' ;
 MATCHES : 'matches' ;
 AT : 'at' ;
+PUBLISH : 'publish' ;
 AND : 'and' ;
 OR : 'or' ;
 NOT : 'not' ;

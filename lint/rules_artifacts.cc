@@ -230,7 +230,7 @@ class ArtifactRules {
     std::map<std::pair<SourceRange, std::string>, std::pair<bool, const ir::Job*>> decls;
     for (const ir::Job& j : jobs_)
       for (const ir::Output& o : j.outputs) {
-        if (IsReport(o.kind)) continue;
+        if (IsReport(o.kind) || o.publish) continue;
         auto& entry = decls.try_emplace({o.range, o.name}, false, &j).first->second;
         entry.first = entry.first || read.count({j.name, o.name}) > 0;
       }

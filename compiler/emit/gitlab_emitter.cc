@@ -1,6 +1,7 @@
 #include "compiler/emit/gitlab_emitter.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -593,6 +594,7 @@ class GitLabEmitter {
                          "` all expire after the longest declared time, " +
                          GitLabDuration(*expire));
     if (!paths.empty()) art["paths"] = paths;
+    if (std::string shown = ExposeAs(j); !shown.empty()) art["expose_as"] = shown;
     if (expire) art["expire_in"] = GitLabDuration(*expire);
     if (!reports.empty()) {
       // A single path reads more naturally as a string; GitLab accepts both.
@@ -601,6 +603,22 @@ class GitLabEmitter {
       art["reports"] = reports;
     }
     return art;
+  }
+
+  // Outputs meant for people (`publish`) are linked in the merge request (`expose_as`). GitLab
+  // takes one name per job for all its artifact paths, and no globs or variables in them, so
+  // only when every file/dir output of the job is published and plain.
+  static std::string ExposeAs(const ir::Job& j) {
+    std::vector<const ir::Output*> files;
+    for (const ir::Output& o : j.outputs)
+      if (o.kind == ir::OutputKind::File || o.kind == ir::OutputKind::Dir) files.push_back(&o);
+    if (files.empty()) return "";
+    for (const ir::Output* o : files)
+      if (!o->publish || o->path.find_first_of("*?[$") != std::string::npos) return "";
+    std::string name = files.size() == 1 ? files[0]->name : j.base_name.empty() ? j.name : j.base_name;
+    for (char& c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != ' ') c = ' ';
+    return name;
   }
 
   Doc TriggerJob(const ir::Job& j, Doc& out) {

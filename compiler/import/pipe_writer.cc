@@ -736,6 +736,7 @@ class Writer {
       std::string line =
           fmt::format("out {}: {} {}", PipeName(o.name), OutKind(o.kind), PipeString(o.path));
       if (o.expire_seconds) line += " expire " + Duration(*o.expire_seconds);
+      if (o.publish) line += " publish";
       b.outs.emplace_back(PipeName(o.name), line);
     }
     if (j.environment) {

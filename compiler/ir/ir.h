@@ -134,6 +134,7 @@ struct Output {
   OutputKind kind = OutputKind::File;
   std::string path;                       // file/dir path, or the file a value is read from
   std::optional<int64_t> expire_seconds;  // artifacts only
+  bool publish = false;  // meant for people (reports, release files): no job needs to read it
   SourceRange range;
 };
 

@@ -173,6 +173,7 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
       for (const Output& o : job.outputs) {
         J oj{{"name", o.name}, {"kind", OutputKindName(o.kind)}, {"path", o.path}};
         if (o.expire_seconds) oj["expire_seconds"] = *o.expire_seconds;
+        if (o.publish) oj["publish"] = true;
         outs.push_back(oj);
       }
       j["outputs"] = outs;

@@ -68,6 +68,7 @@ std::vector<ir::Output> Analyzer::LowerOutputs(JobSpec& s, size_t cell) {
     out.path = path.LiteralText();
     if (cell == 0 && path_ok) CheckRelativePath(out.path, o.path.range, *li.env, "an output path");
     out.expire_seconds = o.expire_seconds;
+    out.publish = o.publish;
     if (o.expire_seconds && ir::IsValueOutput(out.kind) && cell == 0)
       ReportIn(*li.env, DiagKind::ConflictingItems, li.item->range,
                "`expire` applies to file outputs, not value outputs");

@@ -113,6 +113,7 @@ struct OutItem {
   bool value = false;
   StringLit path;
   std::optional<int64_t> expire_seconds;
+  bool publish = false;  // meant for people: no job needs to read it
   SourceRange kind_range;
 };
 struct EnvironmentItem { Ident name; std::optional<StringLit> url; bool manual_approval = false; };

@@ -782,6 +782,7 @@ class AstBuilder {
       o.kind_range = R(x->outKind());
       o.path = Str(x->STRING());
       if (x->DURATION()) o.expire_seconds = Duration(x->DURATION()->getSymbol());
+      o.publish = x->PUBLISH() != nullptr;
       item.value = std::move(o);
     } else if (auto* x = dynamic_cast<PipeParser::OutValueItemContext*>(c)) {
       ast::OutItem o;

@@ -73,6 +73,8 @@ jobItem
   | MATRIX LBRACE (matrixEntry COMMA?)* RBRACE             # matrixItem
   | IN name ASSIGN name DOT name (AT STRING)?              # inItem
   | RUN STRING                                             # runItem
+  | SETUP STRING                                           # setupItem
+  | TEARDOWN STRING                                        # teardownItem
   | OUT name COLON outKind STRING (EXPIRE DURATION)? PUBLISH?  # outFileItem
   | OUT name COLON valueType FROM STRING                   # outValueItem
   | ENVIRONMENT name envBlock?                             # environmentItem
@@ -130,7 +132,7 @@ name
   | SHELL | ENV | MATRIX | IN | RUN | OUT | EXPIRE | FROM | TIMEOUT | RETRY | ALLOW_FAILURE
   | USES | TRIGGER | PROJECT | RAW | GITLAB | GITHUB | URL | APPROVAL | DIR
   | JUNIT | DOTENV | CODEQUALITY | COVERAGE | BOOL | INT_T | FLOAT_T | STRING_T | DURATION_T
-  | PATH_T | LIST | IS | MATCHES | AT | PUBLISH
+  | PATH_T | LIST | IS | MATCHES | AT | PUBLISH | SETUP | TEARDOWN
   ;
 
 // ---- lexer ----
@@ -180,6 +182,8 @@ ENV : 'env' ;
 MATRIX : 'matrix' ;
 IN : 'in' ;
 RUN : 'run' ;
+SETUP : 'setup' ;
+TEARDOWN : 'teardown' ;
 OUT : 'out' ;
 EXPIRE : 'expire' ;
 FROM : 'from' ;

@@ -67,11 +67,18 @@ std::string CommandDisplay(const std::string& c) {
 
 // The job's commands as one script: each printed (`$ cmd`) before it runs, and, when the
 // shell stops at a failing one (`-e`), that command named with its exit status.
-std::vector<std::string> LocalExecutor::ShellArgv(const plan::Job& job) {
+std::vector<std::string> LocalExecutor::ShellArgv(const plan::Job& job, bool teardown) {
   std::string script =
       "trap '__pipec_rc=$?; if [ \"$__pipec_rc\" -ne 0 ] && [ -n \"${__pipec_cmd:-}\" ]; then "
       "printf \"pipec: command failed with exit status %s: %s\\n\" \"$__pipec_rc\" \"$__pipec_cmd\" >&2; fi' EXIT\n";
-  for (const std::string& c : job.commands) {
+  std::vector<std::string> lines;
+  if (teardown) {
+    lines = job.teardown;
+  } else {
+    lines = job.setup;
+    lines.insert(lines.end(), job.commands.begin(), job.commands.end());
+  }
+  for (const std::string& c : lines) {
     std::string shown = SingleQuoted(CommandDisplay(c));
     script += "__pipec_cmd=" + shown + "\nprintf '$ %s\\n' \"$__pipec_cmd\"\n";
     script += c + (c.empty() || c.back() != '\n' ? "\n" : "");
@@ -187,6 +194,7 @@ void LocalExecutor::Start(size_t job, int attempt) {
   if (err.empty()) {
     a.proc = std::make_unique<ChildProcess>();
     err = a.proc->Start(spec);
+    a.spec = std::move(spec);
   }
   if (!err.empty()) {
     err = a.mask->MaskAll(err);
@@ -245,8 +253,8 @@ AttemptResult LocalExecutor::Finalize(size_t job, Attempt& a) {
   }
   AttemptResult r;
   r.job = job;
-  int code = a.proc->exit_code();
-  r.success = code == 0 && !a.stopped;
+  int code = a.in_teardown ? a.script_code : a.proc->exit_code();
+  r.success = code == 0 && !(a.in_teardown ? a.script_stopped : a.stopped);
   if (!r.success)
     r.message = code > 128 ? fmt::format("killed by signal {}", code - 128) : fmt::format("exit code {}", code);
   std::string ws = run_.WorkspaceOf(j.name);
@@ -275,6 +283,53 @@ AttemptResult LocalExecutor::Finalize(size_t job, Attempt& a) {
   }
   console_.Finished(j.name);
   return r;
+}
+
+// GitLab's after_script: once the script has ended (passed, failed or timed out), the
+// teardown runs in a shell of its own, from the workspace, with the job's variables, for at
+// most kTeardownTimeout (the GitLab runner's default after_script timeout); its exit status
+// is logged and ignored. Not after Ctrl-C: an interrupted run stops at once.
+constexpr Millis kTeardownTimeout{5 * 60 * 1000};
+
+bool LocalExecutor::StartTeardown(size_t job, Attempt& a) {
+  const plan::Job& j = plan_.jobs[job];
+  if (j.trigger || interrupted_) return false;
+  Output(job, a, a.mask->Flush());
+  if (!a.line.empty()) Output(job, a, "\n");
+  a.script_code = a.proc->exit_code();
+  a.script_stopped = a.stopped;
+  LaunchSpec spec = a.spec;
+  std::vector<std::string> shell = ShellArgv(j, /*teardown=*/true);
+  spec.argv.resize(spec.argv.size() - ShellArgv(j).size());
+  if (!a.container.empty()) {
+    a.container += "-teardown";
+    for (size_t k = 0; k + 1 < spec.argv.size(); ++k)
+      if (spec.argv[k] == "--name") spec.argv[k + 1] = a.container;
+  }
+  spec.argv.insert(spec.argv.end(), shell.begin(), shell.end());
+  Output(job, a, "pipec: teardown (runs after the script, pass or fail; its exit status does not change the job's result)\n");
+  auto proc = std::make_unique<ChildProcess>();
+  if (std::string err = proc->Start(spec); !err.empty()) {
+    Output(job, a, a.mask->MaskAll("pipec: teardown could not start: " + err + "\n"));
+    return false;
+  }
+  a.proc = std::move(proc);
+  a.in_teardown = true;
+  a.stopped = false;
+  a.eof = false;
+  a.kill_at = clock_.Now() + kTeardownTimeout;
+  return true;
+}
+
+void LocalExecutor::EndTeardown(size_t job, Attempt& a) {
+  Output(job, a, a.mask->Flush());
+  if (!a.line.empty()) Output(job, a, "\n");
+  int code = a.proc->exit_code();
+  std::string result = a.stopped ? "was stopped (time limit 5m)"
+                       : code == 0 ? "passed"
+                                   : fmt::format("failed (exit code {})", code);
+  Output(job, a, fmt::format("pipec: teardown {}{}\n", result,
+                             code == 0 && !a.stopped ? "" : "; ignored: the job's result is its script's"));
 }
 
 bool LocalExecutor::DebugShell(size_t job) {
@@ -345,6 +400,8 @@ std::vector<AttemptResult> LocalExecutor::Wait(Millis deadline) {
   }
   for (size_t job : done) {
     Attempt& a = running_.at(job);
+    if (a.in_teardown) EndTeardown(job, a);
+    else if (!plan_.jobs[job].teardown.empty() && StartTeardown(job, a)) continue;
     AttemptResult r = Finalize(job, a);
     bool stopped = a.stopped;
     running_.erase(job);

@@ -42,7 +42,8 @@ class LocalExecutor : public Executor {
   bool Interrupted() override { return interrupted_; }
 
   // The argv that runs `job`'s script (shell or container); exposed for tests.
-  static std::vector<std::string> ShellArgv(const plan::Job& job);
+  // The job's setup and commands as one script (teardown: its teardown script).
+  static std::vector<std::string> ShellArgv(const plan::Job& job, bool teardown = false);
 
  private:
   struct Attempt {
@@ -56,7 +57,13 @@ class LocalExecutor : public Executor {
     bool eof = false;
     Millis kill_at = Millis::max();
     Millis exited_at{0};
+    LaunchSpec spec;          // how the script was started (the teardown reuses it)
+    bool in_teardown = false;  // the script ended; `proc` now runs the job's teardown
+    int script_code = 0;       // the script's exit code, once in_teardown
+    bool script_stopped = false;
   };
+  bool StartTeardown(size_t job, Attempt& a);
+  void EndTeardown(size_t job, Attempt& a);
 
   std::string Prepare(size_t job, int attempt, LaunchSpec* spec, Attempt* a);
   void Output(size_t job, Attempt& a, const std::string& masked);

@@ -79,6 +79,8 @@ json JobToJson(const Job& job) {
             {"allow_failure", job.allow_failure},
             {"caches", job.caches},
             {"manual_approval", job.manual_approval}};
+  if (!job.setup.empty()) j["setup"] = job.setup;
+  if (!job.teardown.empty()) j["teardown"] = job.teardown;
   if (job.timeout_seconds) j["timeout_seconds"] = *job.timeout_seconds;
   if (job.environment) j["environment"] = *job.environment;
   if (job.trigger) j["trigger"] = ChildToJson(*job.trigger);
@@ -299,6 +301,8 @@ Job ReadJob(const json& j, const std::string& path) {
   if (job.shell.empty()) Fail(Join(path, "shell"), "the shell cannot be empty");
   r.Str("image", job.image);
   r.Strings("commands", job.commands);
+  r.Strings("setup", job.setup);
+  r.Strings("teardown", job.teardown);
   r.StringMap("env", job.env);
   r.StringMap("secret_env", job.secret_env);
   r.Strings("needs", job.needs);

@@ -84,6 +84,10 @@ struct Job {
   std::string shell = "sh";   // commands run as `<shell> -e -c <script>` (bash: also -o pipefail)
   std::string image;          // used by --executor docker|podman only
   std::vector<std::string> commands;  // one script per `run`, in order
+  // Optional (absent = none). `setup` runs first in the same shell as `commands`;
+  // `teardown` runs after them, pass or fail, in a shell of its own, its status ignored.
+  std::vector<std::string> setup;
+  std::vector<std::string> teardown;
   std::map<std::string, std::string> env;         // plain variables (already substituted)
   std::map<std::string, std::string> secret_env;  // ENV_NAME -> secret name
   std::vector<std::string> needs;                 // every job that must finish first

@@ -570,7 +570,17 @@ class GitHubEmitter {
       run_env.clear();
     };
     run_step = Doc::object();
+    // Teardown (`setup` steps are the first of the run script) is a step of its own that
+    // runs whatever happened before it and cannot fail the job, as GitLab's after_script.
+    std::string teardown_script;
+    std::map<std::string, std::string> teardown_env;
     for (const ir::Step& s : j.steps) {
+      if (s.phase == ir::Step::Phase::Teardown && s.kind == ir::Step::Kind::Run) {
+        std::string script = LowerTextGitHubRun(p_, s.script, s.range, *diags_, teardown_env);
+        if (!teardown_script.empty() && teardown_script.back() != '\n') teardown_script += '\n';
+        teardown_script += script;
+        continue;
+      }
       bool own_step = s.kind == ir::Step::Kind::Uses || !s.id.empty() || !s.condition.empty() ||
                       !s.env.empty() || (!s.shell.empty() && s.shell != j.shell);
       if (own_step) flush();
@@ -590,6 +600,13 @@ class GitHubEmitter {
       if (own_step) flush();
     }
     flush();
+    if (!teardown_script.empty()) {
+      Doc step{{"name", "Teardown"}, {"if", "always()"}, {"continue-on-error", true}};
+      if (!teardown_env.empty()) step["env"] = teardown_env;
+      step["shell"] = shell;
+      step["run"] = teardown_script;
+      steps.push_back(step);
+    }
     Doc outputs = Doc::object();
     std::string collect;
     for (const ir::Output& o : j.outputs) {

@@ -505,10 +505,14 @@ class GitLabEmitter {
     return lines;
   }
 
-  Doc Script(const ir::Job& j, const std::string& guard) {
+  // The job's `script:`; with `setup` steps, pipec's own first lines (skip guards, input
+  // moves) and the setups go to `before_script:` (the same shell, run first), so a setup
+  // that changes directory cannot break them. Teardowns go to `after_script:`.
+  Doc Script(const ir::Job& j, const std::string& guard, Doc* before, Doc* after) {
     Doc script = Doc::array();
     for (const std::string& line : InheritedSkipGuards(j)) script.push_back(line);
     if (!guard.empty()) script.push_back(guard);
+    bool guarded = !script.empty();
     // GitLab restores a needed job's artifacts where that job wrote them.
     for (const ir::InputRef& in : j.inputs) {
       if (ir::IsValueOutput(in.kind)) continue;
@@ -519,9 +523,20 @@ class GitLabEmitter {
       script.push_back(line + "cp -R " + ShellQuote(o->path) + " " + ShellQuote(in.path));
     }
     for (const std::string& line : ValueInputLines(j)) script.push_back(line);
+    bool has_setup = std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) {
+      return s.phase == ir::Step::Phase::Setup;
+    });
+    if (has_setup) std::swap(script, *before);
     for (const ir::Step& s : j.steps) {
+      Doc& into = s.phase == ir::Step::Phase::Setup ? *before
+                  : s.phase == ir::Step::Phase::Teardown ? *after
+                                                         : script;
       if (s.kind == ir::Step::Kind::Run) {
-        script.push_back(LowerTextEnv(s.script, s.range, *diags_));
+        // after_script runs even when a guard skipped the job: it ends there too.
+        if (&into == after && after->empty() && guarded)
+          after->push_back("if grep -qx '" + SkippedVarName(j.name) + "=true' " +
+                           kGitLabValuesFile + " 2>/dev/null; then exit 0; fi");
+        into.push_back(LowerTextEnv(s.script, s.range, *diags_));
         continue;
       }
       diags_->Report(DiagKind::EmitUnsupported, s.range,
@@ -683,7 +698,11 @@ class GitLabEmitter {
                          "\"` of `" + j.name + "` is not applied");
     Doc cache = Cache(j);
     if (!cache.empty()) out["cache"] = cache;
-    out["script"] = Script(j, guard);
+    Doc before = Doc::array(), after = Doc::array();
+    Doc script = Script(j, guard, &before, &after);
+    if (!before.empty()) out["before_script"] = before;
+    out["script"] = script;
+    if (!after.empty()) out["after_script"] = after;
     Doc art = Artifacts(j);
     if (!art.empty()) out["artifacts"] = art;
     if (j.environment) {

@@ -90,7 +90,10 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
   out.image = LowerTextEnv(j.image, j.range, diags);
   for (const ir::Step& s : j.steps) {
     if (s.kind == ir::Step::Kind::Run) {
-      out.commands.push_back(LowerTextEnv(s.script, s.range, diags));
+      std::vector<std::string>& into = s.phase == ir::Step::Phase::Setup      ? out.setup
+                                       : s.phase == ir::Step::Phase::Teardown ? out.teardown
+                                                                              : out.commands;
+      into.push_back(LowerTextEnv(s.script, s.range, diags));
     } else {
       diags.Report(DiagKind::EmitUnsupported, s.range,
                    "step `uses: " + s.uses + "` is a GitHub action and cannot run locally; the plan "

@@ -212,7 +212,9 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
                         kind + ") not published");
     }
     std::string script;
-    for (const std::string& line : SeqStrings(y["script"])) script += line + "\n";
+    // Setup and teardown steps are in before_script / after_script.
+    for (const char* part : {"before_script", "script", "after_script"})
+      for (const std::string& line : SeqStrings(y[part])) script += line + "\n";
     bool folded = key != key_of_plain(name);
     for (const auto& lits : folded ? Spelled(RunLiterals(job), job, "${", "}") : RunLiterals(job))
       if (!ContainsInOrder(script, lits))

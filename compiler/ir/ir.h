@@ -162,6 +162,11 @@ struct Need {
 struct Step {
   enum class Kind { Run, Uses };
   Kind kind = Kind::Run;
+  // Setup runs before the Main steps in their shell; Teardown after the job, pass or fail,
+  // in a shell of its own, without changing the job's result (GitLab before/after_script).
+  // In Job::steps the Setup steps come first and the Teardown steps last.
+  enum class Phase { Main, Setup, Teardown };
+  Phase phase = Phase::Main;
   Text script;                               // Run
   std::string shell;                         // "" = the job's shell
   std::string uses;                          // Uses: "actions/checkout@v4"

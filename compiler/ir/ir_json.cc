@@ -183,6 +183,8 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
       if (s.kind == Step::Kind::Run) {
         J sj{{"run", TextJson(s.script)}};
         if (!s.shell.empty()) sj["shell"] = s.shell;
+        if (s.phase == Step::Phase::Setup) sj["phase"] = "setup";
+        if (s.phase == Step::Phase::Teardown) sj["phase"] = "teardown";
         steps.push_back(sj);
       } else {
         J sj{{"uses", s.uses}};

@@ -185,22 +185,41 @@ void Analyzer::LowerSettings(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx)
 }
 
 // Scripts: the runs of the highest layer that has any replace the lower layers' runs.
+// `setup` and `teardown` compose instead: every layer's setups run before the runs, lowest
+// layer first (default, the innermost base template, ..., the job); teardowns run after,
+// in the opposite order, so what a layer set up is still there when its teardown runs.
 void Analyzer::LowerSteps(JobSpec& s, ir::Job& job, JobCtx& ctx) {
   int run_layer = -1;
   for (const LayerItem& li : s.items)
     if (std::holds_alternative<ast::RunItem>(li.item->value))
       run_layer = std::max(run_layer, li.layer);
-  for (const LayerItem& li : s.items) {
-    if (li.layer != run_layer) continue;
-    auto* r = std::get_if<ast::RunItem>(&li.item->value);
-    if (!r) continue;
+  auto step_of = [&](const LayerItem& li, const ast::StringLit& script, ir::Step::Phase phase) {
     ir::Step step;
     step.kind = ir::Step::Kind::Run;
-    step.script = LowerText(r->script, *li.env, &ctx, "a script");
-    step.range = r->script.range;
-    step.script_line_locs = r->script.line_locs;
+    step.phase = phase;
+    step.script = LowerText(script, *li.env, &ctx, "a script");
+    step.range = script.range;
+    step.script_line_locs = script.line_locs;
     job.steps.push_back(std::move(step));
+  };
+  for (const LayerItem& li : s.items)
+    if (auto* r = std::get_if<ast::SetupItem>(&li.item->value))
+      step_of(li, r->script, ir::Step::Phase::Setup);
+  for (const LayerItem& li : s.items) {
+    if (li.layer != run_layer) continue;
+    if (auto* r = std::get_if<ast::RunItem>(&li.item->value))
+      step_of(li, r->script, ir::Step::Phase::Main);
   }
+  std::vector<int> layers;
+  for (const LayerItem& li : s.items)
+    if (std::holds_alternative<ast::TeardownItem>(li.item->value) &&
+        std::find(layers.begin(), layers.end(), li.layer) == layers.end())
+      layers.push_back(li.layer);
+  std::sort(layers.rbegin(), layers.rend());
+  for (int layer : layers)
+    for (const LayerItem& li : s.items)
+      if (auto* r = std::get_if<ast::TeardownItem>(&li.item->value); r && li.layer == layer)
+        step_of(li, r->script, ir::Step::Phase::Teardown);
 }
 
 // `uses cache`.
@@ -240,12 +259,29 @@ void Analyzer::LowerChildTrigger(JobSpec& s, size_t cell, ir::Job& job, JobCtx& 
         Report(DiagKind::ConflictingItems, trig_proj->item->range,
                "a job triggers either a pipeline or a project, not both");
       });
-    if (!job.steps.empty())
+    bool runs = std::any_of(job.steps.begin(), job.steps.end(), [](const ir::Step& st) {
+      return st.phase == ir::Step::Phase::Main;
+    });
+    if (runs)
       once([&] {
         Report(DiagKind::ConflictingItems, s.decl->name.range,
                fmt::format("job `{}` triggers another pipeline, so it cannot also `run` scripts",
                            s.decl->name.text));
       });
+    // A trigger job runs no script: `setup`/`teardown` of `default` do not apply to it (as
+    // GitLab's default before_script/after_script), and written for it they are an error.
+    for (const LayerItem& li : s.items) {
+      bool hook = std::holds_alternative<ast::SetupItem>(li.item->value) ||
+                  std::holds_alternative<ast::TeardownItem>(li.item->value);
+      if (hook && li.layer > 0 && !runs)
+        once([&] {
+          ReportIn(*li.env, DiagKind::ConflictingItems, li.item->range,
+                   fmt::format("job `{}` triggers another pipeline and runs no script, so it "
+                               "cannot have `{}`",
+                               s.decl->name.text, li.item->Keyword()));
+        });
+    }
+    std::erase_if(job.steps, [](const ir::Step& st) { return st.phase != ir::Step::Phase::Main; });
     ir::TriggerJob t;
     if (trig_pipe) {
       const auto& tp = std::get<ast::TriggerPipelineItem>(trig_pipe->item->value);

@@ -52,11 +52,12 @@ bool Analyzer::AllowedInDefault(const ast::JobItem& item, const std::shared_ptr<
       std::holds_alternative<ast::RunnerItem>(v) || std::holds_alternative<ast::ShellItem>(v) ||
       std::holds_alternative<ast::EnvItem>(v) || std::holds_alternative<ast::TimeoutItem>(v) ||
       std::holds_alternative<ast::RetryItem>(v) || std::holds_alternative<ast::UsesCacheItem>(v) ||
-      std::holds_alternative<ast::RawItem>(v);
+      std::holds_alternative<ast::RawItem>(v) || std::holds_alternative<ast::SetupItem>(v) ||
+      std::holds_alternative<ast::TeardownItem>(v);
   if (!ok)
     Report(DiagKind::ConflictingItems, item.range,
            fmt::format("`{}` cannot be set in `default`; it takes image, services, runner, shell, "
-                       "env, timeout, retry, uses cache and raw",
+                       "env, timeout, retry, uses cache, setup, teardown and raw",
                        item.Keyword()));
   return ok;
 }

@@ -24,7 +24,7 @@ std::string_view JobItem::Keyword() const {
   static constexpr std::string_view kNames[] = {
       "stage", "needs", "when", "when", "image", "services", "runner", "shell", "env", "matrix",
       "in", "run", "out", "environment", "timeout", "retry", "allow_failure", "uses cache",
-      "trigger pipeline", "trigger project", "raw"};
+      "trigger pipeline", "trigger project", "raw", "setup", "teardown"};
   return kNames[value.index()];
 }
 

@@ -107,6 +107,8 @@ struct MatrixEntry { Ident name; Expr values; SourceRange range; };
 struct MatrixItem { std::vector<MatrixEntry> entries; };
 struct InItem { Ident name; Ident job; Ident output; std::optional<StringLit> at; };
 struct RunItem { StringLit script; };
+struct SetupItem { StringLit script; };     // runs before the `run` items, in their shell
+struct TeardownItem { StringLit script; };  // runs after the job, pass or fail, in its own shell
 struct OutItem {
   Ident name;
   std::string kind;  // file dir junit dotenv codequality coverage | bool int float string
@@ -130,7 +132,7 @@ using JobItemValue =
     std::variant<StageItem, NeedsItem, RunWhenItem, WhenItem, ImageItem, ServicesItem, RunnerItem,
                  ShellItem, EnvItem, MatrixItem, InItem, RunItem, OutItem, EnvironmentItem,
                  TimeoutItem, RetryItem, AllowFailureItem, UsesCacheItem, TriggerPipelineItem,
-                 TriggerProjectItem, RawItem>;
+                 TriggerProjectItem, RawItem, SetupItem, TeardownItem>;
 struct JobItem {
   JobItemValue value;
   SourceRange range;

@@ -775,6 +775,10 @@ class AstBuilder {
       item.value = std::move(in);
     } else if (auto* x = dynamic_cast<PipeParser::RunItemContext*>(c)) {
       item.value = ast::RunItem{Str(x->STRING())};
+    } else if (auto* x = dynamic_cast<PipeParser::SetupItemContext*>(c)) {
+      item.value = ast::SetupItem{Str(x->STRING())};
+    } else if (auto* x = dynamic_cast<PipeParser::TeardownItemContext*>(c)) {
+      item.value = ast::TeardownItem{Str(x->STRING())};
     } else if (auto* x = dynamic_cast<PipeParser::OutFileItemContext*>(c)) {
       ast::OutItem o;
       o.name = Name(x->name());

@@ -414,7 +414,13 @@ def base_name(name: str) -> str:
 def one_shell_problems(wf: dict) -> list:
     out = []
     for jid, job in (wf.get('jobs') or {}).items():
-        scripts = [s for s in job.get('steps') or [] if 'run' in s
+        steps = job.get('steps') or []
+        # A teardown is a shell of its own by design (GitLab's after_script), and must run
+        # whatever happened before it without failing the job.
+        for s in steps:
+            if s.get('name') == 'Teardown' and (s.get('if') != 'always()' or s.get('continue-on-error') is not True):
+                out.append(f'job {jid}: its teardown step lacks `if: always()` or `continue-on-error: true`')
+        scripts = [s for s in steps if 'run' in s and s.get('name') != 'Teardown'
                    and not str(s.get('id', '')).startswith('pipec') and not str(s.get('name', '')).startswith(('Upload ', 'Download ', 'Cache ', 'Publish values'))]
         if len(scripts) > 1:
             out.append(f'job {jid}: its script is split over {len(scripts)} steps (separate shells: '

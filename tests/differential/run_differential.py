@@ -50,7 +50,7 @@ ROOT = HERE.parent.parent
 # (`job $ echo "@@ ...`) never counts.
 MARKER = re.compile(r'(?:\] |> )@@ (\S+) (.*?)\s*$')
 # gitlab-ci-local's report at the end of a pipeline.
-GCL_REPORT = re.compile(r'^ (PASS|WARN|FAIL) +(?:\[(.+?)\] -> )?(.+?)(?:  pre_script)?\s*$')
+GCL_REPORT = re.compile(r'^ (PASS|WARN|FAIL) +(?:\[(.+?)\] -> )?(.+?)(?:  (pre_script|after_script))?\s*$')
 GCL_OUTPUT = re.compile(r'^\t*(?:\[(.+?)\] -> )?(.+?) > (.*)$')
 # What pipec's GitLab guards print when a job does not run its script (docs/targets.md).
 GUARD_SKIP = 'pipec: skipped: '
@@ -296,6 +296,8 @@ def gcl_run(case: Case, trig: Trigger, repo: Path, gcl: str, env: dict) -> dict:
         rep = GCL_REPORT.match(line)
         if rep and 'downstream pipeline is experimental' not in line:
             in_report = True
+            if rep.group(4) == 'after_script':
+                continue  # `WARN job after_script`: its after_script failed, ignored (the job is listed too)
             status = {'PASS': 'passed', 'WARN': 'failed (allowed)', 'FAIL': 'failed'}[rep.group(1)]
             name = norm_gcl_name(rep.group(3), rep.group(2))
             jobs[name] = (status, '')

@@ -17,8 +17,8 @@ struct Hint {
 constexpr std::array kJobItemHints{
     Hint{"script", "Pipe runs commands with `run`: one `run \"...\"` per command"},
     Hint{"steps", "Pipe runs commands with `run`: one `run \"...\"` per command"},
-    Hint{"before_script", "write the setup commands as the first `run` items (or in a template)"},
-    Hint{"after_script", "write the commands as `run` items of a job with `when always`"},
+    Hint{"before_script", "use `setup \"...\"` (composed with `default` and templates, run before `run`)"},
+    Hint{"after_script", "use `teardown \"...\"` (runs after the job, pass or fail)"},
     Hint{"artifacts", "declare what the job produces with `out NAME: file \"path\"` (or `dir`, "
                       "`junit`, `dotenv`, ...)"},
     Hint{"dependencies", "fetch another job's output with `in NAME = JOB.OUTPUT`"},
@@ -52,7 +52,7 @@ constexpr std::array kDeclarationHints{
     Hint{"name", "name the pipeline with a header: `pipeline NAME version 1`"},
     Hint{"jobs", "declare each job with `job NAME { ... }`"},
     Hint{"image", "set a default image in `default { image \"...\" }`"},
-    Hint{"before_script", "write the setup commands as the first `run` items of each job"},
+    Hint{"before_script", "put `setup \"...\"` in `default { }`"},
 };
 
 std::optional<std::string> Find(std::span<const Hint> hints, std::string_view word) {

@@ -312,7 +312,9 @@ class GitHubReader {
     if (on.IsScalar()) events.emplace_back(on.scalar, nullptr);
     else if (on.IsSeq()) for (const NodePtr& e : on.items) events.emplace_back(e->scalar, nullptr);
     else if (on.IsMap()) for (const auto& [k, v] : on.entries) events.emplace_back(k->scalar, v.get());
-    for (const auto& [name, body] : events) {
+    for (const auto& event : events) {
+      const std::string& name = event.first;
+      const Node* body = event.second;  // not a structured binding: lambdas capture it (clang 14)
       ir::Trigger t;
       t.range = on.range;
       auto strings = [&](std::string_view key) {

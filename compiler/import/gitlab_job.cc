@@ -1182,7 +1182,9 @@ void CheckGitLabInputSpecs(const Node& node, const std::string& where, bool job_
   if (job_inputs && node.entries.size() > 50)
     sink.Report(DiagKind::YamlWrongType, node.range,
                 fmt::format("{} config has too many entries (maximum is 50)", where));
-  for (const auto& [k, v] : node.entries) {
+  for (const auto& kv : node.entries) {
+    const auto& k = kv.first;
+    const auto& v = kv.second;  // not a structured binding: lambdas capture it (clang 14)
     const std::string at = where + ":" + k->scalar;
     if (v->IsNull() && !job_inputs) continue;  // `name:` alone: a required string input
     if (!v->IsMap()) {

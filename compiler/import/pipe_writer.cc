@@ -172,7 +172,9 @@ bool SameItems(const Body& a, const Body& b) {
 
 // by-name lists: `over` replaces entries of the same name, adds the others
 void MergeNamed(Pairs& into, const Pairs& over) {
-  for (const auto& [k, v] : over) {
+  for (const auto& kv : over) {
+    const auto& k = kv.first;  // not a structured binding: the lambda captures it (clang 14)
+    const auto& v = kv.second;
     auto it = std::find_if(into.begin(), into.end(), [&](const auto& e) { return e.first == k; });
     if (it != into.end())
       it->second = v;
@@ -219,13 +221,16 @@ std::optional<Body> Diff(const Body& target, const Body& base, std::string& why)
   }
   d.needs = rest;
   auto named = [&](const Pairs& t, const Pairs& b, Pairs& into, std::string_view what) {
-    for (const auto& [k, v] : b)
+    for (const auto& kv : b) {
+      const auto& k = kv.first;  // not a structured binding: the lambda captures it (clang 14)
+      const auto& v = kv.second;
       if (std::none_of(t.begin(), t.end(), [&](const auto& e) { return e.first == k; })) {
         why = fmt::format(
             "it lacks {} `{}` of the template (GitLab replaces lists; Pipe adds to them)", what,
             what == "an env value" ? k : v);
         return false;
       }
+    }
     for (const auto& e : t)
       if (std::find(b.begin(), b.end(), e) == b.end()) into.push_back(e);
     return true;

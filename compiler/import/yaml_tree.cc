@@ -336,7 +336,9 @@ class Converter {
 
   bool AddMerge(const Node& v, std::vector<std::pair<NodePtr, NodePtr>>& merged) {
     auto add = [&](const Node& m) {
-      for (const auto& [k, val] : m.entries) {
+      for (const auto& entry : m.entries) {
+        const auto& k = entry.first;  // not a structured binding: the lambda captures it (clang 14)
+        const auto& val = entry.second;
         bool seen = std::any_of(merged.begin(), merged.end(),
                                 [&](const auto& e) { return e.first->scalar == k->scalar; });
         if (!seen) merged.emplace_back(k, val);

@@ -29,7 +29,10 @@ void Analyzer::LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
     }
     inputs_by_name[in->name.text] = &li;
   }
-  for (const auto& [local, li] : inputs_by_name) {
+  // Not a structured binding: lambdas below capture these, which clang 14 (`make fuzz`) refuses.
+  for (const auto& entry : inputs_by_name) {
+    const std::string& local = entry.first;
+    const LayerItem* li = entry.second;
     const auto& in = std::get<ast::InItem>(li->item->value);
     if (!job_decls_.count(in.job.text)) {
       once([&] { CheckJobRef(in.job, *li->env); });

@@ -73,8 +73,11 @@ void Analyzer::LowerEnv(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
           });
         env_entries[entry.name.text] = {&entry, li.env};
       }
-  for (const auto& [name, pr] : env_entries) {
-    const auto& [entry, env] = pr;
+  for (const auto& named : env_entries) {
+    // Not structured bindings: lambdas below capture these, which clang 14 refuses.
+    const std::string& name = named.first;
+    const auto& entry = named.second.first;
+    const auto& env = named.second.second;
     ir::EnvVar ev;
     ev.name = name;
     ev.range = entry->range;

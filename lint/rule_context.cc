@@ -8,10 +8,7 @@ namespace pipec::lint {
 
 RuleContext::RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
                          DiagnosticSink& sink)
-    : p_(p), sm_(sm), opts_(opts), sink_(sink) {
-  jobs_.reserve(p.jobs.size());
-  for (size_t i = 0; i < p.jobs.size(); ++i) jobs_.emplace(p.jobs[i].name, static_cast<int>(i));
-}
+    : p_(p), sm_(sm), opts_(opts), sink_(sink), graph_(p) {}
 
 bool RuleContext::Enabled(DiagKind kind) const {
   if (!IsOffByDefault(kind)) return true;
@@ -26,8 +23,8 @@ Diagnostic* RuleContext::Report(DiagKind kind, SourceRange range, std::string me
 }
 
 int RuleContext::JobIndex(std::string_view name) const {
-  auto it = jobs_.find(name);
-  return it == jobs_.end() ? -1 : it->second;
+  auto i = graph_.JobIndex(name);
+  return i ? static_cast<int>(*i) : -1;
 }
 
 const ir::Job* RuleContext::Job(std::string_view name) const {

@@ -3,10 +3,10 @@
 // Report() that honours off-by-default rules. Also the small IR queries several families share.
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/ir/dep_graph.h"
 #include "compiler/ir/ir.h"
 #include "lint/checker.h"
 
@@ -25,6 +25,8 @@ class RuleContext {
   // Reports unless the rule is off; returns nullptr when it is off.
   Diagnostic* Report(DiagKind kind, SourceRange range, std::string message);
 
+  // The job graph with stage order (built once, shared by every rule family).
+  const ir::DepGraph& graph() const { return graph_; }
   // Index of a job by expanded name, or -1.
   int JobIndex(std::string_view name) const;
   const ir::Job* Job(std::string_view name) const;
@@ -38,7 +40,7 @@ class RuleContext {
   const SourceManager& sm_;
   const CheckOptions& opts_;
   DiagnosticSink& sink_;
-  std::unordered_map<std::string_view, int> jobs_;
+  ir::DepGraph graph_;
 };
 
 // Text with compile-time parts only; runtime references are rendered `${{ git.x }}` /

@@ -101,53 +101,21 @@ class ArtifactRules {
   int64_t Timeout(const ir::Job& j) const { return j.timeout_seconds.value_or(default_timeout_); }
 
   // Latest start of every job after the pipeline starts if every job used its full timeout
-  // (longest path); -1 inside cycles (reported by the graph rules).
+  // (longest path, stage order included); -1 inside cycles (reported by the graph rules).
   void ComputeLatestStarts() {
-    size_t n = jobs_.size();
-    latest_.assign(n, -1);
-    std::vector<std::vector<int>> dependents(n);
-    std::vector<int> pending(n, 0);
-    for (size_t i = 0; i < n; ++i) {
-      std::set<int> seen;
-      for (const ir::Need& need : jobs_[i].needs) {
-        int d = ctx_.JobIndex(need.job);
-        if (d < 0 || !seen.insert(d).second) continue;
-        dependents[d].push_back(static_cast<int>(i));
-        ++pending[i];
-      }
+    const ir::DepGraph& g = ctx_.graph();
+    std::vector<int64_t> latest(g.node_count(), -1);
+    for (size_t v : g.TopologicalOrder()) {
+      latest[v] = 0;
+      for (const ir::DepGraph::Edge& e : g.Preds(v))
+        latest[v] = std::max(latest[v], latest[e.node] + (g.IsBarrier(e.node) ? 0 : Timeout(jobs_[e.node])));
     }
-    std::deque<int> ready;
-    for (size_t i = 0; i < n; ++i)
-      if (pending[i] == 0) {
-        latest_[i] = 0;
-        ready.push_back(static_cast<int>(i));
-      }
-    while (!ready.empty()) {
-      int v = ready.front();
-      ready.pop_front();
-      for (int w : dependents[v]) {
-        latest_[w] = std::max(latest_[w], latest_[v] + Timeout(jobs_[v]));
-        if (--pending[w] == 0) ready.push_back(w);
-      }
-    }
+    latest.resize(jobs_.size());
+    latest_ = std::move(latest);
   }
 
-  bool DependsOn(size_t consumer, int producer) {
-    std::vector<bool> seen(jobs_.size(), false);
-    std::vector<int> stack{static_cast<int>(consumer)};
-    seen[consumer] = true;
-    while (!stack.empty()) {
-      int v = stack.back();
-      stack.pop_back();
-      for (const ir::Need& n : jobs_[v].needs) {
-        int d = ctx_.JobIndex(n.job);
-        if (d < 0 || seen[d]) continue;
-        if (d == producer) return true;
-        seen[d] = true;
-        stack.push_back(d);
-      }
-    }
-    return false;
+  bool DependsOn(size_t consumer, int producer) const {
+    return ctx_.graph().DependsOn(consumer, static_cast<size_t>(producer));
   }
 
   void CheckInput(size_t c, const ir::InputRef& in) {

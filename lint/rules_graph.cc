@@ -17,15 +17,15 @@ struct Edge {
 };
 
 // Adjacency by job index; targets sorted by source order so every walk is deterministic.
-// Stage-order edges are left out: a cycle through one always contains a need on a later
-// stage, which need-later-stage reports at its cause.
+// Stage order and the artifact edges it carries are left out: a cycle through stage order
+// always contains a need on a later stage, which need-later-stage reports at its cause.
 std::vector<std::vector<Edge>> BuildEdges(const RuleContext& ctx) {
   const auto& jobs = ctx.pipeline().jobs;
   std::vector<std::vector<Edge>> edges(jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
     std::set<int> seen;
     for (const ir::Need& n : jobs[i].needs) {
-      if (n.origin == ir::Need::Origin::Stage) continue;
+      if (!n.Hard()) continue;
       int to = ctx.JobIndex(n.job);
       if (to >= 0 && seen.insert(to).second) edges[i].push_back({to, &n});
     }
@@ -190,7 +190,7 @@ void CheckGraph(RuleContext& ctx) {
     std::map<std::string_view, const ir::Need*> first;
     size_t listed = 0;
     for (const ir::Need& n : j.needs) {
-      if (n.origin != ir::Need::Origin::Stage) ++listed;
+      if (n.Hard()) ++listed;
       const ir::Job* target = ctx.Job(n.job);
       if (!target) {
         if (!n.optional)
@@ -210,7 +210,7 @@ void CheckGraph(RuleContext& ctx) {
           d->Note(it->second->range, "first listed here");
         continue;
       }
-      if (n.origin == ir::Need::Origin::Stage || j.stage.empty() || target->stage.empty())
+      if (!n.Hard() || j.stage.empty() || target->stage.empty())
         continue;
       auto mine = stage_index.find(j.stage), theirs = stage_index.find(target->stage);
       if (mine == stage_index.end() || theirs == stage_index.end()) continue;

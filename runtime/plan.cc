@@ -40,7 +40,7 @@ json ConditionToJson(const Condition& c) {
   return j;
 }
 
-json JobToJson(const Job& job);
+json JobToJson(const Job& job, int version);
 
 json ChildToJson(const ChildTrigger& t) {
   json j = {{"kind", t.kind},
@@ -51,7 +51,7 @@ json ChildToJson(const ChildTrigger& t) {
   return j;
 }
 
-json JobToJson(const Job& job) {
+json JobToJson(const Job& job, int version) {
   json inputs = json::array();
   for (const ArtifactIn& in : job.inputs)
     inputs.push_back({{"name", in.name},
@@ -79,6 +79,7 @@ json JobToJson(const Job& job) {
             {"allow_failure", job.allow_failure},
             {"caches", job.caches},
             {"manual_approval", job.manual_approval}};
+  if (version >= 2) j["after_stages"] = job.after_stages;
   if (!job.setup.empty()) j["setup"] = job.setup;
   if (!job.teardown.empty()) j["teardown"] = job.teardown;
   if (job.timeout_seconds) j["timeout_seconds"] = *job.timeout_seconds;
@@ -117,8 +118,8 @@ json PlanToJson(const Plan& plan) {
                       {"paths", c.paths},
                       {"policy", c.policy}});
   json jobs = json::array();
-  for (const Job& job : plan.jobs) jobs.push_back(JobToJson(job));
-  return json{{"version", plan.version},
+  for (const Job& job : plan.jobs) jobs.push_back(JobToJson(job, plan.version));
+  json out{{"version", plan.version},
               {"pipeline", plan.pipeline},
               {"source", plan.source},
               {"triggers", std::move(triggers)},
@@ -127,6 +128,8 @@ json PlanToJson(const Plan& plan) {
               {"caches", std::move(caches)},
               {"variables", json(plan.variables)},
               {"jobs", std::move(jobs)}};
+  if (plan.version >= 2) out["stages"] = plan.stages;
+  return out;
 }
 
 std::string WritePlanJson(const Plan& plan) { return PlanToJson(plan).dump(2) + "\n"; }
@@ -291,12 +294,13 @@ Condition ReadCondition(const json& j, const std::string& path, int depth) {
 
 Plan ReadPlan(const json& j, const std::string& path);
 
-Job ReadJob(const json& j, const std::string& path) {
+Job ReadJob(const json& j, const std::string& path, int version) {
   Reader r(j, path);
   Job job;
   r.Str("name", job.name, true);
   if (job.name.empty()) Fail(Join(path, "name"), "a job name cannot be empty");
   r.Str("stage", job.stage);
+  if (version >= 2) r.Bool("after_stages", job.after_stages);
   r.Str("shell", job.shell);
   if (job.shell.empty()) Fail(Join(path, "shell"), "the shell cannot be empty");
   r.Str("image", job.image);
@@ -456,25 +460,77 @@ void CheckPlan(const Plan& plan, const std::string& path) {
     check_condition(job.condition, Join(jp, "condition"));
   }
 
-  // Cycle check (iterative DFS, colours): the runtime relies on a DAG.
-  std::vector<int> colour(plan.jobs.size(), 0);
-  for (size_t root = 0; root < plan.jobs.size(); ++root) {
+  // Stage order (version 2).
+  std::map<std::string, size_t> stage_index;
+  for (size_t s = 0; s < plan.stages.size(); ++s) {
+    std::string sp = Index(Join(path, "stages"), s);
+    if (plan.stages[s].empty()) Fail(sp, "a stage name cannot be empty");
+    if (!stage_index.emplace(plan.stages[s], s).second) Fail(sp, fmt::format("duplicate stage \"{}\"", plan.stages[s]));
+  }
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    const Job& job = plan.jobs[i];
+    if (plan.version >= 2 && !job.stage.empty() && !stage_index.count(job.stage))
+      Fail(Join(job_path(i), "stage"), fmt::format("unknown stage \"{}\"", job.stage));
+    if (job.after_stages && job.stage.empty())
+      Fail(Join(job_path(i), "after_stages"), "a job without a stage has no earlier stages to wait for");
+  }
+
+  // Cycle check (iterative DFS, colours) over the jobs and one barrier node per stage
+  // (node jobs.size() + s: every job of stages 0..s finished): the runtime relies on a DAG.
+  size_t n = plan.jobs.size(), nodes = n + plan.stages.size();
+  std::vector<std::vector<size_t>> preds(nodes);
+  for (size_t i = 0; i < n; ++i) {
+    const Job& job = plan.jobs[i];
+    for (const std::string& need : job.needs) preds[i].push_back(index.at(need));
+    auto st = stage_index.find(job.stage);
+    if (st == stage_index.end()) continue;
+    if (job.after_stages && st->second > 0) preds[i].push_back(n + st->second - 1);
+    preds[n + st->second].push_back(i);
+  }
+  for (size_t s = 1; s < plan.stages.size(); ++s) preds[n + s].push_back(n + s - 1);
+  auto what = [&](size_t node) {
+    return node < n ? fmt::format("\"{}\"", plan.jobs[node].name)
+                    : fmt::format("stage \"{}\"", plan.stages[node - n]);
+  };
+  std::vector<int> colour(nodes, 0);
+  for (size_t root = 0; root < nodes; ++root) {
     if (colour[root]) continue;
     std::vector<std::pair<size_t, size_t>> stack{{root, 0}};
     colour[root] = 1;
     while (!stack.empty()) {
       auto& [node, next] = stack.back();
-      const Job& job = plan.jobs[node];
-      if (next == job.needs.size()) {
+      if (next == preds[node].size()) {
         colour[node] = 2;
         stack.pop_back();
         continue;
       }
       size_t k = next++;
-      size_t dep = index.at(job.needs[k]);
-      if (colour[dep] == 1)
-        Fail(Index(Join(job_path(node), "needs"), k),
-             fmt::format("dependency cycle through \"{}\" and \"{}\"", job.name, job.needs[k]));
+      size_t dep = preds[node][k];
+      if (colour[dep] == 1) {
+        // Report at the innermost job of the loop: the need it follows, or its after_stages
+        // when the loop runs through stage order.
+        std::string where = job_path(dep < n ? dep : 0);
+        for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+          if (it->first < n) {
+            size_t edge = it->second - 1;
+            const Job& at = plan.jobs[it->first];
+            where = edge < at.needs.size() ? Index(Join(job_path(it->first), "needs"), edge)
+                                           : Join(job_path(it->first), at.after_stages ? "after_stages" : "stage");
+            break;
+          }
+        if (node < n && dep < n)
+          Fail(where, fmt::format("dependency cycle through {} and {}", what(node), what(dep)));
+        // Through stage order: the whole loop, each waiting for the next.
+        std::vector<std::string> loop;
+        bool in_loop = false;
+        for (const auto& [v, unused] : stack) {
+          in_loop = in_loop || v == dep;
+          if (in_loop) loop.push_back(what(v));
+        }
+        loop.push_back(what(dep));
+        Fail(where, fmt::format("dependency cycle through stage order: {} (each waits for the next)",
+                                fmt::join(loop, " -> ")));
+      }
       if (colour[dep] == 0) {
         colour[dep] = 1;
         stack.push_back({dep, 0});
@@ -488,9 +544,11 @@ Plan ReadPlan(const json& j, const std::string& path) {
   Plan plan;
   int64_t version = 0;
   r.Int("version", version, true);
-  if (version != kPlanVersion)
-    Fail(Join(path, "version"), fmt::format("unsupported plan version {} (this pipec reads version {})", version, kPlanVersion));
+  if (version < kOldestPlanVersion || version > kPlanVersion)
+    Fail(Join(path, "version"), fmt::format("unsupported plan version {} (this pipec reads versions {} to {})", version,
+                                            kOldestPlanVersion, kPlanVersion));
   plan.version = static_cast<int>(version);
+  if (version >= 2) r.Strings("stages", plan.stages);
   r.Str("pipeline", plan.pipeline);
   r.Str("source", plan.source);
   r.Each("triggers", [&](const json& e, const std::string& p) {
@@ -541,7 +599,9 @@ Plan ReadPlan(const json& j, const std::string& path) {
   });
   r.StringMap("variables", plan.variables);
   r.Get("jobs", true);
-  r.Each("jobs", [&](const json& e, const std::string& p) { plan.jobs.push_back(ReadJob(e, p)); });
+  r.Each("jobs", [&](const json& e, const std::string& p) {
+    plan.jobs.push_back(ReadJob(e, p, plan.version));
+  });
   r.Done();
   CheckPlan(plan, path);
   return plan;

@@ -2,7 +2,7 @@
 // The native plan: the only input of the runtime (`pipec run`). The compiler writes it
 // (compiler/emit/plan_emitter) through WritePlanJson; the runtime reads it with ReadPlanJson.
 // This header must never include compiler headers: the runtime stands alone.
-// Format reference: docs/plan.md ("version": 1).
+// Format reference: docs/plan.md ("version": 2; version 1 is still read).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -14,7 +14,10 @@
 
 namespace pipec::plan {
 
-inline constexpr int kPlanVersion = 1;
+// Version 2 carries stage order as data (Plan::stages, Job::after_stages); version 1 had it
+// flattened into needs, which the runtime could only guess back.
+inline constexpr int kPlanVersion = 2;
+inline constexpr int kOldestPlanVersion = 1;
 
 struct Trigger {
   std::string id;    // "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME"
@@ -80,7 +83,11 @@ struct ChildTrigger {
 
 struct Job {
   std::string name;
-  std::string stage;
+  std::string stage;          // "" or one of Plan::stages
+  // Waits for every job of the earlier stages that is in the run (a skipped one does not
+  // hold it back; a failed one skips it unless it runs on failure or always): GitLab's
+  // stage order, one flag instead of a need per pair of jobs.
+  bool after_stages = false;
   std::string shell = "sh";   // commands run as `<shell> -e -c <script>` (bash: also -o pipefail)
   std::string image;          // used by --executor docker|podman only
   std::vector<std::string> commands;  // one script per `run`, in order
@@ -90,7 +97,7 @@ struct Job {
   std::vector<std::string> teardown;
   std::map<std::string, std::string> env;         // plain variables (already substituted)
   std::map<std::string, std::string> secret_env;  // ENV_NAME -> secret name
-  std::vector<std::string> needs;                 // every job that must finish first
+  std::vector<std::string> needs;                 // jobs that must finish first (and pass, for on_success)
   std::vector<ArtifactIn> inputs;
   std::vector<ArtifactOut> outputs;
   Condition condition;
@@ -114,6 +121,7 @@ struct Plan {
   std::vector<Secret> secrets;
   std::vector<Cache> caches;
   std::map<std::string, std::string> variables;  // pipeline-level, exported to every job
+  std::vector<std::string> stages;               // in order (version 2)
   std::vector<Job> jobs;
 };
 

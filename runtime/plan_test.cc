@@ -15,6 +15,7 @@ Plan SamplePlan() {
   p.secrets.push_back({"TOKEN", true, false});
   p.caches.push_back({"pip", "pip-", {"requirements.txt"}, {".cache/pip"}, "pull-push"});
   p.variables["PY"] = "3.12";
+  p.stages = {"build", "test"};
   Job build;
   build.name = "build";
   build.stage = "build";
@@ -27,6 +28,7 @@ Plan SamplePlan() {
   build.timeout_seconds = 60;
   Job test;
   test.name = "test";
+  test.stage = "test";
   test.needs = {"build"};
   test.inputs.push_back({"bin", "build", "bin", "file", "out/bin"});
   test.condition.op = "and";
@@ -66,7 +68,7 @@ TEST(PlanJson, FormatIsTwoSpaceSortedWithTrailingNewline) {
   EXPECT_EQ(text.back(), '\n');
   EXPECT_EQ(text.rfind("{\n  \"caches\": [],\n", 0), 0u) << text;
   // Keys are sorted: "version" comes last.
-  EXPECT_NE(text.find("  \"version\": 1\n}\n"), std::string::npos);
+  EXPECT_NE(text.find("  \"version\": 2\n}\n"), std::string::npos);
 }
 
 TEST(PlanJson, ChildPlanRoundTrips) {
@@ -91,10 +93,42 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(PlanJson, RejectsWrongVersion) {
-  EXPECT_EQ(ErrorOf(R"({"version": 2, "jobs": []})"),
-            "version: unsupported plan version 2 (this pipec reads version 1)");
+  EXPECT_EQ(ErrorOf(R"({"version": 3, "jobs": []})"),
+            "version: unsupported plan version 3 (this pipec reads versions 1 to 2)");
+  EXPECT_EQ(ErrorOf(R"({"version": 0, "jobs": []})"),
+            "version: unsupported plan version 0 (this pipec reads versions 1 to 2)");
   EXPECT_EQ(ErrorOf(R"({"jobs": []})"), "version: missing required field");
   EXPECT_EQ(ErrorOf(R"({"version": "1", "jobs": []})"), "version: expected an integer, got a string");
+}
+
+// Version 1 had stage order flattened into needs and no `stages`; it is still read, and
+// written back as version 1.
+TEST(PlanJson, ReadsVersionOne) {
+  std::string v1 = R"({"version": 1, "jobs": [{"name": "a", "stage": "build"}, {"name": "b", "stage": "test", "needs": ["a"]}]})";
+  std::string error;
+  auto p = ReadPlanJson(v1, &error);
+  ASSERT_TRUE(p) << error;
+  EXPECT_EQ(p->version, 1);
+  EXPECT_TRUE(p->stages.empty());
+  EXPECT_FALSE(p->jobs[1].after_stages);
+  std::string text = WritePlanJson(*p);
+  EXPECT_EQ(text.find("after_stages"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\"stages\""), std::string::npos) << text;
+  ASSERT_TRUE(ReadPlanJson(text, &error)) << error;
+  EXPECT_EQ(ErrorOf(R"({"version": 1, "stages": ["a"], "jobs": []})"), "stages: unknown field");
+}
+
+TEST(PlanJson, ChecksStageOrder) {
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "stages": ["a", "a"], "jobs": []})"), "stages[1]: duplicate stage \"a\"");
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "stages": ["a"], "jobs": [{"name": "x", "stage": "b"}]})"),
+            "jobs[0].stage: unknown stage \"b\"");
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "jobs": [{"name": "x", "after_stages": true}]})"),
+            "jobs[0].after_stages: a job without a stage has no earlier stages to wait for");
+  // x (stage a) needs y, which waits for every job of stage a: a loop through stage order.
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "stages": ["a", "b"], "jobs": [
+      {"name": "x", "stage": "a", "needs": ["y"]}, {"name": "y", "stage": "b", "after_stages": true}]})"),
+            "jobs[1].after_stages: dependency cycle through stage order: \"x\" -> \"y\" -> stage \"a\" -> \"x\" "
+            "(each waits for the next)");
 }
 
 TEST(PlanJson, RejectsUnknownNeeds) {

@@ -118,12 +118,24 @@ std::string SelectJobs(const plan::Plan& plan, const RunOptions& opts, std::vect
     }
     stack.push_back(it->second);
   }
+  // A selected job brings what it waits for: its needs and, through stage order, every job of
+  // the earlier stages (each stage's jobs are pushed once).
+  std::map<std::string, size_t> stage_index;
+  for (size_t s = 0; s < plan.stages.size(); ++s) stage_index[plan.stages[s]] = s;
+  size_t stages_pushed = 0;
   while (!stack.empty()) {
     size_t i = stack.back();
     stack.pop_back();
     if (wanted[i]) continue;
     wanted[i] = true;
     for (const std::string& n : plan.jobs[i].needs) stack.push_back(index.at(n));
+    auto st = stage_index.find(plan.jobs[i].stage);
+    if (!plan.jobs[i].after_stages || st == stage_index.end() || st->second <= stages_pushed) continue;
+    for (size_t k = 0; k < plan.jobs.size(); ++k) {
+      auto ks = stage_index.find(plan.jobs[k].stage);
+      if (ks != stage_index.end() && ks->second >= stages_pushed && ks->second < st->second) stack.push_back(k);
+    }
+    stages_pushed = st->second;
   }
   for (size_t i = 0; i < plan.jobs.size(); ++i)
     if (!wanted[i] && (*excluded)[i].empty()) (*excluded)[i] = "not selected (--job)";
@@ -238,6 +250,8 @@ void PrintDryRun(const plan::Plan& plan, const RunInfo& info, const EvalContext&
       if (auto g = Gate(j, opts.approve)) why = *g;
     skip[i] = why;
     std::string needs = j.needs.empty() ? "" : fmt::format("  (needs {})", fmt::join(j.needs, ", "));
+    if (j.after_stages && !j.stage.empty() && j.stage != (plan.stages.empty() ? "" : plan.stages.front()))
+      needs = fmt::format("  (after the stages before {})", j.stage);
     if (!why.empty()) {
       std::fprintf(out, "   - %s%s  skipped: %s\n", j.name.c_str(), needs.c_str(), why.c_str());
     } else {
@@ -400,12 +414,13 @@ std::string ParseInputAssignments(const std::vector<std::string>& args, std::map
   return "";
 }
 
-// A need on a job that does not exist under this run's trigger can only be stage order
-// (the compiler guarantees that hard dependencies exist wherever their dependants do), and
-// stage order means "after it, if it runs": drop such needs instead of skipping dependants.
+// Version 1 plans flattened stage order into needs. There, a need on a job that does not
+// exist under this run's trigger can only be stage order (the compiler guarantees that hard
+// dependencies exist wherever their dependants do), and stage order means "after it, if it
+// runs": drop such needs instead of skipping dependants. Version 2 says which is which.
 plan::Plan WithoutAbsentNeeds(const plan::Plan& in, const RunOptions& opts) {
   plan::Plan p = in;
-  if (opts.as_child) return p;
+  if (opts.as_child || p.version >= 2) return p;
   std::set<std::string> absent;
   for (const plan::Job& j : p.jobs) {
     if (j.triggers.empty()) continue;

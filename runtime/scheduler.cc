@@ -32,36 +32,47 @@ Scheduler::Scheduler(const plan::Plan& plan, EvalContext ctx, Executor& executor
                      SchedulerObserver& observer, SchedulerOptions options)
     : plan_(plan), ctx_(std::move(ctx)), exec_(executor), clock_(clock), obs_(observer),
       opts_(std::move(options)) {
-  size_t n = plan_.jobs.size();
+  size_t n = plan_.jobs.size(), nodes = n + plan_.stages.size();
   states_.resize(n);
-  needs_.resize(n);
-  dependants_.resize(n);
+  barriers_.resize(plan_.stages.size());
+  preds_.resize(nodes);
+  succs_.resize(nodes);
   opts_.excluded.resize(n);
   if (opts_.parallelism < 1) opts_.parallelism = 1;
-  std::map<std::string, size_t> index;
+  std::map<std::string, size_t> index, stage_index;
   for (size_t i = 0; i < n; ++i) index[plan_.jobs[i].name] = i;
-  for (size_t i = 0; i < n; ++i)
-    for (const std::string& need : plan_.jobs[i].needs) {
-      auto it = index.find(need);
-      if (it == index.end()) continue;  // the plan reader guarantees this does not happen
-      needs_[i].push_back(it->second);
-      dependants_[it->second].push_back(i);
-    }
-  // Priorities in reverse topological order (Kahn on the reversed graph).
-  priority_.assign(n, 0.0);
-  std::vector<size_t> pending(n);
-  std::vector<size_t> order;
+  for (size_t s = 0; s < plan_.stages.size(); ++s) stage_index[plan_.stages[s]] = s;
+  auto link = [&](size_t from, size_t to) {
+    preds_[to].push_back(from);
+    succs_[from].push_back(to);
+  };
   for (size_t i = 0; i < n; ++i) {
-    pending[i] = dependants_[i].size();
+    const plan::Job& job = plan_.jobs[i];
+    for (const std::string& need : job.needs) {
+      auto it = index.find(need);
+      if (it != index.end()) link(it->second, i);  // the plan reader guarantees it exists
+    }
+    auto st = stage_index.find(job.stage);
+    if (st == stage_index.end()) continue;
+    if (job.after_stages && st->second > 0) link(n + st->second - 1, i);
+    link(i, n + st->second);
+  }
+  for (size_t s = 1; s < plan_.stages.size(); ++s) link(n + s - 1, n + s);
+  // Priorities in reverse topological order (Kahn on the reversed graph); barriers weigh 0.
+  priority_.assign(nodes, 0.0);
+  std::vector<size_t> pending(nodes);
+  std::vector<size_t> order;
+  for (size_t i = 0; i < nodes; ++i) {
+    pending[i] = succs_[i].size();
     if (pending[i] == 0) order.push_back(i);
   }
   for (size_t k = 0; k < order.size(); ++k) {
     size_t i = order[k];
     double best = 0;
-    for (size_t d : dependants_[i]) best = std::max(best, priority_[d]);
-    double w = i < opts_.estimates.size() && opts_.estimates[i] > 0 ? opts_.estimates[i] : 1.0;
+    for (size_t d : succs_[i]) best = std::max(best, priority_[d]);
+    double w = i >= n ? 0.0 : i < opts_.estimates.size() && opts_.estimates[i] > 0 ? opts_.estimates[i] : 1.0;
     priority_[i] = w + best;
-    for (size_t p : needs_[i])
+    for (size_t p : preds_[i])
       if (--pending[p] == 0) order.push_back(p);
   }
   ctx_.output = [this, index](const std::string& job, const std::string& out) -> std::optional<std::string> {
@@ -75,10 +86,54 @@ Scheduler::Scheduler(const plan::Plan& plan, EvalContext ctx, Executor& executor
   };
 }
 
-bool Scheduler::NeedsDone(size_t job) const {
-  for (size_t p : needs_[job])
-    if (!IsTerminal(states_[p].status)) return false;
+bool Scheduler::NeedsDone(size_t node) const {
+  for (size_t p : preds_[node])
+    if (IsBarrier(p) ? !barriers_[p - states_.size()].done : !IsTerminal(states_[p].status)) return false;
   return true;
+}
+
+// Every job of a stage (and of the earlier ones) finished: what failed there is upstream of
+// every job that waits for the stage order.
+void Scheduler::CompleteBarrier(size_t node) {
+  Barrier& b = barriers_[node - states_.size()];
+  b.done = true;
+  for (size_t p : preds_[node]) {
+    bool failed = false;
+    std::string cause;
+    Millis end{-1};
+    if (IsBarrier(p)) {
+      const Barrier& pb = barriers_[p - states_.size()];
+      failed = pb.failed_upstream;
+      cause = pb.failed_cause;
+      end = pb.end;
+    } else {
+      const JobState& ps = states_[p];
+      end = ps.end;
+      if (ps.status == JobStatus::Failed || ps.status == JobStatus::Cancelled) {
+        failed = true;
+        cause = plan_.jobs[p].name + (ps.status == JobStatus::Failed ? " failed" : " was cancelled");
+      } else if (ps.failed_upstream) {
+        failed = true;
+        cause = ps.failed_cause;
+      }
+    }
+    if (failed && !b.failed_upstream) {
+      b.failed_upstream = true;
+      b.failed_cause = cause;
+    }
+    b.end = std::max(b.end, end);
+  }
+  Wake(node);
+}
+
+void Scheduler::Wake(size_t node) {
+  for (size_t d : succs_[node]) {
+    if (IsBarrier(d)) {
+      if (!barriers_[d - states_.size()].done && NeedsDone(d)) CompleteBarrier(d);
+    } else if (states_[d].status == JobStatus::Pending && NeedsDone(d)) {
+      Decide(d);
+    }
+  }
 }
 
 void Scheduler::Skip(size_t job, JobStatus status, std::string reason) {
@@ -92,7 +147,15 @@ void Scheduler::Skip(size_t job, JobStatus status, std::string reason) {
 void Scheduler::Decide(size_t job) {
   JobState& s = states_[job];
   const plan::Job& pj = plan_.jobs[job];
-  for (size_t p : needs_[job]) {
+  for (size_t p : preds_[job]) {
+    if (IsBarrier(p)) {  // stage order: failures count, skips do not
+      const Barrier& b = barriers_[p - states_.size()];
+      if (b.failed_upstream && !s.failed_upstream) {
+        s.failed_upstream = true;
+        s.failed_cause = b.failed_cause;
+      }
+      continue;
+    }
     const JobState& ps = states_[p];
     if (ps.status == JobStatus::Failed || ps.status == JobStatus::Cancelled) {
       if (!s.failed_upstream)
@@ -111,8 +174,8 @@ void Scheduler::Decide(size_t job) {
     if (failing_)
       return Skip(job, JobStatus::Skipped,
                   fmt::format("not started: {} failed (--fail-fast)", first_failure_));
-    for (size_t p : needs_[job])
-      if (states_[p].status == JobStatus::Skipped)
+    for (size_t p : preds_[job])
+      if (!IsBarrier(p) && states_[p].status == JobStatus::Skipped)
         return Skip(job, JobStatus::Skipped, fmt::format("needs {}, which was skipped", plan_.jobs[p].name));
   } else if (pj.run_when == "on_failure" && !s.failed_upstream) {
     return Skip(job, JobStatus::Skipped, "runs on failure only, and nothing upstream failed");
@@ -127,8 +190,7 @@ void Scheduler::Decide(size_t job) {
 
 void Scheduler::End(size_t job) {
   obs_.JobEnded(job, states_[job]);
-  for (size_t d : dependants_[job])
-    if (states_[d].status == JobStatus::Pending && NeedsDone(d)) Decide(d);
+  Wake(job);
 }
 
 void Scheduler::Launch() {
@@ -214,8 +276,11 @@ void Scheduler::Finish(const AttemptResult& r) {
 }
 
 int Scheduler::Run() {
+  // Barriers of leading empty stages are done at once; then every job that waits for nothing.
+  for (size_t b = states_.size(); b < preds_.size(); ++b)
+    if (!barriers_[b - states_.size()].done && NeedsDone(b)) CompleteBarrier(b);
   for (size_t i = 0; i < states_.size(); ++i)
-    if (states_[i].status == JobStatus::Pending && needs_[i].empty()) Decide(i);
+    if (states_[i].status == JobStatus::Pending && preds_[i].empty()) Decide(i);
   for (;;) {
     Launch();
     if (running_ == 0) break;
@@ -251,15 +316,21 @@ int Scheduler::Run() {
 
 std::vector<size_t> Scheduler::CriticalPath() const {
   auto ran = [&](size_t i) { return states_[i].end.count() >= 0 && states_[i].first_start.count() >= 0; };
+  auto end_of = [&](size_t node) {
+    return IsBarrier(node) ? barriers_[node - states_.size()].end : states_[node].end;
+  };
   std::optional<size_t> last;
   for (size_t i = 0; i < states_.size(); ++i)
     if (ran(i) && (!last || states_[i].end > states_[*last].end)) last = i;
   std::vector<size_t> path;
+  // Back through the latest-ending predecessor; barriers are passed through, not listed.
   while (last) {
-    path.push_back(*last);
+    if (!IsBarrier(*last)) path.push_back(*last);
     std::optional<size_t> prev;
-    for (size_t p : needs_[*last])
-      if (ran(p) && (!prev || states_[p].end > states_[*prev].end)) prev = p;
+    for (size_t p : preds_[*last]) {
+      if (IsBarrier(p) ? end_of(p).count() < 0 : !ran(p)) continue;
+      if (!prev || end_of(p) > end_of(*prev)) prev = p;
+    }
     last = prev;
   }
   std::reverse(path.begin(), path.end());
@@ -267,20 +338,22 @@ std::vector<size_t> Scheduler::CriticalPath() const {
 }
 
 std::vector<size_t> Scheduler::PlannedOrder() const {
-  // Kahn's algorithm, always taking the ready job with the highest priority.
-  std::vector<size_t> missing(states_.size());
+  // Kahn's algorithm over jobs and barriers, always taking the ready node with the highest
+  // priority (barriers first: they take no time); only jobs are listed.
+  std::vector<size_t> missing(preds_.size());
   std::set<std::pair<double, size_t>> ready;
-  for (size_t i = 0; i < states_.size(); ++i) {
-    missing[i] = needs_[i].size();
-    if (missing[i] == 0) ready.insert({-priority_[i], i});
+  auto priority = [&](size_t i) { return IsBarrier(i) ? -1e300 : -priority_[i]; };
+  for (size_t i = 0; i < preds_.size(); ++i) {
+    missing[i] = preds_[i].size();
+    if (missing[i] == 0) ready.insert({priority(i), i});
   }
   std::vector<size_t> order;
   while (!ready.empty()) {
     size_t i = ready.begin()->second;
     ready.erase(ready.begin());
-    order.push_back(i);
-    for (size_t d : dependants_[i])
-      if (--missing[d] == 0) ready.insert({-priority_[d], d});
+    if (!IsBarrier(i)) order.push_back(i);
+    for (size_t d : succs_[i])
+      if (--missing[d] == 0) ready.insert({priority(d), d});
   }
   return order;
 }

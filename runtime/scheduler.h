@@ -116,7 +116,10 @@ class Scheduler {
   void Launch();
   void StopRunning(bool only_on_success, const std::string& why);
   void CheckTimeouts();
-  bool NeedsDone(size_t job) const;
+  bool NeedsDone(size_t node) const;
+  void Wake(size_t node);           // after `node` finished: decide what waited only for it
+  void CompleteBarrier(size_t node);
+  bool IsBarrier(size_t node) const { return node >= states_.size(); }
 
   const plan::Plan& plan_;
   EvalContext ctx_;
@@ -125,8 +128,17 @@ class Scheduler {
   SchedulerObserver& obs_;
   SchedulerOptions opts_;
   std::vector<JobState> states_;
-  std::vector<std::vector<size_t>> needs_, dependants_;
-  std::vector<double> priority_;
+  // The graph over nodes: job i is node i, stage s's barrier (every job of stages 0..s
+  // finished) is node jobs + s. preds_: what a node waits for; succs_: what waits for it.
+  std::vector<std::vector<size_t>> preds_, succs_;
+  struct Barrier {
+    bool done = false;
+    bool failed_upstream = false;  // a job of these stages failed or was cancelled
+    std::string failed_cause;
+    Millis end{-1};                // when its last job ended
+  };
+  std::vector<Barrier> barriers_;
+  std::vector<double> priority_;  // per node
   std::set<std::pair<double, size_t>> ready_;  // (-priority, index)
   std::map<size_t, std::string> stop_reason_;
   int running_ = 0;

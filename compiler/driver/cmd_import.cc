@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "compiler/driver/command.h"
+#include "compiler/driver/compile.h"
 #include "compiler/driver/compile_checks.h"
 #include "compiler/driver/report.h"
 #include "compiler/import/detect.h"
@@ -64,6 +65,7 @@ CommandAction Setup(CLI::App& app) {
     std::optional<ir::Pipeline> p = kind == import::ConfigKind::GitHub
                                         ? import::ReadGitHub(file, sm, sink, opts)
                                         : import::ReadGitLab(file, sm, sink, opts);
+    VerifyFrontEnd(p, kind == import::ConfigKind::GitHub ? "the GitHub importer" : "the GitLab importer");
     if (!p) {
       int rc = sink.diagnostics().empty() ? 0 : EmitReport(sink.diagnostics(), sm, args->report);
       return rc == 0 ? 1 : rc;

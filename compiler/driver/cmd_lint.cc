@@ -113,6 +113,7 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
   DiagnosticSink sink;
   std::optional<ir::Pipeline> p = kind == import::ConfigKind::GitHub ? import::ReadGitHub(file, c.sources, sink, opts)
                                                                      : import::ReadGitLab(file, c.sources, sink, opts);
+  VerifyFrontEnd(p, kind == import::ConfigKind::GitHub ? "the GitHub importer" : "the GitLab importer");
   std::vector<Diagnostic> all = sink.diagnostics();
   if (p && args.dump_ir) std::cout << ir::DumpJson(*p, c.sources);
   if (p) {

@@ -4,10 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <set>
 
+#include "compiler/ir/verify.h"
 #include "compiler/sema/sema.h"
 #include "compiler/syntax/source_reader.h"
 #include "compiler/emit/plan_emitter.h"
@@ -21,6 +24,7 @@ namespace {
 std::optional<ir::Pipeline> RunChecks(std::optional<ir::Pipeline> p, const CompileOptions& opts,
                                       Compilation& c) {
   if (!p) return std::nullopt;
+  if (!c.diags.has_errors()) VerifyFrontEnd(p, "sema");
   if (opts.run_checks) {
     DiagnosticSink findings;
     lint::CheckOptions co;
@@ -36,6 +40,16 @@ std::optional<ir::Pipeline> RunChecks(std::optional<ir::Pipeline> p, const Compi
 }
 
 }  // namespace
+
+void VerifyFrontEnd(const std::optional<ir::Pipeline>& p, std::string_view front_end) {
+  if (!p || !ir::VerifyRequested()) return;
+  std::vector<std::string> broken = ir::Verify(*p);
+  if (broken.empty()) return;
+  std::fprintf(stderr, "pipec: internal error: the IR from %.*s breaks its contract (docs/ir.md):\n",
+               static_cast<int>(front_end.size()), front_end.data());
+  for (const std::string& b : broken) std::fprintf(stderr, "  - %s\n", b.c_str());
+  std::exit(70);
+}
 
 std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const CompileOptions& opts,
                                             Compilation& c) {

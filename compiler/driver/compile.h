@@ -4,6 +4,7 @@
 // A Compilation owns the sources and the diagnostics of one command run, so several files
 // can be compiled into one report and every finding printed with its source line.
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct Compilation {
 
 // Compiles one .pipe file into `c`. Never throws on bad input: problems become diagnostics
 // in c.diags. Returns the IR when the program has no errors (checker findings aside).
+// Checks ir::Verify() on a front end's output when requested (tests, debug builds): a broken
+// contract is a bug in pipec, reported on stderr with exit status 70, never passed on.
+void VerifyFrontEnd(const std::optional<ir::Pipeline>& p, std::string_view front_end);
+
 std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const CompileOptions& opts,
                                             Compilation& c);
 

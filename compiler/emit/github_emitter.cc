@@ -90,6 +90,7 @@ class GitHubEmitter {
         ids_.Alias(p_.jobs[i].name, GitHubIdFor(g.base));
       }
     }
+    IndexStages();
     for (size_t i = 0; i < p_.jobs.size(); ++i) {
       const ir::Job& j = p_.jobs[i];
       if (j.hidden) continue;
@@ -104,6 +105,7 @@ class GitHubEmitter {
       if (folded_cells.count(i)) continue;
       jobs[ids_.Of(j.name)] = Job(j);
     }
+    AddBarriers(jobs);
     doc["jobs"] = jobs;
     MergeRaw(doc, p_.raw_github, "github", "the workflow", SourceRange{}, *diags_);
     return doc;
@@ -283,9 +285,7 @@ class GitHubEmitter {
     // GitHub skips a job when a needed job was skipped. A stage edge only orders jobs
     // (the earlier job may not run under this trigger), so such jobs run unless something
     // failed, and still require success of the jobs they read data from.
-    bool stage_edge = std::any_of(j.needs.begin(), j.needs.end(),
-                                  [](const ir::Need& n) { return n.origin == ir::Need::Origin::Stage; });
-    if (status.empty() && stage_edge) {
+    if (status.empty() && !StageNeeds(j).empty()) {
       std::set<std::string> data;
       for (const ir::InputRef& in : j.inputs) data.insert(in.job);
       std::vector<std::string> cond_jobs;
@@ -305,6 +305,8 @@ class GitHubEmitter {
   Doc Needs(const ir::Job& j) {
     Doc needs = Doc::array();
     std::set<std::string> listed, ids;  // IR names, and job ids (folded cells share one)
+    for (const std::string& id : StageNeeds(j))
+      if (ids.insert(id).second) needs.push_back(id);
     for (const ir::Need& n : j.needs) {
       listed.insert(n.job);
       if (ids.insert(ids_.Of(n.job)).second) needs.push_back(ids_.Of(n.job));
@@ -320,6 +322,77 @@ class GitHubEmitter {
       if (ids.insert(ids_.Of(dep)).second) needs.push_back(ids_.Of(dep));
     }
     return needs;
+  }
+
+  // Stage order, which GitHub lacks. A job that waits for the earlier stages needs their jobs
+  // directly while they are few (kDirectStageNeeds); past that it needs the barrier job of
+  // the stage before it, which needs that stage's jobs and the barrier before it. So the
+  // workflow grows with jobs + stages, never with pairs of jobs.
+  static constexpr size_t kDirectStageNeeds = 8;
+
+  void IndexStages() {
+    std::map<std::string_view, size_t> index;
+    for (size_t s = 0; s < p_.stages.size(); ++s) index.emplace(p_.stages[s], s);
+    stage_ids_.assign(p_.stages.size(), {});
+    std::set<std::string> seen, used;
+    for (const ir::Job& j : p_.jobs) {
+      if (j.hidden) continue;
+      std::string id = ids_.Of(j.name);
+      used.insert(id);
+      if (auto it = index.find(j.stage); it != index.end() && seen.insert(id).second)
+        stage_ids_[it->second].push_back(id);
+    }
+    ids_before_stage_.assign(p_.stages.size() + 1, 0);
+    for (size_t s = 0; s < p_.stages.size(); ++s)
+      ids_before_stage_[s + 1] = ids_before_stage_[s] + stage_ids_[s].size();
+    barrier_ids_.clear();
+    for (const std::string& stage : p_.stages) {
+      std::string id = "stage-" + GitHubIdFor(stage) + "-done";
+      for (int n = 2; used.count(id); ++n) id = "stage-" + GitHubIdFor(stage) + "-done-" + std::to_string(n);
+      used.insert(id);
+      barrier_ids_.push_back(id);
+    }
+    barrier_used_.assign(p_.stages.size(), false);
+  }
+
+  std::vector<std::string> StageNeeds(const ir::Job& j) {
+    if (!j.after_stages) return {};
+    auto it = std::find(p_.stages.begin(), p_.stages.end(), j.stage);
+    if (it == p_.stages.end() || stage_ids_.empty()) return {};
+    size_t k = static_cast<size_t>(it - p_.stages.begin());
+    if (ids_before_stage_[k] == 0) return {};
+    if (ids_before_stage_[k] <= kDirectStageNeeds) {
+      std::vector<std::string> out;
+      for (size_t s = 0; s < k; ++s) out.insert(out.end(), stage_ids_[s].begin(), stage_ids_[s].end());
+      return out;
+    }
+    return {Barrier(k - 1)};
+  }
+
+  // The barrier job that stands for "every job of stages 0..s finished"; an empty stage
+  // stands for the barrier before it.
+  std::string Barrier(size_t s) {
+    while (s > 0 && stage_ids_[s].empty()) --s;
+    barrier_used_[s] = true;
+    if (s > 0 && ids_before_stage_[s] > 0) Barrier(s - 1);
+    return barrier_ids_[s];
+  }
+
+  void AddBarriers(Doc& jobs) {
+    for (size_t s = 0; s < barrier_used_.size(); ++s) {
+      if (!barrier_used_[s]) continue;
+      Doc needs = Doc::array();
+      for (const std::string& id : stage_ids_[s]) needs.push_back(id);
+      if (s > 0 && ids_before_stage_[s] > 0) needs.push_back(Barrier(s - 1));
+      Doc job = Doc::object();
+      job["name"] = "stage " + p_.stages[s] + " done";
+      job["needs"] = needs;
+      // Skipped jobs do not hold a stage back; a failure does (failure() sees every ancestor).
+      job["if"] = "!cancelled() && !failure()";
+      job["runs-on"] = "ubuntu-latest";
+      job["steps"] = Doc::array({Doc{{"run", "echo 'every job of stage " + p_.stages[s] + " and the earlier stages finished'"}}});
+      jobs[barrier_ids_[s]] = job;
+    }
   }
 
   Doc RunsOn(const ir::Job& j) {
@@ -638,6 +711,10 @@ class GitHubEmitter {
   const EmitOptions& opts_;
   DiagnosticSink* diags_;
   JobNames ids_;
+  std::vector<std::vector<std::string>> stage_ids_;  // job ids per stage, in job order
+  std::vector<size_t> ids_before_stage_;             // ids in the stages before stage s
+  std::vector<std::string> barrier_ids_;
+  std::vector<bool> barrier_used_;
   bool dispatch_used_ = false;
 };
 

@@ -164,52 +164,16 @@ class GitLabEmitter {
     return out;
   }
 
-  // Jobs without a stage go to the latest stage among what they need (GitLab wants needs in
-  // the current or an earlier stage), or to the first stage.
+  // Sema places every job of a pipeline with stages in one (a job declared without one goes
+  // to the latest stage of what it needs), so the IR's stage is GitLab's.
   void AssignStages() {
-    if (p_.stages.empty()) return;
-    std::map<std::string, size_t> index;
-    for (size_t i = 0; i < p_.stages.size(); ++i) index[p_.stages[i]] = i;
-    std::unordered_map<std::string_view, const ir::Job*> by_name;  // FindJob is a linear scan
-    for (const ir::Job& j : p_.jobs) by_name.emplace(j.name, &j);
-    std::set<std::string> visiting;
-    std::function<size_t(const ir::Job&)> stage_of = [&](const ir::Job& j) -> size_t {
-      if (auto it = stage_.find(j.name); it != stage_.end()) return index[it->second];
-      if (auto it = index.find(j.stage); !j.stage.empty() && it != index.end()) {
-        stage_[j.name] = j.stage;
-        return it->second;
-      }
-      size_t best = 0;
-      if (!visiting.insert(j.name).second) return 0;  // a cycle is the checker's to report
-      for (const ir::Need& n : j.needs)
-        if (auto dep = by_name.find(n.job); dep != by_name.end())
-          best = std::max(best, stage_of(*dep->second));
-      visiting.erase(j.name);
-      stage_[j.name] = p_.stages[best];
-      return best;
-    };
-    std::vector<size_t> per_stage(p_.stages.size(), 0);
-    for (const ir::Job& j : p_.jobs) ++per_stage[stage_of(j)];
-    jobs_before_stage_.assign(p_.stages.size(), 0);
-    for (size_t i = 1; i < p_.stages.size(); ++i)
-      jobs_before_stage_[i] = jobs_before_stage_[i - 1] + per_stage[i - 1];
-    for (size_t i = 0; i < p_.stages.size(); ++i) stage_index_[p_.stages[i]] = i;
+    for (const ir::Job& j : p_.jobs)
+      if (!j.stage.empty()) stage_[j.name] = j.stage;
   }
 
-  // True when the job's only needs are stage order and they are exactly "every job of the
-  // earlier stages": GitLab's own behaviour for a job without `needs`, so none are written
-  // (a stage of more than 50 jobs would otherwise exceed GitLab's limit on needs).
-  bool StageOrderOnly(const ir::Job& j) {
-    if (j.needs.empty() || !ArtifactSources(j).empty()) return false;
-    std::set<std::string_view> targets;
-    for (const ir::Need& n : j.needs) {
-      if (n.origin != ir::Need::Origin::Stage || n.artifacts) return false;
-      targets.insert(n.job);
-    }
-    auto stage = stage_.find(j.name);
-    if (stage == stage_.end()) return false;
-    return targets.size() == jobs_before_stage_[stage_index_[stage->second]];
-  }
+  // GitLab's own stage order: a job that waits for the earlier stages gets no `needs` (so a
+  // stage of more than 50 jobs stays under GitLab's limit on needs).
+  static bool StageOrderOnly(const ir::Job& j) { return j.after_stages; }
 
   // GitLab expands `$NAME` in variables; GitHub and `pipec run` do not. Pipe means the text:
   // a note says that a `$` was escaped, so nobody expects GitLab's expansion.
@@ -301,7 +265,7 @@ class GitLabEmitter {
       // pipeline whose needed job was left out by rules unless the need is optional.
       // An always/on_failure job runs even when a job it needs was left out by its rules.
       bool may_be_absent = j.run_when != ir::RunWhen::OnSuccess && NeedMayBeAbsent(n.job);
-      if (n.optional || n.origin == ir::Need::Origin::Stage || may_be_absent)
+      if (n.optional || !n.Hard() || may_be_absent)
         need["optional"] = true;
       needs.push_back(need);
     }
@@ -421,12 +385,13 @@ class GitLabEmitter {
     return skip;
   }
 
-  // The jobs whose skip a job inherits: what it needs, except stage order (GitLab runs a later
-  // stage after a skipped job, and `pipec run` does too), and the producers its condition reads.
+  // The jobs whose skip a job inherits: what it needs (stage order is not among them: GitLab
+  // runs a later stage after a skipped job, and `pipec run` does too), and the producers its
+  // condition reads.
   std::vector<std::string> SkipSources(const ir::Job& j) {
     std::vector<std::string> jobs;
     for (const ir::Need& n : j.needs)
-      if (n.origin != ir::Need::Origin::Stage) jobs.push_back(n.job);
+      if (n.Hard()) jobs.push_back(n.job);
     CollectOutputJobs(j.when, jobs);
     std::sort(jobs.begin(), jobs.end());
     jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
@@ -482,7 +447,7 @@ class GitLabEmitter {
   }
 
   bool CarriesSkip(const ir::Need& n) {
-    if (n.origin == ir::Need::Origin::Stage) return false;
+    if (!n.Hard()) return false;
     const ir::Job* d = JobNamed(n.job);
     return d && MaySkip(*d);
   }
@@ -736,8 +701,6 @@ class GitLabEmitter {
   DiagnosticSink* diags_;
   JobNames names_;
   std::map<std::string, std::string> stage_;
-  std::map<std::string, size_t> stage_index_;
-  std::vector<size_t> jobs_before_stage_;    // IR jobs placed in the stages before stage i
   std::map<std::string, bool> may_skip_;     // MaySkip, memoized by job name
   std::map<std::string, CiCond> inherited_;  // Inherited, memoized by job name
   std::unordered_map<std::string, const ir::Job*> by_name_;

@@ -54,8 +54,11 @@ TEST(GitLabEmitter, NeedsAreExplicitObjectsWithArtifacts) {
   EXPECT_TRUE(needs[0]["artifacts"].as<bool>());
   // qualify's value is read by the condition: its dotenv must come along.
   EXPECT_TRUE(needs[1]["artifacts"].as<bool>());
-  EXPECT_TRUE(b->yaml["test_pipeline"]["needs"].IsSequence());
-  EXPECT_EQ(b->yaml["test_pipeline"]["needs"].size(), 0u);
+  // A job that waits for the earlier stages keeps GitLab's stage order: no `needs`, and no
+  // download of every earlier stage's artifacts.
+  EXPECT_FALSE(b->yaml["test_pipeline"]["needs"]);
+  EXPECT_TRUE(b->yaml["test_pipeline"]["dependencies"].IsSequence());
+  EXPECT_EQ(b->yaml["test_pipeline"]["dependencies"].size(), 0u);
 }
 
 TEST(GitLabEmitter, RuntimeGateIsAScriptGuardWithANote) {

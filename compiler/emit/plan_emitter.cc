@@ -86,6 +86,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
   plan::Job out;
   out.name = j.name;
   out.stage = j.stage;
+  out.after_stages = j.after_stages;
   out.shell = j.shell.empty() ? "sh" : j.shell;
   out.image = LowerTextEnv(j.image, j.range, diags);
   for (const ir::Step& s : j.steps) {
@@ -166,6 +167,7 @@ plan::Plan LowerToPlan(const ir::Pipeline& p, DiagnosticSink& diags) {
   for (const ir::Cache& c : p.caches)
     out.caches.push_back({c.name, c.key.empty() ? c.name : c.key, c.key_files, c.paths, c.policy});
   for (const ir::Variable* v : RuntimeVariables(p)) out.variables[v->name] = EscapeDollars(v->value.ToString());
+  out.stages = p.stages;
   for (const ir::Job& j : p.jobs) out.jobs.push_back(LowerJob(j, diags));
   return out;
 }

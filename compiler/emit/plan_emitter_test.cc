@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/emit/test_pipeline.h"
+#include "compiler/ir/verify.h"
 
 namespace pipec::emit {
 namespace {
@@ -13,8 +14,11 @@ TEST(PlanEmitter, JobsCarryEverythingTheRuntimeNeeds) {
   DiagnosticSink diags;
   plan::Plan plan = LowerToPlan(HatPipeline(), diags);
   EXPECT_FALSE(diags.has_errors());
-  EXPECT_EQ(plan.version, 1);
+  EXPECT_EQ(plan.version, 2);
+  EXPECT_EQ(plan.stages, (std::vector<std::string>{"test", "build", "train"}));
   ASSERT_EQ(plan.jobs.size(), 5u);
+  EXPECT_TRUE(plan.jobs[1].after_stages);
+  EXPECT_FALSE(plan.jobs[2].after_stages);
   const plan::Job& train = plan.jobs[1];
   EXPECT_EQ(train.secret_env.at("KAGGLE_KEY"), "KAGGLE_KEY");
   EXPECT_TRUE(train.env.empty());
@@ -31,6 +35,10 @@ TEST(PlanEmitter, JobsCarryEverythingTheRuntimeNeeds) {
   const plan::Job& deploy = plan.jobs[4];
   EXPECT_TRUE(deploy.manual_approval);
   EXPECT_EQ(*deploy.timeout_seconds, 5400);
+}
+
+TEST(PlanEmitter, TheFixtureKeepsTheIrContract) {
+  EXPECT_EQ(ir::Verify(HatPipeline()), std::vector<std::string>{});
 }
 
 TEST(PlanEmitter, WrittenPlanReadsBackAndIsStable) {

@@ -143,22 +143,15 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
     }
     YAML::Node y = gl[key];
     std::map<std::string, bool> needs;
+    bool after_stages = job.value("after_stages", false);
     if (!y["needs"]) {
-      // GitLab's stage order: every job of an earlier stage. The emitter writes this only
-      // with `dependencies: []`, since the IR's stage edges carry no artifacts.
+      // GitLab's stage order, which the IR states as `after_stages`. The emitter writes it
+      // with `dependencies: []`, since stage order carries no artifacts.
       if (!y["dependencies"] || !y["dependencies"].IsSequence() || y["dependencies"].size() != 0)
         diffs.push_back("job `" + name + "`: no `needs` and no `dependencies: []`");
-      std::vector<std::string> stages = SeqStrings(gl["stages"]);
-      auto stage_of = [&](const YAML::Node& j) {
-        std::string st = j["stage"] ? j["stage"].as<std::string>() : "test";
-        return std::find(stages.begin(), stages.end(), st) - stages.begin();
-      };
-      auto mine = stage_of(y);
-      for (const auto& kv : gl) {
-        std::string other = kv.first.as<std::string>();
-        if (!kGitLabGlobalKeys.count(other) && kv.second.IsMap() && stage_of(kv.second) < mine)
-          needs[other] = false;
-      }
+      if (!after_stages) diffs.push_back("job `" + name + "`: no `needs`, but the IR does not wait for the earlier stages");
+    } else if (after_stages) {
+      diffs.push_back("job `" + name + "`: waits for the earlier stages in the IR, but GitLab lists `needs`");
     } else if (!y["needs"].IsSequence()) {
       diffs.push_back("job `" + name + "`: `needs` is not an explicit list");
     } else {
@@ -241,9 +234,40 @@ std::vector<std::string> CompareGitHub(const Json& ir, const YAML::Node& wf) {
       id_of[name] = id_of[job["base_name"]];
     if (id_of.count(name)) resolved.insert(id_of[name]);
   }
-  if (jobs.size() != resolved.size())
-    diffs.push_back("GitHub has " + std::to_string(jobs.size()) + " jobs, the IR expects " +
+  // Stage order's barrier jobs ("stage X done") stand for no IR job.
+  std::set<std::string> barriers;
+  for (const Json& st : ir.value("stages", Json::array()))
+    if (id_of.count("stage " + st.get<std::string>() + " done"))
+      barriers.insert(id_of["stage " + st.get<std::string>() + " done"]);
+  if (jobs.size() != resolved.size() + barriers.size())
+    diffs.push_back("GitHub has " + std::to_string(jobs.size() - barriers.size()) + " jobs, the IR expects " +
                     std::to_string(resolved.size()));
+  // Everything a workflow job waits for, directly or through other jobs.
+  std::map<std::string, std::set<std::string>> upstream;
+  std::function<const std::set<std::string>&(const std::string&)> waits_for =
+      [&](const std::string& id) -> const std::set<std::string>& {
+    if (auto it = upstream.find(id); it != upstream.end()) return it->second;
+    std::set<std::string>& mine = upstream[id];
+    for (const std::string& n : SeqStrings(jobs[id]["needs"])) {
+      mine.insert(n);
+      std::set<std::string> theirs = waits_for(n);
+      upstream[id].insert(theirs.begin(), theirs.end());
+    }
+    return upstream[id];
+  };
+  std::vector<std::string> stages;
+  for (const Json& st : ir.value("stages", Json::array())) stages.push_back(st);
+  auto stage_of = [&](const Json& job) {
+    return std::find(stages.begin(), stages.end(), job.value("stage", std::string())) - stages.begin();
+  };
+  for (const Json& job : ir["jobs"]) {
+    if (!job.value("after_stages", false) || !id_of.count(job["name"])) continue;
+    std::set<std::string> waits = waits_for(id_of[job["name"]]);
+    for (const Json& earlier : ir["jobs"])
+      if (stage_of(earlier) < stage_of(job) && id_of.count(earlier["name"]) && !waits.count(id_of[earlier["name"]]))
+        diffs.push_back("job `" + job["name"].get<std::string>() + "`: does not wait for `" +
+                        earlier["name"].get<std::string>() + "` of an earlier stage");
+  }
   for (const Json& job : ir["jobs"]) {
     std::string name = job["name"];
     if (!id_of.count(name)) {

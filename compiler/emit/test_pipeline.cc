@@ -108,6 +108,7 @@ ir::Pipeline HatPipeline() {
 
   ir::Job test = RunJob("test_pipeline", "pytest tests/pipeline");
   test.stage = "test";
+  test.after_stages = true;  // no needs: GitLab's stage order (as sema sets it)
   test.active_triggers = all;
   ir::Output junit;
   junit.name = "report";
@@ -117,6 +118,7 @@ ir::Pipeline HatPipeline() {
 
   ir::Job train = RunJob("train", "python -m pipeline.train --model-out model.pkl");
   train.stage = "train";
+  train.after_stages = true;
   train.when = TriggerIs({"schedule:daily", "manual"});
   train.active_triggers = {"manual", "schedule:daily"};
   ir::EnvVar env;
@@ -162,6 +164,7 @@ ir::Pipeline HatPipeline() {
 
   ir::Job deploy = RunJob("deploy_api", "heroku container:release web --app hat-staging");
   deploy.stage = "train";
+  deploy.after_stages = true;
   deploy.active_triggers = all;
   deploy.when = GitEq("branch", "master");
   deploy.environment = ir::Environment{"staging", "https://hat-staging.example.com", true, {}};

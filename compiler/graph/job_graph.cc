@@ -58,9 +58,18 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
   for (const GraphNode& n : g.nodes)
     if (used.erase(n.stage)) g.stages.push_back(n.stage);
 
+  std::map<std::string_view, size_t> cluster;
+  for (size_t s = 0; s < g.stages.size(); ++s) cluster.emplace(g.stages[s], s);
   for (const ir::Job& j : p.jobs) {
     auto to = index.find(j.name);
     if (to == index.end()) continue;
+    if (auto c = cluster.find(j.stage); j.after_stages && c != cluster.end() && c->second > 0) {
+      GraphEdge e;
+      e.from = c->second - 1;
+      e.to = to->second;
+      e.kind = GraphEdge::Kind::Stage;
+      g.edges.push_back(std::move(e));
+    }
     std::set<size_t> seen;
     for (const ir::Need& need : j.needs) {
       auto from = index.find(need.job);
@@ -75,8 +84,6 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
       e.labels.assign(labels.begin(), labels.end());
       if (!e.labels.empty() || need.origin == ir::Need::Origin::Data)
         e.kind = GraphEdge::Kind::Data;
-      else if (need.origin == ir::Need::Origin::Stage)
-        e.kind = GraphEdge::Kind::Stage;
       else
         e.kind = GraphEdge::Kind::Order;
       g.edges.push_back(std::move(e));
@@ -86,22 +93,30 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
 }
 
 bool MarkCriticalPath(JobGraph& g, const std::map<std::string, double>* durations) {
-  size_t n = g.nodes.size();
-  std::vector<std::vector<size_t>> preds(n), succs(n);
-  std::vector<size_t> indegree(n, 0);
-  for (const GraphEdge& e : g.edges) {
-    preds[e.to].push_back(e.from);
-    succs[e.from].push_back(e.to);
-    ++indegree[e.to];
+  // Nodes 0..n-1 are jobs; n + s is stage s's barrier (every job of stages 0..s finished).
+  size_t n = g.nodes.size(), nodes = n + g.stages.size();
+  std::vector<std::vector<size_t>> preds(nodes), succs(nodes);
+  std::vector<size_t> indegree(nodes, 0);
+  auto link = [&](size_t from, size_t to) {
+    preds[to].push_back(from);
+    succs[from].push_back(to);
+    ++indegree[to];
+  };
+  for (const GraphEdge& e : g.edges) link(e.kind == GraphEdge::Kind::Stage ? n + e.from : e.from, e.to);
+  for (size_t s = 0; s < g.stages.size(); ++s) {
+    for (size_t i = 0; i < n; ++i)
+      if (g.nodes[i].stage == g.stages[s]) link(i, n + s);
+    if (s > 0) link(n + s - 1, n + s);
   }
   auto weight = [&](size_t i) -> double {
+    if (i >= n) return 0;
     if (!durations) return 1;
     auto it = durations->find(g.nodes[i].name);
     return it == durations->end() ? 0 : it->second;
   };
   // Kahn's algorithm, smallest index first, so ties resolve the same way every time.
   std::set<size_t> ready;
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < nodes; ++i)
     if (indegree[i] == 0) ready.insert(i);
   std::vector<size_t> order;
   while (!ready.empty()) {
@@ -111,9 +126,9 @@ bool MarkCriticalPath(JobGraph& g, const std::map<std::string, double>* duration
     for (size_t s : succs[v])
       if (--indegree[s] == 0) ready.insert(s);
   }
-  if (order.size() != n) return false;
-  std::vector<double> dist(n, 0);
-  std::vector<std::optional<size_t>> best_pred(n);
+  if (order.size() != nodes) return false;
+  std::vector<double> dist(nodes, 0);
+  std::vector<std::optional<size_t>> best_pred(nodes);
   for (size_t v : order) {
     double before = 0;
     for (size_t u : preds[v])
@@ -131,11 +146,15 @@ bool MarkCriticalPath(JobGraph& g, const std::map<std::string, double>* duration
   g.critical_basis = durations ? "duration" : "job count";
   std::optional<size_t> cur = end;
   while (cur) {
-    g.nodes[*cur].critical = true;
     std::optional<size_t> prev = best_pred[*cur];
-    if (prev)
-      for (GraphEdge& e : g.edges)
-        if (e.from == *prev && e.to == *cur) e.critical = true;
+    if (*cur < n) {
+      g.nodes[*cur].critical = true;
+      if (prev)
+        for (GraphEdge& e : g.edges) {
+          bool stage = e.kind == GraphEdge::Kind::Stage;
+          if ((stage ? n + e.from : e.from) == *prev && e.to == *cur) e.critical = true;
+        }
+    }
     cur = prev;
   }
   return true;

@@ -24,7 +24,10 @@ struct GraphNode {
 
 struct GraphEdge {
   enum class Kind { Data, Order, Stage };
-  size_t from = 0, to = 0;  // indices into JobGraph::nodes; `to` waits for `from`
+  // Indices into JobGraph::nodes; `to` waits for `from`. For Kind::Stage, `from` indexes
+  // JobGraph::stages instead: `to` waits for every job of that stage and the earlier ones
+  // (drawn from the stage's cluster: one edge per job, not one per pair of jobs).
+  size_t from = 0, to = 0;
   Kind kind = Kind::Order;
   std::vector<std::string> labels;  // Data: artifact / value names passed along
   bool critical = false;

@@ -49,7 +49,7 @@ std::string NodeLine(const GraphNode& n, const std::string& indent) {
 std::string RenderDot(const JobGraph& g) {
   std::string out = fmt::format("// pipec graph of pipeline {}{}\n", g.name.empty() ? "(unnamed)" : g.name,
                                 g.trigger.empty() ? "" : " under trigger " + g.trigger);
-  out += "// Edges: solid labelled = artifacts/values passed, solid = needs, dashed = stage order.\n";
+  out += "// Edges: solid labelled = artifacts/values passed, solid = needs, dashed from a stage = after every job of it and the earlier stages.\n";
   out += fmt::format("digraph {} {{\n", Quote(g.name.empty() ? "pipeline" : g.name));
   out += "  rankdir=LR;\n  compound=true;\n";
   out += "  node [shape=box, fontname=\"Helvetica\"];\n";
@@ -66,13 +66,21 @@ std::string RenderDot(const JobGraph& g) {
   }
   for (const GraphNode& n : g.nodes)
     if (n.stage.empty()) out += NodeLine(n, "  ");
+  // A stage edge leaves its cluster (compound edge from the cluster's first job).
+  std::vector<std::string> first_of_stage(g.stages.size());
+  for (size_t s = 0; s < g.stages.size(); ++s)
+    for (const GraphNode& n : g.nodes)
+      if (n.stage == g.stages[s] && first_of_stage[s].empty()) first_of_stage[s] = n.name;
   for (const GraphEdge& e : g.edges) {
     std::vector<std::string> attrs;
+    bool stage = e.kind == GraphEdge::Kind::Stage;
+    if (stage) attrs.push_back(fmt::format("ltail=\"cluster_{}\"", e.from));
     if (e.kind == GraphEdge::Kind::Data)
       attrs.push_back("label=" + Quote(fmt::format("{}", fmt::join(e.labels, ", "))));
     if (e.kind == GraphEdge::Kind::Stage) attrs.push_back("style=dashed");
     if (e.critical) attrs.push_back(fmt::format("color=\"{}\", penwidth=2.5", kCritical));
-    out += fmt::format("  {} -> {}{};\n", Quote(g.nodes[e.from].name), Quote(g.nodes[e.to].name),
+    out += fmt::format("  {} -> {}{};\n", Quote(stage ? first_of_stage[e.from] : g.nodes[e.from].name),
+                       Quote(g.nodes[e.to].name),
                        attrs.empty() ? "" : fmt::format(" [{}]", fmt::join(attrs, ", ")));
   }
   out += "}\n";

@@ -43,7 +43,7 @@ std::string Ids(const std::vector<size_t>& v, const char* prefix) {
 std::string RenderMermaid(const JobGraph& g) {
   std::string out = fmt::format("%% pipec graph of pipeline {}{}\n", g.name.empty() ? "(unnamed)" : g.name,
                                 g.trigger.empty() ? "" : " under trigger " + g.trigger);
-  out += "%% Edges: labelled = artifacts/values passed, plain = needs, dotted = stage order.\n";
+  out += "%% Edges: labelled = artifacts/values passed, plain = needs, dotted from a stage = after every job of it and the earlier stages.\n";
   std::string caption = CriticalPathCaption(g);
   if (!caption.empty()) out += "%% " + caption + "\n";
   out += "flowchart LR\n";
@@ -61,7 +61,7 @@ std::string RenderMermaid(const JobGraph& g) {
     std::string arrow = e.kind == GraphEdge::Kind::Stage ? "-.->" : "-->";
     if (e.kind == GraphEdge::Kind::Data && !e.labels.empty())
       arrow += fmt::format("|\"{}\"|", Text(fmt::format("{}", fmt::join(e.labels, ", "))));
-    out += fmt::format("  j{} {} j{}\n", e.from, arrow, e.to);
+    out += fmt::format("  {}{} {} j{}\n", e.kind == GraphEdge::Kind::Stage ? "s" : "j", e.from, arrow, e.to);
     if (e.critical) critical_links.push_back(k);
   }
   std::vector<size_t> secret, never, critical, manual;

@@ -506,6 +506,9 @@ class GitLabReader {
     for (GlJob& g : jobs) {
       ir::Job base = g.job;
       base.stage = g.stage;
+      // GitLab's stage order: a job without `needs` waits for every job of the earlier stages.
+      // (An unknown stage, already reported, orders nothing.)
+      base.after_stages = !g.has_needs && std::find(stages_.begin(), stages_.end(), g.stage) != stages_.end();
       std::set<std::string> needed;
       for (const GlNeed& n : g.needs) {
         if (n.external || !expanded.contains(n.job)) continue;
@@ -528,7 +531,7 @@ class GitLabReader {
           ir::Need need;
           need.job = target;
           need.artifacts = true;
-          need.origin = ir::Need::Origin::Stage;
+          need.origin = ir::Need::Origin::StageArtifacts;
           need.range = d.range;
           base.needs.push_back(need);
         }

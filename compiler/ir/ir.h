@@ -147,15 +147,18 @@ struct InputRef {        // `in NAME = JOB.OUTPUT`
   SourceRange range;
 };
 
-// Job::needs holds every edge. Origin::Stage edges are GitLab-style stage order: they may
-// point at jobs that do not exist under the current trigger, so consumers treat them as
-// "wait for it if it runs" (GitLab: stage order, GitHub/plan: skip when absent). All other
-// origins are hard dependencies, guaranteed by sema to exist wherever the job exists.
+// Job::needs holds the job's own edges; stage order is not among them (Job::after_stages,
+// walked through ir::DepGraph's barrier nodes). Origin::StageArtifacts edges only say whose
+// artifacts an after_stages job downloads (GitLab `dependencies:` without `needs:`): the
+// order comes from the stages, and the producer may be absent under a trigger ("its
+// artifacts if it ran"). All other origins are hard dependencies: sema guarantees that the
+// target exists wherever the job exists (importers keep unknown targets for lint to report).
 struct Need {
   std::string job;       // expanded job name
   bool artifacts = false;  // restores the needed job's artifacts
   bool optional = false;   // (import) GitLab `optional: true`
-  enum class Origin { Explicit, Data, Stage, Import } origin = Origin::Explicit;
+  enum class Origin { Explicit, Data, StageArtifacts, Import } origin = Origin::Explicit;
+  bool Hard() const { return origin != Origin::StageArtifacts; }
   SourceRange range;
 };
 
@@ -208,8 +211,12 @@ struct Job {
   std::string name;        // expanded, unique: "test_api[py=3.11]"
   std::string base_name;   // as declared: "test_api"
   std::map<std::string, std::string> matrix;  // this cell's values
-  std::string stage;       // "" = none declared
-  std::vector<Need> needs;     // explicit (as written, duplicates kept), data and stage edges
+  std::string stage;       // "" = none declared; else one of Pipeline::stages
+  // GitLab's default for a job in a stage without `needs`: it waits for every job of the
+  // earlier stages that runs under the trigger (skipped ones do not hold it back; a failed
+  // one skips it unless it runs on failure or always). One flag instead of an edge per pair.
+  bool after_stages = false;
+  std::vector<Need> needs;     // explicit (as written, duplicates kept), data and import edges
   std::vector<InputRef> inputs;
   std::vector<Output> outputs;
   std::vector<Step> steps;

@@ -75,7 +75,7 @@ std::string_view NeedOrigin(Need::Origin o) {
   switch (o) {
     case Need::Origin::Explicit: return "needs";
     case Need::Origin::Data: return "data";
-    case Need::Origin::Stage: return "stage";
+    case Need::Origin::StageArtifacts: return "stage_artifacts";
     case Need::Origin::Import: return "import";
   }
   return "needs";
@@ -154,6 +154,7 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
     if (job.base_name != job.name) j["base_name"] = job.base_name;
     if (!job.matrix.empty()) j["matrix"] = job.matrix;
     if (!job.stage.empty()) j["stage"] = job.stage;
+    if (job.after_stages) j["after_stages"] = true;
     J needs = J::array();
     for (const Need& n : job.needs) {
       J nj{{"job", n.job}, {"artifacts", n.artifacts}, {"origin", NeedOrigin(n.origin)}};

@@ -174,7 +174,8 @@ class Analyzer {
   void LowerStage(JobSpec& s, size_t cell, ir::Job& job);
   // GitLab's rule, made explicit: a job with neither `needs` nor `in` (nor a value gate) waits
   // for every job of the earlier stages; a job with any of them waits only for those.
-  void AddStageEdges();
+  void SetStageOrder();
+  void PlaceJobsWithoutStage();
   // Single-valued items: the highest layer wins.
   void LowerSettings(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx);
   // Env: merged by key, higher layers win; secrets bind here.

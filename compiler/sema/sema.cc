@@ -24,7 +24,7 @@ std::optional<ir::Pipeline> Analyzer::Run(Module* main) {
       out_.variables.push_back({name, *v->value, v->decl->name.range});
   BuildSpecs();
   LowerJobs();
-  AddStageEdges();
+  SetStageOrder();
   ComputeTriggers();
   RecordUsage();
   if (sink_.error_count() > errors_before) return std::nullopt;

@@ -12,9 +12,6 @@
 namespace pipec::sema {
 
 inline constexpr size_t kMaxJobs = 100'000;  // after matrix expansion
-// Stage order is made explicit as one need per (job without needs, job of an earlier stage)
-// pair: quadratic, so bounded (about 1 GB of IR at the limit).
-inline constexpr size_t kMaxStageEdges = 12'000'000;
 inline constexpr size_t kMaxMatrixCells = 256;   // per job
 inline constexpr size_t kMaxTemplateDepth = 32;  // template base chain
 inline constexpr size_t kMaxImportDepth = 64;

@@ -1,4 +1,5 @@
 #include "compiler/sema/sema.h"
+#include "compiler/ir/verify.h"
 
 #include <gtest/gtest.h>
 
@@ -129,7 +130,7 @@ job eval { in m = train.m run "e" }
   EXPECT_EQ(JobNamed(*r->ir, "eval").active_triggers, std::vector<std::string>{"schedule:nightly"});
 }
 
-TEST(Sema, StageOrderBecomesEdgesOnlyWithoutNeeds) {
+TEST(Sema, StageOrderIsDataOnlyWithoutNeeds) {
   auto r = Analyze(R"(pipeline p version 1
 on push
 stages build, test
@@ -139,9 +140,13 @@ job u { stage test needs b run "u" }
 )");
   ASSERT_TRUE(r->ir) << r->Messages();
   const ir::Job& t = JobNamed(*r->ir, "t");
-  ASSERT_EQ(t.needs.size(), 1u);
-  EXPECT_EQ(t.needs[0].origin, ir::Need::Origin::Stage);
-  EXPECT_EQ(JobNamed(*r->ir, "u").needs[0].origin, ir::Need::Origin::Explicit);
+  EXPECT_TRUE(t.needs.empty());  // no edge per pair of jobs
+  EXPECT_TRUE(t.after_stages);
+  EXPECT_TRUE(JobNamed(*r->ir, "b").after_stages);  // the rule, though nothing comes earlier
+  const ir::Job& u = JobNamed(*r->ir, "u");
+  EXPECT_FALSE(u.after_stages);
+  EXPECT_EQ(u.needs[0].origin, ir::Need::Origin::Explicit);
+  EXPECT_TRUE(ir::Verify(*r->ir).empty());
 }
 
 TEST(Sema, ValueGateAddsDependency) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 
 #include "compiler/sema/analyzer.h"
 
@@ -82,46 +84,50 @@ void Analyzer::LowerStage(JobSpec& s, size_t cell, ir::Job& job) {
   }
 }
 
-// ---------------------------------------------------------------- stages and triggers
-// GitLab's rule, made explicit: a job with neither `needs` nor `in` (nor a value gate) waits
-// for every job of the earlier stages; a job with any of them waits only for those.
-void Analyzer::AddStageEdges() {
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < out_.stages.size(); ++i) index[out_.stages[i]] = i;
-  std::vector<size_t> per_stage(out_.stages.size(), 0);
-  for (const ir::Job& j : out_.jobs)
-    if (!j.stage.empty()) ++per_stage[index[j.stage]];
-  size_t edges = 0;
-  const ir::Job* biggest = nullptr;
-  for (const ir::Job& j : out_.jobs) {
-    if (j.stage.empty() || !j.needs.empty()) continue;
-    for (size_t s = 0; s < index[j.stage]; ++s) edges += per_stage[s];
-    if (!biggest || index[j.stage] > index[biggest->stage]) biggest = &j;
+// ---------------------------------------------------------------- stage order
+// GitLab's rule, made explicit as data: a job in a stage with neither `needs` nor `in` (nor a
+// value gate) waits for every job of the earlier stages; a job with any of them waits only
+// for those. No edges are added: ir::DepGraph walks stage order through one barrier per stage.
+//
+// In a pipeline with stages, a job declared without one is placed where GitLab's emitter puts
+// it, so every target agrees on what waits for it: the latest stage among the jobs it needs,
+// or the first stage.
+void Analyzer::SetStageOrder() {
+  if (!out_.stages.empty()) PlaceJobsWithoutStage();
+  for (ir::Job& j : out_.jobs) j.after_stages = !j.stage.empty() && j.needs.empty();
+}
+
+void Analyzer::PlaceJobsWithoutStage() {
+  std::map<std::string_view, size_t> stage_index, job_index;
+  for (size_t s = 0; s < out_.stages.size(); ++s) stage_index.emplace(out_.stages[s], s);
+  for (size_t i = 0; i < out_.jobs.size(); ++i) job_index.emplace(out_.jobs[i].name, i);
+  // Kahn's order over the needs (iterative: chains of 100,000 jobs must not overflow the
+  // stack); a job on a cycle keeps the first stage, the checker reports the cycle.
+  size_t n = out_.jobs.size();
+  std::vector<std::vector<size_t>> dependants(n);
+  std::vector<size_t> pending(n, 0), order, placed(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (const ir::Need& need : out_.jobs[i].needs)
+      if (auto it = job_index.find(need.job); it != job_index.end()) {
+        dependants[it->second].push_back(i);
+        ++pending[i];
+      }
+  for (size_t i = 0; i < n; ++i)
+    if (pending[i] == 0) order.push_back(i);
+  for (size_t k = 0; k < order.size(); ++k) {
+    size_t i = order[k];
+    const ir::Job& j = out_.jobs[i];
+    if (auto it = stage_index.find(j.stage); !j.stage.empty() && it != stage_index.end())
+      placed[i] = it->second;
+    else
+      for (const ir::Need& need : j.needs)
+        if (auto it = job_index.find(need.job); it != job_index.end())
+          placed[i] = std::max(placed[i], placed[it->second]);
+    for (size_t d : dependants[i])
+      if (--pending[d] == 0) order.push_back(d);
   }
-  if (edges > kMaxStageEdges) {
-    Report(DiagKind::TooManyJobs, biggest->range,
-           fmt::format(
-               "stage order would make {} implied needs (every job without `needs` waits for every "
-               "job of the earlier stages); the limit is {}",
-               edges, kMaxStageEdges))
-        .Note({},
-              "give the jobs of the big stages explicit `needs`, or split the pipeline with "
-              "`trigger pipeline`");
-    return;
-  }
-  for (ir::Job& j : out_.jobs) {
-    if (j.stage.empty() || !j.needs.empty()) continue;
-    size_t mine = index[j.stage];
-    for (const ir::Job& other : out_.jobs) {
-      if (other.stage.empty() || index[other.stage] >= mine) continue;
-      ir::Need n;
-      n.job = other.name;
-      n.origin = ir::Need::Origin::Stage;
-      n.artifacts = false;
-      n.range = j.range;
-      j.needs.push_back(n);
-    }
-  }
+  for (size_t i = 0; i < n; ++i)
+    if (out_.jobs[i].stage.empty()) out_.jobs[i].stage = out_.stages[placed[i]];
 }
 
 }  // namespace pipec::sema

@@ -49,7 +49,7 @@ bool MentionsTriggers(const ir::Condition& c) {
 
 namespace {
 
-bool Hard(const ir::Need& n) { return n.origin != ir::Need::Origin::Stage; }
+bool Hard(const ir::Need& n) { return n.Hard(); }
 
 class TriggerSolver {
  public:

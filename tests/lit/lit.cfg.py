@@ -20,6 +20,8 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "I
 path = ["/usr/lib/llvm-14/bin", os.path.dirname(pipec), config.environment.get("PATH", os.environ.get("PATH", ""))]
 config.environment["PATH"] = os.pathsep.join(path)
 config.environment["NO_COLOR"] = "1"
+# Every front end's IR is checked against its contract (ir::Verify) in tests.
+config.environment["PIPEC_VERIFY_IR"] = "1"
 for var in ["HOME", "TMPDIR", "PIPEC_PEERS_DIR"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]

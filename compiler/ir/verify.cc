@@ -1,0 +1,84 @@
+#include "compiler/ir/verify.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+namespace pipec::ir {
+
+std::vector<std::string> Verify(const Pipeline& p) {
+  std::vector<std::string> bad;
+  auto fail = [&](std::string s) { bad.push_back(std::move(s)); };
+  const bool from_pipe = p.origin == Origin::Pipe;
+
+  std::set<std::string_view> stages;
+  for (const std::string& s : p.stages) {
+    if (s.empty()) fail("pipeline: an empty stage name");
+    if (!stages.insert(s).second) fail(fmt::format("pipeline: stage `{}` listed twice", s));
+  }
+  std::set<std::string> trigger_ids;
+  for (const Trigger& t : p.triggers) trigger_ids.insert(t.Id());
+
+  std::unordered_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < p.jobs.size(); ++i) {
+    const Job& j = p.jobs[i];
+    if (j.name.empty()) fail(fmt::format("jobs[{}]: no name", i));
+    if (!index.emplace(j.name, i).second)
+      fail(fmt::format("job `{}`: the name is used twice", j.name));
+  }
+
+  for (const Job& j : p.jobs) {
+    auto at = [&](std::string_view what) { return fmt::format("job `{}`: {}", j.name, what); };
+    // Importers keep an unknown stage (reported with the vendor's wording); it orders nothing.
+    if (from_pipe && !j.stage.empty() && !stages.count(j.stage))
+      fail(at(fmt::format("stage `{}` is not in the pipeline's stages", j.stage)));
+    if (j.after_stages && !stages.count(j.stage))
+      fail(at("waits for the earlier stages but has no known stage"));
+    if (from_pipe && j.stage.empty() && !p.stages.empty())
+      fail(at("has no stage in a pipeline with stages"));
+    // Sema's rule (GitLab's): a job in a stage without needs waits for the earlier stages.
+    if (from_pipe && j.after_stages != (!j.stage.empty() && j.needs.empty()))
+      fail(at(j.after_stages
+                  ? "waits for the earlier stages although it has needs"
+                  : "has a stage and no needs but does not wait for the earlier stages"));
+    std::set<std::string_view> needed;
+    for (const Need& n : j.needs) {
+      if (n.job == j.name) fail(at("needs itself"));
+      if (n.origin == Need::Origin::StageArtifacts && !j.after_stages)
+        fail(at(fmt::format(
+            "takes the artifacts of `{}` by stage order but does not wait for the earlier stages",
+            n.job)));
+      if (from_pipe && !index.count(n.job))
+        fail(at(fmt::format("needs `{}`, which is no job", n.job)));
+      needed.insert(n.job);
+    }
+    if (from_pipe)
+      for (const InputRef& in : j.inputs)
+        if (!needed.count(in.job))
+          fail(at(fmt::format("reads `{}.{}` without a need on `{}`", in.job, in.output, in.job)));
+    if (!std::is_sorted(j.active_triggers.begin(), j.active_triggers.end()) ||
+        std::adjacent_find(j.active_triggers.begin(), j.active_triggers.end()) !=
+            j.active_triggers.end())
+      fail(at("active triggers are not sorted and unique"));
+    if (from_pipe)
+      for (const std::string& t : j.active_triggers)
+        if (!trigger_ids.count(t))
+          fail(at(fmt::format("active under `{}`, which is no trigger", t)));
+  }
+  return bad;
+}
+
+bool VerifyRequested() {
+#ifndef NDEBUG
+  return true;
+#else
+  const char* v = std::getenv("PIPEC_VERIFY_IR");
+  return v && *v && std::string_view(v) != "0";
+#endif
+}
+
+}  // namespace pipec::ir

@@ -360,3 +360,104 @@ TEST(Scheduler, CriticalPathFollowsTheLatestNeeds) {
 
 }  // namespace
 }  // namespace pipec::runtime
+
+namespace pipec::runtime {
+namespace {
+
+// Stage order (plan version 2): `after_stages` jobs wait for every job of the earlier stages
+// through one barrier per stage.
+plan::Job Staged(std::string name, std::string stage, bool after = true, std::vector<std::string> needs = {}) {
+  plan::Job j = J(std::move(name), std::move(needs));
+  j.stage = std::move(stage);
+  j.after_stages = after;
+  return j;
+}
+
+TEST(SchedulerStages, WaitsForEveryJobOfTheEarlierStages) {
+  Harness h({Staged("a", "one"), Staged("b", "one"), Staged("c", "two"), Staged("d", "three")});
+  h.plan.stages = {"one", "two", "three"};
+  h.exec.specs["b"].ms = 50;
+  EXPECT_EQ(h.Run(), 0);
+  EXPECT_EQ(h.S("c").first_start, Millis(50));  // after b, the slower job of stage one
+  EXPECT_EQ(h.S("d").first_start, Millis(60));
+  EXPECT_EQ(h.sched->PlannedOrder(), (std::vector<size_t>{0, 1, 2, 3}));  // no history: ties in order
+  EXPECT_EQ(h.sched->CriticalPath(), (std::vector<size_t>{1, 2, 3}));
+}
+
+TEST(SchedulerStages, AJobWithNeedsIgnoresStageOrder) {
+  // e is in stage two but needs only a: it starts when a ends, before slow b.
+  Harness h({Staged("a", "one"), Staged("b", "one"), Staged("e", "two", false, {"a"})});
+  h.plan.stages = {"one", "two"};
+  h.exec.specs["b"].ms = 50;
+  EXPECT_EQ(h.Run(), 0);
+  EXPECT_EQ(h.S("e").first_start, Millis(10));
+}
+
+TEST(SchedulerStages, ASkippedJobDoesNotHoldLaterStagesBack) {
+  plan::Job gated = Staged("gated", "one");
+  gated.condition.op = "truthy";
+  gated.condition.left = {"literal", "", ""};  // false
+  Harness h({gated, Staged("next", "two"), Staged("needs_it", "two", false, {"gated"})});
+  h.plan.stages = {"one", "two"};
+  EXPECT_EQ(h.Run(), 0);
+  EXPECT_EQ(h.S("gated").status, JobStatus::Skipped);
+  EXPECT_EQ(h.S("next").status, JobStatus::Succeeded);        // stage order: runs
+  EXPECT_EQ(h.S("needs_it").status, JobStatus::Skipped);      // a need: skipped with it
+}
+
+TEST(SchedulerStages, AFailureSkipsLaterStagesAndRunsOnFailureJobs) {
+  plan::Job cleanup = Staged("cleanup", "three");
+  cleanup.run_when = "on_failure";
+  plan::Job report = Staged("report", "three");
+  report.run_when = "always";
+  plan::Job flaky = Staged("flaky", "one");
+  flaky.allow_failure = true;
+  Harness h({Staged("broken", "one"), flaky, Staged("deploy", "two"), Staged("later", "three"), cleanup, report});
+  h.plan.stages = {"one", "two", "three"};
+  h.exec.specs["broken"].outcomes = {false};
+  h.exec.specs["flaky"].outcomes = {false};
+  EXPECT_EQ(h.Run(), 1);
+  EXPECT_EQ(h.S("deploy").status, JobStatus::Skipped);
+  EXPECT_EQ(h.S("deploy").reason, "upstream job broken failed");
+  EXPECT_EQ(h.S("later").status, JobStatus::Skipped);  // the failure reaches every later stage
+  EXPECT_EQ(h.S("cleanup").status, JobStatus::Succeeded);
+  EXPECT_EQ(h.S("report").status, JobStatus::Succeeded);
+}
+
+TEST(SchedulerStages, AnAllowedFailureDoesNotStopLaterStages) {
+  plan::Job flaky = Staged("flaky", "one");
+  flaky.allow_failure = true;
+  Harness h({flaky, Staged("next", "two")});
+  h.plan.stages = {"one", "two"};
+  h.exec.specs["flaky"].outcomes = {false};
+  EXPECT_EQ(h.Run(), 0);
+  EXPECT_EQ(h.S("next").status, JobStatus::Succeeded);
+}
+
+TEST(SchedulerStages, EmptyStagesAndExcludedJobsPassThrough) {
+  // Stage two is empty; `absent` is not in this run: `last` still starts after `a`.
+  Harness h({Staged("a", "one"), Staged("absent", "one"), Staged("last", "three")});
+  h.plan.stages = {"one", "two", "three"};
+  SchedulerOptions opts;
+  opts.excluded = {"", "not under trigger push", ""};
+  EXPECT_EQ(h.Run(opts), 0);
+  EXPECT_EQ(h.S("absent").status, JobStatus::Skipped);
+  EXPECT_EQ(h.S("last").status, JobStatus::Succeeded);
+  EXPECT_EQ(h.S("last").first_start, Millis(10));
+}
+
+TEST(SchedulerStages, TenThousandJobsInThreeStagesCostNoEdgePerPair) {
+  std::vector<plan::Job> jobs;
+  for (int i = 0; i < 10000; ++i) jobs.push_back(Staged("j" + std::to_string(i), i < 3000 ? "a" : i < 6000 ? "b" : "c"));
+  Harness h(std::move(jobs));
+  h.plan.stages = {"a", "b", "c"};
+  h.custom_j = true;
+  SchedulerOptions opts;
+  opts.parallelism = 100;
+  EXPECT_EQ(h.Run(opts), 0);
+  EXPECT_EQ(h.S("j3000").first_start, Millis(300));  // 3,000 jobs of stage a, 100 at a time
+  EXPECT_EQ(h.S("j9999").status, JobStatus::Succeeded);
+}
+
+}  // namespace
+}  // namespace pipec::runtime

@@ -1,0 +1,69 @@
+#include "compiler/ir/verify.h"
+
+#include <gtest/gtest.h>
+
+namespace pipec::ir {
+namespace {
+
+Pipeline Valid() {
+  Pipeline p;
+  Trigger push;
+  p.triggers.push_back(push);
+  p.stages = {"build", "test"};
+  Job b;
+  b.name = b.base_name = "b";
+  b.stage = "build";
+  b.after_stages = true;
+  b.active_triggers = {"push"};
+  b.outputs.push_back({"bin", OutputKind::File, "bin", std::nullopt, false, {}});
+  Job t = b;
+  t.name = t.base_name = "t";
+  t.stage = "test";
+  t.after_stages = false;
+  t.outputs.clear();
+  t.needs.push_back({"b", true, false, Need::Origin::Data, {}});
+  t.inputs.push_back({"bin", "b", "bin", OutputKind::File, "bin", {}});
+  p.jobs = {b, t};
+  return p;
+}
+
+TEST(Verify, AValidPipelineHasNoProblems) {
+  EXPECT_EQ(Verify(Valid()), std::vector<std::string>{});
+}
+
+TEST(Verify, NamesEveryBrokenInvariant) {
+  Pipeline p = Valid();
+  p.jobs[1].after_stages = true;  // has needs
+  p.jobs[1].needs.push_back({"t", false, false, Need::Origin::Explicit, {}});
+  p.jobs[0].stage = "nope";
+  p.jobs[0].active_triggers = {"tag", "push"};
+  p.jobs.push_back(p.jobs[0]);
+  std::vector<std::string> problems = Verify(p);
+  auto has = [&](const std::string& s) {
+    return std::find(problems.begin(), problems.end(), s) != problems.end();
+  };
+  EXPECT_TRUE(has("job `t`: waits for the earlier stages although it has needs"))
+      << problems.size();
+  EXPECT_TRUE(has("job `t`: needs itself"));
+  EXPECT_TRUE(has("job `b`: stage `nope` is not in the pipeline's stages"));
+  EXPECT_TRUE(has("job `b`: the name is used twice"));
+  EXPECT_TRUE(has("job `b`: active triggers are not sorted and unique"));
+  EXPECT_TRUE(has("job `b`: active under `tag`, which is no trigger"));
+}
+
+TEST(Verify, PipeRulesDoNotApplyToImports) {
+  Pipeline p = Valid();
+  p.origin = Origin::GitLab;
+  p.jobs[1].needs.push_back(
+      {"missing", false, false, Need::Origin::Import, {}});  // lint reports it
+  p.jobs[1].stage = "unknown";  // the importer reported it with GitLab's wording
+  EXPECT_EQ(Verify(p), std::vector<std::string>{});
+  p.jobs[1].after_stages = true;
+  p.jobs[1].needs.clear();
+  p.jobs[1].inputs.clear();
+  EXPECT_EQ(Verify(p), std::vector<std::string>{
+                           "job `t`: waits for the earlier stages but has no known stage"});
+}
+
+}  // namespace
+}  // namespace pipec::ir

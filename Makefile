@@ -23,7 +23,9 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-demo: build
+# The demo needs only the pipec binary; the tests and benches are built by `make test`.
+demo: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target pipec
 	@tools/demo.sh $(BUILD_DIR)
 
 test: build

@@ -7,7 +7,7 @@
 
 #include "compiler/diag/fingerprint.h"
 #include "compiler/diag/formats.h"
-#include "compiler/driver/version.h"
+#include "compiler/support/version.h"
 #include "compiler/support/embedded.h"
 
 namespace pipec {
@@ -181,8 +181,8 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
 
   Json driver;
   driver["name"] = "pipec";
-  driver["version"] = driver::kVersion;
-  driver["semanticVersion"] = driver::kVersion;
+  driver["version"] = kVersion;
+  driver["semanticVersion"] = kVersion;
   driver["informationUri"] = "https://github.com/pipec/pipec/blob/main/docs/rules/README.md";
   driver["rules"] = rules;
   Json run;

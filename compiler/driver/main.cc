@@ -4,7 +4,7 @@
 #include <map>
 
 #include "compiler/driver/command.h"
-#include "compiler/driver/version.h"
+#include "compiler/support/version.h"
 
 namespace pipec::driver {
 

@@ -78,9 +78,11 @@ TEST(GitHubEmitter, SecretsOnlyThroughEnvAndNoExpressionsInRun) {
   auto b = Build(HatPipeline());
   EXPECT_EQ(b->yaml["jobs"]["train"]["env"]["KAGGLE_KEY"].as<std::string>(), "${{ secrets.KAGGLE_KEY }}");
   for (const auto& job : b->yaml["jobs"])
-    for (const auto& step : job.second["steps"])
-      if (step["run"])
+    for (const auto& step : job.second["steps"]) {
+      if (step["run"]) {
         EXPECT_EQ(step["run"].as<std::string>().find("${{"), std::string::npos) << step["run"].as<std::string>();
+      }
+    }
   // The sha in update_model's script is read from the runner's environment.
   YAML::Node run = b->yaml["jobs"]["update_model"]["steps"][2]["run"];
   EXPECT_NE(run.as<std::string>().find("${GITHUB_SHA}"), std::string::npos) << b->text;

@@ -23,8 +23,9 @@ TEST(YamlWriter, StringsRoundTripAndAmbiguousOnesAreQuoted) {
   ASSERT_EQ(n["items"].size(), strings.size()) << text;
   for (size_t i = 0; i < strings.size(); ++i) {
     EXPECT_EQ(n["items"][i].as<std::string>(), strings[i]) << "item " << i << " in\n" << text;
-    if (!IsSafePlainScalar(strings[i]))
+    if (!IsSafePlainScalar(strings[i])) {
       EXPECT_NE(n["items"][i].Tag(), "?") << "`" << strings[i] << "` was written plain";
+    }
   }
 }
 

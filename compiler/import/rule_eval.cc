@@ -42,10 +42,10 @@ struct Val {
   // A value not known itself but known to name one side of a fork pull request ("base" or
   // "fork"): values of different sides differ (`head.repo.full_name != github.repository`).
   std::string side;
-  static Val Unset() { return {State::Unset, "", false, ""}; }
-  static Val Set() { return {State::SetUnknown, "", false, ""}; }
-  static Val Unknown() { return {State::Unknown, "", false, ""}; }
-  static Val Known(std::string s) { return {State::Known, std::move(s), false, ""}; }
+  static Val Unset() { return {State::Unset, "", false, "", ""}; }
+  static Val Set() { return {State::SetUnknown, "", false, "", ""}; }
+  static Val Unknown() { return {State::Unknown, "", false, "", ""}; }
+  static Val Known(std::string s) { return {State::Known, std::move(s), false, "", ""}; }
 };
 
 // ---- GitLab: the variables a pipeline of each kind defines ----

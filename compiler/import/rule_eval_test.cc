@@ -7,7 +7,12 @@ namespace {
 
 using K = ir::TriggerKind;
 
-TriggerContext Ctx(K kind, std::string event = "") { return {kind, std::move(event)}; }
+TriggerContext Ctx(K kind, std::string event = "") {
+  TriggerContext c;
+  c.kind = kind;
+  c.github_event = std::move(event);
+  return c;
+}
 
 // Parses `text` as a YAML document (registered in a fresh SourceManager).
 yaml::NodePtr Yaml(const std::string& text) {

@@ -149,7 +149,7 @@ struct InputRef {        // `in NAME = JOB.OUTPUT`
 
 // Job::needs holds the job's own edges; stage order is not among them (Job::after_stages,
 // walked through ir::DepGraph's barrier nodes). Origin::StageArtifacts edges only say whose
-// artifacts an after_stages job downloads (GitLab `dependencies:` without `needs:`): the
+// artifacts a job without needs downloads (GitLab `dependencies:` without `needs:`): the
 // order comes from the stages, and the producer may be absent under a trigger ("its
 // artifacts if it ran"). All other origins are hard dependencies: sema guarantees that the
 // target exists wherever the job exists (importers keep unknown targets for lint to report).

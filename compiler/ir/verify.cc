@@ -46,12 +46,13 @@ std::vector<std::string> Verify(const Pipeline& p) {
                   ? "waits for the earlier stages although it has needs"
                   : "has a stage and no needs but does not wait for the earlier stages"));
     std::set<std::string_view> needed;
+    // GitLab `dependencies:` without `needs:` (on a job of an unknown stage too, which the
+    // importer reported): no hard need next to them.
+    bool hard = std::any_of(j.needs.begin(), j.needs.end(), [](const Need& n) { return n.Hard(); });
     for (const Need& n : j.needs) {
       if (n.job == j.name) fail(at("needs itself"));
-      if (n.origin == Need::Origin::StageArtifacts && !j.after_stages)
-        fail(at(fmt::format(
-            "takes the artifacts of `{}` by stage order but does not wait for the earlier stages",
-            n.job)));
+      if (n.origin == Need::Origin::StageArtifacts && hard)
+        fail(at(fmt::format("takes the artifacts of `{}` by stage order next to needs of its own", n.job)));
       if (from_pipe && !index.count(n.job))
         fail(at(fmt::format("needs `{}`, which is no job", n.job)));
       needed.insert(n.job);

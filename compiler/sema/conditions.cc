@@ -136,7 +136,12 @@ ir::Operand Analyzer::LowerOperand(const ast::Expr& e, const Env& env, ir::Job& 
         head,
         [&] {
           std::map<std::string, ir::Value> c;
-          for (const auto& [k, v] : job.matrix) c[k] = ir::Value{ir::Type{TypeKind::String}, v};
+          for (const auto& [k, v] : job.matrix) {
+            ir::Value value;
+            value.type.kind = TypeKind::String;
+            value.string_value = v;
+            c[k] = std::move(value);
+          }
           return c;
         }(),
         env, e.range);

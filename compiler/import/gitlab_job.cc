@@ -1326,6 +1326,10 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
   for (const auto& [k, v] : body.entries) {
     const std::string& kname = k->scalar;
     const Node& n = *v;
+    // GitLab builds a key whose value is null as an unspecified entry (Gitlab::Config::Entry::
+    // Factory#create!): `needs: null` or `parallel: null` in a job clears what `extends` gave
+    // it. Scripts (read above) and `trigger` decide what kind of job this is, so they are not.
+    if (n.IsNull() && kname != "trigger") continue;
     if (kname == "image") r.Image(n, g);
     else if (kname == "services") r.Services(n, g);
     else if (kname == "stage") {
@@ -1478,7 +1482,7 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
     sink.Report(
         DiagKind::YamlWrongType, when->range,
         fmt::format("jobs:{} config missing required keys: start_in (when: delayed)", name));
-  if (const Node* start = body.KeyNode("start_in"); start && !delayed && !body.Has("rules"))
+  if (const Node* start = body.KeyNode("start_in"); start && !body.Get("start_in")->IsNull() && !delayed && !body.Has("rules"))
     sink.Report(
         DiagKind::YamlWrongType, start->range,
         fmt::format("jobs:{}:start_in config should be used only with when: delayed", name));

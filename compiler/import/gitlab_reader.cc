@@ -523,10 +523,9 @@ class GitLabReader {
           base.needs.push_back(need);
         }
       }
-      // `dependencies` without `needs` download artifacts of earlier-stage jobs. A job in an
-      // unknown stage (reported) has no stage order, so no such edge either.
+      // `dependencies` without `needs` download artifacts of earlier-stage jobs.
       for (const GlNeed& d : g.dependencies) {
-        if (g.has_needs || !base.after_stages || !expanded.contains(d.job)) continue;
+        if (g.has_needs || !expanded.contains(d.job)) continue;
         for (const std::string& target : expanded[d.job]) {
           if (!needed.insert(target).second) continue;
           ir::Need need;

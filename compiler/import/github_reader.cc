@@ -210,7 +210,7 @@ class GitHubReader {
       ReadTriggers(*on, p);
       CheckTriggerSections(*on);
     }
-    if (const Node* c = doc->Get("concurrency")) Section(c, "concurrency", {"cancel-in-progress", "group"});
+    if (const Node* c = doc->Get("concurrency")) Section(c, "concurrency", {"cancel-in-progress", "group", "queue"});
     if (const Node* d = doc->Get("defaults"); d && d->IsMap()) {
       Section(d, "defaults", {"run"});
       Section(d->Get("run"), "run", {"shell", "working-directory"});
@@ -456,7 +456,7 @@ class GitHubReader {
   }
 
   void CheckJobSections(const Node& body) {
-    if (const Node* c = body.Get("concurrency")) Section(c, "concurrency", {"cancel-in-progress", "group"});
+    if (const Node* c = body.Get("concurrency")) Section(c, "concurrency", {"cancel-in-progress", "group", "queue"});
     if (const Node* e = body.Get("environment")) Section(e, "environment", {"deployment", "name", "url"});
     if (const Node* st = body.Get("strategy")) {
       Section(st, "strategy", {"fail-fast", "matrix", "max-parallel"});
@@ -632,7 +632,15 @@ class GitHubReader {
         for (const auto& [k, v] : m->entries)
           if (k->scalar != "include" && k->scalar != "exclude" && v->IsSeq() && !v->items.empty() && v->items[0]->IsScalar())
             job.matrix[k->scalar] = v->items[0]->scalar;  // the first cell, for display
-    if (const Node* steps = body.Get("steps"); steps && !steps->IsNull()) ReadSteps(*steps, job, p);
+    if (const Node* steps = body.Get("steps"); steps && !steps->IsNull()) {
+      ReadSteps(*steps, job, p);
+      // Parallel and background steps have no IR form: `pipec import` keeps the list verbatim.
+      if (steps->IsSeq() && std::any_of(steps->items.begin(), steps->items.end(), [](const NodePtr& st) {
+            return st->IsMap() && (st->Has("parallel") || st->Has("wait") || st->Has("wait-all") ||
+                                   st->Has("cancel") || st->Has("background"));
+          }))
+        job.raw_github["steps"] = yaml::ToJson(*steps);
+    }
     if (call) ReadCall(body, job, p);
     p.jobs.push_back(std::move(job));
   }
@@ -649,66 +657,112 @@ class GitHubReader {
       return;
     }
     std::map<std::string, const Node*> ids;
-    for (const NodePtr& sp : steps.items) {
-      const Node& s = *sp;
-      if (!s.IsMap()) {
-        sink_.Report(DiagKind::YamlWrongType, s.range, "step must be mapping node");
-        continue;
-      }
-      ir::Step step;
-      step.range = s.range;
-      const Node* run = s.Get("run");
-      const Node* uses = s.Get("uses");
-      if ((run != nullptr) == (uses != nullptr)) {
-        sink_.Report(DiagKind::GhStep, s.range, "step must run script with \"run\" section or run action with \"uses\" section");
-        continue;
-      }
-      for (const auto& [k, v] : s.entries)
-        if (!OneOf(kStepKeys, k->scalar) || (run && k->scalar == "with") || (uses && (k->scalar == "shell" || k->scalar == "working-directory")))
-          sink_.Report(DiagKind::YamlUnknownKey, k->range,
-                       fmt::format("unexpected key \"{}\" for {}", k->scalar, run ? "step to run shell command" : "step to execute action"));
-      if (const Node* id = s.Get("id"); id && id->IsScalar()) {
-        step.id = id->scalar;
-        auto [it, fresh] = ids.emplace(Lower(id->scalar), id);
-        if (!fresh && id->scalar.find("${{") == std::string::npos)
-          sink_.Report(DiagKind::GhDuplicateJob, id->range,
-                       fmt::format("step ID \"{}\" duplicates. previously defined at line:{},col:{}. step ID must be unique within a job. note that step ID is case insensitive",
-                                   id->scalar, it->second->range.begin.line, it->second->range.begin.column));
-      }
-      if (const Node* n = s.Get("name"); n && n->IsScalar()) step.name = n->scalar;
-      if (const Node* c = s.Get("if"); c && c->IsScalar()) step.condition = c->scalar;
-      if (const Node* sh = s.Get("shell"); sh && sh->IsScalar()) step.shell = sh->scalar;
-      std::vector<ir::EnvVar> step_env;
-      if (const Node* env = s.Get("env")) step_env = ReadEnv(*env, "env", p);
-      for (const ir::EnvVar& e : step_env) {
-        if (!e.secret.empty()) {
-          job.env.push_back(e);  // the secret is bound in this job (step scope, see docs/lint.md)
-          step.env[e.name] = {};
-        } else {
-          step.env[e.name] = e.value;
+    for (const NodePtr& sp : steps.items) ReadStep(*sp, ids, job, p);
+  }
+
+  void StepId(const Node& s, std::map<std::string, const Node*>& ids, ir::Step* step) {
+    const Node* id = s.Get("id");
+    if (!id || !id->IsScalar()) return;
+    if (step) step->id = id->scalar;
+    auto [it, fresh] = ids.emplace(Lower(id->scalar), id);
+    if (!fresh && id->scalar.find("${{") == std::string::npos)
+      sink_.Report(DiagKind::GhDuplicateJob, id->range,
+                   fmt::format("step ID \"{}\" duplicates. previously defined at line:{},col:{}. step ID must be unique within a job. note that step ID is case insensitive",
+                               id->scalar, it->second->range.begin.line, it->second->range.begin.column));
+  }
+
+  // Parallel steps (GitHub Actions, June 2026): a `parallel:` group of steps run at once, and
+  // the control steps `wait: <id>` / `wait-all: true` / `cancel: <id>` that synchronise the
+  // `background: true` steps. They run no script of their own; a group's steps are read as
+  // the job's steps.
+  bool ReadControlStep(const Node& s, std::map<std::string, const Node*>& ids, ir::Job& job, ir::Pipeline& p) {
+    static constexpr std::array<std::string_view, 4> kControl = {"parallel", "wait", "wait-all", "cancel"};
+    const Node* control = nullptr;
+    for (const auto& [k, v] : s.entries)
+      if (OneOf(kControl, k->scalar)) {
+        if (control) {
+          sink_.Report(DiagKind::GhStep, k->range, fmt::format("step can have only one of \"parallel\", \"wait\", \"wait-all\" and \"cancel\" sections"));
+          return true;
         }
+        control = k.get();
       }
-      if (run) {
-        step.kind = ir::Step::Kind::Run;
-        step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
-        step.range = run->range;
-        CheckRun(*run, p);
-      } else {
-        step.kind = ir::Step::Kind::Uses;
-        step.uses = uses->scalar;
-        Section(s.Get("with"), "with", {});
-        if (const Node* script = s.Get("with") ? s.Get("with")->Get("script") : nullptr;
-            script && Lower(uses->scalar).rfind("actions/github-script@", 0) == 0)
-          CheckInjection(*script);
-        if (const Node* with = s.Get("with"); with && with->IsMap())
-          for (const auto& [k, v] : with->entries) {
-            step.with[k->scalar] = v->IsScalar() ? v->scalar : yaml::ToJson(*v).dump();
-            SecretsIn(*v, p);
-          }
-        Artifact(step, s, job);
-      }
-      job.steps.push_back(std::move(step));
+    if (!control) return false;
+    const std::string& kind = control->scalar;
+    static constexpr std::array<std::string_view, 5> kKeys = {"id", "if", "name", "continue-on-error", "timeout-minutes"};
+    for (const auto& [k, v] : s.entries)
+      if (k.get() != control && !OneOf(kKeys, k->scalar))
+        sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("unexpected key \"{}\" for \"{}\" step", k->scalar, kind));
+    StepId(s, ids, nullptr);
+    const Node& value = *s.Get(kind);
+    if (kind == "parallel") {
+      if (!value.IsSeq()) sink_.Report(DiagKind::YamlWrongType, value.range, "\"parallel\" section must be sequence node");
+      else for (const NodePtr& sp : value.items) ReadStep(*sp, ids, job, p);
+    } else if (kind == "wait-all") {
+      if (!value.IsNull() && !value.AsBool() && (!value.IsScalar() || value.scalar.find("${{") == std::string::npos))
+        sink_.Report(DiagKind::YamlWrongType, value.range, "\"wait-all\" section must be a boolean");
+    } else if (!value.IsScalar() && !IsStringSeq(value)) {
+      sink_.Report(DiagKind::YamlWrongType, value.range, fmt::format("\"{}\" section must be a step ID or a sequence of step IDs", kind));
     }
+    return true;
+  }
+
+  static bool IsStringSeq(const Node& n) {
+    return n.IsSeq() && std::all_of(n.items.begin(), n.items.end(), [](const NodePtr& i) { return i->IsScalar(); });
+  }
+
+  void ReadStep(const Node& s, std::map<std::string, const Node*>& ids, ir::Job& job, ir::Pipeline& p) {
+    if (!s.IsMap()) {
+      sink_.Report(DiagKind::YamlWrongType, s.range, "step must be mapping node");
+      return;
+    }
+    ir::Step step;
+    step.range = s.range;
+    const Node* run = s.Get("run");
+    const Node* uses = s.Get("uses");
+    if (!run && !uses && ReadControlStep(s, ids, job, p)) return;
+    if ((run != nullptr) == (uses != nullptr)) {
+      sink_.Report(DiagKind::GhStep, s.range, "step must run script with \"run\" section or run action with \"uses\" section");
+      return;
+    }
+    for (const auto& [k, v] : s.entries)
+      if ((!OneOf(kStepKeys, k->scalar) && k->scalar != "background") || (run && k->scalar == "with") ||
+          (uses && (k->scalar == "shell" || k->scalar == "working-directory")))
+        sink_.Report(DiagKind::YamlUnknownKey, k->range,
+                     fmt::format("unexpected key \"{}\" for {}", k->scalar, run ? "step to run shell command" : "step to execute action"));
+    StepId(s, ids, &step);
+    if (const Node* n = s.Get("name"); n && n->IsScalar()) step.name = n->scalar;
+    if (const Node* c = s.Get("if"); c && c->IsScalar()) step.condition = c->scalar;
+    if (const Node* sh = s.Get("shell"); sh && sh->IsScalar()) step.shell = sh->scalar;
+    std::vector<ir::EnvVar> step_env;
+    if (const Node* env = s.Get("env")) step_env = ReadEnv(*env, "env", p);
+    for (const ir::EnvVar& e : step_env) {
+      if (!e.secret.empty()) {
+        job.env.push_back(e);  // the secret is bound in this job (step scope, see docs/lint.md)
+        step.env[e.name] = {};
+      } else {
+        step.env[e.name] = e.value;
+      }
+    }
+    if (run) {
+      step.kind = ir::Step::Kind::Run;
+      step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
+      step.range = run->range;
+      CheckRun(*run, p);
+    } else {
+      step.kind = ir::Step::Kind::Uses;
+      step.uses = uses->scalar;
+      Section(s.Get("with"), "with", {});
+      if (const Node* script = s.Get("with") ? s.Get("with")->Get("script") : nullptr;
+          script && Lower(uses->scalar).rfind("actions/github-script@", 0) == 0)
+        CheckInjection(*script);
+      if (const Node* with = s.Get("with"); with && with->IsMap())
+        for (const auto& [k, v] : with->entries) {
+          step.with[k->scalar] = v->IsScalar() ? v->scalar : yaml::ToJson(*v).dump();
+          SecretsIn(*v, p);
+        }
+      Artifact(step, s, job);
+    }
+    job.steps.push_back(std::move(step));
   }
 
   // upload-artifact -> an output; download-artifact -> an input (resolved in CheckArtifacts).

@@ -290,6 +290,7 @@ bool PlainGitHubSteps(const ir::Job& j) {
     auto it = s.with.find(k);
     return it == s.with.end() ? dflt : it->second;
   };
+  if (j.raw_github.contains("steps")) return false;  // kept verbatim by the reader (parallel steps)
   for (size_t i = 0; i < j.steps.size(); ++i) {
     const ir::Step& s = j.steps[i];
     if (!s.id.empty() || !s.condition.empty() || !s.env.empty() || !s.shell.empty()) return false;
@@ -718,7 +719,7 @@ class Writer {
         }
         steps.push_back(st);
       }
-      raw["steps"] = steps;
+      if (!raw.contains("steps")) raw["steps"] = steps;  // else as written (parallel steps)
       if (!what.empty())
         notes_.push_back(
             fmt::format("{}: calls actions or uses step ids, conditions or env: its steps are kept "

@@ -646,9 +646,44 @@ class GitLabReader {
         else by_first_segment[FirstSegment(a.path)].push_back(std::move(a));
       }
     }
+    // Whether `from` waits for `target` through its needs (then it cannot supply `target`).
+    std::map<std::string, const GlJob*> by_name;
+    for (const GlJob& j : jobs) by_name.emplace(j.job.name, &j);
+    auto needs_transitively = [&](const GlJob& from, const std::string& target) {
+      std::set<std::string> seen;
+      std::vector<const GlJob*> todo{&from};
+      while (!todo.empty()) {
+        const GlJob* j = todo.back();
+        todo.pop_back();
+        for (const GlNeed& n : j->needs) {
+          if (n.job == target) return true;
+          auto it = by_name.find(n.job);
+          if (it != by_name.end() && seen.insert(n.job).second) todo.push_back(it->second);
+        }
+      }
+      return false;
+    };
+    // Source code in a folder listed whole as artifacts (`tests/`) is the repository's own.
+    auto source_code = [](const std::string& path) {
+      static constexpr std::array<std::string_view, 24> kCode = {
+          ".py", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd", ".rb", ".pl", ".php", ".js", ".mjs",
+          ".cjs", ".ts", ".go", ".rs", ".c", ".cc", ".cpp", ".h", ".hpp", ".java", ".kt", ".swift"};
+      size_t slash = path.find_last_of('/');
+      size_t dot = path.find_last_of('.');
+      if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return false;
+      return std::find(kCode.begin(), kCode.end(), path.substr(dot)) != kCode.end();
+    };
     for (const GlJob& g : jobs) {
       if (g.job.hidden || g.path_refs.empty()) continue;
       int my_stage = stage_index(g.stage);
+      // A producer that cannot run before this job: in a later stage, in the same stage
+      // without `needs`, or one that waits for this job. The job then makes the path itself
+      // (or the checkout has it); a missing file would fail its first run, not hide.
+      auto can_precede = [&](const GlJob& from) {
+        int their = stage_index(from.stage);
+        if (my_stage >= 0 && their >= 0 && (their > my_stage || (their == my_stage && !g.has_needs))) return false;
+        return !needs_transitively(from, g.job.name);
+      };
       std::vector<std::string> own;  // what the job itself produces or restores from a cache
       for (const ir::Output& o : g.job.outputs) own.push_back(CanonicalArtifactPath(o.path));
       for (const std::string& c : cache_paths(g)) own.push_back(c);
@@ -686,7 +721,9 @@ class GitLabReader {
         std::set<const GlJob*> seen;
         auto consider = [&](const std::vector<Artifact>& candidates) {
           for (const Artifact& a : candidates) {
-            if (a.job == &g || !covers(a.path, ref.path) || !seen.insert(a.job).second) continue;
+            if (a.job == &g || !covers(a.path, ref.path) || !can_precede(*a.job)) continue;
+            bool folder = a.path != ref.path && a.path.find_first_of("*?[") == std::string::npos;
+            if ((folder && source_code(ref.path)) || !seen.insert(a.job).second) continue;
             producers.emplace_back(a.job, a.output);
             if (!downloads(*a.job)) fetched = true;
           }

@@ -78,7 +78,8 @@ class GitHubEmitter {
     Doc env = Doc::object();
     for (const ir::Variable* v : RuntimeVariables(p_)) env[v->name] = v->value.ToString();
     if (!env.empty()) doc["env"] = env;
-    Doc jobs = Doc::object();
+    Doc jobs_doc = Doc::object();
+    ObjectKeys jobs(jobs_doc);
     std::map<size_t, const MatrixGroup*> group_at;
     std::set<size_t> folded_cells;
     std::vector<MatrixGroup> groups = FoldMatrices(
@@ -106,7 +107,7 @@ class GitHubEmitter {
       jobs[ids_.Of(j.name)] = Job(j);
     }
     AddBarriers(jobs);
-    doc["jobs"] = jobs;
+    doc["jobs"] = std::move(jobs_doc);
     MergeRaw(doc, p_.raw_github, "github", "the workflow", SourceRange{}, *diags_);
     return doc;
   }
@@ -378,7 +379,7 @@ class GitHubEmitter {
     return barrier_ids_[s];
   }
 
-  void AddBarriers(Doc& jobs) {
+  void AddBarriers(ObjectKeys& jobs) {
     for (size_t s = 0; s < barrier_used_.size(); ++s) {
       if (!barrier_used_[s]) continue;
       Doc needs = Doc::array();

@@ -87,6 +87,7 @@ class GitLabEmitter {
     if (!vars.empty()) doc["variables"] = vars;
     Doc workflow = Workflow();
     if (!workflow.empty()) doc["workflow"] = workflow;
+    ObjectKeys keys(doc);
     std::map<size_t, const MatrixGroup*> group_at;
     std::set<size_t> folded_cells;
     std::vector<std::string> job_keys;  // in the order written
@@ -110,7 +111,7 @@ class GitLabEmitter {
         Doc job = InsertAfter(Job(it->second->templ), "stage", "parallel",
                               Doc{{"matrix", GitLabMatrix(*it->second)}});
         RenderPlaceholders(job, [](const std::string& key) { return "${" + key + "}"; });
-        doc[GitLabJobName(it->second->base)] = job;
+        keys[GitLabJobName(it->second->base)] = job;
         job_keys.push_back(GitLabJobName(it->second->base));
         continue;
       }
@@ -119,7 +120,7 @@ class GitLabEmitter {
       if (names_.Renamed(j.name))
         diags_->Report(DiagKind::EmitRenamedJob, j.range,
                        "job `" + j.name + "` is written as `" + name + "` in GitLab CI");
-      doc[name] = Job(j);
+      keys[name] = Job(j);
       job_keys.push_back(name);
     }
     doc = HoistDefaults(std::move(doc), job_keys);
@@ -140,27 +141,29 @@ class GitLabEmitter {
   // inheritance, or the pipeline's raw block sets `default` itself.
   Doc HoistDefaults(Doc doc, const std::vector<std::string>& job_keys) {
     if (job_keys.size() < 2 || p_.raw_gitlab.contains("default")) return doc;
+    ObjectKeys keys(doc);
     for (const std::string& k : job_keys)
-      if (doc[k].contains("trigger") || doc[k].contains("inherit")) return doc;
+      if (keys[k].contains("trigger") || keys[k].contains("inherit")) return doc;
     Doc defaults = Doc::object();
     for (const char* key : {"image", "cache"}) {
-      const Doc& first = doc[job_keys[0]];
+      const Doc& first = keys[job_keys[0]];
       if (!first.contains(key)) continue;
       bool same = std::all_of(job_keys.begin(), job_keys.end(), [&](const std::string& k) {
-        return doc[k].contains(key) && doc[k][key] == first[key];
+        return keys[k].contains(key) && keys[k][key] == first[key];
       });
       if (!same) continue;
       defaults[key] = first[key];
-      for (const std::string& k : job_keys) doc[k].erase(key);
+      for (const std::string& k : job_keys) keys[k].erase(key);
     }
     if (defaults.empty()) return doc;
     // GitLab's own order: stages, variables, default, workflow, then the jobs.
     Doc out = Doc::object();
+    ObjectKeys out_keys(out);
     for (const char* key : {"stages", "variables"})
-      if (doc.contains(key)) out[key] = doc[key];
-    out["default"] = defaults;
+      if (keys.contains(key)) out_keys[key] = keys[key];
+    out_keys["default"] = defaults;
     for (auto it = doc.begin(); it != doc.end(); ++it)
-      if (!out.contains(it.key())) out[it.key()] = it.value();
+      if (!out_keys.contains(it.key())) out_keys[it.key()] = std::move(it.value());
     return out;
   }
 

@@ -220,6 +220,18 @@ std::string WriteYaml(const Doc& doc, const std::vector<std::string>& header, bo
   return out;
 }
 
+ObjectKeys::ObjectKeys(Doc& obj) {
+  if (!obj.is_object()) obj = Doc::object();
+  items_ = &obj.get_ref<Doc::object_t&>();
+  for (size_t i = 0; i < items_->size(); ++i) at_.emplace((items_->begin() + i)->first, i);
+}
+
+Doc& ObjectKeys::operator[](const std::string& key) {
+  auto [it, fresh] = at_.try_emplace(key, items_->size());
+  if (fresh) items_->emplace_back(key, Doc());
+  return (items_->begin() + it->second)->second;  // (ordered_map hides vector::operator[])
+}
+
 Doc ToDoc(const nlohmann::json& j) {
   if (j.is_object()) {
     Doc d = Doc::object();

@@ -9,6 +9,7 @@
 // key order is the order the emitter chose (stable, hence byte-identical output).
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,20 @@ bool IsSafePlainScalar(std::string_view s);
 // `# ` comments; a blank line separates top-level keys listed in `spaced_keys` (or all
 // top-level keys when `space_all` is set) for readability.
 std::string WriteYaml(const Doc& doc, const std::vector<std::string>& header, bool space_all);
+
+// Keys added to an object in constant time. ordered_json looks a key up by a linear scan, so
+// `doc[name] = job` for every job is quadratic (100,000 jobs: minutes); the emitters add jobs
+// through this instead. A key given twice gets its value replaced in place, as operator[] does.
+class ObjectKeys {
+ public:
+  explicit ObjectKeys(Doc& obj);
+  Doc& operator[](const std::string& key);  // adds `key` (null) when new
+  bool contains(const std::string& key) const { return at_.count(key) != 0; }
+
+ private:
+  Doc::object_t* items_;
+  std::unordered_map<std::string, size_t> at_;
+};
 
 // Converts a json value (e.g. a raw vendor block, sorted by key) into the document model.
 Doc ToDoc(const nlohmann::json& j);

@@ -63,7 +63,7 @@ arg : name COLON expr ;
 jobItem
   : STAGE name                                             # stageItem
   | NEEDS qualifiedName (COMMA qualifiedName)*             # needsItem
-  | WHEN (ALWAYS | ON_FAILURE)                             # runWhenItem
+  | WHEN (ALWAYS | ON_FAILURE | MANUAL)                    # runWhenItem
   | WHEN condition                                         # whenItem
   | IMAGE expr                                             # imageItem
   | SERVICES stringList                                    # servicesItem

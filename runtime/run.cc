@@ -106,6 +106,20 @@ std::string SelectJobs(const plan::Plan& plan, const RunOptions& opts, std::vect
       if (!found)
         (*excluded)[i] = fmt::format("not under trigger {} (runs on: {})", opts.trigger, fmt::join(j.triggers, ", "));
     }
+  // --approve JOB names a job that waits for a person.
+  for (const std::string& name : opts.approve_jobs) {
+    bool found = false;
+    std::vector<std::string> waiting;
+    for (const plan::Job& j : plan.jobs) {
+      if (!j.manual_approval) continue;
+      std::string base = j.name.substr(0, j.name.find('['));
+      found = found || name == j.name || name == base;
+      if (waiting.empty() || waiting.back() != base) waiting.push_back(base);
+    }
+    if (!found)
+      return fmt::format("--approve: no job \"{}\" waits for a person; {}", name,
+                         waiting.empty() ? std::string("none does") : fmt::format("these do: {}", fmt::join(waiting, ", ")));
+  }
   if (opts.jobs.empty()) return "";
   std::vector<bool> wanted(plan.jobs.size(), false);
   std::vector<size_t> stack;
@@ -142,13 +156,22 @@ std::string SelectJobs(const plan::Plan& plan, const RunOptions& opts, std::vect
   return "";
 }
 
+// Whether a person's go-ahead for `j` was given on the command line (--approve [JOB]).
+bool Approved(const plan::Job& j, const RunOptions& opts) {
+  if (opts.approve) return true;
+  std::string base = j.name.substr(0, j.name.find('['));
+  return std::any_of(opts.approve_jobs.begin(), opts.approve_jobs.end(),
+                     [&](const std::string& a) { return a == j.name || a == base; });
+}
+
 std::optional<std::string> Gate(const plan::Job& j, bool approve) {
   if (j.trigger && j.trigger->kind == "project")
     return fmt::format("triggers project {}{}: not runnable locally", j.trigger->target,
                        j.trigger->branch.empty() ? "" : " (branch " + j.trigger->branch + ")");
   if (j.manual_approval && !approve)
-    return fmt::format("needs manual approval{}: run with --approve",
-                       j.environment ? " (environment " + *j.environment + ")" : "");
+    return fmt::format("needs manual approval{}: run with --approve {}",
+                       j.environment ? " (environment " + *j.environment + ")" : "",
+                       j.name.substr(0, j.name.find('[')));
   return std::nullopt;
 }
 
@@ -247,7 +270,7 @@ void PrintDryRun(const plan::Plan& plan, const RunInfo& info, const EvalContext&
       }
     }
     if (why.empty())
-      if (auto g = Gate(j, opts.approve)) why = *g;
+      if (auto g = Gate(j, Approved(j, opts))) why = *g;
     skip[i] = why;
     std::string needs = j.needs.empty() ? "" : fmt::format("  (needs {})", fmt::join(j.needs, ", "));
     if (j.after_stages && !j.stage.empty() && j.stage != (plan.stages.empty() ? "" : plan.stages.front()))
@@ -480,7 +503,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
     for (size_t i = 0; i < plan.jobs.size(); ++i) {
       const plan::Job& j = plan.jobs[i];
       bool static_false = !ReadsOutputs(j.condition) && !EvaluateCondition(j.condition, ctx);
-      bool gated = (j.manual_approval && !opts.approve && !can_ask) ||
+      bool gated = (j.manual_approval && !Approved(j, opts) && !can_ask) ||
                    (j.trigger && j.trigger->kind == "project");
       runs[i] = excluded[i].empty() && !static_false && !gated;
     }
@@ -535,7 +558,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
   Console console(out, opts.live.value_or(::isatty(::fileno(out)) != 0));
   sopts.gate = [&plan, &opts, &console, can_ask, err](size_t job) -> std::optional<std::string> {
     const plan::Job& j = plan.jobs[job];
-    if (j.manual_approval && !opts.approve && can_ask && !j.trigger) {
+    if (j.manual_approval && !Approved(j, opts) && can_ask && !j.trigger) {
       // On a terminal, ask (the run waits); elsewhere --approve is the only way.
       console.Suspend();
       std::fprintf(err, "pipec: %s needs manual approval%s. Run it? [y/N] ", j.name.c_str(),
@@ -545,7 +568,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
       if (std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y')) return std::nullopt;
       return "manual approval declined";
     }
-    return Gate(j, opts.approve);
+    return Gate(j, Approved(j, opts));
   };
   InterruptGuard interrupts;
   SteadyClock clock;

@@ -23,7 +23,8 @@ struct RunOptions {
   bool dry_run = false;
   bool fail_fast = false;  // opt-in: the first failure cancels running on_success jobs
   bool debug_on_failure = false;
-  bool approve = false;               // run jobs that need manual approval
+  bool approve = false;               // run every job that waits for a person
+  std::vector<std::string> approve_jobs;  // ... or these (names, or a matrix job's base name)
   bool as_child = false;              // a triggered child pipeline: every job exists
   std::string secrets_file;
   std::string executor = "shell";     // shell | docker | podman

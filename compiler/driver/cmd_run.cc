@@ -3,6 +3,7 @@
 // as is. Everything else happens in runtime/run.cc, which never sees compiler headers.
 #include <cstdio>
 #include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -65,6 +66,7 @@ namespace {
 
 struct RunArgs {
   std::string file;
+  std::vector<std::string> approve;  // --approve [JOB]: "" = every job
   runtime::RunOptions run;
   std::vector<std::string> inputs;
   ReportOptions report;
@@ -74,7 +76,8 @@ struct RunArgs {
 
 CommandAction Setup(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
-  app.add_option("file", args->file, "A .pipe file or a compiled plan.json")->required();
+  // Not required here: `pipec run --approve FILE` gives FILE to --approve, moved back below.
+  app.add_option("file", args->file, "A .pipe file or a compiled plan.json");
   AddRunContextOptions(app, args->run, args->inputs);
   app.add_option("--job", args->run.jobs, "Run only these jobs and everything they need; repeatable");
   app.add_option("-j,--parallel", args->run.parallelism, "How many jobs run at once (default: the number of CPUs)")
@@ -93,7 +96,11 @@ CommandAction Setup(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--debug-on-failure", args->run.debug_on_failure,
                "When a job fails, open a shell in its workspace (on a terminal)");
-  app.add_flag("--approve", args->run.approve, "Run jobs that wait for manual approval");
+  app.add_option("--approve", args->approve,
+                 "Start jobs that wait for a person (`when manual`, approval manual): the JOB given "
+                 "(repeatable), or every one without a JOB")
+      ->expected(0, 1)
+      ->default_str("");
   app.add_flag("--plain", args->plain, "Plain `[job]` lines even on a terminal");
   app.add_option("--kill-grace", args->run.kill_grace_ms, "Milliseconds between TERM and KILL when stopping a job")
       ->capture_default_str();
@@ -102,6 +109,25 @@ CommandAction Setup(CLI::App& app) {
   app.add_option("--run-id", args->run.run_id)->group("");
   AddReportOptions(app, args->report);
   return [args]() {
+    // `--approve FILE`: a bare --approve before the file.
+    if (args->file.empty() && !args->approve.empty()) {
+      const std::string& last = args->approve.back();
+      std::error_code ec;
+      if (last.ends_with(".pipe") || last.ends_with(".json") || std::filesystem::exists(last, ec)) {
+        args->file = last;
+        args->approve.back() = "";
+      }
+    }
+    if (args->file.empty()) {
+      std::cerr << "pipec run: a .pipe file or a plan.json is required\n";
+      return 2;
+    }
+    for (const std::string& a : args->approve) {
+      if (a.empty())
+        args->run.approve = true;
+      else
+        args->run.approve_jobs.push_back(a);
+    }
     int code = 0;
     std::optional<plan::Plan> plan = LoadPlanForRun(args->file, args->report, &code);
     if (!plan) return code;

@@ -229,6 +229,7 @@ class GitHubEmitter {
       on["schedule"] = list;
     }
     if (on.empty()) on["workflow_dispatch"] = Doc::object();  // a pipeline without triggers runs on demand
+    ManualInputs(on);
     Doc ordered = Doc::object();
     for (const char* k : {"push", "pull_request", "schedule", "workflow_dispatch", "repository_dispatch"})
       if (on.contains(k)) ordered[k] = on[k];
@@ -256,6 +257,26 @@ class GitHubEmitter {
     return utc.cron;
   }
 
+  static std::string ManualInputName(const ir::Job& j) { return "run_" + GitHubIdFor(j.base_name); }
+
+  // One boolean `workflow_dispatch` input per manual job: checking it when starting the
+  // workflow by hand is GitHub's way to start that job.
+  void ManualInputs(Doc& on) {
+    std::set<std::string> done;
+    for (const ir::Job& j : p_.jobs) {
+      if (!j.manual || j.hidden || !done.insert(ManualInputName(j)).second) continue;
+      if (!on.contains("workflow_dispatch") || on["workflow_dispatch"].is_null()) on["workflow_dispatch"] = Doc::object();
+      Doc& dispatch = on["workflow_dispatch"];
+      if (!dispatch.contains("inputs")) dispatch["inputs"] = Doc::object();
+      dispatch["inputs"][ManualInputName(j)] =
+          Doc{{"description", "start the manual job " + j.base_name}, {"type", "boolean"}, {"default", false}};
+      diags_->Report(DiagKind::EmitManualJob, j.range,
+                     "GitHub has no manual jobs: `" + j.base_name + "` runs when the workflow is started by hand "
+                     "(Run workflow) with `" + ManualInputName(j) + "` checked; other runs skip it")
+          .severity = Severity::Note;
+    }
+  }
+
   Doc Dispatch(const ir::Trigger& t) {
     Doc d = Doc::object();
     if (t.inputs.empty()) return d;
@@ -279,6 +300,14 @@ class GitHubEmitter {
     if (!TestsTrigger(j.when) && TriggerRestricted(p_, j)) {
       std::string trig = GitHubTriggersExpr(Ctx(), j.active_triggers);
       cond = cond == "true" ? trig : "(" + trig + ") && (" + cond + ")";
+    }
+    // GitHub has no manual jobs: a person starts one by dispatching the workflow with its
+    // `run_<job>` input checked (ManualInputs()); that run is the dispatch, whatever triggers
+    // the job has elsewhere, so only the rest of its condition is kept.
+    if (j.manual) {
+      cond = TestsTrigger(j.when) ? "true" : GitHubConditionExpr(Ctx(), j.when);
+      std::string started = "github.event_name == 'workflow_dispatch' && inputs." + ManualInputName(j) + " == true";
+      cond = cond == "true" ? started : "(" + cond + ") && " + started;
     }
     std::string status;
     if (j.run_when == ir::RunWhen::OnFailure) status = "failure()";

@@ -323,7 +323,7 @@ class GitLabEmitter {
         j.raw_gitlab.contains("except"))
       cond = CiCond::Always();
     std::string when;
-    if (j.environment && j.environment->manual_approval)
+    if (j.manual || (j.environment && j.environment->manual_approval))
       when = "manual";
     else if (j.run_when == ir::RunWhen::OnFailure)
       when = "on_failure";

@@ -126,6 +126,8 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
     out.environment = j.environment->name;
     out.manual_approval = j.environment->manual_approval;
   }
+  // A manual job waits for a person like an approval: asked on a terminal, or --approve.
+  if (j.manual) out.manual_approval = true;
   if (j.trigger) {
     plan::ChildTrigger t;
     t.kind = j.trigger->kind == ir::TriggerJob::Kind::Pipeline ? "pipeline" : "project";

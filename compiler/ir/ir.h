@@ -227,6 +227,9 @@ struct Job {
   std::vector<EnvVar> env;
   Condition when;          // evaluated when the job becomes ready
   RunWhen run_when = RunWhen::OnSuccess;
+  // `when manual`: a person starts it (GitLab `when: manual`, not blocking the pipeline).
+  // Until someone does, it counts as skipped: jobs that need it are skipped, later stages go on.
+  bool manual = false;
   std::optional<int64_t> timeout_seconds;
   int retry = 0;
   bool allow_failure = false;

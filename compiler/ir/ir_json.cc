@@ -206,6 +206,7 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
     }
     if (!job.when.IsTrue()) j["when"] = CondJson(job.when);
     if (job.run_when != RunWhen::OnSuccess) j["run_when"] = RunWhenName(job.run_when);
+    if (job.manual) j["manual"] = true;
     if (job.timeout_seconds) j["timeout_seconds"] = *job.timeout_seconds;
     if (job.retry) j["retry"] = job.retry;
     if (job.allow_failure) j["allow_failure"] = true;

@@ -129,9 +129,11 @@ void Analyzer::LowerSettings(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx)
   if (auto* li = Last<ast::WhenItem>(s))
     job.when = LowerCond(std::get<ast::WhenItem>(li->item->value).cond, *li->env, job, first_cell);
   if (auto* li = Last<ast::RunWhenItem>(s)) {
-    job.run_when = std::get<ast::RunWhenItem>(li->item->value).value == "always"
-                       ? ir::RunWhen::Always
-                       : ir::RunWhen::OnFailure;
+    const std::string& w = std::get<ast::RunWhenItem>(li->item->value).value;
+    job.manual = w == "manual";  // a person starts it; otherwise as `on success`
+    job.run_when = w == "always"       ? ir::RunWhen::Always
+                   : w == "on_failure" ? ir::RunWhen::OnFailure
+                                       : ir::RunWhen::OnSuccess;
   }
   if (auto* li = Last<ast::ImageItem>(s)) {
     const ast::Expr& e = std::get<ast::ImageItem>(li->item->value).value;

@@ -95,7 +95,7 @@ struct Condition {
 // ---- job items ----
 struct StageItem { Ident stage; };
 struct NeedsItem { std::vector<QualifiedName> jobs; };
-struct RunWhenItem { std::string value; };  // "always" | "on_failure"
+struct RunWhenItem { std::string value; };  // "always" | "on_failure" | "manual"
 struct WhenItem { Condition cond; };
 struct ImageItem { Expr value; };
 struct ServicesItem { std::vector<StringLit> values; };

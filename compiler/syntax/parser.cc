@@ -746,7 +746,7 @@ class AstBuilder {
       for (auto* q : x->qualifiedName()) n.jobs.push_back(Qualified(q));
       item.value = std::move(n);
     } else if (auto* x = dynamic_cast<PipeParser::RunWhenItemContext*>(c)) {
-      item.value = ast::RunWhenItem{x->ALWAYS() ? "always" : "on_failure"};
+      item.value = ast::RunWhenItem{x->ALWAYS() ? "always" : x->MANUAL() ? "manual" : "on_failure"};
     } else if (auto* x = dynamic_cast<PipeParser::WhenItemContext*>(c)) {
       item.value = ast::WhenItem{Cond(x->condition())};
     } else if (auto* x = dynamic_cast<PipeParser::ImageItemContext*>(c)) {

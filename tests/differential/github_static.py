@@ -401,6 +401,10 @@ def dry_run(pipec: str, repo: Path, case: rd.Case, trig: rd.Trigger, env: dict) 
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # notes go to stderr
     ir = json.loads(dump.stdout or '{}')
     for job in ir.get('jobs', []):
+        # A manual job exists on GitHub only in a run dispatched with its `run_<job>` input.
+        started = trig.kind == 'manual' and rd.inputs_of(trig).get('run_' + base_name(job['name'])) == 'true'
+        if job.get('manual') and not started:
+            exists.discard(job['name'])
         if job['name'] in exists and job.get('run_when', 'on_success') == 'on_success':
             if any(n['job'] not in exists for n in job.get('needs', [])):
                 exists.discard(job['name'])

@@ -152,11 +152,30 @@ void CheckCycles(RuleContext& ctx, const std::vector<std::vector<Edge>>& edges) 
     if (size[comp[v]] < 2 && !self_loop) continue;
     finder.FromStart(static_cast<int>(v));
   }
+  // One rule, in the words of the vendor whose file it is (the importers do not check it).
+  const ir::Origin origin = ctx.pipeline().origin;
   for (const auto& cycle : finder.cycles) {
     // The walk starts at the vertex the first edge leaves: the last edge's target.
     int start = cycle.back()->to;
     std::string path = jobs[start].name;
     for (const Edge* e : cycle) path += " -> " + jobs[e->to].name;
+    if (origin == ir::Origin::GitLab) {  // GitLab's message, at the need that closes the cycle
+      if (Diagnostic* d = ctx.Report(DiagKind::GlNeedsCycle, cycle.back()->need->range,
+                                     "The pipeline has circular dependencies"))
+        d->Note(cycle.back()->need->range, "cycle: " + path);
+      continue;
+    }
+    if (origin == ir::Origin::GitHub) {  // GitHub's message; it reports one cycle
+      std::string quoted = "\"" + jobs[start].name + "\"";
+      for (const Edge* e : cycle) quoted += " -> \"" + jobs[e->to].name + "\"";
+      int closing = cycle.size() >= 2 ? cycle[cycle.size() - 2]->to : start;
+      if (Diagnostic* d = ctx.Report(
+              DiagKind::GhNeedsCycle, jobs[start].range,
+              fmt::format("Job '{}' depends on job '{}' which creates a cycle in the dependency graph.",
+                          jobs[closing].name, jobs[start].name)))
+        d->Note(jobs[start].range, "cycle: " + quoted);
+      return;
+    }
     Diagnostic* d = ctx.Report(DiagKind::DependencyCycle, jobs[start].range,
                                fmt::format("dependency cycle: {}", path));
     if (!d) return;

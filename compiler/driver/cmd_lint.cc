@@ -36,8 +36,6 @@ struct LintArgs {
 // Checker findings that repeat what the importer already said in the vendor's own words.
 bool SameProblem(DiagKind checker, DiagKind importer) {
   switch (checker) {
-    case DiagKind::DependencyCycle:
-      return importer == DiagKind::GlNeedsCycle || importer == DiagKind::GhNeedsCycle;
     case DiagKind::NeedLaterStage: return importer == DiagKind::GlNeedLaterStage;
     case DiagKind::DuplicateNeeds:
       return importer == DiagKind::GlDuplicateNeeds || importer == DiagKind::GhDuplicateJob;
@@ -125,7 +123,7 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
     for (const Diagnostic& d : findings.diagnostics()) {
       bool repeated = std::any_of(all.begin(), all.end(), [&](const Diagnostic& mine) {
         if (!SameProblem(d.kind, mine.kind)) return false;
-        return d.kind == DiagKind::DependencyCycle || mine.range.begin.line == d.range.begin.line;
+        return mine.range.begin.line == d.range.begin.line;
       });
       if (repeated) continue;
       all.push_back(d);

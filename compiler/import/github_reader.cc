@@ -914,35 +914,7 @@ class GitHubReader {
       });
       for (ir::Need& n : j.needs) n.job = by_id[Lower(n.job)]->name;
     }
-    std::map<std::string, int> color;
-    std::vector<std::string> stack;
-    std::function<bool(const ir::Job&)> visit = [&](const ir::Job& j) -> bool {
-      color[j.name] = 1;
-      stack.push_back(j.name);
-      for (const ir::Need& n : j.needs) {
-        const ir::Job* next = by_id[Lower(n.job)];
-        if (color[next->name] == 1) {
-          std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), next->name), stack.end());
-          cycle.push_back(next->name);
-          const ir::Job* first = by_id[Lower(cycle[0])];
-          std::string path;
-          for (size_t i = 0; i < cycle.size(); ++i) path += (i ? " -> \"" : "\"") + cycle[i] + "\"";
-          sink_.Report(DiagKind::GhNeedsCycle, first->range,
-                       fmt::format("Job '{}' depends on job '{}' which creates a cycle in the dependency graph.", cycle[cycle.size() - 2], next->name))
-              .Note(first->range, "cycle: " + path);
-          return true;
-        }
-        if (color[next->name] == 0 && visit(*next)) return true;
-      }
-      stack.pop_back();
-      color[j.name] = 2;
-      return false;
-    };
-    for (const ir::Job& j : p.jobs)
-      if (color[j.name] == 0) {
-        stack.clear();
-        if (visit(j)) break;  // one cycle is enough to understand; GitHub reports one too
-      }
+    // Cycles are the checker's (lint/rules_graph.cc), in GitHub's words for a workflow.
   }
 
   // An upload's name with `${{ ... }}` in it (`pkg-${{ matrix.os }}`) is one name per matrix

@@ -443,38 +443,6 @@ class GitLabReader {
                        fmt::format("{} job: dependency {} declares no artifacts, so there is nothing to download", name, d.job));
       }
     }
-    CheckCycles(jobs, by_name);
-  }
-
-  void CheckCycles(const std::vector<GlJob>& jobs, const std::map<std::string, const GlJob*>& by_name) {
-    std::map<std::string, int> color;  // 0 new, 1 on stack, 2 done
-    std::vector<std::string> stack;
-    std::set<std::set<std::string>> reported;
-    std::function<void(const GlJob&)> visit = [&](const GlJob& g) {
-      color[g.job.name] = 1;
-      stack.push_back(g.job.name);
-      for (const GlNeed& n : g.needs) {
-        if (n.external) continue;
-        auto it = by_name.find(n.job);
-        if (it == by_name.end()) continue;
-        const std::string& target = it->second->job.name;  // a matrix instance is its job
-        int c = color[target];
-        if (c == 1) {
-          std::vector<std::string> cycle(std::find(stack.begin(), stack.end(), target), stack.end());
-          std::set<std::string> key(cycle.begin(), cycle.end());
-          cycle.push_back(target);
-          if (reported.insert(key).second)
-            sink_.Report(DiagKind::GlNeedsCycle, n.range, "The pipeline has circular dependencies")
-                .Note(n.range, fmt::format("cycle: {}", Join(cycle, " -> ")));
-        } else if (c == 0) {
-          visit(*it->second);
-        }
-      }
-      stack.pop_back();
-      color[g.job.name] = 2;
-    };
-    for (const GlJob& g : jobs)
-      if (!g.job.hidden && color[g.job.name] == 0) visit(g);
   }
 
   ir::Secret& AddSecret(ir::Pipeline& p, const std::string& name, std::string origin, SourceRange range) {

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 
 #include "compiler/import/rule_eval.h"
+#include "compiler/import/secret_names.h"
+#include "compiler/import/yaml_tree.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
 #include "compiler/support/shell_lexer.h"
@@ -78,6 +81,44 @@ bool ForkReachable(const ir::Pipeline& p, const ir::Job& j, const ir::EnvVar& e)
     if (s.condition.empty() || may_run(s.condition)) return true;
   }
   return !step_level;
+}
+
+// GitLab: whether the job is in the pipelines merge requests create, as the file describes
+// them. Such a pipeline carries no pipeline variables (schedules, triggers and manual runs
+// set those), so a switch the file never sets (`if: $COVERITY`) is unset there; the file's
+// own variables have their values, and `workflow:rules` give the ones they set
+// (`PIPELINE_TYPE`). Names that look like credentials stay unknown: a project variable may
+// hold them in every pipeline. Branch names, changed files and the like stay unknown too:
+// the merge request chooses them.
+bool GitLabMergeRequestReachable(const ir::Pipeline& p, const ir::Job& j) {
+  import::TriggerContext mr;
+  mr.kind = ir::TriggerKind::MergeRequest;
+  for (const ir::Variable& v : p.variables) mr.known_vars[v.name] = v.value.string_value;
+  std::map<std::string, std::string> job_vars = j.matrix;
+  for (const ir::EnvVar& e : j.env)
+    if (e.secret.empty()) job_vars[e.name] = e.value.IsLiteral() ? e.value.LiteralText() : "$";
+  mr.unset_undeclared = [](std::string_view name) {
+    return !import::CredentialWord(name) && !import::IsPredefinedVariable(name);
+  };
+  const nlohmann::json* workflow = nullptr;
+  if (p.raw_gitlab.contains("workflow") && p.raw_gitlab["workflow"].is_object() &&
+      p.raw_gitlab["workflow"].contains("rules"))
+    workflow = &p.raw_gitlab["workflow"]["rules"];
+  std::vector<std::map<std::string, std::string>> pipelines{{}};
+  if (workflow) pipelines = import::GitLabWorkflowVariables(*yaml::FromJson(*workflow), mr);
+  auto raw = [&](const char* key) -> yaml::NodePtr {
+    return j.raw_gitlab.contains(key) ? yaml::FromJson(j.raw_gitlab[key]) : nullptr;
+  };
+  yaml::NodePtr rules = raw("rules"), only = raw("only"), except = raw("except");
+  for (const std::map<std::string, std::string>& set : pipelines) {
+    import::TriggerContext ctx = mr;
+    for (const auto& [k, v] : set) ctx.known_vars[k] = v;
+    for (const auto& [k, v] : job_vars) ctx.known_vars[k] = v;
+    import::Tri runs = rules ? import::EvalGitLabRules(*rules, ctx)
+                             : import::EvalGitLabOnlyExcept(only.get(), except.get(), ctx, workflow != nullptr);
+    if (runs != import::Tri::False) return true;
+  }
+  return false;
 }
 
 void CheckDeclarations(RuleContext& ctx) {
@@ -182,6 +223,11 @@ void CheckReach(RuleContext& ctx) {
         if (id.rfind("webhook:", 0) == 0)
           if ((any_ref_webhook = FindTrigger(p, id))) break;
     std::map<std::string, const ir::Secret*> file_secrets;
+    std::optional<bool> mr_reachable;
+    auto gitlab_mr_reachable = [&] {
+      if (!mr_reachable) mr_reachable = GitLabMergeRequestReachable(p, j);
+      return *mr_reachable;
+    };
     for (const ir::EnvVar& e : j.env) {
       if (e.secret.empty()) continue;
       auto it = decls.find(e.secret);
@@ -225,7 +271,8 @@ void CheckReach(RuleContext& ctx) {
         d->Note({}, "if the job checks out or runs the pull request's code, that code can read "
                     "the secret; guard the job with `if: github.event.pull_request.head.repo."
                     "full_name == github.repository`, or use pull_request (no secrets for forks)");
-      } else if (on_mr && !IsPerJobToken(p, e.secret)) {
+      } else if (on_mr && !IsPerJobToken(p, e.secret) &&
+                 (p.origin != ir::Origin::GitLab || gitlab_mr_reachable())) {
         Diagnostic* d = ctx.Report(
             DiagKind::SecretInMergeRequest, e.range,
             fmt::format("job {} binds secret {} and runs for merge requests", j.name, e.secret));

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "lint/credentials.h"
+#include "compiler/import/secret_names.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
 #include "compiler/support/shell_lexer.h"
@@ -98,19 +99,22 @@ struct Secrets {
 
 class ScriptScan {
  public:
+  // `later`: what the same shell runs after this script (GitLab and Pipe run a job's setup and
+  // main lines in one shell; every GitHub step is a shell of its own).
   ScriptScan(RuleContext& ctx, const ir::Job& job, const Secrets& secrets, const ir::Step& step,
-             std::string script)
+             std::string script, std::string later)
       : ctx_(ctx),
         job_(job),
         secrets_(secrets),
         script_(std::move(script)),
+        later_(std::move(later)),
         map_(ctx.sources(), step.range, script_) {}
 
   void Run() {
     std::vector<ShellCommand> cmds = LexShell(script_);
     for (size_t i = 0; i < cmds.size(); ++i) {
       const ShellCommand& c = cmds[i];
-      CheckTrace(c);
+      CheckTrace(cmds, i);
       CheckUrlAndArgs(c);
       CheckDownloadAndRun(cmds, i);
       // Secret data coming out of this command, and where it ends up.
@@ -341,7 +345,45 @@ class ScriptScan {
     return out;
   }
 
-  void CheckTrace(const ShellCommand& c) {
+  // What `set -x` makes the shell print: the commands after it (up to `set +x`), in this
+  // script and what the same shell runs later, with their words and assignments expanded
+  // (redirections and the environment are not printed). The secrets they expand, or, in a
+  // job that binds none, the credential-looking variables ("" when none: tracing shows
+  // nothing secret).
+  std::string TracedSecrets(const std::vector<ShellCommand>& cmds, size_t from) const {
+    std::set<std::string> names;
+    auto scan = [&](const std::vector<ShellCommand>& list, size_t start) {
+      for (size_t i = start; i < list.size(); ++i) {
+        const ShellCommand& c = list[i];
+        if (c.Name() == "set" && c.words.size() > 1 && c.words[1].value.starts_with("+") &&
+            (c.words[1].value.find('x') != std::string::npos ||
+             (c.words[1].value == "+o" && c.words.size() > 2 && c.words[2].value == "xtrace")))
+          return false;  // `set +x`: tracing ends here
+        auto take = [&](const ShellWord& w) {
+          for (const ShellVarRef& v : w.vars) {
+            if (HasSecrets()) {
+              std::string secret = secrets_.SecretOf(v);
+              if (!secret.empty() && (v.expression || !secrets_.per_job.count(v.name)))
+                names.insert(v.expression ? "secrets." + secret : v.name);
+            } else if (!v.expression && CredentialLikeName(v.name) &&
+                       !IsPerJobToken(ctx_.pipeline(), v.name)) {
+              names.insert("$" + v.name);
+            }
+          }
+        };
+        for (const ShellWord& w : c.assignments) take(w);
+        for (const ShellWord& w : c.words) take(w);
+      }
+      return true;
+    };
+    if (scan(cmds, from + 1) && !later_.empty()) scan(LexShell(later_), 0);
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
+  void CheckTrace(const std::vector<ShellCommand>& cmds, size_t i) {
+    const ShellCommand& c = cmds[i];
     std::string_view name = c.Name();
     bool trace = false;
     size_t w = 1;
@@ -362,17 +404,19 @@ class ScriptScan {
       }
     }
     if (!trace) return;
-    std::string creds = HasSecrets() ? "" : CredentialReads();
-    if (!HasSecrets() && creds.empty()) return;
+    // `bash -x script.sh` traces a script pipec does not see: whatever this job binds may be
+    // expanded there. `set -x` traces the commands that follow it here.
+    std::string shown = name == "set" ? TracedSecrets(cmds, i) : HasSecrets() ? SecretList() : CredentialReads();
+    if (shown.empty()) return;
     if (Diagnostic* d = ctx_.Report(
             DiagKind::SecretShellTrace, At(c.words[w].offset, c.words[w].raw.size()),
             HasSecrets()
                 ? fmt::format("shell tracing prints every expanded command, with the secrets this "
                               "job binds ({})",
-                              SecretList())
+                              shown)
                 : fmt::format("shell tracing prints every expanded command, with {}, which this "
                               "job reads and whose name looks like a credential",
-                              creds)))
+                              shown)))
       d->Note({}, "remove the x flag, or trace only the commands that do not touch secrets");
   }
 
@@ -400,7 +444,9 @@ class ScriptScan {
             continue;
           }
         }
-        if (argument && (v.expression || !secrets_.IsFile(v.name)) && !PathArgument(c, w, v)) {
+        // A user name, an id or a key fingerprint kept in the secret store gives no access.
+        if (argument && (v.expression || !secrets_.IsFile(v.name)) && !PathArgument(c, w, v) &&
+            !import::NamesIdentifier(secret)) {
           if (Diagnostic* d = ctx_.Report(
                   DiagKind::SecretOnCommandLine, At(v.offset, v.length),
                   v.expression ? fmt::format("secret {} is written inline (`{}`) into the command "
@@ -482,6 +528,7 @@ class ScriptScan {
   const ir::Job& job_;
   const Secrets& secrets_;
   std::string script_;
+  std::string later_;
   ScriptMap map_;
 };
 
@@ -510,7 +557,8 @@ void CheckSecretScripts(RuleContext& ctx) {
       for (const ir::Step& s : j.steps)
         for (const auto& [name, value] : s.env)
           if (value.parts.empty() && bindings.count(name)) ++step_bindings[name];
-    for (const ir::Step& s : j.steps) {
+    for (size_t k = 0; k < j.steps.size(); ++k) {
+      const ir::Step& s = j.steps[k];
       if (s.kind != ir::Step::Kind::Run) continue;
       std::string_view shell = s.shell.empty() ? std::string_view(j.shell) : s.shell;
       if (shell == "pwsh" || shell == "powershell" || shell == "cmd" || shell == "python")
@@ -532,7 +580,13 @@ void CheckSecretScripts(RuleContext& ctx) {
           if (v.expression)
             if (std::string name = Secrets::InlineSecret(v.name); !name.empty())
               here.inline_names.insert(name);
-      ScriptScan(ctx, j, here, s, std::move(script)).Run();
+      // GitLab and Pipe run a job's setup and main lines in one shell (teardown in another).
+      std::string later;
+      if (p.origin != ir::Origin::GitHub && s.phase != ir::Step::Phase::Teardown)
+        for (size_t m = k + 1; m < j.steps.size(); ++m)
+          if (j.steps[m].kind == ir::Step::Kind::Run && j.steps[m].phase != ir::Step::Phase::Teardown)
+            later += RenderText(j.steps[m].script) + "\n";
+      ScriptScan(ctx, j, here, s, std::move(script), std::move(later)).Run();
     }
   }
 }

@@ -88,6 +88,9 @@ Val GitLabVar(std::string_view name, const TriggerContext& ctx) {
     return Val::Set();
   if (auto it = ctx.known_vars.find(std::string(name)); it != ctx.known_vars.end())
     return it->second.find('$') == std::string::npos ? Val::Known(it->second) : Val::Unknown();
+  if (ctx.unset_undeclared && !name.starts_with("CI_") && !name.starts_with("GITLAB_") &&
+      ctx.unset_undeclared(name))
+    return Val::Unset();
   return Val::Unknown();
 }
 
@@ -577,6 +580,24 @@ Tri EvalGitLabRules(const Node& rules, const TriggerContext& ctx) {
       result = when == result ? result : Tri::Unknown;
   }
   return result;
+}
+
+std::vector<std::map<std::string, std::string>> GitLabWorkflowVariables(const Node& rules,
+                                                                        const TriggerContext& ctx) {
+  std::vector<const Node*> list;
+  FlattenRules(rules, list);
+  std::vector<std::map<std::string, std::string>> out;
+  for (const Node* rule : list) {
+    Tri cond = RuleCondition(*rule, ctx);
+    if (cond == Tri::False) continue;
+    if (RuleWhen(*rule) == Tri::True) {
+      std::map<std::string, std::string>& vars = out.emplace_back();
+      if (const Node* v = rule->Get("variables"); v && v->IsMap())
+        for (const auto& [k, x] : v->entries) vars[k->scalar] = x->IsScalar() ? x->scalar : "$";
+    }
+    if (cond == Tri::True) break;
+  }
+  return out;
 }
 
 Tri EvalGitLabOnlyExcept(const Node* only, const Node* except, const TriggerContext& ctx,

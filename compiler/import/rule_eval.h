@@ -6,9 +6,11 @@
 // pipeline has CI_COMMIT_TAG, ...). Everything else (user variables, `changes:`, branch
 // names) is unknown, and the logic is three-valued: a job whose rules may or may not match
 // counts as running, so a finding built on "never runs" is never a guess.
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/import/yaml_tree.h"
 #include "compiler/ir/ir.h"
@@ -31,6 +33,11 @@ struct TriggerContext {
   bool fork = false;
   std::map<std::string, std::string>
       known_vars;  // GitLab: variables with certain values (matrix cells)
+  // GitLab, the pipeline a merge request creates: it carries no pipeline variables, so a
+  // variable that is not predefined (CI_*, GITLAB_*) nor in known_vars is unset when this
+  // says so of its name (else unknown). Only for what a merge request alone makes a job do;
+  // active_triggers keep every such variable unknown.
+  std::function<bool(std::string_view)> unset_undeclared;
 };
 
 // GitLab `rules:if` / `only:variables` expression (`$A == "x" && ($B =~ /re/ || $C)`).
@@ -47,6 +54,12 @@ Tri EvalGitLabRules(const yaml::Node& rules, const TriggerContext& ctx);
 // pipeline the workflow creates.
 Tri EvalGitLabOnlyExcept(const yaml::Node* only, const yaml::Node* except,
                          const TriggerContext& ctx, bool workflow_rules);
+
+// The variables `workflow:rules` may give a pipeline of this kind: one set per rule that may
+// be the first to match and creates the pipeline (its `variables:`; values with `$` count as
+// unknown). Empty: no such pipeline is created.
+std::vector<std::map<std::string, std::string>> GitLabWorkflowVariables(const yaml::Node& rules,
+                                                                        const TriggerContext& ctx);
 
 // GitHub `if:` expression (with or without `${{ }}`).
 Tri EvalGitHubIf(std::string_view expr, const TriggerContext& ctx);

@@ -63,4 +63,15 @@ bool IsPredefinedVariable(std::string_view name) {
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 
+bool NamesIdentifier(std::string_view name) {
+  std::string u = Upper(name);
+  static constexpr std::array<std::string_view, 5> kCredential = {"SECRET", "PASSWORD", "TOKEN",
+                                                                  "PASSPHRASE", "PRIVATE"};
+  for (std::string_view w : kCredential)
+    if (u.find(w) != std::string::npos) return false;
+  static constexpr std::array<std::string_view, 9> kIdentifier = {
+      "_USER", "_USERNAME", "_LOGIN", "_EMAIL", "_ID", "TEAMID", "KEYGRIP", "_FINGERPRINT", "_NAME"};
+  return std::any_of(kIdentifier.begin(), kIdentifier.end(), [&](std::string_view s) { return EndsWith(u, s); });
+}
+
 }  // namespace pipec::import

@@ -23,6 +23,18 @@ TEST(SecretNames, CredentialWords) {
   EXPECT_FALSE(CredentialWord("TOKEN_PATH"));
 }
 
+TEST(SecretNames, Identifiers) {
+  EXPECT_TRUE(NamesIdentifier("APPLEID_USERNAME"));
+  EXPECT_TRUE(NamesIdentifier("APPLEID_TEAMID"));
+  EXPECT_TRUE(NamesIdentifier("GPG_KEYGRIP"));
+  EXPECT_TRUE(NamesIdentifier("AWS_ACCESS_KEY_ID"));
+  EXPECT_TRUE(NamesIdentifier("azure_client_id"));
+  EXPECT_FALSE(NamesIdentifier("VAULT_SECRET_ID"));
+  EXPECT_FALSE(NamesIdentifier("APPLEID_PASSWORD"));
+  EXPECT_FALSE(NamesIdentifier("TOKEN_ID"));
+  EXPECT_FALSE(NamesIdentifier("NPM_KEY"));
+}
+
 TEST(SecretNames, Predefined) {
   EXPECT_TRUE(IsPredefinedVariable("CI_COMMIT_SHA"));
   EXPECT_TRUE(IsPredefinedVariable("HOME"));

@@ -138,6 +138,22 @@ NodePtr MakeSeq(SourceRange range, std::vector<NodePtr> items) {
   return n;
 }
 
+NodePtr FromJson(const nlohmann::json& value) {
+  if (value.is_null()) return std::make_shared<Node>();
+  if (value.is_string()) return MakeScalar({}, value.get<std::string>(), true);
+  if (value.is_array()) {
+    std::vector<NodePtr> items;
+    for (const nlohmann::json& x : value) items.push_back(FromJson(x));
+    return MakeSeq({}, std::move(items));
+  }
+  if (value.is_object()) {
+    std::vector<std::pair<NodePtr, NodePtr>> entries;
+    for (const auto& [k, v] : value.items()) entries.emplace_back(MakeScalar({}, k, false), FromJson(v));
+    return MakeMap({}, std::move(entries));
+  }
+  return MakeScalar({}, value.dump(), false);  // numbers and booleans, as YAML writes them
+}
+
 NodePtr MakeScalar(SourceRange range, std::string text, bool quoted) {
   auto n = std::make_shared<Node>();
   n->kind = Node::Kind::Scalar;

@@ -65,6 +65,10 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink,
 // null where YAML would read them so; custom tags are dropped.
 nlohmann::json ToJson(const Node& node);
 
+// The node a ToJson value comes from (strings quoted, other scalars plain; no ranges): for
+// reading raw vendor keys kept in the IR with the same readers.
+NodePtr FromJson(const nlohmann::json& value);
+
 // A new map node with the same range holding `entries` (used by the mergers).
 NodePtr MakeMap(SourceRange range, std::vector<std::pair<NodePtr, NodePtr>> entries);
 NodePtr MakeSeq(SourceRange range, std::vector<NodePtr> items);

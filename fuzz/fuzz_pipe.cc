@@ -17,6 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Require(p.has_value() || sink.has_errors(), "sema returned no IR and no error");
     if (p) lint::RunChecks(*p, sm, lint::CheckOptions{}, sink);
   }
-  fuzz::WriteReports(sink.diagnostics(), sm);
+  fuzz::WriteReports(sink.diagnostics(), sm, fuzz::SarifSample(data, size));
   return 0;
 }

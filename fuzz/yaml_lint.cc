@@ -24,7 +24,7 @@ void LintYaml(const uint8_t* data, size_t size, import::ConfigKind kind) {
     lint::RunChecks(*p, sm, lint::CheckOptions{}, sink);
     Require(nlohmann::json::accept(ir::DumpJson(*p, sm)), "--dump-ir wrote text that is not JSON");
   }
-  WriteReports(sink.diagnostics(), sm);
+  WriteReports(sink.diagnostics(), sm, SarifSample(data, size));
 }
 
 }  // namespace pipec::fuzz

@@ -777,7 +777,10 @@ class GitHubReader {
       o.name = with("name", "artifact");
       o.path = with("path", "");
       o.kind = o.path.find('\n') != std::string::npos || (!o.path.empty() && o.path.back() == '/') ? ir::OutputKind::Dir : ir::OutputKind::File;
-      if (auto days = with("retention-days", ""); !days.empty() && std::all_of(days.begin(), days.end(), ::isdigit))
+      // (More days than any repository keeps, 20 digits included: GitHub keeps its maximum,
+      // as without the setting; std::stoll threw on those.)
+      if (auto days = with("retention-days", "");
+          !days.empty() && days.size() <= 5 && std::all_of(days.begin(), days.end(), ::isdigit))
         o.expire_seconds = std::stoll(days) * 86400;
       o.range = s.range;
       job.outputs.push_back(std::move(o));

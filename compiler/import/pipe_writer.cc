@@ -27,11 +27,25 @@ std::string PipeName(std::string_view name) {
   return out;
 }
 
+namespace {
+
+// Text from the YAML (names, paths, keys) inside a `#` comment: a line break would end the
+// comment and turn the rest into Pipe (`a\rb:` as a job key made `# a` and a stray `b`).
+std::string CommentText(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    out += c == '\r' ? std::string("\\r") : c == '\n' ? std::string("\\n") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
 std::string PipeString(std::string_view text) {
   // `${{` of the vendor's own expressions must stay literal: only "..." strings can escape it.
   bool vendor_expr = text.find("${{") != std::string_view::npos;
+  // (A `"""` block drops carriage returns: text with one is written with `\r` escapes.)
   if (text.find('\n') != std::string_view::npos && text.find("\"\"\"") == std::string_view::npos &&
-      !vendor_expr) {
+      text.find('\r') == std::string_view::npos && !vendor_expr) {
     std::string body(text);
     size_t trailing = 0;  // kept as empty lines before the closing quotes
     while (!body.empty() && body.back() == '\n') {
@@ -62,6 +76,10 @@ std::string PipeString(std::string_view text) {
     }
     if (c == '\t') {
       out += "\\t";
+      continue;
+    }
+    if (c == '\r') {
+      out += "\\r";
       continue;
     }
     out += c;
@@ -350,19 +368,19 @@ class Writer {
       if (!j.hidden) jobs.push_back(Job(j));
     body += WrittenTemplates();
     for (const Written& w : jobs) body += w.open + Render(w.body, w.what) + "}\n\n";
-    std::string head = fmt::format("# Imported from {} by `pipec import`.\n", o_.source_name);
+    std::string head = fmt::format("# Imported from {} by `pipec import`.\n", CommentText(o_.source_name));
     if (!raw_notes_.empty()) {
       head += fmt::format("# Kept verbatim in `raw {} {{ }}` (Pipe has no construct for them):\n",
                           raw_kw_);
-      for (const std::string& n : raw_notes_) head += "#   " + n + "\n";
+      for (const std::string& n : raw_notes_) head += "#   " + CommentText(n) + "\n";
     }
     if (!expanded_notes_.empty()) {
       head +=
           "# Written in full, not as a use of a template (Pipe's template rules cannot say how "
           "GitLab merges them):\n";
-      for (const std::string& n : expanded_notes_) head += "#   " + n + "\n";
+      for (const std::string& n : expanded_notes_) head += "#   " + CommentText(n) + "\n";
     }
-    for (const std::string& n : notes_) head += "# " + n + "\n";
+    for (const std::string& n : notes_) head += "# " + CommentText(n) + "\n";
     std::string name = PipeName(p_.name);
     return head + fmt::format("pipeline {} version 1\n\n", name) + body;
   }
@@ -556,7 +574,7 @@ class Writer {
     std::string out;
     for (const Planned& pl : planned_) {
       if (!pl.written) continue;
-      out += fmt::format("# From {}.\n", pl.source->origin);
+      out += fmt::format("# From {}.\n", CommentText(pl.source->origin));
       out += fmt::format("template {}()", pl.name);
       if (pl.base) out += fmt::format(" : {}()", planned_[*pl.base].name);
       out += " {\n" + Render(pl.own, "template " + pl.name) + "}\n\n";
@@ -656,7 +674,7 @@ class Writer {
     Body b;
     std::string name = names_.contains(j.name) ? names_[j.name] : PipeName(j.name);
     if (!what.empty() && what.rfind("job ", 0) == 0 && name != j.name)
-      b.comments.push_back(fmt::format("# {} in the original", j.name));
+      b.comments.push_back(fmt::format("# {} in the original", CommentText(j.name)));
     if (!j.stage.empty()) b.single["stage"] = "stage " + PipeName(j.stage);
     // Artifact needs whose producer declares files become data edges (`in`); the rest `needs`.
     for (const ir::Need& n : j.needs) {

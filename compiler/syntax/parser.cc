@@ -7,7 +7,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "PipeLexer.h"
 #include "PipeParser.h"
@@ -25,15 +27,24 @@ using antlr4::Token;
 // Thrown from the error listener after kMaxSyntaxErrors to stop parsing at once.
 struct StopParsing {};
 
+// The text as ANTLR reads it, code point by code point. ANTLRInputStream would drop a leading
+// byte-order mark itself; the source reader has dropped the file's one already, so another
+// is a character like any other (two BOMs: fmt aborted on text cut inside the second).
+class CodePointInput : public antlr4::ANTLRInputStream {
+ public:
+  explicit CodePointInput(const std::string& text) {
+    _data = antlrcpp::utf8_to_utf32(text.data(), text.data() + text.size());  // throws std::range_error
+    p = 0;
+  }
+};
+
 // Maps ANTLR's code-point indexes to byte offsets (sources are UTF-8, ANTLR counts code points).
 class Positions {
  public:
   Positions(FileId file, const SourceManager& sm) : file_(file), sm_(sm) {
     const std::string& s = sm.file(file).contents;
     cp_to_byte_.reserve(s.size() + 1);
-    // ANTLRInputStream skips a leading byte-order mark: so must the code point count.
-    size_t first = s.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    for (size_t i = first; i < s.size(); ++i)
+    for (size_t i = 0; i < s.size(); ++i)
       if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) cp_to_byte_.push_back(i);
     cp_to_byte_.push_back(s.size());
   }
@@ -68,6 +79,17 @@ class Positions {
 };
 
 std::string Quote(std::string_view s) { return fmt::format("`{}`", s); }
+
+// A character as messages show it: one outside ASCII (often invisible: a no-break space, a
+// byte-order mark in mid-file) gets its code point too. The text is valid UTF-8 (checked on read).
+std::string QuoteChar(std::string_view s) {
+  if (s.empty() || static_cast<unsigned char>(s[0]) < 0x80) return Quote(s);
+  auto c = static_cast<unsigned char>(s[0]);
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  uint32_t cp = c & (n == 4 ? 0x07 : n == 3 ? 0x0F : 0x1F);
+  for (size_t i = 1; i < n && i < s.size(); ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+  return fmt::format("`{}` (U+{:04X})", s, cp);
+}
 
 std::string DescribeTokenType(const antlr4::dfa::Vocabulary& vocab, size_t type) {
   switch (type) {
@@ -321,7 +343,7 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
       } else {
         if (++lexical_errors <= kMaxSyntaxErrors) {
           Diagnostic& d = sink.Report(DiagKind::UnexpectedChar, pos.OfToken(tok.get()),
-                                      fmt::format("unexpected character `{}`", text));
+                                      fmt::format("unexpected character {}", QuoteChar(text)));
           if (word) d.Note({}, fmt::format("conditions use `{}`", *word));
         }
         continue;
@@ -967,7 +989,15 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   Positions pos(file, sm);
   size_t errors_before = sink.error_count();
 
-  antlr4::ANTLRInputStream input(text);
+  // Sources are checked UTF-8 when read (source_reader.h); text made in memory may not be.
+  std::optional<CodePointInput> read;
+  try {
+    read.emplace(text);
+  } catch (const std::range_error&) {
+    sink.Report(DiagKind::InvalidUtf8, {file, {1, 1}, {1, 1}}, "the text is not valid UTF-8");
+    return nullptr;
+  }
+  CodePointInput& input = *read;
   PipeLexer lexer(&input);
   lexer.removeErrorListeners();
   std::vector<std::unique_ptr<Token>> all = lexer.getAllTokens();
@@ -979,6 +1009,15 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   PreScan scan = Scan(std::move(all), pos, sink);
   if (scan.fatal) return nullptr;
 
+  // ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of
+  // nothing but characters the lexer rejects (a no-break space) still parses, to its end.
+  if (scan.tokens.empty()) {
+    auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF, "<EOF>");
+    eof->setStartIndex(input.size());
+    eof->setStopIndex(input.size() - 1);
+    eof->setLine(1);
+    scan.tokens.push_back(std::move(eof));
+  }
   antlr4::ListTokenSource source(std::move(scan.tokens));
   antlr4::CommonTokenStream tokens(&source);
   PipeParser parser(&tokens);

@@ -88,6 +88,9 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
         case 't':
           out = '\t';
           break;
+        case 'r':
+          out = '\r';
+          break;
         case '\\':
           out = '\\';
           break;
@@ -100,7 +103,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
         default: {
           SourceRange r{file, sm.LocOf(file, body_off + i), sm.LocOf(file, body_off + i + 2)};
           sink.Report(DiagKind::InvalidEscape, r, fmt::format("unknown escape sequence `\\{}`", e))
-              .Note({}, "known escapes are \\n \\t \\\\ \\\" and \\$; write \\\\ for a backslash");
+              .Note({}, "known escapes are \\n \\r \\t \\\\ \\\" and \\$; write \\\\ for a backslash");
           out = e;
         }
       }

@@ -3,7 +3,7 @@
 //   fuzz_<target> FILE|DIR...
 //     replay: runs every file named, and every file under a directory named, through
 //     LLVMFuzzerTestOneInput once, in sorted order (ctest fuzz_replay_<target>).
-//   fuzz_<target> --mutate SECONDS [--seed N] [--runs N] [--dict FILE]... [--crash-dir DIR]
+//   fuzz_<target> --mutate SECONDS (0: no limit) [--seed N] [--runs N] [--dict FILE]... [--crash-dir DIR]
 //                 [--max-len BYTES] [--timeout SECONDS] FILE|DIR...
 //     a mutation fuzzer without coverage feedback (ctest fuzz_mutate_<target>): the files are
 //     the corpus; each run takes one of them (or a recent mutant), applies 1 to 8 mutations
@@ -485,11 +485,19 @@ int main(int argc, char** argv) {
 #endif
   std::cerr << "fuzz: " << target << ": mutating " << corpus.size() << " inputs with "
             << dict.size() << " dictionary tokens, seed " << seed << ", for "
-            << (seconds >= 0 ? Seconds(seconds) + " s" : std::string("ever"))
+            << (seconds > 0 ? Seconds(seconds) + " s" : std::string("ever"))
             << (runs ? " or " + std::to_string(runs) + " runs" : std::string()) << "; crashes go to "
             << crash_dir << "\n"
-            << "fuzz: the same inputs again: " << argv[0] << " --mutate " << Seconds(std::max(seconds, 0.0))
-            << " --seed " << seed << " --runs R ... (R: the run number a failure names)\n";
+            << "fuzz: the same inputs again:";
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--seed" || a == "--runs") {
+      ++i;
+      continue;
+    }
+    std::cerr << " " << (i > 0 && std::string(argv[i - 1]) == "--mutate" ? "0" : a);
+  }
+  std::cerr << " --seed " << seed << " --runs R   (R: the run a failure names)\n";
   if (corpus.empty()) corpus.push_back("");
   Mutator m(seed, corpus, dict, max_len);
   g_seed = seed;
@@ -499,7 +507,7 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   uint64_t done = 0;
-  while ((runs == 0 || done < runs) && (seconds < 0 || elapsed() < seconds)) {
+  while ((runs == 0 || done < runs) && (seconds <= 0 || elapsed() < seconds)) {
     std::string input = m.Next();
     g_run = ++done;
     g_data = reinterpret_cast<const uint8_t*>(input.data());

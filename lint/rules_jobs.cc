@@ -152,6 +152,29 @@ void CheckImage(RuleContext& ctx, const ir::Job& j, const std::string& image, bo
     d->Note({}, "append the digest: name:tag@sha256:...");
 }
 
+// A YAML job switched off on purpose, the vendor's way: GitLab `rules: [{when: never}]` (every
+// rule an unconditional `when: never`; also how a job an include adds is turned off) or GitHub
+// `if: false`. Its author knows it never runs.
+bool SwitchedOff(const ir::Job& j) {
+  if (j.raw_gitlab.contains("rules")) {
+    const nlohmann::json& rules = j.raw_gitlab["rules"];
+    return rules.is_array() && !rules.empty() &&
+           std::all_of(rules.begin(), rules.end(), [](const nlohmann::json& r) {
+             return r.is_object() && r.size() == 1 && r.contains("when") && r["when"] == "never";
+           });
+  }
+  if (j.raw_github.contains("if")) {
+    const nlohmann::json& c = j.raw_github["if"];
+    if (c.is_boolean()) return !c.get<bool>();
+    if (c.is_string()) {
+      std::string t = c.get<std::string>();
+      std::erase_if(t, [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); });
+      return t == "false" || t == "${{false}}";
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void CheckJobs(RuleContext& ctx) {
@@ -165,7 +188,7 @@ void CheckJobs(RuleContext& ctx) {
     // The importers work out active_triggers from the vendor's rules/`if:`; a YAML file
     // without triggers already has its own error, so only Pipe reports "no trigger".
     bool imported = p.origin != ir::Origin::Pipe;
-    if (j.active_triggers.empty() && (!imported || !p.triggers.empty())) {
+    if (j.active_triggers.empty() && (!imported || !p.triggers.empty()) && !SwitchedOff(j)) {
       std::string why = p.origin == ir::Origin::GitLab   ? "its rules add it to no pipeline"
                         : p.origin == ir::Origin::GitHub ? "its `if:` excludes every trigger"
                                                          : "its `when` excludes every trigger";

@@ -44,8 +44,8 @@ NodePtr DeepMerge(const NodePtr& base, const NodePtr& over) {
   return yaml::MakeMap(over->range, std::move(entries));
 }
 
-void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what) {
-  if (cfg.unread_includes.empty()) return;
+void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what, bool when) {
+  if (cfg.unread_includes.empty() || !when) return;
   const auto& [range, kind] = cfg.unread_includes.front();
   d.severity = Severity::Note;
   d.message += fmt::format(" (unless an unread include supplies {})", what);

@@ -36,8 +36,9 @@ struct GlConfig {
 // A finding about something missing (a job's script, an `extends` or `!reference` target, any
 // visible job) that an unread include may supply: when the config has one, the finding becomes
 // a note that says so and points at the include (issue 14 b). `what` names what may come
-// from it ("the script", "the job .base").
-void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what);
+// from it ("the script", "the job .base"). With `when` false the finding stays as it is (the
+// missing part cannot come from an include: the job it is about is complete in the file).
+void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what, bool when = true);
 
 // Top-level keys of .gitlab-ci.yml that are not jobs.
 bool IsGitLabGlobalKey(std::string_view key);

@@ -120,6 +120,7 @@ class JobReader {
         g.variable_refs.push_back(ref.name);
         g.variable_ref_ranges.push_back(LocateInScalar(sm_, *line, ref.offset, ref.length));
       }
+      ScriptVariableUses(line->scalar, g);
       if (key != "after_script") {
         // Locating a word costs a scan of its line, so a pathological line is read only up
         // to kMaxPathsPerScriptLine paths (documented in docs/lint.md).
@@ -127,6 +128,41 @@ class JobReader {
         if (paths.size() > kMaxPathsPerScriptLine) paths.resize(kMaxPathsPerScriptLine);
         for (const ScriptPath& sp : paths)
           g.path_refs.push_back({sp.path, sp.writes, LocateInScalar(sm_, *line, sp.offset, sp.length)});
+      }
+    }
+  }
+
+  // Which variables a script line uses as file names, and which lowercase ones it assigns.
+  static void ScriptVariableUses(std::string_view script, GlJob& g) {
+    auto whole_var = [](const shell::ShellWord& w) -> std::string {  // `$X`, `${X}`, `"$X"`
+      if (w.vars.size() != 1 || w.vars[0].expression) return "";
+      const std::string& v = w.value;
+      const std::string& n = w.vars[0].name;
+      return v == "$" + n || v == "${" + n + "}" ? n : "";
+    };
+    auto lower = [](std::string_view n) {
+      return std::none_of(n.begin(), n.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+    };
+    auto assigned = [&](const shell::ShellWord& w) {
+      size_t eq = w.value.find('=');
+      std::string name = w.value.substr(0, eq);
+      if (!name.empty() && lower(name) &&
+          std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
+        g.script_locals.insert(name);
+    };
+    for (const shell::ShellCommand& c : shell::LexShell(script)) {
+      for (const shell::ShellWord& a : c.assignments) assigned(a);
+      std::string_view cmd = c.Name();
+      if (In(cmd, {"export", "local", "declare", "readonly", "typeset", "read"}))
+        for (size_t i = 1; i < c.words.size(); ++i)
+          if (!c.words[i].value.starts_with("-")) assigned(c.words[i]);
+      bool file_command = In(cmd, {"chmod", "chown", "chgrp", "ssh-add", "cp", "mv", "rm", "stat", "install", "source", "."});
+      bool test = In(cmd, {"[", "[[", "test"});
+      for (size_t i = 1; i < c.words.size(); ++i) {
+        std::string name = whole_var(c.words[i]);
+        if (name.empty()) continue;
+        const std::string& prev = c.words[i - 1].value;
+        if (file_command || (test && In(prev, {"-f", "-e", "-r", "-s", "-d", "-w"}))) g.path_vars.insert(name);
       }
     }
   }

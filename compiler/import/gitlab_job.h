@@ -3,6 +3,7 @@
 // GitLab knows (its wording: "jobs:<job>:<key> config should be ...") and builds the ir::Job.
 // Cross-job checks (stages, needs, cycles) are in gitlab_reader.cc.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct GlJob {
   std::vector<GlVariable> variables;
   std::vector<std::string> variable_refs;  // $NAME read by the job's scripts, in order
   std::vector<SourceRange> variable_ref_ranges;
+  // Variables the scripts use as file names (`chmod 600 $KEY`, `[ -f "$KEY" ]`: GitLab
+  // File-type variables hold a path) and the lowercase ones they assign themselves (shell
+  // variables of the script): neither is taken for a credential by its name.
+  std::set<std::string> path_vars, script_locals;
   // Paths the job's before_script/script lines mention (ScriptPaths), with their positions.
   struct PathRef {
     std::string path;

@@ -386,8 +386,7 @@ class GitLabReader {
         if (raw.contains("rules") && raw.contains(std::string(k)))
           sink_.Report(DiagKind::GlRulesWithOnly, g.job.range,
                        fmt::format("jobs:{} config key may not be used with rules: {}", name, k));
-      bool has_script = std::any_of(g.job.steps.begin(), g.job.steps.end(), [](const ir::Step& s) { return s.name == "script"; });
-      if (!has_script && !g.job.trigger && !raw.contains("run") && !raw.contains("trigger")) {
+      if (!Complete(g)) {
         // An empty `script:` list is what GitLab reports too.
         SoftenForUnreadIncludes(
             sink_.Report(DiagKind::GlNoScript, g.job.range,
@@ -413,8 +412,10 @@ class GitLabReader {
           sink_.Report(DiagKind::GlNeedLaterStage, n.range,
                        fmt::format("{} job: need {} is not defined in current or prior stages", name, n.job));
         if (n.artifacts_explicit && !it->second->has_artifacts && !it->second->job.trigger)
-          sink_.Report(DiagKind::GlNeedNoArtifacts, n.range,
-                       fmt::format("{} job: needs the artifacts of {}, which declares no artifacts", name, n.job));
+          SoftenForUnreadIncludes(
+              sink_.Report(DiagKind::GlNeedNoArtifacts, n.range,
+                           fmt::format("{} job: needs the artifacts of {}, which declares no artifacts", name, n.job)),
+              cfg, fmt::format("the artifacts of {}", n.job), !Complete(*it->second));
       }
       if (!dups.empty())
         sink_.Report(DiagKind::GlDuplicateNeeds, g.needs_range,
@@ -439,8 +440,10 @@ class GitLabReader {
           sink_.Report(DiagKind::GlDependencyNotInNeeds, d.range,
                        fmt::format("jobs:{} dependencies the {} should be part of needs", name, d.job));
         if (!it->second->has_artifacts && !it->second->job.trigger)
-          sink_.Report(DiagKind::GlNeedNoArtifacts, d.range,
-                       fmt::format("{} job: dependency {} declares no artifacts, so there is nothing to download", name, d.job));
+          SoftenForUnreadIncludes(
+              sink_.Report(DiagKind::GlNeedNoArtifacts, d.range,
+                           fmt::format("{} job: dependency {} declares no artifacts, so there is nothing to download", name, d.job)),
+              cfg, fmt::format("the artifacts of {}", d.job), !Complete(*it->second));
       }
     }
   }
@@ -533,7 +536,7 @@ class GitLabReader {
           if (IsGitLabMaskedPredefined(v)) {
             AddSecret(p, v, "GitLab masks this predefined variable", at).masked = true;
             is_secret = true;
-          } else if (!IsPredefinedVariable(v)) {
+          } else if (!IsPredefinedVariable(v) && !g.path_vars.contains(v) && !g.script_locals.contains(v)) {
             if (auto word = CredentialWord(v)) {
               AddSecret(p, v, fmt::format("name looks like a credential ({}); whether GitLab masks it is a project setting this file does not show", *word), at);
               is_secret = true;
@@ -560,6 +563,13 @@ class GitLabReader {
         p.jobs.push_back(std::move(cell));
       }
     }
+  }
+
+  // A job with a script, a trigger or run steps. One without is what an unread include is
+  // meant to complete (then the include may give it artifacts too).
+  static bool Complete(const GlJob& g) {
+    bool has_script = std::any_of(g.job.steps.begin(), g.job.steps.end(), [](const ir::Step& s) { return s.name == "script"; });
+    return has_script || g.job.trigger || g.job.raw_gitlab.contains("run") || g.job.raw_gitlab.contains("trigger");
   }
 
   // A script line that reads a path only another job's artifacts provide, in a job that does

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/import/github_contexts.h"
+#include "compiler/import/github_expressions.h"
 #include "compiler/import/gitlab_job.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/source_locate.h"
@@ -23,12 +25,6 @@ using yaml::Node;
 using yaml::NodePtr;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Quoted(const std::vector<std::string>& v) {
   std::string out;
@@ -88,7 +84,7 @@ std::string NormalizeProperty(std::string_view s) {
     }
     out += c;
   }
-  return Lower(out);
+  return LowerAscii(out);
 }
 
 bool PropertyMatches(const std::string& path, std::string_view pattern) {
@@ -97,49 +93,6 @@ bool PropertyMatches(const std::string& path, std::string_view pattern) {
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i] && a[i] != "*" && b[i] != "*") return false;
   return true;
-}
-
-// `${{ ... }}` spans in `text`: (offset of the inner text, inner text).
-std::vector<std::pair<size_t, std::string>> Expressions(std::string_view text) {
-  std::vector<std::pair<size_t, std::string>> out;
-  size_t at = 0;
-  while ((at = text.find("${{", at)) != std::string_view::npos) {
-    size_t end = text.find("}}", at + 3);
-    if (end == std::string_view::npos) break;
-    out.emplace_back(at + 3, std::string(text.substr(at + 3, end - at - 3)));
-    at = end + 2;
-  }
-  return out;
-}
-
-bool IsPropertyChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '*' ||
-         c == '[' || c == ']' || c == '\'' || c == '"';
-}
-
-// Properties starting with `prefix` ("github." / "secrets.") in an expression: (offset, text).
-std::vector<std::pair<size_t, std::string>> Properties(std::string_view expr, std::string_view prefix) {
-  std::vector<std::pair<size_t, std::string>> out;
-  std::string lower = Lower(expr);
-  size_t at = 0;
-  while ((at = lower.find(prefix, at)) != std::string::npos) {
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(lower[at - 1])) || lower[at - 1] == '_' || lower[at - 1] == '.')) {
-      at += prefix.size();
-      continue;
-    }
-    // An index may hold another expression (`a[github.event.x].y`): brackets are matched, and
-    // the scan goes on inside them so the inner properties are found too.
-    size_t end = at;
-    int depth = 0;
-    while (end < expr.size() && IsPropertyChar(expr[end])) {
-      if (expr[end] == '[') ++depth;
-      if (expr[end] == ']' && depth-- == 0) break;
-      ++end;
-    }
-    out.emplace_back(at, std::string(expr.substr(at, end - at)));
-    at += prefix.size();
-  }
-  return out;
 }
 
 }  // namespace
@@ -231,6 +184,7 @@ class GitHubReader {
     for (const auto& [k, v] : jobs->entries) ReadJob(*k, *v, p);
     CheckNeeds(p);
     CheckArtifacts(p);
+    CheckContextReferences(*doc, sm_, sink_);
     Activate(p);
     return p;
   }
@@ -285,7 +239,7 @@ class GitHubReader {
     for (ir::Job& j : p.jobs) by_name[j.name] = &j;
     auto continues = [](const ir::Job& j) {
       if (!j.raw_github.contains("if") || !j.raw_github["if"].is_string()) return false;
-      std::string cond = Lower(j.raw_github["if"].get<std::string>());
+      std::string cond = LowerAscii(j.raw_github["if"].get<std::string>());
       return cond.find("always()") != std::string::npos || cond.find("failure()") != std::string::npos ||
              cond.find("cancelled()") != std::string::npos;
     };
@@ -372,7 +326,7 @@ class GitHubReader {
   void DuplicateIds(const Node& map, const DiagnosticSink& load_sink, std::string_view section) {
     std::map<std::string, const Node*> seen;
     for (const auto& [k, v] : map.entries) {
-      auto [it, fresh] = seen.emplace(Lower(k->scalar), k.get());
+      auto [it, fresh] = seen.emplace(LowerAscii(k->scalar), k.get());
       if (!fresh)
         sink_.Report(DiagKind::GhDuplicateJob, k->range,
                      fmt::format("key \"{}\" is duplicated in \"{}\" section. previously defined at line:{},col:{}. note that this key is case insensitive",
@@ -380,7 +334,7 @@ class GitHubReader {
     }
     for (const Diagnostic& d : load_sink.diagnostics())
       if (d.kind == DiagKind::YamlDuplicateKey && d.range.begin.column == map.entries.front().first->range.begin.column &&
-          d.range.begin.line > map.range.begin.line && Lower(sm_.Path(d.range.file)) == Lower(sm_.Path(map.range.file))) {
+          d.range.begin.line > map.range.begin.line && LowerAscii(sm_.Path(d.range.file)) == LowerAscii(sm_.Path(map.range.file))) {
         // only keys of this section: same column as its first key, after its start
         bool ours = false;
         for (const auto& [k, v] : map.entries) ours |= d.range.begin.line >= k->range.begin.line;
@@ -397,7 +351,7 @@ class GitHubReader {
     std::vector<std::string> shown(allowed.begin(), allowed.end());
     std::sort(shown.begin(), shown.end());
     for (const auto& [k, v] : map->entries) {
-      auto [it, fresh] = seen.emplace(Lower(k->scalar), k.get());
+      auto [it, fresh] = seen.emplace(LowerAscii(k->scalar), k.get());
       if (!fresh)
         sink_.Report(DiagKind::YamlDuplicateKey, k->range,
                      fmt::format("key \"{}\" is duplicated in \"{}\" section. previously defined at line:{},col:{}. note that this key is case insensitive",
@@ -487,7 +441,7 @@ class GitHubReader {
     }
     std::map<std::string, const Node*> seen;
     for (const auto& [k, v] : env.entries) {
-      auto [it, fresh] = seen.emplace(Lower(k->scalar), k.get());
+      auto [it, fresh] = seen.emplace(LowerAscii(k->scalar), k.get());
       if (!fresh)
         sink_.Report(DiagKind::YamlDuplicateKey, k->range,
                      fmt::format("key \"{}\" is duplicated in \"env\" section. previously defined at line:{},col:{}. note that this key is case insensitive",
@@ -571,7 +525,7 @@ class GitHubReader {
       std::set<std::string> seen;
       for (const Node* need : needs) {
         if (!need->IsScalar()) continue;
-        if (!seen.insert(Lower(need->scalar)).second) {
+        if (!seen.insert(LowerAscii(need->scalar)).second) {
           sink_.Report(DiagKind::GhDuplicateJob, need->range,
                        fmt::format("job ID \"{}\" duplicates in \"needs\" section. note that job ID is case insensitive", need->scalar));
           continue;
@@ -664,7 +618,7 @@ class GitHubReader {
     const Node* id = s.Get("id");
     if (!id || !id->IsScalar()) return;
     if (step) step->id = id->scalar;
-    auto [it, fresh] = ids.emplace(Lower(id->scalar), id);
+    auto [it, fresh] = ids.emplace(LowerAscii(id->scalar), id);
     if (!fresh && id->scalar.find("${{") == std::string::npos)
       sink_.Report(DiagKind::GhDuplicateJob, id->range,
                    fmt::format("step ID \"{}\" duplicates. previously defined at line:{},col:{}. step ID must be unique within a job. note that step ID is case insensitive",
@@ -753,7 +707,7 @@ class GitHubReader {
       step.uses = uses->scalar;
       Section(s.Get("with"), "with", {});
       if (const Node* script = s.Get("with") ? s.Get("with")->Get("script") : nullptr;
-          script && Lower(uses->scalar).rfind("actions/github-script@", 0) == 0)
+          script && LowerAscii(uses->scalar).rfind("actions/github-script@", 0) == 0)
         CheckInjection(*script);
       if (const Node* with = s.Get("with"); with && with->IsMap())
         for (const auto& [k, v] : with->entries) {
@@ -767,7 +721,7 @@ class GitHubReader {
 
   // upload-artifact -> an output; download-artifact -> an input (resolved in CheckArtifacts).
   void Artifact(const ir::Step& step, const Node& s, ir::Job& job) {
-    std::string action = Lower(step.uses.substr(0, step.uses.find('@')));
+    std::string action = LowerAscii(step.uses.substr(0, step.uses.find('@')));
     auto with = [&](const std::string& k, std::string dflt) {
       auto it = step.with.find(k);
       return it == step.with.end() ? dflt : it->second;
@@ -852,8 +806,8 @@ class GitHubReader {
     std::set<std::string> given_inputs, given_secrets;
     if (const Node* with = body.Get("with"); with && with->IsMap())
       for (const auto& [k, v] : with->entries) {
-        given_inputs.insert(Lower(k->scalar));
-        if (!wf->inputs.contains(Lower(k->scalar)))
+        given_inputs.insert(LowerAscii(k->scalar));
+        if (!wf->inputs.contains(LowerAscii(k->scalar)))
           sink_.Report(DiagKind::GhReusableWorkflow, k->range,
                        fmt::format("input \"{}\" is not defined in \"{}\" reusable workflow", k->scalar, target));
       }
@@ -861,8 +815,8 @@ class GitHubReader {
     bool inherit = sec && sec->IsScalar() && sec->scalar == "inherit";
     if (sec && sec->IsMap())
       for (const auto& [k, v] : sec->entries) {
-        given_secrets.insert(Lower(k->scalar));
-        if (!wf->secrets.contains(Lower(k->scalar)))
+        given_secrets.insert(LowerAscii(k->scalar));
+        if (!wf->secrets.contains(LowerAscii(k->scalar)))
           sink_.Report(DiagKind::GhReusableWorkflow, k->range,
                        fmt::format("secret \"{}\" is not defined in \"{}\" reusable workflow", k->scalar, target));
       }
@@ -899,7 +853,7 @@ class GitHubReader {
         for (const auto& [k, v] : s->entries) {
           const Node* req = v->IsMap() ? v->Get("required") : nullptr;
           bool required = req && req->AsBool().value_or(false) && !(v->IsMap() && v->Has("default"));
-          (section == "inputs" ? wf.inputs : wf.secrets)[Lower(k->scalar)] = required;
+          (section == "inputs" ? wf.inputs : wf.secrets)[LowerAscii(k->scalar)] = required;
         }
       }
     }
@@ -908,14 +862,14 @@ class GitHubReader {
 
   void CheckNeeds(ir::Pipeline& p) {
     std::map<std::string, const ir::Job*> by_id;
-    for (const ir::Job& j : p.jobs) by_id[Lower(j.name)] = &j;
+    for (const ir::Job& j : p.jobs) by_id[LowerAscii(j.name)] = &j;
     for (ir::Job& j : p.jobs) {
       std::erase_if(j.needs, [&](const ir::Need& n) {
-        if (by_id.contains(Lower(n.job))) return false;
+        if (by_id.contains(LowerAscii(n.job))) return false;
         sink_.Report(DiagKind::GhUnknownNeed, j.range, fmt::format("Job '{}' depends on unknown job '{}'.", j.name, n.job));
         return true;
       });
-      for (ir::Need& n : j.needs) n.job = by_id[Lower(n.job)]->name;
+      for (ir::Need& n : j.needs) n.job = by_id[LowerAscii(n.job)]->name;
     }
     // Cycles are the checker's (lint/rules_graph.cc), in GitHub's words for a workflow.
   }
@@ -954,7 +908,7 @@ class GitHubReader {
     if (j.trigger) return true;  // a reusable workflow call: its jobs may upload
     return std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) {
       if (s.kind != ir::Step::Kind::Uses) return false;
-      std::string action = Lower(s.uses.substr(0, s.uses.find('@')));
+      std::string action = LowerAscii(s.uses.substr(0, s.uses.find('@')));
       static constexpr std::array<std::string_view, 5> kNoUpload = {
           "actions/checkout", "actions/upload-artifact", "actions/download-artifact", "actions/cache",
           "actions/labeler"};

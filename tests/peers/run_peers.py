@@ -38,6 +38,7 @@ GITLAB_SKEW = {
 
 # actionlint categories pipec implements: rule kind -> message test (None = every message).
 ACTIONLINT_CATEGORIES = {
+    "deprecated-commands": None,
     "job-needs": None,
     "workflow-call": None,
     "expression": re.compile(r"potentially untrusted"),

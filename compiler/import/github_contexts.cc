@@ -1,0 +1,311 @@
+#include "compiler/import/github_contexts.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "compiler/import/github_expressions.h"
+#include "compiler/import/source_locate.h"
+
+namespace pipec::import {
+namespace {
+
+using yaml::Node;
+using Names = std::optional<std::set<std::string>>;  // nullopt: not known, not checked
+
+// What each context holds where an expression is read. `steps` is known only inside `steps:`
+// (the ids of the earlier steps) and in the job's `outputs:` (every step id).
+struct Scope {
+  std::string job;
+  Names steps, needs, inputs, matrix;
+  std::set<std::string> later_steps;  // ids of this and later steps: "runs later" in the message
+  std::set<std::string> all_jobs;
+};
+
+std::string Joined(const std::set<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+
+// The expression with the text of its string literals blanked: `'steps.x'` names no property.
+std::string WithoutStrings(std::string_view expr) {
+  std::string out(expr);
+  bool in = false;
+  for (char& c : out) {
+    if (c == '\'')
+      in = !in;
+    else if (in)
+      c = ' ';
+  }
+  return out;
+}
+
+// "steps.build.outputs.x" -> "build"; "" when the name is computed (`steps[x]`, `steps.*`).
+std::string FirstName(std::string_view property, size_t prefix) {
+  std::string_view rest = property.substr(prefix);
+  size_t end = rest.find_first_of(".[");
+  std::string name(rest.substr(0, end));
+  if (name.empty() || name.find_first_of("*'\"") != std::string::npos) return "";
+  return LowerAscii(name);
+}
+
+std::set<std::string> ScalarNames(const Node* n) {
+  std::set<std::string> out;
+  if (!n) return out;
+  if (n->IsScalar()) out.insert(LowerAscii(n->scalar));
+  for (const yaml::NodePtr& i : n->items)
+    if (i->IsScalar()) out.insert(LowerAscii(i->scalar));
+  return out;
+}
+
+// The matrix keys of a job: nullopt when the matrix (or an include) comes from an expression.
+Names MatrixKeys(const Node& job) {
+  const Node* strategy = job.Get("strategy");
+  if (!strategy) return std::set<std::string>{};
+  if (!strategy->IsMap()) return std::nullopt;
+  const Node* matrix = strategy->Get("matrix");
+  if (!matrix) return std::set<std::string>{};
+  if (!matrix->IsMap()) return std::nullopt;
+  std::set<std::string> keys;
+  for (const auto& [k, v] : matrix->entries) {
+    if (k->scalar != "include" && k->scalar != "exclude") {
+      keys.insert(k->IsNull() ? "null" : LowerAscii(k->scalar));
+      continue;
+    }
+    if (k->scalar == "exclude") continue;
+    if (!v->IsSeq()) return std::nullopt;
+    for (const yaml::NodePtr& row : v->items) {
+      if (!row->IsMap()) return std::nullopt;
+      for (const auto& [rk, rv] : row->entries)
+        keys.insert(rk->IsNull() ? "null" : LowerAscii(rk->scalar));
+    }
+  }
+  return keys;
+}
+
+// The inputs the workflow declares under `workflow_call` and `workflow_dispatch`; nullopt when
+// `on:` is not a form whose inputs can be read.
+Names DeclaredInputs(const Node* on) {
+  std::set<std::string> inputs;
+  if (!on || !on->IsMap())
+    return on && (on->IsScalar() || on->IsSeq()) ? Names(inputs) : std::nullopt;
+  for (std::string_view trigger : {"workflow_call", "workflow_dispatch"}) {
+    const Node* t = on->Get(trigger);
+    if (!t || t->IsNull()) continue;
+    if (!t->IsMap()) return std::nullopt;
+    const Node* in = t->Get("inputs");
+    if (!in || in->IsNull()) continue;
+    if (!in->IsMap()) return std::nullopt;
+    for (const auto& [k, v] : in->entries) inputs.insert(LowerAscii(k->scalar));
+  }
+  return inputs;
+}
+
+class Checker {
+ public:
+  Checker(const SourceManager& sm, DiagnosticSink& sink) : sm_(sm), sink_(sink) {}
+
+  void Workflow(const Node& doc) {
+    Scope workflow;
+    workflow.inputs = DeclaredInputs(doc.Get("on"));
+    const Node* jobs = doc.Get("jobs");
+    if (jobs && jobs->IsMap())
+      for (const auto& [k, v] : jobs->entries) workflow.all_jobs.insert(LowerAscii(k->scalar));
+    for (std::string_view key : {"env", "run-name", "concurrency"})
+      if (const Node* n = doc.Get(key)) Walk(*n, workflow, false);
+    if (!jobs || !jobs->IsMap()) return;
+    for (const auto& [k, v] : jobs->entries)
+      if (v->IsMap()) Job(k->scalar, *v, workflow);
+  }
+
+ private:
+  void Job(const std::string& name, const Node& job, const Scope& workflow) {
+    Scope scope = workflow;
+    scope.job = name;
+    scope.needs = ScalarNames(job.Get("needs"));
+    scope.matrix = MatrixKeys(job);
+    std::vector<const Node*> steps;
+    bool computed_ids = false;
+    if (const Node* s = job.Get("steps"); s && s->IsSeq()) Flatten(*s, steps);
+    std::set<std::string> ids;
+    for (const Node* s : steps)
+      if (const Node* id = s->Get("id"); id && id->IsScalar()) {
+        if (id->scalar.find("${{") != std::string::npos) computed_ids = true;
+        ids.insert(LowerAscii(id->scalar));
+      }
+    for (const auto& [k, v] : job.entries) {
+      const std::string& key = k->scalar;
+      if (key == "steps") continue;
+      Scope here = scope;
+      if (key == "outputs" && !computed_ids) here.steps = ids;
+      // The matrix is not expanded yet where `strategy:` and the job's `if:` are read.
+      if (key == "strategy" || key == "if") here.matrix = std::nullopt;
+      Walk(*v, here, key == "if");
+    }
+    Scope here = scope;
+    if (!computed_ids) here.steps = std::set<std::string>{};
+    here.later_steps = ids;
+    for (const Node* s : steps) {
+      for (const auto& [k, v] : s->entries) Walk(*v, here, k->scalar == "if");
+      if (const Node* run = s->Get("run"); run && run->IsScalar()) WorkflowCommands(*run);
+      if (const Node* id = s->Get("id"); id && id->IsScalar() && here.steps) {
+        here.steps->insert(LowerAscii(id->scalar));
+        here.later_steps.erase(LowerAscii(id->scalar));
+      }
+    }
+  }
+
+  // `echo "::set-output name=x::1"`: the runner refuses `set-env` and `add-path` since 2020
+  // (the step fails) and warns on `set-output` and `save-state`, whose replacement is a line
+  // appended to the file $GITHUB_OUTPUT / $GITHUB_STATE.
+  void WorkflowCommands(const Node& run) {
+    struct Command {
+      std::string_view name, replacement;
+      bool disabled;
+    };
+    static constexpr std::array<Command, 4> kCommands = {{
+        {"set-output", "echo \"{name}={value}\" >> \"$GITHUB_OUTPUT\"", false},
+        {"save-state", "echo \"{name}={value}\" >> \"$GITHUB_STATE\"", false},
+        {"set-env", "echo \"{name}={value}\" >> \"$GITHUB_ENV\"", true},
+        {"add-path", "echo \"{path}\" >> \"$GITHUB_PATH\"", true},
+    }};
+    std::string_view text = run.scalar;
+    size_t line_start = 0;
+    while (line_start < text.size()) {
+      size_t line_end = text.find('\n', line_start);
+      if (line_end == std::string_view::npos) line_end = text.size();
+      std::string_view line = text.substr(line_start, line_end - line_start);
+      size_t first = line.find_first_not_of(" \t");
+      bool comment = first != std::string_view::npos && line[first] == '#';
+      for (size_t at = line.find("::"); !comment && at != std::string_view::npos;
+           at = line.find("::", at + 2)) {
+        for (const Command& c : kCommands) {
+          std::string_view rest = line.substr(at + 2);
+          if (rest.substr(0, c.name.size()) != c.name || rest.size() == c.name.size()) continue;
+          char next = rest[c.name.size()];
+          if (next != ' ' && next != ':') continue;
+          Diagnostic& d = sink_.Report(
+              DiagKind::GhDeprecatedCommand,
+              LocateInScalar(sm_, run, line_start + at, c.name.size() + 2),
+              c.disabled ? fmt::format("workflow command \"{}\" is disabled: the runner fails the "
+                                       "step. use `{}` instead",
+                                       c.name, c.replacement)
+                         : fmt::format("workflow command \"{}\" was deprecated. use `{}` instead",
+                                       c.name, c.replacement));
+          if (c.disabled) d.severity = Severity::Error;
+          d.Note({},
+                 "https://docs.github.com/en/actions/using-workflows/"
+                 "workflow-commands-for-github-actions");
+        }
+      }
+      line_start = line_end + 1;
+    }
+  }
+
+  // Steps in order, with the steps of `parallel:` groups in place of the group.
+  static void Flatten(const Node& seq, std::vector<const Node*>& out) {
+    for (const yaml::NodePtr& s : seq.items) {
+      if (!s->IsMap()) continue;
+      if (const Node* group = s->Get("parallel"); group && group->IsSeq())
+        Flatten(*group, out);
+      else
+        out.push_back(s.get());
+    }
+  }
+
+  void Walk(const Node& n, const Scope& scope, bool is_condition) {
+    if (n.IsScalar()) return Scalar(n, scope, is_condition);
+    for (const yaml::NodePtr& i : n.items) Walk(*i, scope, false);
+    for (const auto& [k, v] : n.entries) Walk(*v, scope, false);
+  }
+
+  void Scalar(const Node& n, const Scope& scope, bool is_condition) {
+    std::vector<std::pair<size_t, std::string>> exprs = Expressions(n.scalar);
+    // `if:` is an expression with or without `${{ }}`.
+    if (is_condition && exprs.empty()) exprs.emplace_back(0, n.scalar);
+    for (const auto& [off, expr] : exprs) {
+      std::string text = WithoutStrings(expr);
+      Context(n, off, text, "steps", scope.steps, scope);
+      Context(n, off, text, "needs", scope.needs, scope);
+      Context(n, off, text, "inputs", scope.inputs, scope);
+      Context(n, off, text, "matrix", scope.matrix, scope);
+    }
+    // Only step scripts are parsed for workflow commands; a YAML value that merely mentions one
+    // (a `name:`) runs nothing.
+  }
+
+  void Context(const Node& n, size_t off, const std::string& expr, std::string_view context,
+               const Names& known, const Scope& scope) {
+    if (!known) return;
+    std::string prefix = std::string(context) + ".";
+    for (const auto& [poff, property] : Properties(expr, prefix)) {
+      std::string name = FirstName(property, prefix.size());
+      if (name.empty() || known->count(name)) continue;
+      std::string shown = std::string(context) + "." + property.substr(prefix.size(), name.size());
+      Diagnostic& d = sink_.Report(DiagKind::GhUndefinedProperty,
+                                   LocateInScalar(sm_, n, off + poff, shown.size()),
+                                   Message(context, shown, name, scope));
+      d.Note({}, Explanation(context, name, *known, scope));
+    }
+  }
+
+  static std::string Message(std::string_view context, const std::string& shown,
+                             const std::string& name, const Scope& scope) {
+    if (context == "steps")
+      return scope.later_steps.count(name)
+                 ? fmt::format(
+                       "{} is read before the step with id \"{}\" runs: its outputs and outcome "
+                       "are empty here",
+                       shown, name)
+                 : fmt::format("{} is not defined: job \"{}\" has no earlier step with id \"{}\"",
+                               shown, scope.job, name);
+    if (context == "needs")
+      return fmt::format("{} is not defined: job \"{}\" does not list \"{}\" in `needs:`", shown,
+                         scope.job, name);
+    if (context == "inputs")
+      return fmt::format("{} is not defined: the workflow declares no input \"{}\"", shown, name);
+    return fmt::format("{} is not defined: the matrix of job \"{}\" has no key \"{}\"", shown,
+                       scope.job, name);
+  }
+
+  static std::string Explanation(std::string_view context, const std::string& name,
+                                 const std::set<std::string>& known, const Scope& scope) {
+    if (context == "steps")
+      return fmt::format("GitHub evaluates it to an empty string; step ids readable here: {}",
+                         Joined(known));
+    if (context == "needs")
+      return scope.all_jobs.count(name)
+                 ? fmt::format(
+                       "the needs context holds only the jobs in `needs:` ({}); add \"{}\" there",
+                       Joined(known), name)
+                 : fmt::format(
+                       "the needs context holds only the jobs in `needs:` ({}), and no job \"{}\" "
+                       "exists",
+                       Joined(known), name);
+    if (context == "inputs")
+      return fmt::format(
+          "inputs come from `on.workflow_call.inputs` and `on.workflow_dispatch.inputs` (declared: "
+          "{}); GitHub evaluates an undeclared one to an empty string",
+          Joined(known));
+    return fmt::format(
+        "matrix keys of this job: {}; GitHub evaluates a missing one to an empty string",
+        Joined(known));
+  }
+
+  const SourceManager& sm_;
+  DiagnosticSink& sink_;
+};
+
+}  // namespace
+
+void CheckContextReferences(const yaml::Node& workflow, const SourceManager& sm,
+                            DiagnosticSink& sink) {
+  Checker(sm, sink).Workflow(workflow);
+}
+
+}  // namespace pipec::import

@@ -437,9 +437,14 @@ class Writer {
   }
 
   void Stages(std::string& out) {
+    // GitLab's `.pre` and `.post` are always first and last; Pipe has no such names, so they are
+    // written (as `_pre` / `_post`, in place) only when a job uses them.
+    std::set<std::string> used;
+    for (const ir::Job& j : p_.jobs)
+      if (!j.hidden) used.insert(j.stage);
     std::vector<std::string> stages;
     for (const std::string& s : p_.stages)
-      if (s != ".pre" && s != ".post") stages.push_back(PipeName(s));
+      if ((s != ".pre" && s != ".post") || used.contains(s)) stages.push_back(PipeName(s));
     if (!stages.empty()) {
       out += "stages ";
       for (size_t i = 0; i < stages.size(); ++i) out += (i ? ", " : "") + stages[i];

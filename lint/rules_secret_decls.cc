@@ -163,6 +163,7 @@ void CheckDeclarations(RuleContext& ctx) {
               DiagKind::UnmaskedSecret, name,
               fmt::format("secret {} is not masked: its value appears in clear in job logs",
                           s.name))) {
+        d->AboutSecret(s.name);
         if (p.origin == ir::Origin::Pipe && name.valid())
           d->Fix({name.file, name.end, name.end}, " masked");
         else
@@ -175,7 +176,7 @@ void CheckDeclarations(RuleContext& ctx) {
               fmt::format("file secret {} is declared masked, but GitLab masks only single-line "
                           "values of at least 8 characters from [A-Za-z0-9@_:+-]",
                           s.name)))
-        d->Note({}, "a key, certificate or kubeconfig cannot be masked: never print it, and "
+        d->AboutSecret(s.name).Note({}, "a key, certificate or kubeconfig cannot be masked: never print it, and "
                     "keep `masked` only if the content is a single token");
     } else if (s.masked && !s.file && MultiLineByName(s.name) && p.origin != ir::Origin::GitHub) {
       // GitHub masks a multi-line secret line by line (and pipec delivers its file secrets
@@ -185,7 +186,7 @@ void CheckDeclarations(RuleContext& ctx) {
               fmt::format("secret {} looks like multi-line content (a key, certificate or "
                           "JSON), which GitLab cannot mask",
                           s.name)))
-        d->Note({}, "declare it `file` so jobs read it from a file and never expand it");
+        d->AboutSecret(s.name).Note({}, "declare it `file` so jobs read it from a file and never expand it");
     }
   }
 }
@@ -220,7 +221,7 @@ void CheckFileSecretValues(RuleContext& ctx, const ir::Job& j,
                       fmt::format("the content of file secret {} is read into a value; GitLab "
                                   "masks neither file contents nor values derived from them",
                                   it->second->name)))
-                d->Note({}, "pass the file's path to the tool that needs it");
+                d->AboutSecret(it->second->name).Note({}, "pass the file's path to the tool that needs it");
             }
           }
         }
@@ -271,6 +272,7 @@ void CheckReach(RuleContext& ctx) {
                                    fmt::format("job {} binds protected secret {} but runs {}",
                                                j.name, e.secret, where));
         if (!d) continue;
+        d->AboutJob(j.name).AboutSecret(e.secret);
         d->Note(s->range, "declared protected here: only pipelines on protected branches and "
                           "tags receive it");
         if (on_mr)
@@ -296,6 +298,7 @@ void CheckReach(RuleContext& ctx) {
                         "requests trigger with the repository's secrets",
                         j.name, e.secret));
         if (!d) continue;
+        d->AboutJob(j.name).AboutSecret(e.secret);
         d->Note({}, "the job checks out the pull request's code, which can read the secret; "
                     "guard the job with `if: github.event.pull_request.head.repo.full_name == "
                     "github.repository`, or use pull_request (no secrets for forks)");
@@ -305,6 +308,7 @@ void CheckReach(RuleContext& ctx) {
             DiagKind::SecretInMergeRequest, e.range,
             fmt::format("job {} binds secret {} and runs for merge requests", j.name, e.secret));
         if (!d) continue;
+        d->AboutJob(j.name).AboutSecret(e.secret);
         d->Note({}, "GitLab runs fork merge requests in the fork, with the fork's variables; "
                     "when a project member runs one in the parent project, the fork's code "
                     "runs with this secret");

@@ -91,6 +91,14 @@ struct Secrets {
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return upper == "GITHUB_TOKEN" ? "" : name;
   }
+  // The pipeline's name of the secret a finding shows as `shown` (an env name bound to it,
+  // `secrets.X`, or `$NAME` of a guessed credential): the finding's subject.
+  std::string DeclaredName(std::string_view shown) const {
+    if (auto it = secret_of_env.find(shown); it != secret_of_env.end()) return it->second;
+    if (shown.starts_with("secrets.")) shown.remove_prefix(8);
+    if (shown.starts_with("$")) shown.remove_prefix(1);
+    return std::string(shown);
+  }
   // Env names bound to per-job tokens (IsPerJobToken): masked, revoked after the job.
   std::set<std::string, std::less<>> per_job;
   // Stored secrets this job can read (per-job tokens left out).
@@ -141,13 +149,19 @@ class ScriptScan {
 
   bool HasSecrets() const { return secrets_.Any(); }
 
-  std::string SecretList(bool with_inline = true) const {
+  // The secrets this job binds, as a finding shows them; their pipeline names go to `subjects`.
+  std::string SecretList(bool with_inline = true, std::vector<std::string>* subjects = nullptr) const {
     std::string out;
     for (const auto& [env, name] : secrets_.secret_of_env)
-      if (!secrets_.per_job.count(env)) out += (out.empty() ? "" : ", ") + env;
+      if (!secrets_.per_job.count(env)) {
+        out += (out.empty() ? "" : ", ") + env;
+        if (subjects) subjects->push_back(name);
+      }
     if (with_inline)
-      for (const std::string& name : secrets_.inline_names)
+      for (const std::string& name : secrets_.inline_names) {
         out += (out.empty() ? "secrets." : ", secrets.") + name;
+        if (subjects) subjects->push_back(name);
+      }
     return out;
   }
 
@@ -236,7 +250,7 @@ class ScriptScan {
     size_t j = i;
     while (true) {
       const ShellCommand& c = cmds[j];
-      CheckWrites(c, kind, what, at, len);
+      CheckWrites(c, kind, what, secret);
       if (WritesToOutputFile(c)) return;  // `base64 --decode --output FILE`
       if (!c.piped_out) {
         if (c.StdoutToLog()) Leak(kind, what, secret, transformed, at, len);
@@ -264,12 +278,16 @@ class ScriptScan {
   void Leak(DiagKind kind, const std::string& what, const std::string& secret, bool transformed,
             size_t at, size_t len) {
     if (kind == DiagKind::SecretEnvDump) {
+      std::vector<std::string> subjects;
+      std::string list = SecretList(false, &subjects);
       if (Diagnostic* d = ctx_.Report(
               kind, At(at, len),
               fmt::format("{} prints every environment variable to the job log, including the "
                           "secrets this job binds ({})",
-                          what, SecretList(false))))
-        d->Note({}, "masking hides exact values only; print the variables you need by name");
+                          what, list))) {
+        d->AboutJob(job_.name).Note({}, "masking hides exact values only; print the variables you need by name");
+        d->subject.secrets = std::move(subjects);
+      }
       return;
     }
     Diagnostic* d = ctx_.Report(
@@ -277,6 +295,7 @@ class ScriptScan {
         fmt::format("{} prints secret {} to the job log{}", what, secret,
                     transformed ? " (transformed, so masking cannot hide it)" : ""));
     if (!d) return;
+    d->AboutJob(job_.name).AboutSecret(secrets_.DeclaredName(secret));
     if (secrets_.IsMasked(secret) && !transformed) {
       d->severity = Severity::Warning;
       d->Note({}, "the secret is masked, so the log hides its exact value; any derived value "
@@ -287,8 +306,7 @@ class ScriptScan {
   }
 
   // Redirects and `tee` arguments that write the data into an artifact, cache or report.
-  void CheckWrites(const ShellCommand& c, DiagKind kind, const std::string& what, size_t at,
-                   size_t len) {
+  void CheckWrites(const ShellCommand& c, DiagKind kind, const std::string& what, const std::string& secret) {
     std::vector<const ShellWord*> targets;
     for (const ShellRedirect& r : c.redirects)
       if ((r.op == ">" || r.op == ">>" || r.op == ">|" || r.op == "&>" || r.op == "&>>") &&
@@ -300,13 +318,13 @@ class ScriptScan {
     for (const ShellWord* t : targets) {
       std::string where = Published(NormalizePath(t->value));
       if (where.empty()) continue;
-      ctx_.Report(DiagKind::SecretWrittenToArtifact, At(t->offset, t->raw.size()),
-                  fmt::format("{} is written to {}, which {}; masking does not apply to files",
-                              kind == DiagKind::SecretEnvDump ? what + " (every variable, secrets included)" : what,
-                              t->value, where));
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::SecretWrittenToArtifact, At(t->offset, t->raw.size()),
+              fmt::format("{} is written to {}, which {}; masking does not apply to files",
+                          kind == DiagKind::SecretEnvDump ? what + " (every variable, secrets included)" : what,
+                          t->value, where)))
+        d->AboutJob(job_.name).AboutSecret(secret.empty() ? "" : secrets_.DeclaredName(secret));
     }
-    (void)at;
-    (void)len;
   }
 
   // Why a path is published ("" when it is not): an output, a report, or a cache path.
@@ -333,16 +351,14 @@ class ScriptScan {
 
   // Variables this job's scripts read whose names look like credentials ($NPM_TOKEN), for a
   // job that binds no declared secret (a token from an earlier step, the runner's env).
-  std::string CredentialReads() const {
+  std::set<std::string> CredentialReads() const {
     std::set<std::string> names;
     for (const ir::Step& s : job_.steps)
       if (s.kind == ir::Step::Kind::Run)
         for (const ShellVarRef& v : shell::ScriptVars(RenderText(s.script)))
           if (!v.expression && CredentialLikeName(v.name) && !IsPerJobToken(ctx_.pipeline(), v.name))
             names.insert("$" + v.name);
-    std::string out;
-    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
+    return names;
   }
 
   // What `set -x` makes the shell print: the commands after it (up to `set +x`), in this
@@ -350,7 +366,7 @@ class ScriptScan {
   // (redirections and the environment are not printed). The secrets they expand, or, in a
   // job that binds none, the credential-looking variables ("" when none: tracing shows
   // nothing secret).
-  std::string TracedSecrets(const std::vector<ShellCommand>& cmds, size_t from) const {
+  std::set<std::string> TracedSecrets(const std::vector<ShellCommand>& cmds, size_t from) const {
     std::set<std::string> names;
     auto scan = [&](const std::vector<ShellCommand>& list, size_t start) {
       for (size_t i = start; i < list.size(); ++i) {
@@ -377,9 +393,7 @@ class ScriptScan {
       return true;
     };
     if (scan(cmds, from + 1) && !later_.empty()) scan(LexShell(later_), 0);
-    std::string out;
-    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
+    return names;
   }
 
   void CheckTrace(const std::vector<ShellCommand>& cmds, size_t i) {
@@ -406,7 +420,16 @@ class ScriptScan {
     if (!trace) return;
     // `bash -x script.sh` traces a script pipec does not see: whatever this job binds may be
     // expanded there. `set -x` traces the commands that follow it here.
-    std::string shown = name == "set" ? TracedSecrets(cmds, i) : HasSecrets() ? SecretList() : CredentialReads();
+    std::string shown;
+    std::vector<std::string> subjects;
+    if (name != "set" && HasSecrets()) {
+      shown = SecretList(true, &subjects);
+    } else {
+      for (const std::string& n : name == "set" ? TracedSecrets(cmds, i) : CredentialReads()) {
+        shown += (shown.empty() ? "" : ", ") + n;
+        subjects.push_back(secrets_.DeclaredName(n));
+      }
+    }
     if (shown.empty()) return;
     if (Diagnostic* d = ctx_.Report(
             DiagKind::SecretShellTrace, At(c.words[w].offset, c.words[w].raw.size()),
@@ -416,8 +439,10 @@ class ScriptScan {
                               shown)
                 : fmt::format("shell tracing prints every expanded command, with {}, which this "
                               "job reads and whose name looks like a credential",
-                              shown)))
-      d->Note({}, "remove the x flag, or trace only the commands that do not touch secrets");
+                              shown))) {
+      d->AboutJob(job_.name).Note({}, "remove the x flag, or trace only the commands that do not touch secrets");
+      d->subject.secrets = std::move(subjects);
+    }
   }
 
   void CheckUrlAndArgs(const ShellCommand& c) {
@@ -439,7 +464,7 @@ class ScriptScan {
             if (Diagnostic* d = ctx_.Report(
                     DiagKind::SecretInUrl, At(v.offset, v.length),
                     fmt::format("secret {} is written into a URL", secret)))
-              d->Note({}, "URLs are printed by tools, stored in .git/config and caches; use a "
+              d->AboutJob(job_.name).AboutSecret(secrets_.DeclaredName(secret)).Note({}, "URLs are printed by tools, stored in .git/config and caches; use a "
                           "credential helper or an Authorization header read from a file");
             continue;
           }
@@ -454,7 +479,7 @@ class ScriptScan {
                                              secret, Shown(v), c.Name())
                                : fmt::format("secret {} is passed on the command line of `{}`",
                                              secret, c.Name())))
-            d->Note({}, v.expression
+            d->AboutJob(job_.name).AboutSecret(secrets_.DeclaredName(secret)).Note({}, v.expression
                             ? "any process on the runner can read command lines, and the value "
                               "becomes part of the script text; bind it in the step's `env:` and "
                               "pass it on stdin or in a file"
@@ -494,6 +519,7 @@ class ScriptScan {
           DiagKind::CurlPipeShell, At(where.offset, where.raw.size()),
           fmt::format("{} runs downloaded code without verifying it", how));
       if (!d) return;
+      d->AboutJob(job_.name);
       if (HasSecrets())
         d->Note({}, fmt::format("the downloaded code runs with this job's secrets in its "
                                 "environment ({})",

@@ -44,6 +44,13 @@ struct FixIt {
   std::string replacement;  // new text
 };
 
+// What a finding is about, as data: tools that group or explain findings (the secret
+// explanations of `pipec lint`) read this, never the message text.
+struct DiagSubject {
+  std::string job;                   // the job's IR name; "" when the finding is about no job
+  std::vector<std::string> secrets;  // the secrets it is about, as the pipeline names them
+};
+
 struct Diagnostic {
   DiagKind kind{};
   Severity severity = Severity::Error;
@@ -51,10 +58,19 @@ struct Diagnostic {
   std::string message;
   std::vector<DiagNote> notes;
   std::optional<FixIt> fix;
+  DiagSubject subject;
 
   const DiagInfo& info() const { return InfoOf(kind); }
   Diagnostic& Note(SourceRange r, std::string m) {
     notes.push_back({r, std::move(m)});
+    return *this;
+  }
+  Diagnostic& AboutJob(std::string job) {
+    subject.job = std::move(job);
+    return *this;
+  }
+  Diagnostic& AboutSecret(std::string secret) {
+    if (!secret.empty()) subject.secrets.push_back(std::move(secret));
     return *this;
   }
   Diagnostic& Fix(SourceRange r, std::string replacement) {

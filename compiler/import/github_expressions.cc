@@ -38,7 +38,8 @@ std::vector<std::pair<size_t, std::string>> Properties(std::string_view expr,
   size_t at = 0;
   while ((at = lower.find(prefix, at)) != std::string::npos) {
     if (at > 0 && (std::isalnum(static_cast<unsigned char>(lower[at - 1])) ||
-                   lower[at - 1] == '_' || lower[at - 1] == '.')) {
+                   lower[at - 1] == '_' || lower[at - 1] == '-' || lower[at - 1] == '.')) {
+      // Part of a longer name: `steps.set-matrix.outputs` holds no `matrix.` property.
       at += prefix.size();
       continue;
     }

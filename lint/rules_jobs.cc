@@ -38,11 +38,25 @@ ImageRef ParseImage(std::string_view image) {
   return r;
 }
 
-bool FloatingTag(std::string_view tag) {
+// A tag that names no version moves to each new release: `latest` and its kin, and tags
+// that are only a variant (`docker:dind`, `node:alpine`, `python:slim`, `node:lts-alpine`):
+// no part of them holds a digit. A distribution's codename (`debian:bookworm`,
+// `ubuntu:noble-...`) is its version and is no more floating than `debian:12`.
+bool FloatingTag(std::string_view name, std::string_view tag) {
   static constexpr std::string_view kFloating[] = {"latest", "stable", "edge", "main", "master",
                                                    "nightly", "dev", "develop", "rolling",
                                                    "current", "lts"};
-  return std::find(std::begin(kFloating), std::end(kFloating), tag) != std::end(kFloating);
+  if (std::find(std::begin(kFloating), std::end(kFloating), tag) != std::end(kFloating)) return true;
+  if (std::any_of(tag.begin(), tag.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return false;
+  static constexpr std::string_view kCodenames[] = {
+      "trixie", "bookworm", "bullseye", "buster", "stretch", "jessie", "noble", "jammy",
+      "focal",  "bionic",   "xenial",   "oracular", "plucky"};
+  std::string_view base = name.substr(name.rfind('/') == std::string_view::npos ? 0 : name.rfind('/') + 1);
+  if (base == "debian" || base == "ubuntu" || base == "buildpack-deps")
+    for (std::string_view c : kCodenames)
+      if (tag.rfind(c, 0) == 0) return false;
+  return true;
 }
 
 // Image names (without tag) the pipeline builds or pushes itself: `docker build -t`,
@@ -113,36 +127,53 @@ bool BuiltHere(const std::set<std::string>& built, const std::string& name) {
   return false;
 }
 
-// Where an image named outside the job's body (`default { }`, a template) is declared, per
-// file and image: searched once, not once per job (10,000 jobs of one template).
-using ImageDeclarations = std::map<std::pair<FileId, std::string>, SourceRange>;
+// An image named outside the job's body (`default:`, a template, an `extends` parent) is one
+// declaration however many jobs inherit it: it is reported once, at the declaration when a
+// file of the pipeline holds it (one problem, one finding: 20 jobs under one `default:` image
+// gave 20 warnings). Searched once per image, not once per job (10,000 jobs of one template).
+struct OutsideImages {
+  std::vector<FileId> files;  // the files jobs are declared in, in first-seen order
+  std::set<std::pair<std::string, bool>> reported;
+};
 
 void CheckImage(RuleContext& ctx, const ir::Job& j, const std::string& image, bool service,
-                const std::set<std::string>& built, ImageDeclarations& declared) {
-  if (image.empty() || image.find('$') != std::string::npos) return;  // unknown until run time
+                const std::set<std::string>& built, OutsideImages& outside) {
+  if (image.empty()) return;
   ImageRef ref = ParseImage(image);
   if (ref.digest) return;
   if (BuiltHere(built, ref.name)) return;
+  // A variable is known only at run time: a variable tag can be anything, so only an image
+  // whose registry or name is a variable but whose tag is a literal floating one is judged
+  // (`$CI_REGISTRY_IMAGE/app:latest`).
+  bool variable_name = ref.name.find('$') != std::string::npos;
+  if (ref.tag.find('$') != std::string::npos) return;
+  if (variable_name && (ref.tag.empty() || !FloatingTag(ref.name, ref.tag))) return;
   const SourceRange& body = j.body_range.valid() ? j.body_range : j.range;
   SourceRange at = ctx.Locate(body, image);
   if (at == body && body.valid()) {  // from `default { }` or a template: find the declaration
-    auto [it, fresh] = declared.try_emplace({body.file, image});
-    if (fresh) {
-      SourceRange whole{body.file, {1, 1}, {1u << 30, 0}};
+    if (!outside.reported.insert({image, service}).second) return;
+    std::vector<FileId> files{body.file};
+    for (FileId f : outside.files)
+      if (f != body.file) files.push_back(f);
+    for (FileId f : files) {
+      SourceRange whole{f, {1, 1}, {1u << 30, 0}};
       SourceRange found = ctx.Locate(whole, image);
-      it->second = found != whole ? found : SourceRange{};
+      if (found != whole) {
+        at = found;
+        break;
+      }
     }
-    if (it->second.valid()) at = it->second;
   }
   const char* what = service ? "service image" : "image";
-  if (ref.tag.empty() || FloatingTag(ref.tag)) {
+  if (ref.tag.empty() || FloatingTag(ref.name, ref.tag)) {
     Diagnostic* d = ctx.Report(
         DiagKind::UnpinnedImage, at,
         ref.tag.empty()
             ? fmt::format("{} {} has no tag, so it means {}:latest and changes without notice",
                           what, ref.name, ref.name)
-            : fmt::format("{} {} uses the floating tag {}, which changes without notice", what,
-                          image, ref.tag));
+            : fmt::format("{} {} uses the floating tag {}, which {}", what, image, ref.tag,
+                          variable_name ? "changes without notice wherever the registry points"
+                                        : "changes without notice"));
     if (d) d->Note({}, "pin a version tag (python:3.12-slim) or a digest (@sha256:...)");
     return;
   }
@@ -180,7 +211,13 @@ bool SwitchedOff(const ir::Job& j) {
 void CheckJobs(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   std::set<std::string> built = BuiltImages(p);
-  ImageDeclarations image_declarations;
+  OutsideImages outside_images;
+  for (const ir::Job& j : p.jobs) {
+    FileId f = (j.body_range.valid() ? j.body_range : j.range).file;
+    if (std::find(outside_images.files.begin(), outside_images.files.end(), f) ==
+        outside_images.files.end())
+      outside_images.files.push_back(f);
+  }
   std::string declared;
   for (const ir::Trigger& t : p.triggers) declared += (declared.empty() ? "" : ", ") + TriggerId(t);
   for (const ir::Job& j : p.jobs) {
@@ -214,8 +251,8 @@ void CheckJobs(RuleContext& ctx) {
       ctx.Report(DiagKind::EmptyScript, j.range,
                  fmt::format("job {} has nothing to run: give it a `run` script or a `trigger`",
                              j.name));
-    CheckImage(ctx, j, RenderText(j.image), false, built, image_declarations);
-    for (const std::string& s : j.services) CheckImage(ctx, j, s, true, built, image_declarations);
+    CheckImage(ctx, j, RenderText(j.image), false, built, outside_images);
+    for (const std::string& s : j.services) CheckImage(ctx, j, s, true, built, outside_images);
   }
 }
 

@@ -5,7 +5,9 @@
 
 namespace pipec::lint {
 
-bool IsOffByDefault(DiagKind kind) { return kind == DiagKind::ImageNotDigest; }
+bool IsOffByDefault(DiagKind kind) {
+  return kind == DiagKind::ImageNotDigest || kind == DiagKind::UnpinnedReferenceStrict;
+}
 
 void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
                DiagnosticSink& sink) {
@@ -16,6 +18,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckSecretDeclarations(ctx);
   CheckSecretScripts(ctx);
   CheckJobs(ctx);
+  CheckReferences(ctx);
   CheckUnused(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }

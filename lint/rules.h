@@ -18,6 +18,8 @@ void CheckSecretDeclarations(RuleContext& ctx);
 void CheckSecretScripts(RuleContext& ctx);
 // unreachable-job, empty-script, unpinned-image, image-not-digest
 void CheckJobs(RuleContext& ctx);
+// unpinned-reference, unpinned-reference-strict
+void CheckReferences(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)

@@ -141,6 +141,7 @@ class ConfigLoader {
     }
     if (!kind.empty()) {
       cfg.unread_includes.emplace_back(item.range, kind);
+      cfg.includes.push_back(DescribeInclude(item, kind));
       sink_.Report(
           DiagKind::GlIncludeNotResolved, item.range,
           fmt::format("{} include is not read by pipec; jobs and keys from it are not checked",
@@ -190,6 +191,42 @@ class ConfigLoader {
       out.push_back(WithIncludes(doc, cfg, depth + 1));
     }
     return out;
+  }
+
+  ir::Include DescribeInclude(const Node& item, std::string_view kind) const {
+    ir::Include inc;
+    inc.range = item.range;
+    inc.kind = kind == "remote"      ? ir::Include::Kind::Remote
+               : kind == "template"  ? ir::Include::Kind::Template
+               : kind == "project"   ? ir::Include::Kind::Project
+                                     : ir::Include::Kind::Component;
+    if (item.IsScalar()) {
+      inc.location = item.scalar;
+      return inc;
+    }
+    auto text = [&](std::string_view key) {
+      const Node* n = item.Get(key);
+      return n && n->IsScalar() ? n->scalar : std::string();
+    };
+    inc.location = text(kind);
+    if (inc.kind == ir::Include::Kind::Project) {
+      inc.ref = text("ref");
+      // `ref: $[[ inputs.ref ]]` arrives here with the input's default filled in; the caller
+      // of the template chooses it, so it is kept as the variable it is written as.
+      if (const Node* r = item.Get("ref"); r && r->range.valid() &&
+                                            sm_.Line(r->range.file, r->range.begin.line).find("$[[") !=
+                                                std::string_view::npos)
+        inc.ref = "$[[ input ]]";
+    }
+    if (inc.kind == ir::Include::Kind::Remote) inc.integrity = item.Has("integrity");
+    if (inc.kind == ir::Include::Kind::Component) {
+      size_t at = inc.location.rfind('@');
+      if (at != std::string::npos) {
+        inc.ref = inc.location.substr(at + 1);
+        inc.location.resize(at);
+      }
+    }
+    return inc;
   }
 
   // The keys each form of include allows; a project include needs a project path and a file.

@@ -9,6 +9,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/import/import_options.h"
 #include "compiler/import/yaml_tree.h"
+#include "compiler/ir/ir.h"
 
 namespace pipec::import {
 
@@ -31,6 +32,7 @@ struct GlConfig {
   std::vector<std::string> included;  // included files, in the order read
   // Remote, project, template and component includes pipec does not read: (place, kind).
   std::vector<std::pair<SourceRange, std::string>> unread_includes;
+  std::vector<ir::Include> includes;  // the same includes, with what they name
 };
 
 // A finding about something missing (a job's script, an `extends` or `!reference` target, any

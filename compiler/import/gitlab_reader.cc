@@ -61,6 +61,7 @@ class GitLabReader {
     p.origin = ir::Origin::GitLab;
     p.source_path = std::string(sm_.Path(main));
     p.name = "gitlab";
+    p.includes = cfg->includes;
 
     BodyRanges(*cfg);
     ReadStages(root, p);

@@ -255,6 +255,18 @@ struct Usage {
   bool used = false;
 };
 
+// Configuration pulled in from elsewhere that pipec does not read (GitLab `include:` of a
+// remote file, a template, another project's file, a CI/CD component), kept for the
+// supply-chain rules: what it names and how firmly it is pinned.
+struct Include {
+  enum class Kind { Remote, Template, Project, Component };
+  Kind kind = Kind::Remote;
+  std::string location;    // URL, template name, project path, component address (no @version)
+  std::string ref;         // project `ref:`, component version after '@' ("" = none given)
+  bool integrity = false;  // remote: an `integrity:` hash is given
+  SourceRange range;       // the include item
+};
+
 enum class Origin { Pipe, GitLab, GitHub };
 
 struct Pipeline {
@@ -267,6 +279,7 @@ struct Pipeline {
   std::vector<Cache> caches;
   std::vector<std::string> stages;  // declared order ("" entries never)
   std::vector<Job> jobs;            // in source order
+  std::vector<Include> includes;    // (import) unread includes, in the order written
   std::vector<Usage> declarations;  // every var/template/secret/cache with its use state
   nlohmann::json raw_gitlab = nlohmann::json::object();  // top-level escape hatches
   nlohmann::json raw_github = nlohmann::json::object();

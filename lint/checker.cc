@@ -19,6 +19,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckSecretScripts(ctx);
   CheckJobs(ctx);
   CheckReferences(ctx);
+  CheckDebugTrace(ctx);
   CheckUnused(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }

@@ -20,6 +20,8 @@ void CheckSecretScripts(RuleContext& ctx);
 void CheckJobs(RuleContext& ctx);
 // unpinned-reference, unpinned-reference-strict
 void CheckReferences(RuleContext& ctx);
+// debug-trace
+void CheckDebugTrace(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)

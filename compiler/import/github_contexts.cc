@@ -138,6 +138,8 @@ class Checker {
         if (id->scalar.find("${{") != std::string::npos) computed_ids = true;
         ids.insert(LowerAscii(id->scalar));
       }
+    if (const Node* sec = job.Get("secrets"); sec && sec->IsScalar() && sec->scalar == "inherit")
+      SecretsInherit(name, *sec, job.Get("uses"));
     for (const auto& [k, v] : job.entries) {
       const std::string& key = k->scalar;
       if (key == "steps") continue;
@@ -234,9 +236,53 @@ class Checker {
       Context(n, off, text, "needs", scope.needs, scope);
       Context(n, off, text, "inputs", scope.inputs, scope);
       Context(n, off, text, "matrix", scope.matrix, scope);
+      WholeSecrets(n, off, text);
     }
     // Only step scripts are parsed for workflow commands; a YAML value that merely mentions one
     // (a `name:`) runs nothing.
+  }
+
+  // `secrets: inherit` passes every repository, organization and environment secret the
+  // caller can read. To a workflow of this repository that is the caller's own code (a note:
+  // explicit secrets still document what it needs); to another repository's workflow it hands
+  // every secret to code this repository does not control.
+  void SecretsInherit(const std::string& job, const Node& value, const Node* uses) {
+    std::string target = uses && uses->IsScalar() ? uses->scalar : "";
+    bool local = target.rfind("./", 0) == 0;
+    Diagnostic& d = sink_.Report(
+        DiagKind::SecretsInherit, value.range,
+        local ? fmt::format("job \"{}\" passes every secret to {} with `secrets: inherit`", job,
+                            target)
+              : fmt::format("job \"{}\" passes every secret of this repository to {}, a workflow "
+                            "of another repository, with `secrets: inherit`",
+                            job, target.empty() ? std::string("a reusable workflow") : target));
+    d.AboutJob(job);
+    if (local) d.severity = Severity::Note;
+    d.Note({}, "pass only the secrets the workflow declares: secrets: { NAME: ${{ secrets.NAME }} }");
+  }
+
+  // The `secrets` context as a whole (`toJSON(secrets)`, `${{ secrets }}`), not one property:
+  // every secret the workflow can read lands in one value, and GitHub masks each secret's
+  // exact text only, not the JSON around it or a transformation of it.
+  void WholeSecrets(const Node& n, size_t off, const std::string& expr) {
+    static constexpr std::string_view kName = "secrets";
+    std::string lower = LowerAscii(expr);
+    auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
+    for (size_t at = lower.find(kName); at != std::string::npos; at = lower.find(kName, at + 1)) {
+      if (at > 0 && ident(lower[at - 1])) continue;
+      size_t end = at + kName.size();
+      if (end < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[end])) || lower[end] == '_'))
+        continue;
+      size_t next = lower.find_first_not_of(" \t", end);
+      if (next != std::string::npos && (lower[next] == '.' || lower[next] == '[')) continue;
+      Diagnostic& d = sink_.Report(
+          DiagKind::AllSecretsExposed, LocateInScalar(sm_, n, off + at, kName.size()),
+          "the whole secrets context is read here: every secret the workflow can see ends up in "
+          "one value");
+      d.Note({}, "GitHub masks each secret's exact text in logs, not a JSON document of them or a "
+                 "transformed copy; read the secrets you need one by one (secrets.NAME)");
+      return;
+    }
   }
 
   void Context(const Node& n, size_t off, const std::string& expr, std::string_view context,

@@ -22,6 +22,8 @@ void CheckJobs(RuleContext& ctx);
 void CheckReferences(RuleContext& ctx);
 // debug-trace
 void CheckDebugTrace(RuleContext& ctx);
+// excessive-permissions
+void CheckPermissions(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)

@@ -21,6 +21,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckReferences(ctx);
   CheckDebugTrace(ctx);
   CheckPermissions(ctx);
+  CheckTriggers(ctx);
   CheckUnused(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }

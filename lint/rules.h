@@ -24,6 +24,8 @@ void CheckReferences(RuleContext& ctx);
 void CheckDebugTrace(RuleContext& ctx);
 // excessive-permissions
 void CheckPermissions(RuleContext& ctx);
+// dangerous-trigger
+void CheckTriggers(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)

@@ -10,6 +10,7 @@
 #include "compiler/import/rule_eval.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/yaml_tree.h"
+#include "lint/pull_request_code.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
 #include "compiler/support/shell_lexer.h"
@@ -59,46 +60,13 @@ bool AnyBranch(const ir::Trigger& t) {
 // nor (for a step's `env:`) the step's `if:` rules such a run out. The conditions are the
 // raw `if:` texts the importer keeps, evaluated as the importer evaluates them (rule_eval.h),
 // for a pull_request_target run whose head repository is a fork.
-// GitHub: whether a job takes the pull request's code (pull_request_target runs the base
-// branch's workflow and checks out the base branch by default): an actions/checkout of the
-// head or merge commit, or a script that fetches or checks it out.
-bool RunsPullRequestCode(const ir::Job& j) {
-  auto pr_ref = [](std::string_view text) {
-    static constexpr std::array<std::string_view, 9> kMarks = {
-        "pull_request.head", "head_ref", "refs/pull/", "pull/", "merge_commit_sha",
-        "github.event.number", "pull_request.number", "gh pr checkout", "head.sha"};
-    return std::any_of(kMarks.begin(), kMarks.end(),
-                       [&](std::string_view m) { return text.find(m) != std::string_view::npos; });
-  };
-  for (const ir::Step& s : j.steps) {
-    if (s.kind == ir::Step::Kind::Run) {
-      if (pr_ref(RenderText(s.script))) return true;
-      continue;
-    }
-    std::string action = s.uses.substr(0, s.uses.find('@'));
-    std::transform(action.begin(), action.end(), action.begin(), ::tolower);
-    if (action != "actions/checkout") continue;
-    for (const char* key : {"ref", "repository"})
-      if (auto it = s.with.find(key); it != s.with.end() && pr_ref(it->second)) return true;
-  }
-  return false;
-}
-
 bool ForkReachable(const ir::Pipeline& p, const ir::Job& j, const ir::EnvVar& e) {
   if (!p.raw_github.contains("pull_request_target")) return false;
   // Base-branch code only: the fork controls the pull request's text (script injection is
   // github-script-injection's business), not the code that reads the secret.
-  if (!RunsPullRequestCode(j)) return false;
-  import::TriggerContext fork;
-  fork.kind = ir::TriggerKind::MergeRequest;
-  fork.github_event = "pull_request_target";
-  fork.fork = true;
-  auto may_run = [&](const nlohmann::json& cond) {
-    if (cond.is_boolean()) return cond.get<bool>();
-    if (!cond.is_string()) return true;
-    return import::EvalGitHubIf(cond.get<std::string>(), fork) != import::Tri::False;
-  };
-  if (j.raw_github.contains("if") && !may_run(j.raw_github["if"])) return false;
+  if (!PullRequestCodeStep(j)) return false;
+  if (!MayRunForForkPullRequest(j, "pull_request_target")) return false;
+  auto may_run = [&](const std::string& cond) { return ConditionMayRunForFork(cond, "pull_request_target"); };
   // A step-level binding (kept in the step's env with no value): live if one of the steps
   // binding it may run.
   bool step_level = false;

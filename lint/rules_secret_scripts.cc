@@ -548,6 +548,184 @@ class ScriptScan {
               return;
             }
     }
+    CheckInsecureDownload(c);
+    // curl -o install.sh URL; ...; sh install.sh (or ./install.sh, chmod +x then run): the
+    // same as a pipe unless a checksum or signature check names the file in between. The run
+    // may be on a later line (GitLab and Pipe run a job's lines in one shell); the finding is
+    // at the download.
+    if (!IsDownloader(n)) return;
+    std::string file = DownloadTarget(c);
+    if (file.empty()) return;
+    std::vector<ShellCommand> rest(cmds.begin() + static_cast<std::ptrdiff_t>(i) + 1, cmds.end());
+    for (ShellCommand& later : LexShell(later_)) rest.push_back(std::move(later));
+    for (size_t k = 0; k < rest.size(); ++k) {
+      const ShellCommand& r = rest[k];
+      // `echo "<hash>  install.sh" | sha256sum -c -`: the pipeline names the file and checks it.
+      bool piped_check = false, piped_names = false;
+      for (size_t m = k; m < rest.size(); ++m) {
+        const ShellCommand& q = rest[m];
+        piped_check |= IsVerifier(q.Name());
+        for (const ShellWord& w : q.words) piped_names |= w.value.find(file) != std::string::npos;
+        if (!q.piped_out) break;
+      }
+      if (Verifies(r, file) || (r.piped_out && piped_check && piped_names)) return;
+      if (std::string how = RunsFile(r, file); !how.empty()) {
+        report(c.words[0], fmt::format("`{}` downloads {}, and `{}` then", n, file, how));
+        return;
+      }
+    }
+  }
+
+  static bool NamesFile(const ShellWord& w, const std::string& file) {
+    std::string_view v = w.value;
+    if (v.rfind("./", 0) == 0) v.remove_prefix(2);
+    return v == file;
+  }
+
+  static bool IsVerifier(std::string_view n) {
+    static constexpr std::string_view kVerifiers[] = {
+        "sha256sum", "sha512sum", "sha1sum", "md5sum", "shasum", "gpg",
+        "gpgv",      "cosign",    "minisign", "openssl", "b2sum", "slsa-verifier"};
+    return std::find(std::begin(kVerifiers), std::end(kVerifiers), n) != std::end(kVerifiers);
+  }
+
+  // A checksum or signature check that names the file.
+  static bool Verifies(const ShellCommand& c, const std::string& file) {
+    if (!IsVerifier(c.Name())) return false;
+    return std::any_of(c.words.begin(), c.words.end(), [&](const ShellWord& w) { return NamesFile(w, file); }) ||
+           std::any_of(c.redirects.begin(), c.redirects.end(),
+                       [&](const ShellRedirect& r) { return NamesFile(r.target, file); });
+  }
+
+  // How the command runs the file (`sh install.sh`, `./install.sh`), or "".
+  static std::string RunsFile(const ShellCommand& c, const std::string& file) {
+    if (c.words.empty()) return "";
+    if (NamesFile(c.words[0], file) && c.words[0].value.find('/') != std::string::npos)
+      return c.words[0].value;
+    bool sudo = c.Name() == "sudo" && c.words.size() > 1;
+    std::string_view runner = sudo ? std::string_view(c.words[1].value) : c.Name();
+    if (!IsInterpreter(runner) && runner != "source" && runner != ".") return "";
+    for (size_t w = sudo ? 2 : 1; w < c.words.size(); ++w) {
+      if (!c.words[w].value.empty() && c.words[w].value[0] == '-') continue;
+      // the first operand is the script; later ones are its arguments
+      return NamesFile(c.words[w], file) ? fmt::format("{} {}", runner, c.words[w].value) : "";
+    }
+    return "";
+  }
+
+  // The file a curl or wget command writes, or "" (stdout, or unknown).
+  static std::string DownloadTarget(const ShellCommand& c) {
+    bool wget = c.Name() == "wget";
+    std::string url;
+    for (const ShellWord& w : c.words)
+      if (w.value.rfind("http://", 0) == 0 || w.value.rfind("https://", 0) == 0) url = w.value;
+    auto remote_name = [&]() -> std::string {
+      std::string path = url.substr(0, url.find_first_of("?#"));
+      size_t slash = path.rfind('/');
+      return slash == std::string::npos || slash + 1 >= path.size() || path.find("://") + 2 == slash
+                 ? std::string()
+                 : path.substr(slash + 1);
+    };
+    for (size_t i = 1; i < c.words.size(); ++i) {
+      const std::string& v = c.words[i].value;
+      std::string next = i + 1 < c.words.size() ? c.words[i + 1].value : "";
+      if (v == "--output" || (!wget && v == "-o") || (wget && v == "-O"))
+        return next == "-" ? "" : next;
+      if (v.rfind("--output=", 0) == 0) return v.substr(9);
+      if (wget && v.rfind("--output-document=", 0) == 0) {
+        std::string f = v.substr(18);
+        return f == "-" ? "" : f;
+      }
+      if (!wget && (v == "-O" || v == "--remote-name")) return remote_name();
+      // a cluster of short options: -fsSLo FILE, -fsSLO
+      if (v.size() > 2 && v[0] == '-' && v[1] != '-') {
+        char last = v.back();
+        if ((!wget && last == 'o') || (wget && last == 'O')) return next == "-" ? "" : next;
+        if (!wget && last == 'O') return remote_name();
+      }
+    }
+    if (wget && !c.piped_out && !url.empty()) {
+      // wget writes the URL's last path segment unless told otherwise (-q -O- aside)
+      for (const ShellRedirect& r : c.redirects)
+        if (r.op == ">" && (r.fd == -1 || r.fd == 1)) return "";
+      return remote_name();
+    }
+    for (const ShellRedirect& r : c.redirects)  // curl URL > install.sh
+      if ((r.op == ">" || r.op == ">|") && (r.fd == -1 || r.fd == 1)) return r.target.value;
+    return "";
+  }
+
+  // Code or packages fetched over plain HTTP (anyone on the path can change them), and
+  // `pip install` of a URL that names no fixed content (no #sha256= hash, no commit).
+  void CheckInsecureDownload(const ShellCommand& c) {
+    std::string_view n = c.Name();
+    auto code_like = [](std::string_view path) {
+      path = path.substr(0, path.find_first_of("?#"));
+      static constexpr std::string_view kExt[] = {
+          ".sh",  ".bash", ".py",  ".pl",  ".rb",  ".ps1", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2",
+          ".zip", ".deb",  ".rpm", ".apk", ".whl", ".jar", ".exe",    ".msi", ".bin",    ".run",
+          ".AppImage", ".gem", ".nupkg", ".pkg", ".dmg"};
+      return std::any_of(std::begin(kExt), std::end(kExt), [&](std::string_view e) {
+        return path.size() > e.size() && path.substr(path.size() - e.size()) == e;
+      });
+    };
+    auto public_host = [](std::string_view url) {
+      std::string_view rest = url.substr(url.find("://") + 3);
+      std::string_view host = rest.substr(0, rest.find_first_of("/:"));
+      if (host.find('.') == std::string_view::npos || host.find('$') != std::string_view::npos) return false;
+      for (std::string_view p : {"127.", "10.", "192.168.", "169.254.", "localhost"})
+        if (host.rfind(p, 0) == 0) return false;
+      return true;
+    };
+    if (IsDownloader(n)) {
+      for (const ShellWord& w : c.words)
+        if (w.value.rfind("http://", 0) == 0 && public_host(w.value) &&
+            (code_like(w.value) || c.piped_out)) {
+          if (Diagnostic* d = ctx_.Report(
+                  DiagKind::InsecureDownload, At(w.offset, w.raw.size()),
+                  fmt::format("`{}` fetches {} over plain HTTP: anyone on the network path can "
+                              "replace it",
+                              n, w.value))) {
+            d->AboutJob(job_.name);
+            d->Note({}, "use https://, and check a pinned checksum or signature of what you run");
+          }
+          return;
+        }
+      return;
+    }
+    bool pip = n == "pip" || n == "pip3" ||
+               ((n == "python" || n == "python3") && c.words.size() > 2 && c.words[1].value == "-m" &&
+                c.words[2].value == "pip");
+    if (!pip || std::none_of(c.words.begin(), c.words.end(),
+                             [](const ShellWord& w) { return w.value == "install"; }))
+      return;
+    for (const ShellWord& w : c.words) {
+      const std::string& v = w.value;
+      bool url = v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
+      bool vcs = v.rfind("git+", 0) == 0 || v.find("@git+") != std::string::npos;
+      if (!url && !vcs) continue;
+      if (v.find('$') != std::string::npos) continue;
+      if (url && (v.find("#sha256=") != std::string::npos || v.find("#sha512=") != std::string::npos))
+        continue;
+      if (vcs) {  // git+https://host/repo@<40-hex commit>
+        size_t at = v.rfind('@');
+        std::string ref = at == std::string::npos ? "" : v.substr(at + 1, v.find_first_of("#", at) - at - 1);
+        if (ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); }))
+          continue;
+      }
+      if (url && !code_like(v) && v.rfind("http://", 0) != 0) continue;  // an index page, not a package
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::InsecureDownload, At(w.offset, w.raw.size()),
+              fmt::format("`pip install {}` installs whatever that address serves when the job "
+                          "runs{}",
+                          v, v.rfind("http://", 0) == 0 ? ", over plain HTTP" : ""))) {
+        d->AboutJob(job_.name);
+        d->Note({}, vcs ? "pin the commit: git+https://host/repo@<40-character sha>"
+                        : "append the file's hash (#sha256=...) or install from an index with "
+                          "--require-hashes");
+      }
+      return;
+    }
   }
 
   RuleContext& ctx_;

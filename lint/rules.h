@@ -24,7 +24,7 @@ void CheckReferences(RuleContext& ctx);
 void CheckDebugTrace(RuleContext& ctx);
 // excessive-permissions
 void CheckPermissions(RuleContext& ctx);
-// dangerous-trigger
+// dangerous-trigger, self-hosted-runner
 void CheckTriggers(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);

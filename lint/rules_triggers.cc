@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "lint/pull_request_code.h"
 #include "lint/rules.h"
@@ -118,11 +119,42 @@ void Report(RuleContext& ctx, const ir::Job& j, const ir::Step& at, std::string_
                     "keep pull_request_target for steps that only label or comment");
 }
 
+// A self-hosted runner is a machine that outlives the job: code a fork's pull request runs on
+// it can stay behind (a changed toolchain, a background process) and read the next jobs'
+// secrets, or reach the network it sits in. GitHub asks for approval only for first-time
+// contributors by default, and private repositories' fork workflows follow other settings.
+// Labels made of expressions (`${{ matrix.os }}`) are not judged.
+void CheckSelfHosted(RuleContext& ctx, const ir::Job& j) {
+  bool self_hosted = std::any_of(j.runner.begin(), j.runner.end(), [](const std::string& l) {
+    return Lower(l) == "self-hosted";
+  });
+  if (!self_hosted) return;
+  std::vector<std::string> events;
+  for (std::string_view e : {"pull_request", "pull_request_target"})
+    if (HasEvent(ctx.pipeline(), e) && MayRunForForkPullRequest(j, e)) events.emplace_back(e);
+  if (events.empty()) return;
+  bool base_code = events.size() == 1 && events[0] == "pull_request_target" && !PullRequestCodeStep(j);
+  if (base_code) return;  // the base branch's code only: what a fork sends is data
+  SourceRange at = ctx.Locate(j.body_range.valid() ? j.body_range : j.range, "self-hosted", 40);
+  Diagnostic* d = ctx.Report(
+      DiagKind::SelfHostedRunner, at,
+      fmt::format("job {} runs on a self-hosted runner for pull requests from forks ({}): their "
+                  "code runs on a machine that outlives the job",
+                  j.name, events.front()));
+  if (!d) return;
+  d->AboutJob(j.name);
+  d->Note({}, "run fork pull requests on GitHub-hosted runners, or on ephemeral self-hosted "
+              "runners (one job per machine), and require approval for all outside "
+              "contributors");
+}
+
 }  // namespace
 
 void CheckTriggers(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   if (p.origin != ir::Origin::GitHub) return;
+  for (const ir::Job& j : p.jobs)
+    if (!j.hidden) CheckSelfHosted(ctx, j);
   for (std::string_view event : {"pull_request_target", "workflow_run"}) {
     if (!HasEvent(p, event)) continue;
     for (const ir::Job& j : p.jobs) {

@@ -22,6 +22,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckDebugTrace(ctx);
   CheckPermissions(ctx);
   CheckTriggers(ctx);
+  CheckUntrustedCode(ctx);
   CheckUnused(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }

@@ -109,6 +109,15 @@ bool IsPerJobToken(const ir::Pipeline& p, std::string_view secret) {
          secret == "CI_JOB_JWT_V2" || secret == "CI_REPOSITORY_URL";
 }
 
+std::string LaterInSameShell(const ir::Pipeline& p, const ir::Job& j, size_t k) {
+  std::string later;
+  if (p.origin == ir::Origin::GitHub || j.steps[k].phase == ir::Step::Phase::Teardown) return later;
+  for (size_t m = k + 1; m < j.steps.size(); ++m)
+    if (j.steps[m].kind == ir::Step::Kind::Run && j.steps[m].phase != ir::Step::Phase::Teardown)
+      later += RenderText(j.steps[m].script) + "\n";
+  return later;
+}
+
 bool IsReport(ir::OutputKind k) {
   return k == ir::OutputKind::Junit || k == ir::OutputKind::Dotenv ||
          k == ir::OutputKind::Codequality || k == ir::OutputKind::Coverage;

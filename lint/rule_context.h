@@ -62,6 +62,11 @@ std::vector<std::pair<std::string, std::string>> BoundSecrets(const ir::Job& j);
 // reach (merge requests, URLs, environment dumps, tracing) leave them out.
 bool IsPerJobToken(const ir::Pipeline& p, std::string_view secret);
 
+// The scripts a job's shell runs after step `k` (GitLab and Pipe run a job's setup and main
+// lines in one shell, teardown in another; every GitHub step is a shell of its own), joined
+// by newlines: what a line downloads or writes may be run or sourced there.
+std::string LaterInSameShell(const ir::Pipeline& p, const ir::Job& j, size_t k);
+
 bool IsReport(ir::OutputKind k);
 bool IsValue(ir::OutputKind k);
 

@@ -26,6 +26,8 @@ void CheckDebugTrace(RuleContext& ctx);
 void CheckPermissions(RuleContext& ctx);
 // dangerous-trigger, self-hosted-runner
 void CheckTriggers(RuleContext& ctx);
+// untrusted-variable-as-code
+void CheckUntrustedCode(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)

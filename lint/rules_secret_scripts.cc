@@ -784,13 +784,7 @@ void CheckSecretScripts(RuleContext& ctx) {
           if (v.expression)
             if (std::string name = Secrets::InlineSecret(v.name); !name.empty())
               here.inline_names.insert(name);
-      // GitLab and Pipe run a job's setup and main lines in one shell (teardown in another).
-      std::string later;
-      if (p.origin != ir::Origin::GitHub && s.phase != ir::Step::Phase::Teardown)
-        for (size_t m = k + 1; m < j.steps.size(); ++m)
-          if (j.steps[m].kind == ir::Step::Kind::Run && j.steps[m].phase != ir::Step::Phase::Teardown)
-            later += RenderText(j.steps[m].script) + "\n";
-      ScriptScan(ctx, j, here, s, std::move(script), std::move(later)).Run();
+      ScriptScan(ctx, j, here, s, std::move(script), LaterInSameShell(p, j, k)).Run();
     }
   }
 }

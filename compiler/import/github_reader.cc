@@ -697,6 +697,19 @@ class GitHubReader {
         step.env[e.name] = e.value;
       }
     }
+    // Environment variables holding untrusted event text (`TITLE: ${{ github.event.issue.title
+    // }}`): safe as `$TITLE` (the shell expands it as data), an injection again when a script
+    // reads them back as `${{ env.TITLE }}`, which is substituted before the shell parses it.
+    tainted_env_.clear();
+    auto taint = [&](const ir::EnvVar& e) {
+      if (!e.secret.empty()) return;
+      std::string text = e.value.LiteralText();
+      for (const auto& [off, expr] : Expressions(text))
+        for (const auto& [poff, prop] : Properties(expr, "github."))
+          if (std::string bad = UntrustedInput(prop); !bad.empty()) tainted_env_[LowerAscii(e.name)] = bad;
+    };
+    for (const ir::EnvVar& e : job.env) taint(e);
+    for (const ir::EnvVar& e : step_env) taint(e);
     if (run) {
       step.kind = ir::Step::Kind::Run;
       step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
@@ -760,6 +773,20 @@ class GitHubReader {
         if (bad.empty()) continue;
         sink_.Report(DiagKind::GhScriptInjection, LocateInScalar(sm_, script, off + poff, prop.size()),
                      fmt::format("\"{}\" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable", bad));
+      }
+      for (const auto& [poff, prop] : Properties(expr, "env.")) {
+        std::string name = prop.substr(4);
+        size_t end = 0;
+        while (end < name.size() && (std::isalnum(static_cast<unsigned char>(name[end])) || name[end] == '_' || name[end] == '-')) ++end;
+        auto it = tainted_env_.find(LowerAscii(name.substr(0, end)));
+        if (it == tainted_env_.end()) continue;
+        Diagnostic& d = sink_.Report(
+            DiagKind::GhScriptInjection, LocateInScalar(sm_, script, off + poff, 4 + end),
+            fmt::format("\"env.{}\" holds potentially untrusted \"{}\": `${{{{ env.{} }}}}` puts it "
+                        "into the script text before the shell runs. read it as the variable "
+                        "\"${}\" instead",
+                        name.substr(0, end), it->second, name.substr(0, end), name.substr(0, end)));
+        d.Note({}, "the environment variable is safe only when the shell expands it: quoted, as data");
       }
     }
   }
@@ -830,6 +857,10 @@ class GitHubReader {
           sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
                        fmt::format("secret \"{}\" is required by \"{}\" reusable workflow", name, target));
   }
+
+  // (lower-case) env name -> the untrusted `github.*` property its value holds, for the step
+  // being read (workflow, job and step env).
+  std::map<std::string, std::string> tainted_env_;
 
   std::optional<ReusableWorkflow> LoadReusable(const std::string& target) {
     std::string path = JoinPath(opts_.repo_root, target);

@@ -20,6 +20,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckJobs(ctx);
   CheckReferences(ctx);
   CheckDebugTrace(ctx);
+  CheckUploadedCredentials(ctx);
   CheckPermissions(ctx);
   CheckTriggers(ctx);
   CheckUntrustedCode(ctx);

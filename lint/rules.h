@@ -22,6 +22,8 @@ void CheckJobs(RuleContext& ctx);
 void CheckReferences(RuleContext& ctx);
 // debug-trace
 void CheckDebugTrace(RuleContext& ctx);
+// persisted-credentials-uploaded
+void CheckUploadedCredentials(RuleContext& ctx);
 // excessive-permissions
 void CheckPermissions(RuleContext& ctx);
 // dangerous-trigger, self-hosted-runner

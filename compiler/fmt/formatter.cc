@@ -463,16 +463,21 @@ std::string FormatFile(const ast::File& ast, const SourceManager& sm, FileId fil
     if (!out.empty() && s.tail[j]->tok->blank_before) out += '\n';
     out += std::string(s.tail[j]->tok->text) + "\n";
   }
-  // Strip trailing spaces of comment lines.
+  // Strip trailing spaces of comment lines, but not of the lines inside a `"""` string, whose
+  // trailing spaces are part of its value (`docker login -u ci \` continued on the next line).
   std::string clean;
   clean.reserve(out.size());
   size_t start = 0;
+  bool in_triple = false;
   while (start < out.size()) {
     size_t nl = out.find('\n', start);
     if (nl == std::string::npos) nl = out.size();
     std::string_view line(out.data() + start, nl - start);
+    for (size_t q = line.find("\"\"\""); q != std::string_view::npos; q = line.find("\"\"\"", q + 3))
+      in_triple = !in_triple;
     size_t end = line.size();
-    while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r')) --end;
+    if (!in_triple)  // the line's end is not inside a string that goes on
+      while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r')) --end;
     clean.append(line.substr(0, end));
     clean += '\n';
     start = nl + 1;

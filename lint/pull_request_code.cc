@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "compiler/import/github_expressions.h"
 #include "compiler/import/rule_eval.h"
 #include "lint/rule_context.h"
 
@@ -37,9 +38,7 @@ const ir::Step* PullRequestCodeStep(const ir::Job& j) {
       if (fetches && PullRequestRef(text)) return &s;
       continue;
     }
-    std::string action = s.uses.substr(0, s.uses.find('@'));
-    std::transform(action.begin(), action.end(), action.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
     if (action != "actions/checkout") continue;
     for (const char* key : {"ref", "repository"})
       if (auto it = s.with.find(key); it != s.with.end() && PullRequestRef(it->second)) return &s;

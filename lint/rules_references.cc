@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/import/github_expressions.h"
 #include "lint/rules.h"
 
 namespace pipec::lint {
@@ -26,12 +27,6 @@ bool FullSha(std::string_view ref) {
 bool VersionLike(std::string_view ref) {
   if (!ref.empty() && (ref[0] == 'v' || ref[0] == 'V')) ref.remove_prefix(1);
   return !ref.empty() && std::isdigit(static_cast<unsigned char>(ref[0]));
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // owner/repo[/path]@ref of a GitHub action or reusable workflow; false for local and
@@ -52,7 +47,7 @@ void CheckUses(RuleContext& ctx, const ir::Job& j, std::string_view uses, Source
   if (!SplitRemote(uses, owner, ref) || FullSha(ref)) return;
   // A step's range is its first line (often `- name:`); `uses:` follows within the step.
   SourceRange at = ctx.Locate(near, uses, 40);
-  std::string lower_owner = Lower(owner);
+  std::string lower_owner = import::LowerAscii(owner);
   bool first_party = lower_owner == "actions" || lower_owner == "github";
   std::string how = VersionLike(ref) ? fmt::format("the tag {}", ref)
                                      : fmt::format("{} (a branch, or a tag that names no version)", ref);

@@ -12,6 +12,7 @@
 #include "compiler/import/secret_names.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
+#include "lint/shell_words.h"
 #include "compiler/support/shell_lexer.h"
 
 namespace pipec::lint {
@@ -27,9 +28,6 @@ bool OneOf(std::string_view s, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-bool IsShell(std::string_view n) {
-  return OneOf(n, {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish"});
-}
 bool IsInterpreter(std::string_view n) {
   return IsShell(n) || OneOf(n, {"python", "python3", "perl", "ruby", "node", "php"});
 }
@@ -574,12 +572,6 @@ class ScriptScan {
         return;
       }
     }
-  }
-
-  static bool NamesFile(const ShellWord& w, const std::string& file) {
-    std::string_view v = w.value;
-    if (v.rfind("./", 0) == 0) v.remove_prefix(2);
-    return v == file;
   }
 
   static bool IsVerifier(std::string_view n) {

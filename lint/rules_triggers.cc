@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/import/github_expressions.h"
 #include "lint/pull_request_code.h"
 #include "lint/rules.h"
 
@@ -29,11 +30,6 @@ bool HasEvent(const ir::Pipeline& p, std::string_view event) {
   return on.is_object() && on.contains(std::string(event));
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A step that brings the triggering run's artifacts into a workflow_run job.
 const ir::Step* TriggeringArtifacts(const ir::Job& j) {
   for (const ir::Step& s : j.steps) {
@@ -44,7 +40,7 @@ const ir::Step* TriggeringArtifacts(const ir::Job& j) {
         return &s;
       continue;
     }
-    std::string action = Lower(s.uses.substr(0, s.uses.find('@')));
+    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
     if (action != "actions/download-artifact" && action != "dawidd6/action-download-artifact")
       continue;
     for (const auto& [k, v] : s.with)
@@ -68,7 +64,7 @@ bool RunsAfter(const ir::Job& j, const ir::Step* from) {
     }
     if (!after) continue;
     if (s.kind == ir::Step::Kind::Run) return true;
-    std::string action = Lower(s.uses.substr(0, s.uses.find('@')));
+    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
     static constexpr std::string_view kReadOnly[] = {
         "actions/checkout", "actions/upload-artifact", "actions/download-artifact",
         "actions/cache", "actions/cache/restore", "actions/cache/save", "actions/github-script",
@@ -126,7 +122,7 @@ void Report(RuleContext& ctx, const ir::Job& j, const ir::Step& at, std::string_
 // Labels made of expressions (`${{ matrix.os }}`) are not judged.
 void CheckSelfHosted(RuleContext& ctx, const ir::Job& j) {
   bool self_hosted = std::any_of(j.runner.begin(), j.runner.end(), [](const std::string& l) {
-    return Lower(l) == "self-hosted";
+    return import::LowerAscii(l) == "self-hosted";
   });
   if (!self_hosted) return;
   std::vector<std::string> events;

@@ -16,6 +16,7 @@
 #include "compiler/support/shell_lexer.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
+#include "lint/shell_words.h"
 
 namespace pipec::lint {
 namespace {
@@ -30,22 +31,10 @@ bool Untrusted(std::string_view name) {
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
-bool IsShell(std::string_view n) {
-  return n == "sh" || n == "bash" || n == "zsh" || n == "dash" || n == "ksh" || n == "ash";
-}
-
 const shell::ShellVarRef* UntrustedIn(const shell::ShellWord& w) {
   for (const shell::ShellVarRef& v : w.vars)
     if (!v.expression && Untrusted(v.name)) return &v;
   return nullptr;
-}
-
-bool NamesFile(const shell::ShellWord& w, const std::string& file) {
-  std::string_view v = w.value;
-  if (v.rfind("./", 0) == 0) v.remove_prefix(2);
-  std::string_view f = file;
-  if (f.rfind("./", 0) == 0) f.remove_prefix(2);
-  return v == f;
 }
 
 class Scan {

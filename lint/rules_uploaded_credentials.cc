@@ -9,15 +9,11 @@
 #include <cstdio>
 #include <string>
 
+#include "compiler/import/github_expressions.h"
 #include "lint/rules.h"
 
 namespace pipec::lint {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
@@ -53,19 +49,19 @@ void CheckUploadedCredentials(RuleContext& ctx) {
     std::vector<std::string> persisted;  // checkout directories that keep the token
     for (const ir::Step& s : j.steps) {
       if (s.kind != ir::Step::Kind::Uses) continue;
-      std::string action = Lower(s.uses.substr(0, s.uses.find('@')));
+      std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
       auto with = [&](const char* k) {
         auto it = s.with.find(k);
         return it == s.with.end() ? std::string() : it->second;
       };
       if (action == "actions/checkout") {
-        if (Lower(Trim(with("persist-credentials"))) == "false") continue;
+        if (import::LowerAscii(Trim(with("persist-credentials"))) == "false") continue;
         std::string dir = Trim(with("path"));
         persisted.push_back(dir.empty() ? "." : dir);
         continue;
       }
       if (action != "actions/upload-artifact" || persisted.empty()) continue;
-      bool hidden = Lower(Trim(with("include-hidden-files"))) == "true" || UploadsHiddenByDefault(s.uses);
+      bool hidden = import::LowerAscii(Trim(with("include-hidden-files"))) == "true" || UploadsHiddenByDefault(s.uses);
       if (!hidden) continue;
       std::string paths = with("path");
       size_t start = 0;

@@ -12,6 +12,7 @@
 
 #include "compiler/import/github_contexts.h"
 #include "compiler/import/github_expressions.h"
+#include "compiler/import/github_taint.h"
 #include "compiler/import/gitlab_job.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/source_locate.h"
@@ -178,6 +179,7 @@ class GitHubReader {
       return p;
     }
     DuplicateIds(*jobs, load_sink, "jobs");
+    taint_ = WorkflowTaint(*doc);
     if (const Node* env = doc->Get("env")) workflow_env_ = ReadEnv(*env, "env", p);
     for (std::string_view key : {"permissions", "concurrency", "defaults", "run-name"})
       if (const Node* n = doc->Get(key)) p.raw_github[std::string(key)] = yaml::ToJson(*n);
@@ -481,6 +483,8 @@ class GitHubReader {
   }
 
   void ReadJob(const Node& key, const Node& body, ir::Pipeline& p) {
+    job_key_ = LowerAscii(key.scalar);
+    job_taint_ = taint_.WithEnv(body.IsMap() ? body.Get("env") : nullptr, job_key_, taint_.workflow_env());
     ir::Job job;
     job.name = key.scalar;
     job.base_name = key.scalar;
@@ -700,16 +704,7 @@ class GitHubReader {
     // Environment variables holding untrusted event text (`TITLE: ${{ github.event.issue.title
     // }}`): safe as `$TITLE` (the shell expands it as data), an injection again when a script
     // reads them back as `${{ env.TITLE }}`, which is substituted before the shell parses it.
-    tainted_env_.clear();
-    auto taint = [&](const ir::EnvVar& e) {
-      if (!e.secret.empty()) return;
-      std::string text = e.value.LiteralText();
-      for (const auto& [off, expr] : Expressions(text))
-        for (const auto& [poff, prop] : Properties(expr, "github."))
-          if (std::string bad = UntrustedInput(prop); !bad.empty()) tainted_env_[LowerAscii(e.name)] = bad;
-    };
-    for (const ir::EnvVar& e : job.env) taint(e);
-    for (const ir::EnvVar& e : step_env) taint(e);
+    tainted_env_ = taint_.WithEnv(s.Get("env"), job_key_, job_taint_);
     if (run) {
       step.kind = ir::Step::Kind::Run;
       step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
@@ -768,25 +763,27 @@ class GitHubReader {
   void CheckInjection(const Node& script) {
     if (!script.IsScalar()) return;
     for (const auto& [off, expr] : Expressions(script.scalar)) {
-      for (const auto& [poff, prop] : Properties(expr, "github.")) {
-        std::string bad = UntrustedInput(prop);
-        if (bad.empty()) continue;
-        sink_.Report(DiagKind::GhScriptInjection, LocateInScalar(sm_, script, off + poff, prop.size()),
-                     fmt::format("\"{}\" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable", bad));
-      }
-      for (const auto& [poff, prop] : Properties(expr, "env.")) {
-        std::string name = prop.substr(4);
-        size_t end = 0;
-        while (end < name.size() && (std::isalnum(static_cast<unsigned char>(name[end])) || name[end] == '_' || name[end] == '-')) ++end;
-        auto it = tainted_env_.find(LowerAscii(name.substr(0, end)));
-        if (it == tainted_env_.end()) continue;
+      for (const TaintedRead& r : taint_.Reads(expr, job_key_, tainted_env_)) {
+        SourceRange at = LocateInScalar(sm_, script, off + r.offset, r.length);
+        if (r.via == TaintedRead::Via::Event) {
+          sink_.Report(DiagKind::GhScriptInjection, at,
+                       fmt::format("\"{}\" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable", r.source));
+          continue;
+        }
+        std::string what = r.via == TaintedRead::Via::Env          ? "environment variable"
+                           : r.via == TaintedRead::Via::StepOutput ? "step output"
+                                                                   : "job output";
         Diagnostic& d = sink_.Report(
-            DiagKind::GhScriptInjection, LocateInScalar(sm_, script, off + poff, 4 + end),
-            fmt::format("\"env.{}\" holds potentially untrusted \"{}\": `${{{{ env.{} }}}}` puts it "
-                        "into the script text before the shell runs. read it as the variable "
-                        "\"${}\" instead",
-                        name.substr(0, end), it->second, name.substr(0, end), name.substr(0, end)));
-        d.Note({}, "the environment variable is safe only when the shell expands it: quoted, as data");
+            DiagKind::GhScriptInjection, at,
+            fmt::format("\"{}\" holds potentially untrusted \"{}\": `${{{{ {} }}}}` puts it into the script text "
+                        "before the shell runs. {}",
+                        r.property, r.source, r.property,
+                        r.via == TaintedRead::Via::Env
+                            ? fmt::format("read it as the variable \"${}\" instead", r.property.substr(4))
+                            : std::string("pass it through an environment variable instead")));
+        d.Note({}, r.via == TaintedRead::Via::Env
+                       ? std::string("the environment variable is safe only when the shell expands it: quoted, as data")
+                       : fmt::format("the {} carries it; an environment variable is safe only when the shell expands it: quoted, as data", what));
       }
     }
   }
@@ -858,9 +855,12 @@ class GitHubReader {
                        fmt::format("secret \"{}\" is required by \"{}\" reusable workflow", name, target));
   }
 
-  // (lower-case) env name -> the untrusted `github.*` property its value holds, for the step
-  // being read (workflow, job and step env).
-  std::map<std::string, std::string> tainted_env_;
+  // Untrusted event text through env, step outputs and job outputs (github_taint.h); the job
+  // being read (lower case), its env's taint, and the step's (workflow, job and step env).
+  WorkflowTaint taint_;
+  std::string job_key_;
+  TaintSources job_taint_;
+  TaintSources tainted_env_;
 
   std::optional<ReusableWorkflow> LoadReusable(const std::string& target) {
     std::string path = JoinPath(opts_.repo_root, target);

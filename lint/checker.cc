@@ -24,6 +24,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckPermissions(ctx);
   CheckTriggers(ctx);
   CheckUntrustedCode(ctx);
+  CheckCachePoisoning(ctx);
   CheckUnused(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }

@@ -30,6 +30,8 @@ void CheckPermissions(RuleContext& ctx);
 void CheckTriggers(RuleContext& ctx);
 // untrusted-variable-as-code
 void CheckUntrustedCode(RuleContext& ctx);
+// cache-poisoning
+void CheckCachePoisoning(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)

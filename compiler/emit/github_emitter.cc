@@ -493,7 +493,12 @@ class GitHubEmitter {
     }
   }
 
+  // Release builds start clean: a tag run restores entries of the default branch's cache
+  // scope, which any run on that branch can write (docs/rules/cache-poisoning.md). A job that
+  // runs only for tags gets no cache steps; one that also runs for tags skips them there.
   void CacheSteps(const ir::Job& j, Doc& before, Doc& after) {
+    bool for_tags = std::find(j.active_triggers.begin(), j.active_triggers.end(), "tag") != j.active_triggers.end();
+    if (for_tags && j.active_triggers.size() == 1) return;
     for (const std::string& name : j.caches) {
       const ir::Cache* c = p_.FindCache(name);
       if (!c) continue;
@@ -509,6 +514,7 @@ class GitHubEmitter {
       Doc with = Doc{{"path", paths}, {"key", key}};
       Doc step = Doc::object();
       step["name"] = "Cache " + c->name;
+      if (for_tags) step["if"] = "${{ !startsWith(github.ref, 'refs/tags/') }}";
       if (c->policy == "pull") {
         step["uses"] = kCacheRestoreAction;
       } else if (c->policy == "push") {

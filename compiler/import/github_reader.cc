@@ -283,16 +283,24 @@ class GitHubReader {
         return out;
       };
       if (name == "push") {
-        t.kind = ir::TriggerKind::Push;
-        t.branches = strings("branches");
-        t.paths = strings("paths");
-        for (const std::string& tag : strings("tags")) {
+        // GitHub: a push without branch or tag filters runs for every branch and every tag;
+        // with only tag filters for no branch, with only branch filters for no tag.
+        bool branch_filter = body && body->IsMap() && (body->Has("branches") || body->Has("branches-ignore"));
+        bool tag_filter = body && body->IsMap() && (body->Has("tags") || body->Has("tags-ignore"));
+        std::vector<std::string> tags = strings("tags");
+        if (!tag_filter && !branch_filter) tags = {"*"};
+        else if (tag_filter && tags.empty()) tags = {"*"};  // tags-ignore: some tags
+        for (const std::string& tag : tags) {
           ir::Trigger tt;
           tt.kind = ir::TriggerKind::Tag;
           tt.tag_pattern = tag;
           tt.range = on.range;
           p.triggers.push_back(tt);
         }
+        if (tag_filter && !branch_filter) continue;
+        t.kind = ir::TriggerKind::Push;
+        t.branches = strings("branches");
+        t.paths = strings("paths");
       } else if (name == "pull_request" || name == "pull_request_target") {
         t.kind = ir::TriggerKind::MergeRequest;
         t.targets = strings("branches");

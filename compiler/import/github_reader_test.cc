@@ -57,7 +57,10 @@ jobs:
   ASSERT_TRUE(r->p);
   EXPECT_TRUE(r->sink.diagnostics().empty()) << r->sink.diagnostics()[0].message;
   EXPECT_EQ(r->p->origin, ir::Origin::GitHub);
-  EXPECT_EQ(r->p->triggers.size(), 2u);
+  // `push` without filters runs for tags too: push, tag, pull_request.
+  ASSERT_EQ(r->p->triggers.size(), 3u);
+  EXPECT_EQ(r->p->triggers[0].kind, ir::TriggerKind::Tag);
+  EXPECT_EQ(r->p->triggers[1].kind, ir::TriggerKind::Push);
   const ir::Job* build = r->Job("build");
   ASSERT_EQ(build->steps.size(), 3u);
   EXPECT_EQ(build->steps[0].kind, ir::Step::Kind::Uses);
@@ -73,6 +76,22 @@ jobs:
   EXPECT_EQ(r->p->secrets[0].name, "NPM_TOKEN");
   EXPECT_EQ(r->p->secrets[0].origin, "secrets.NPM_TOKEN reference");
   EXPECT_EQ(build->env[0].secret, "NPM_TOKEN");
+}
+
+// GitHub runs `push` for every branch and tag without filters, for tags only with only tag
+// filters, for branches only with only branch filters.
+TEST(GitHubReader, PushFiltersDecideBranchesAndTags) {
+  auto kinds = [](const char* on) {
+    auto r = Read(std::string("on:\n") + on + "\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n");
+    std::string out;
+    for (const ir::Trigger& t : r->p->triggers) out += t.Id() + (t.tag_pattern.empty() ? "" : "=" + t.tag_pattern) + " ";
+    return out;
+  };
+  EXPECT_EQ(kinds("  push:"), "tag=* push ");
+  EXPECT_EQ(kinds("  push:\n    tags: ['v*']"), "tag=v* ");
+  EXPECT_EQ(kinds("  push:\n    tags-ignore: ['nightly']"), "tag=* ");
+  EXPECT_EQ(kinds("  push:\n    branches: [main]"), "push ");
+  EXPECT_EQ(kinds("  push:\n    branches: [main]\n    tags: ['v*']"), "tag=v* push ");
 }
 
 TEST(GitHubReader, NeedsErrors) {

@@ -237,6 +237,7 @@ class Checker {
       Context(n, off, text, "inputs", scope.inputs, scope);
       Context(n, off, text, "matrix", scope.matrix, scope);
       WholeSecrets(n, off, text);
+      if (!is_condition) UnredactedSecret(n, off, text);
     }
     // Only step scripts are parsed for workflow commands; a YAML value that merely mentions one
     // (a `name:`) runs nothing.
@@ -282,6 +283,43 @@ class Checker {
       d.Note({}, "GitHub masks each secret's exact text in logs, not a JSON document of them or a "
                  "transformed copy; read the secrets you need one by one (secrets.NAME)");
       return;
+    }
+  }
+
+  // A field of a JSON secret (`fromJSON(secrets.CREDS).password`): GitHub masks the stored
+  // secret's exact text, not the pieces fromJSON takes out of it, so the
+  // field's value shows in clear wherever it is printed (zizmor's unredacted-secrets). In an
+  // `if:` the value is compared, never printed.
+  void UnredactedSecret(const Node& n, size_t off, const std::string& expr) {
+    std::string lower = LowerAscii(expr);
+    for (size_t at = lower.find("fromjson("); at != std::string::npos; at = lower.find("fromjson(", at + 1)) {
+      size_t arg = lower.find_first_not_of(" \t", at + 9);
+      if (arg == std::string::npos || lower.compare(arg, 8, "secrets.") != 0) continue;
+      size_t close = lower.find(')', arg);
+      if (close == std::string::npos) continue;
+      size_t next = lower.find_first_not_of(" \t", close + 1);
+      if (next == std::string::npos || (lower[next] != '.' && lower[next] != '[')) continue;
+      // the property path after the call: `.a.b`, `['a'].b` (strings are blanked in `expr`)
+      size_t end = next;
+      while (end < lower.size()) {
+        if (lower[end] == '[') {
+          size_t close_bracket = lower.find(']', end);
+          if (close_bracket == std::string::npos) break;
+          end = close_bracket + 1;
+        } else if (lower[end] == '.' || lower[end] == '_' || lower[end] == '-' ||
+                   std::isalnum(static_cast<unsigned char>(lower[end]))) {
+          ++end;
+        } else {
+          break;
+        }
+      }
+      std::string read = off + end <= n.scalar.size() ? n.scalar.substr(off + at, end - at) : expr.substr(at, end - at);
+      Diagnostic& d = sink_.Report(
+          DiagKind::UnredactedSecret, LocateInScalar(sm_, n, off + at, read.size()),
+          fmt::format("`{}` takes a field out of a JSON secret: GitHub masks the secret's whole "
+                      "text, not the field, so its value shows in clear wherever it is printed",
+                      read));
+      d.Note({}, "store the field as a secret of its own, or mask it first: echo \"::add-mask::$VALUE\"");
     }
   }
 

@@ -144,6 +144,84 @@ void CheckSelfHosted(RuleContext& ctx, const ir::Job& j) {
               "contributors");
 }
 
+// A bot check on who caused the run (`github.actor == 'dependabot[bot]'`): github.actor is
+// the last actor on the triggering context, not the author of the pull request. An attacker's
+// pull request whose head commit Dependabot pushed (Dependabot running on the attacker's fork)
+// passes the check with the attacker's code (zizmor's bot-conditions; Synacktiv, "GitHub
+// Actions exploitations: Dependabot", 2024). Under pull_request_target and workflow_run the
+// check guards the repository's secrets and a writable token: a warning. Under pull_request a
+// fork's run has neither: a note. github.event.pull_request.user.login names the author.
+constexpr std::string_view kActorContexts[] = {"github.actor", "github.triggering_actor", "github.event.sender.login",
+                                               "github.actor_id", "github.event.sender.id"};
+constexpr std::string_view kBotIds[] = {"49699333", "27856297", "29139614", "29110"};
+
+// The actor context a condition tests for a bot ("" when none): `ctx == '<x>[bot]'` either
+// way round, `contains|endsWith|startsWith(ctx, '<x>[bot]'|'dependabot'|'renovate')`, or an
+// actor id compared with a bot's id.
+std::string BotCheck(std::string_view condition) {
+  std::string c = import::LowerAscii(condition);
+  for (const auto& [off, prop] : import::Properties(c, "github.")) {
+    std::string name = prop;
+    while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.back())) && name.back() != '_') name.pop_back();
+    if (std::find(std::begin(kActorContexts), std::end(kActorContexts), name) == std::end(kActorContexts)) continue;
+    // the operand it is compared with: after `==` or `,`, or before `==`
+    size_t after = c.find_first_not_of(" \t", off + prop.size());
+    std::string other;
+    if (after != std::string::npos && (c.compare(after, 2, "==") == 0 || c[after] == ',')) {
+      size_t from = c.find_first_not_of(" \t", after + (c[after] == ',' ? 1 : 2));
+      if (from != std::string::npos) other = c.substr(from, c.find_first_of(")&|", from) - from);
+    }
+    size_t before = c.find_last_not_of(" \t", off == 0 ? 0 : off - 1);
+    if (other.empty() && off > 0 && before != std::string::npos && before >= 1 && c.compare(before - 1, 2, "==") == 0) {
+      size_t end = c.find_last_not_of(" \t", before - 2);
+      size_t start = c.find_last_of("(&|!", end);
+      other = c.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+    }
+    if (other.empty()) continue;
+    bool bot = other.find("[bot]") != std::string::npos || other.find("dependabot") != std::string::npos ||
+               other.find("renovate") != std::string::npos;
+    for (std::string_view id : kBotIds) bot = bot || other.find(id) != std::string::npos;
+    if (bot) return name;
+  }
+  return "";
+}
+
+void CheckBotConditions(RuleContext& ctx) {
+  const ir::Pipeline& p = ctx.pipeline();
+  std::string privileged = HasEvent(p, "pull_request_target") ? "pull_request_target"
+                           : HasEvent(p, "workflow_run")      ? "workflow_run"
+                                                              : "";
+  if (privileged.empty() && !HasEvent(p, "pull_request")) return;
+  auto report = [&](const ir::Job& j, const std::string& condition, SourceRange near) {
+    std::string actor = BotCheck(condition);
+    if (actor.empty()) return;
+    // (a run step's range is its script: find the condition in the job's text first)
+    SourceRange cond = ctx.Locate(near, condition);
+    Diagnostic* d = ctx.Report(
+        DiagKind::SpoofableBotCheck, ctx.Locate(cond, actor, 1),
+        fmt::format("job {} trusts a bot by {}: that is the last actor on the {}, not its author; "
+                    "a pull request with a commit the bot pushed on top of other code passes",
+                    j.name, actor, privileged.empty() ? "pull request" : privileged + " event"));
+    if (!d) return;
+    d->AboutJob(j.name);
+    if (privileged.empty()) {
+      d->severity = Severity::Note;
+      d->Note({}, "under pull_request a fork's run gets no secrets and a read-only token, so little is "
+                  "gained; github.event.pull_request.user.login names the author");
+    } else {
+      d->Note({}, "check the author instead (github.event.pull_request.user.login == 'dependabot[bot]'), "
+                  "or move the job to pull_request");
+    }
+  };
+  for (const ir::Job& j : p.jobs) {
+    if (j.hidden) continue;
+    if (j.raw_github.contains("if") && j.raw_github["if"].is_string())
+      report(j, j.raw_github["if"].get<std::string>(), j.when.range.valid() ? j.when.range : j.range);
+    for (const ir::Step& s : j.steps)
+      if (!s.condition.empty()) report(j, s.condition, j.body_range.valid() ? j.body_range : s.range);
+  }
+}
+
 }  // namespace
 
 void CheckTriggers(RuleContext& ctx) {
@@ -151,6 +229,7 @@ void CheckTriggers(RuleContext& ctx) {
   if (p.origin != ir::Origin::GitHub) return;
   for (const ir::Job& j : p.jobs)
     if (!j.hidden) CheckSelfHosted(ctx, j);
+  CheckBotConditions(ctx);
   for (std::string_view event : {"pull_request_target", "workflow_run"}) {
     if (!HasEvent(p, event)) continue;
     for (const ir::Job& j : p.jobs) {

@@ -2,7 +2,8 @@
 """pipec's own output must lint clean: builds every example and every template of every stdlib
 module (each in a pipeline of its own, as a user would start with it: sample values for the
 parameters without a default, a file secret where the template documents one) to both
-vendors, runs `pipec lint` on every generated GitLab and GitHub file, and prints each finding.
+vendors, runs `pipec lint` on every generated GitLab and GitHub file, and prints each finding;
+every GitHub workflow must also carry a top-level `permissions:` and use only actions/* actions.
 The last line is `linted N file(s) of M pipeline(s): E error(s), W warning(s)`."""
 import argparse
 import glob
@@ -88,6 +89,18 @@ def main():
             if r.returncode != 0 and found == 0:  # a crash or a usage problem, not a finding
                 print(f"FAIL {label}: pipec lint {rel} exited {r.returncode}\n{r.stdout}")
                 errors += 1
+            if vendor == "github":
+                # Least privilege and first-party actions only (issue 16): a top-level
+                # `permissions:` and no `uses:` outside actions/* (local ./ workflows are ours).
+                with open(os.path.join(out, rel)) as f:
+                    text = f.read()
+                if not re.search(r"^permissions:", text, re.M):
+                    print(f"{label}: {vendor}: {rel}: error: no top-level permissions:")
+                    errors += 1
+                for used in re.findall(r"^\s*(?:- )?uses: *(\S+)", text, re.M):
+                    if not used.startswith(("actions/", "./")):
+                        print(f"{label}: {vendor}: {rel}: error: uses a third-party action: {used}")
+                        errors += 1
     print(f"linted {files} file(s) of {len(pipelines)} pipeline(s): {errors} error(s), {warnings} warning(s)")
 
 

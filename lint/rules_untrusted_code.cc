@@ -3,7 +3,7 @@
 // `;`, `|` and quotes in them). The shell expands `$CI_COMMIT_MESSAGE` to its text and does
 // not run what the text says; that happens only when the text is parsed as shell code again:
 // `eval`, `sh -c "... $X ..."`, or a file written with the text and then sourced. Unquoted
-// expansions split into words but run nothing, so they are not reported. (GitHub's `${{ }}`
+// free text splits into words that a command may take as options (a note). (GitHub's `${{ }}`
 // expressions are substituted into the script before the shell parses it; that is
 // github-script-injection.)
 #include <fmt/format.h>
@@ -29,6 +29,31 @@ bool Untrusted(std::string_view name) {
       "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME",
       "CI_MERGE_REQUEST_SOURCE_PROJECT_PATH"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+// Free text: may hold spaces and start words with `-`. (Git refuses ref names with spaces or
+// a leading dash, so branch and tag names cannot split into options.)
+bool FreeText(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "CI_MERGE_REQUEST_TITLE", "CI_MERGE_REQUEST_DESCRIPTION", "CI_COMMIT_MESSAGE", "CI_COMMIT_TITLE",
+      "CI_COMMIT_DESCRIPTION", "CI_COMMIT_TAG_MESSAGE", "CI_COMMIT_AUTHOR"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+// Whether the expansion at script offset `at` inside word `w` stands outside quotes.
+bool Unquoted(const shell::ShellWord& w, uint32_t at) {
+  bool single = false, dbl = false;
+  for (size_t i = 0; i < w.raw.size() && w.offset + i < at; ++i) {
+    char c = w.raw[i];
+    if (c == '\\' && !single) {
+      ++i;
+    } else if (c == '\'' && !dbl) {
+      single = !single;
+    } else if (c == '"' && !single) {
+      dbl = !dbl;
+    }
+  }
+  return !single && !dbl;
 }
 
 const shell::ShellVarRef* UntrustedIn(const shell::ShellWord& w) {
@@ -60,6 +85,20 @@ class Scan {
               return Report(*v, fmt::format("`{} -c` runs it as shell code", n));
             break;
           }
+      // git commit -m $CI_COMMIT_MESSAGE: the words of the text become arguments, and one that
+      // starts with `-` an option (argument injection: `--upload-pack=`, `--output`). What an
+      // option can do depends on the command, so this is a note. Builtins that only print or
+      // assign take no dangerous options.
+      static constexpr std::string_view kHarmless[] = {"echo", "printf", "export", "test", "[", "local", "read",
+                                                       "declare", "readonly", ":", "true"};
+      if (!n.empty() && std::find(std::begin(kHarmless), std::end(kHarmless), n) == std::end(kHarmless))
+        for (size_t w = 1; w < c.words.size(); ++w)
+          for (const shell::ShellVarRef& v : c.words[w].vars)
+            if (!v.expression && FreeText(v.name) && Unquoted(c.words[w], v.offset)) {
+              ReportArgument(v, n);
+              w = c.words.size();
+              break;
+            }
       // echo "export X=$CI_COMMIT_MESSAGE" > vars.sh ... source vars.sh
       for (const shell::ShellRedirect& r : c.redirects) {
         if (r.op != ">" && r.op != ">>" && r.op != ">|") continue;
@@ -97,6 +136,21 @@ class Scan {
     d->Note({}, fmt::format("pass it as data: an argument (\"${}\", quoted) or a file the "
                             "command reads, never text that is parsed as code",
                             v.name));
+  }
+
+  void ReportArgument(const shell::ShellVarRef& v, std::string_view command) {
+    Diagnostic* d = ctx_.Report(
+        DiagKind::UntrustedCode, map_.At(v.offset, v.length),
+        fmt::format("${} is unquoted in the arguments of {}: its words become separate arguments, "
+                    "and a word that starts with `-` an option the merge request or commit author "
+                    "chooses",
+                    v.name, command));
+    if (!d) return;
+    d->severity = Severity::Note;
+    d->AboutJob(job_.name);
+    d->Note({}, fmt::format("quote it (\"${}\"), and end the options with `--` where {} takes it; "
+                            "what an option can do depends on the command, so this is a note",
+                            v.name, command));
   }
 
   RuleContext& ctx_;

@@ -486,9 +486,40 @@ class ScriptScan {
         }
       }
     };
-    for (const ShellWord& a : c.assignments) scan(a, false);
+    for (const ShellWord& a : c.assignments) {
+      scan(a, false);
+      InlineAssignment(a);
+    }
+    if (c.Name() == "export" || c.Name() == "declare" || c.Name() == "local" || c.Name() == "readonly")
+      for (size_t w = 1; w < c.words.size(); ++w) InlineAssignment(c.words[w]);
     bool external = !c.words.empty() && !IsNotAProcess(c.Name());
     for (size_t w = 1; w < c.words.size(); ++w) scan(c.words[w], external);
+  }
+
+  // `TOKEN=${{ secrets.X }}` / `export TOKEN=${{ secrets.X }}` in a GitHub `run:`: the
+  // expression is substituted into the script before it runs, so the secret is part of the
+  // script file the runner writes, and of any trace of it. GitHub still masks it in logs, and
+  // the assignment is otherwise harmless: a note that says how to keep it out.
+  void InlineAssignment(const ShellWord& w) {
+    size_t eq = w.value.find('=');
+    if (eq == std::string::npos) return;
+    for (const ShellVarRef& v : w.vars) {
+      if (!v.expression || v.offset < w.offset + eq) continue;
+      std::string secret = secrets_.SecretOf(v);
+      if (secret.empty()) continue;
+      if (Diagnostic* d = ctx_.Report(
+              DiagKind::SecretInline, At(v.offset, v.length),
+              fmt::format("secret {} is written inline (`{}`) into the script of job {}: the runner "
+                          "writes the script, secret included, to a file before it runs",
+                          secret, Shown(v), job_.name))) {
+        d->AboutJob(job_.name).AboutSecret(secrets_.DeclaredName(secret));
+        d->Note({}, fmt::format("bind it in the step's `env:` ({}: ${{{{ secrets.{} }}}}) and read the "
+                                "variable; logs mask it either way",
+                                w.value.substr(0, eq).rfind(' ') == std::string::npos ? w.value.substr(0, eq) : "NAME",
+                                secret));
+      }
+      return;
+    }
   }
 
   // `--key-file $KEY`, `--key-file=$KEY`, `-i $SSH_KEY_PATH`: the option takes a file name,

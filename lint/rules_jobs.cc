@@ -8,6 +8,7 @@
 #include <set>
 
 #include "compiler/support/shell_lexer.h"
+#include "compiler/import/built_images.h"
 #include "lint/rules.h"
 
 namespace pipec::lint {
@@ -69,43 +70,11 @@ std::set<std::string> BuiltImages(const ir::Pipeline& p) {
     ImageRef r = ParseImage(ref);
     if (!r.name.empty()) out.insert(r.name);
   };
+  for (const std::string& ref : p.built_images) add(ref);  // GitHub: expressions resolved, other workflows
   for (const ir::Job& j : p.jobs) {
     for (const ir::Step& s : j.steps) {
-      if (s.kind == ir::Step::Kind::Uses) {
-        if (s.uses.rfind("docker/build-push-action", 0) != 0) continue;
-        auto tags = s.with.find("tags");
-        if (tags == s.with.end()) continue;
-        // A list separated by newlines or commas.
-        std::string_view list = tags->second;
-        size_t start = 0;
-        for (size_t i = 0; i <= list.size(); ++i) {
-          if (i < list.size() && list[i] != ',' && list[i] != '\n') continue;
-          std::string_view one = list.substr(start, i - start);
-          start = i + 1;
-          while (!one.empty() && std::isspace(static_cast<unsigned char>(one.front()))) one.remove_prefix(1);
-          while (!one.empty() && std::isspace(static_cast<unsigned char>(one.back()))) one.remove_suffix(1);
-          add(one);
-        }
-        continue;
-      }
-      for (const shell::ShellCommand& c : shell::LexShell(RenderText(s.script))) {
-        std::string_view n = c.Name();
-        if (n != "docker" && n != "podman" && n != "buildah" && n != "executor" && n != "kaniko" &&
-            n != "nerdctl" && n != "buildctl")
-          continue;
-        bool tagging = false;  // the words after `docker tag SRC` / `docker push`
-        for (size_t i = 1; i < c.words.size(); ++i) {
-          const std::string& v = c.words[i].value;
-          if (v == "push" || v == "tag") tagging = true;
-          if ((v == "-t" || v == "--tag" || v == "--destination" || v == "-d") && i + 1 < c.words.size()) {
-            add(c.words[++i].value);
-          } else if (v.rfind("--tag=", 0) == 0 || v.rfind("--destination=", 0) == 0) {
-            add(v.substr(v.find('=') + 1));
-          } else if (tagging && !v.empty() && v[0] != '-' && v != "push" && v != "tag") {
-            add(v);
-          }
-        }
-      }
+      if (s.kind == ir::Step::Kind::Uses) continue;  // docker/build-push-action: p.built_images
+      for (const std::string& ref : import::ImagesBuiltByScript(RenderText(s.script))) add(ref);
     }
   }
   return out;

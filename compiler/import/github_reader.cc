@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "compiler/import/github_contexts.h"
+#include "compiler/import/built_images.h"
 #include "compiler/import/github_expressions.h"
 #include "compiler/import/github_taint.h"
 #include "compiler/import/gitlab_job.h"
@@ -184,6 +185,8 @@ class GitHubReader {
     for (std::string_view key : {"permissions", "concurrency", "defaults", "run-name"})
       if (const Node* n = doc->Get(key)) p.raw_github[std::string(key)] = yaml::ToJson(*n);
     for (const auto& [k, v] : jobs->entries) ReadJob(*k, *v, p);
+    p.built_images = GitHubBuiltImages(*doc);
+    SiblingBuiltImages(main, p);
     CheckNeeds(p);
     CheckArtifacts(p);
     CheckContextReferences(*doc, sm_, sink_);
@@ -861,6 +864,28 @@ class GitHubReader {
         if (required && !given_secrets.contains(name))
           sink_.Report(DiagKind::GhReusableWorkflow, uses->range,
                        fmt::format("secret \"{}\" is required by \"{}\" reusable workflow", name, target));
+  }
+
+  // Images the other workflows of the repository build (a workflow that runs the project's
+  // image is often not the one that builds it). Only for a file in .github/workflows/; at most
+  // 100 files of at most 1 MiB are read, their problems are their own lint's (not reported).
+  void SiblingBuiltImages(FileId main, ir::Pipeline& p) {
+    std::string path(sm_.Path(main));
+    size_t slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (!(dir == ".github/workflows" || (dir.size() > 18 && dir.compare(dir.size() - 18, 18, "/.github/workflows") == 0)))
+      return;
+    for (const std::string& rel : FsOf(opts_).ListFiles(dir, 100)) {
+      if (rel == base || rel.find('/') != std::string::npos) continue;
+      if (!(rel.ends_with(".yml") || rel.ends_with(".yaml"))) continue;
+      std::optional<std::string> text = FsOf(opts_).Read(dir + "/" + rel);
+      if (!text || text->size() > (1u << 20)) continue;
+      FileId id = sm_.AddFile(dir + "/" + rel, std::move(*text));
+      DiagnosticSink ignored;
+      if (NodePtr doc = yaml::Load(sm_, id, ignored, opts_.limits))
+        for (std::string& image : GitHubBuiltImages(*doc)) p.built_images.push_back(std::move(image));
+    }
   }
 
   // Untrusted event text through env, step outputs and job outputs (github_taint.h); the job

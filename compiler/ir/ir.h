@@ -280,6 +280,9 @@ struct Pipeline {
   std::vector<std::string> stages;  // declared order ("" entries never)
   std::vector<Job> jobs;            // in source order
   std::vector<Include> includes;    // (import) unread includes, in the order written
+  // (import, GitHub) image references the repository's workflows build or push, this file's
+  // and those next to it in .github/workflows/, expressions resolved (built_images.h)
+  std::vector<std::string> built_images;
   std::vector<Usage> declarations;  // every var/template/secret/cache with its use state
   nlohmann::json raw_gitlab = nlohmann::json::object();  // top-level escape hatches
   nlohmann::json raw_github = nlohmann::json::object();

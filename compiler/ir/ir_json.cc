@@ -147,6 +147,15 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
                       {"paths", c.paths}, {"policy", c.policy}, {"at", Loc(c.range, sm)}});
   out["caches"] = caches;
   out["stages"] = p.stages;
+  if (!p.includes.empty()) {
+    static constexpr const char* kKinds[] = {"remote", "template", "project", "component"};
+    J includes = J::array();
+    for (const Include& inc : p.includes)
+      includes.push_back({{"kind", kKinds[static_cast<int>(inc.kind)]}, {"location", inc.location},
+                          {"ref", inc.ref}, {"integrity", inc.integrity}, {"at", Loc(inc.range, sm)}});
+    out["includes"] = includes;
+  }
+  if (!p.built_images.empty()) out["built_images"] = p.built_images;
   J jobs = J::array();
   for (const Job& job : p.jobs) {
     J j;

@@ -1,6 +1,5 @@
 #include "compiler/emit/ci_condition.h"
 
-#include <fnmatch.h>
 
 #include <algorithm>
 
@@ -8,6 +7,7 @@
 #include "compiler/emit/git_refs.h"
 #include "compiler/emit/glob.h"
 #include "compiler/emit/names.h"
+#include "compiler/support/glob.h"
 
 namespace pipec::emit {
 
@@ -311,7 +311,7 @@ CiCond FromCondition(const ir::Pipeline& p, const ir::Condition& c, bool as_chil
       std::string var, lit;
       std::string glob = c.right.literal.ToString();
       if (!OperandVar(c.left, var, lit, diags))
-        return fnmatch(glob.c_str(), lit.c_str(), 0) == 0 ? CiCond::Always() : CiCond::Never();
+        return GlobMatch(glob, lit, GlobSyntax::Name) ? CiCond::Always() : CiCond::Never();
       return CiCond::Compare(CiCond::Test::Match, var, glob);
     }
     case Op::Truthy: {

@@ -90,39 +90,4 @@ std::string JoinPath(const std::string& root, const std::string& rel) {
   return NormalizePath(root + "/" + rel);
 }
 
-bool GlobMatch(std::string_view p, std::string_view s) {
-  // Iterative matcher with backtracking for the last `*` / `**` seen.
-  size_t pi = 0, si = 0, star_p = std::string_view::npos, star_s = 0;
-  bool star_crosses = false;
-  while (si < s.size()) {
-    if (pi + 1 < p.size() && p[pi] == '*' && p[pi + 1] == '*') {
-      pi += 2;
-      if (pi < p.size() && p[pi] == '/') ++pi;  // "**/" also matches no directory
-      star_p = pi;
-      star_s = si;
-      star_crosses = true;
-      continue;
-    }
-    if (pi < p.size() && p[pi] == '*') {
-      star_p = ++pi;
-      star_s = si;
-      star_crosses = false;
-      continue;
-    }
-    if (pi < p.size() && (p[pi] == s[si] || (p[pi] == '?' && s[si] != '/'))) {
-      ++pi;
-      ++si;
-      continue;
-    }
-    if (star_p != std::string_view::npos && (star_crosses || s[star_s] != '/')) {
-      pi = star_p;
-      si = ++star_s;
-      continue;
-    }
-    return false;
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
-}
-
 }  // namespace pipec::import

@@ -34,7 +34,5 @@ class MemoryFileSystem : public FileSystem {
 std::string NormalizePath(const std::string& path);
 // `root` joined with `rel` ("." root gives `rel` itself).
 std::string JoinPath(const std::string& root, const std::string& rel);
-// Glob match on '/'-separated paths: `*` within one segment, `**` across segments, `?`.
-bool GlobMatch(std::string_view pattern, std::string_view path);
 
 }  // namespace pipec::import

@@ -14,15 +14,6 @@ TEST(FileSystem, NormalizePath) {
   EXPECT_EQ(JoinPath("repo", "/ci/a.yml"), "repo/ci/a.yml");
 }
 
-TEST(FileSystem, GlobMatch) {
-  EXPECT_TRUE(GlobMatch("ci/*.yml", "ci/a.yml"));
-  EXPECT_FALSE(GlobMatch("ci/*.yml", "ci/sub/a.yml"));
-  EXPECT_TRUE(GlobMatch("ci/**.yml", "ci/sub/a.yml"));
-  EXPECT_TRUE(GlobMatch("**/*.yml", "a.yml"));
-  EXPECT_TRUE(GlobMatch("ci/?.yml", "ci/a.yml"));
-  EXPECT_FALSE(GlobMatch("ci/?.yml", "ci/ab.yml"));
-}
-
 TEST(FileSystem, MemoryListsUnderRoot) {
   MemoryFileSystem fs;
   fs.Add("r/a.yml", "x");

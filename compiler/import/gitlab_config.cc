@@ -9,6 +9,7 @@
 #include <set>
 
 #include "compiler/import/gitlab_job.h"
+#include "compiler/support/glob.h"
 
 namespace pipec::import {
 
@@ -153,7 +154,7 @@ class ConfigLoader {
     while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
     if (rel.find_first_of("*?") != std::string::npos) {
       for (const std::string& f : FsOf(opts_).ListFiles(opts_.repo_root, 100000))
-        if (GlobMatch(rel, f)) paths.push_back(f);
+        if (GlobMatch(rel, f, GlobSyntax::Path)) paths.push_back(f);
       if (paths.empty()) {
         sink_.Report(DiagKind::GlInclude, item.range,
                      fmt::format("Included file `{}` is empty or does not exist!", local));

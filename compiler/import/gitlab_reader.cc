@@ -15,6 +15,7 @@
 #include "compiler/import/script_paths.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/triggers.h"
+#include "compiler/support/glob.h"
 
 namespace pipec::import {
 
@@ -582,7 +583,7 @@ class GitLabReader {
       return it == stages_.end() ? -1 : static_cast<int>(it - stages_.begin());
     };
     auto covers = [](const std::string& artifact, const std::string& path) {
-      if (artifact.find_first_of("*?") != std::string::npos) return GlobMatch(artifact, path);
+      if (artifact.find_first_of("*?") != std::string::npos) return GlobMatch(artifact, path, GlobSyntax::Path);
       return path == artifact || path.starts_with(artifact + "/");
     };
     auto cache_paths = [](const GlJob& g) {

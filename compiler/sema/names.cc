@@ -36,47 +36,4 @@ std::vector<std::string> ClosestNames(std::string_view name,
   return out;
 }
 
-bool GlobMatch(std::string_view p, std::string_view t) {
-  size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
-  while (ti < t.size()) {
-    if (pi < p.size() && p[pi] == '[') {
-      size_t close = p.find(']', pi + 1);
-      if (close != std::string_view::npos) {
-        bool neg = p[pi + 1] == '!' || p[pi + 1] == '^';
-        bool hit = false;
-        for (size_t k = pi + 1 + (neg ? 1 : 0); k < close; ++k) {
-          if (k + 2 < close && p[k + 1] == '-') {
-            if (t[ti] >= p[k] && t[ti] <= p[k + 2]) hit = true;
-            k += 2;
-          } else if (p[k] == t[ti]) {
-            hit = true;
-          }
-        }
-        if (hit != neg) {
-          pi = close + 1;
-          ++ti;
-          continue;
-        }
-      }
-    } else if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
-      ++pi;
-      ++ti;
-      continue;
-    }
-    if (pi < p.size() && p[pi] == '*') {
-      star = pi++;
-      mark = ti;
-      continue;
-    }
-    if (star != std::string_view::npos) {
-      pi = star + 1;
-      ti = ++mark;
-      continue;
-    }
-    return false;
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
-}
-
 }  // namespace pipec::sema

@@ -11,7 +11,4 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // Candidates close enough to `name` to suggest, best first (at most 3).
 std::vector<std::string> ClosestNames(std::string_view name, const std::vector<std::string>& candidates);
 
-// Shell-style glob match (`*`, `?`, `[...]`); `*` matches `/` too, like GitLab/GitHub refs.
-bool GlobMatch(std::string_view pattern, std::string_view text);
-
 }  // namespace pipec::sema

@@ -18,14 +18,5 @@ TEST(Names, ClosestNamesSuggestsNearOnes) {
   EXPECT_TRUE(ClosestNames("zzzzzz", {"test"}).empty());
 }
 
-TEST(Names, Glob) {
-  EXPECT_TRUE(GlobMatch("release/*", "release/1.2"));
-  EXPECT_TRUE(GlobMatch("v*", "v1.0.0"));
-  EXPECT_FALSE(GlobMatch("v*", "x1"));
-  EXPECT_TRUE(GlobMatch("feat-?", "feat-a"));
-  EXPECT_TRUE(GlobMatch("[mr]ain", "main"));
-  EXPECT_FALSE(GlobMatch("main", "main2"));
-}
-
 }  // namespace
 }  // namespace pipec::sema

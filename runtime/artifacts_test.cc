@@ -104,7 +104,7 @@ TEST(Artifacts, RefusesEscapes) {
 TEST(Cache, KeyFollowsKeyFilesAndRoundTrips) {
   TempDir t;
   WriteFile(t / "lock.txt", "v1");
-  plan::Cache c{"deps", "py-", {"lock.txt"}, {".cache"}, "pull-push"};
+  plan::Cache c{"deps", "py-", {"lock.txt"}, {".cache"}, plan::CachePolicy::PullPush};
   std::string k1 = CacheKey(c, t.path());
   EXPECT_EQ(k1.rfind("deps-py-", 0), 0u);
   EXPECT_EQ(CacheKey(c, t.path()), k1);
@@ -124,7 +124,7 @@ TEST(Cache, KeyFollowsKeyFilesAndRoundTrips) {
 // symlink as a symlink with its target, as GitLab's cache archive does.
 TEST(Cache, KeepsSymlinksAsSymlinks) {
   TempDir t;
-  plan::Cache c{"venv", "", {}, {".venv"}, "pull-push"};
+  plan::Cache c{"venv", "", {}, {".venv"}, plan::CachePolicy::PullPush};
   std::string ws = t / "ws", ws2 = t / "ws2";
   WriteFile(t / "outside/python3", "interpreter");
   fs::create_directories(ws + "/.venv/bin");
@@ -147,7 +147,7 @@ TEST(Cache, KeepsSymlinksAsSymlinks) {
 // restore would delete and write outside), nor saved through.
 TEST(Cache, NeverFollowsALinkOutOfTheWorkspace) {
   TempDir t;
-  plan::Cache c{"deps", "", {}, {"out/deps"}, "pull-push"};
+  plan::Cache c{"deps", "", {}, {"out/deps"}, plan::CachePolicy::PullPush};
   std::string ws = t / "ws";
   WriteFile(t / "cache/k/out/deps/pkg", "cached");
   WriteFile(t / "elsewhere/deps/keep", "precious");

@@ -19,16 +19,16 @@ std::optional<double> AsNumber(const std::string& s) {
 }
 
 std::string Resolve(const plan::Operand& o, const EvalContext& ctx) {
-  if (o.kind == "literal") return o.value;
-  if (o.kind == "git") {
+  if (o.kind == plan::OperandKind::Literal) return o.value;
+  if (o.kind == plan::OperandKind::Git) {
     auto it = ctx.git.find(o.value);
     return it == ctx.git.end() ? "" : it->second;
   }
-  if (o.kind == "input") {
+  if (o.kind == plan::OperandKind::Input) {
     auto it = ctx.inputs.find(o.value);
     return it == ctx.inputs.end() ? "" : it->second;
   }
-  if (o.kind == "output" && ctx.output) return ctx.output(o.job, o.value).value_or("");
+  if (o.kind == plan::OperandKind::Output && ctx.output) return ctx.output(o.job, o.value).value_or("");
   return "";
 }
 
@@ -40,9 +40,9 @@ bool Equal(const std::string& a, const std::string& b) {
 }
 
 std::string DescribeOperand(const plan::Operand& o) {
-  if (o.kind == "literal") return fmt::format("\"{}\"", o.value);
-  if (o.kind == "git") return "git." + o.value;
-  if (o.kind == "input") return "inputs." + o.value;
+  if (o.kind == plan::OperandKind::Literal) return fmt::format("\"{}\"", o.value);
+  if (o.kind == plan::OperandKind::Git) return "git." + o.value;
+  if (o.kind == plan::OperandKind::Input) return "inputs." + o.value;
   return o.job + "." + o.value;
 }
 
@@ -61,32 +61,32 @@ bool TriggerMatches(const std::string& listed, const std::string& trigger) {
 }
 
 bool EvaluateCondition(const plan::Condition& c, const EvalContext& ctx) {
-  if (c.op == "true") return true;
-  if (c.op == "and") {
+  if (c.op == plan::CondOp::True) return true;
+  if (c.op == plan::CondOp::And) {
     for (const auto& a : c.args)
       if (!EvaluateCondition(a, ctx)) return false;
     return true;
   }
-  if (c.op == "or") {
+  if (c.op == plan::CondOp::Or) {
     for (const auto& a : c.args)
       if (EvaluateCondition(a, ctx)) return true;
     return false;
   }
-  if (c.op == "not") return !c.args.empty() && !EvaluateCondition(c.args[0], ctx);
-  if (c.op == "trigger_in") {
+  if (c.op == plan::CondOp::Not) return !c.args.empty() && !EvaluateCondition(c.args[0], ctx);
+  if (c.op == plan::CondOp::TriggerIn) {
     for (const std::string& t : c.triggers)
       if (TriggerMatches(t, ctx.trigger)) return true;
     return false;
   }
-  if (c.op == "eq") return Equal(Resolve(c.left, ctx), Resolve(c.right, ctx));
-  if (c.op == "ne") return !Equal(Resolve(c.left, ctx), Resolve(c.right, ctx));
-  if (c.op == "matches") return fnmatch(Resolve(c.right, ctx).c_str(), Resolve(c.left, ctx).c_str(), 0) == 0;
-  if (c.op == "truthy") return IsTruthy(Resolve(c.left, ctx));
+  if (c.op == plan::CondOp::Eq) return Equal(Resolve(c.left, ctx), Resolve(c.right, ctx));
+  if (c.op == plan::CondOp::Ne) return !Equal(Resolve(c.left, ctx), Resolve(c.right, ctx));
+  if (c.op == plan::CondOp::Matches) return fnmatch(Resolve(c.right, ctx).c_str(), Resolve(c.left, ctx).c_str(), 0) == 0;
+  if (c.op == plan::CondOp::Truthy) return IsTruthy(Resolve(c.left, ctx));
   return false;  // the reader rejects unknown ops; never run a job on a condition we cannot read
 }
 
 bool ReadsOutputs(const plan::Condition& c) {
-  if (c.left.kind == "output" || c.right.kind == "output") return true;
+  if (c.left.kind == plan::OperandKind::Output || c.right.kind == plan::OperandKind::Output) return true;
   for (const auto& a : c.args)
     if (ReadsOutputs(a)) return true;
   return false;
@@ -95,21 +95,21 @@ bool ReadsOutputs(const plan::Condition& c) {
 std::string DescribeCondition(const plan::Condition& c) {
   auto nested = [](const plan::Condition& a) {
     std::string s = DescribeCondition(a);
-    return (a.op == "and" || a.op == "or") ? "(" + s + ")" : s;
+    return (a.op == plan::CondOp::And || a.op == plan::CondOp::Or) ? "(" + s + ")" : s;
   };
-  if (c.op == "true") return "true";
-  if (c.op == "and" || c.op == "or") {
+  if (c.op == plan::CondOp::True) return "true";
+  if (c.op == plan::CondOp::And || c.op == plan::CondOp::Or) {
     std::string s;
-    for (const auto& a : c.args) s += (s.empty() ? "" : " " + c.op + " ") + nested(a);
+    for (const auto& a : c.args) s += (s.empty() ? std::string() : fmt::format(" {} ", plan::Name(c.op))) + nested(a);
     return s;
   }
-  if (c.op == "not") return "not " + (c.args.empty() ? std::string("?") : nested(c.args[0]));
-  if (c.op == "trigger_in") return fmt::format("trigger in [{}]", fmt::join(c.triggers, ", "));
-  if (c.op == "eq") return DescribeOperand(c.left) + " == " + DescribeOperand(c.right);
-  if (c.op == "ne") return DescribeOperand(c.left) + " != " + DescribeOperand(c.right);
-  if (c.op == "matches") return DescribeOperand(c.left) + " matches " + DescribeOperand(c.right);
-  if (c.op == "truthy") return DescribeOperand(c.left);
-  return c.op;
+  if (c.op == plan::CondOp::Not) return "not " + (c.args.empty() ? std::string("?") : nested(c.args[0]));
+  if (c.op == plan::CondOp::TriggerIn) return fmt::format("trigger in [{}]", fmt::join(c.triggers, ", "));
+  if (c.op == plan::CondOp::Eq) return DescribeOperand(c.left) + " == " + DescribeOperand(c.right);
+  if (c.op == plan::CondOp::Ne) return DescribeOperand(c.left) + " != " + DescribeOperand(c.right);
+  if (c.op == plan::CondOp::Matches) return DescribeOperand(c.left) + " matches " + DescribeOperand(c.right);
+  if (c.op == plan::CondOp::Truthy) return DescribeOperand(c.left);
+  return std::string(plan::Name(c.op));
 }
 
 }  // namespace pipec::runtime

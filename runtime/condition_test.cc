@@ -5,14 +5,14 @@
 namespace pipec::runtime {
 namespace {
 
-plan::Condition Leaf(std::string op, plan::Operand l, plan::Operand r = {}) {
+plan::Condition Leaf(plan::CondOp op, plan::Operand l, plan::Operand r = {}) {
   plan::Condition c;
   c.op = std::move(op);
   c.left = std::move(l);
   c.right = std::move(r);
   return c;
 }
-plan::Condition Node(std::string op, std::vector<plan::Condition> args) {
+plan::Condition Node(plan::CondOp op, std::vector<plan::Condition> args) {
   plan::Condition c;
   c.op = std::move(op);
   c.args = std::move(args);
@@ -34,7 +34,7 @@ EvalContext Ctx() {
 
 TEST(Condition, TriggerIn) {
   plan::Condition c;
-  c.op = "trigger_in";
+  c.op = plan::CondOp::TriggerIn;
   c.triggers = {"push", "schedule"};
   EXPECT_TRUE(EvaluateCondition(c, Ctx()));
   c.triggers = {"push", "schedule:weekly"};
@@ -43,25 +43,25 @@ TEST(Condition, TriggerIn) {
 }
 
 TEST(Condition, GitMatchesAndEquality) {
-  EXPECT_TRUE(EvaluateCondition(Leaf("matches", {"git", "branch", ""}, {"literal", "release/*", ""}), Ctx()));
-  EXPECT_FALSE(EvaluateCondition(Leaf("matches", {"git", "branch", ""}, {"literal", "main", ""}), Ctx()));
-  EXPECT_TRUE(EvaluateCondition(Leaf("ne", {"git", "branch", ""}, {"literal", "main", ""}), Ctx()));
-  EXPECT_TRUE(EvaluateCondition(Leaf("eq", {"input", "n", ""}, {"literal", "3.0", ""}), Ctx()));
-  EXPECT_FALSE(EvaluateCondition(Leaf("eq", {"input", "n", ""}, {"literal", "4", ""}), Ctx()));
+  EXPECT_TRUE(EvaluateCondition(Leaf(plan::CondOp::Matches, {plan::OperandKind::Git, "branch", ""}, {plan::OperandKind::Literal, "release/*", ""}), Ctx()));
+  EXPECT_FALSE(EvaluateCondition(Leaf(plan::CondOp::Matches, {plan::OperandKind::Git, "branch", ""}, {plan::OperandKind::Literal, "main", ""}), Ctx()));
+  EXPECT_TRUE(EvaluateCondition(Leaf(plan::CondOp::Ne, {plan::OperandKind::Git, "branch", ""}, {plan::OperandKind::Literal, "main", ""}), Ctx()));
+  EXPECT_TRUE(EvaluateCondition(Leaf(plan::CondOp::Eq, {plan::OperandKind::Input, "n", ""}, {plan::OperandKind::Literal, "3.0", ""}), Ctx()));
+  EXPECT_FALSE(EvaluateCondition(Leaf(plan::CondOp::Eq, {plan::OperandKind::Input, "n", ""}, {plan::OperandKind::Literal, "4", ""}), Ctx()));
 }
 
 TEST(Condition, OutputsAndLogic) {
-  auto gate = Leaf("truthy", {"output", "qualified", "qualify"});
-  auto force = Leaf("truthy", {"input", "force", ""});
-  EXPECT_TRUE(EvaluateCondition(Node("or", {gate, force}), Ctx()));
-  EXPECT_FALSE(EvaluateCondition(Node("and", {gate, force}), Ctx()));
-  EXPECT_TRUE(EvaluateCondition(Node("not", {force}), Ctx()));
+  auto gate = Leaf(plan::CondOp::Truthy, {plan::OperandKind::Output, "qualified", "qualify"});
+  auto force = Leaf(plan::CondOp::Truthy, {plan::OperandKind::Input, "force", ""});
+  EXPECT_TRUE(EvaluateCondition(Node(plan::CondOp::Or, {gate, force}), Ctx()));
+  EXPECT_FALSE(EvaluateCondition(Node(plan::CondOp::And, {gate, force}), Ctx()));
+  EXPECT_TRUE(EvaluateCondition(Node(plan::CondOp::Not, {force}), Ctx()));
   // A missing output (upstream skipped) is false.
-  EXPECT_FALSE(EvaluateCondition(Leaf("truthy", {"output", "other", "qualify"}), Ctx()));
-  EXPECT_TRUE(EvaluateCondition(Leaf("eq", {"output", "score", "qualify"}, {"literal", "0.50", ""}), Ctx()));
-  EXPECT_TRUE(ReadsOutputs(Node("or", {force, gate})));
+  EXPECT_FALSE(EvaluateCondition(Leaf(plan::CondOp::Truthy, {plan::OperandKind::Output, "other", "qualify"}), Ctx()));
+  EXPECT_TRUE(EvaluateCondition(Leaf(plan::CondOp::Eq, {plan::OperandKind::Output, "score", "qualify"}, {plan::OperandKind::Literal, "0.50", ""}), Ctx()));
+  EXPECT_TRUE(ReadsOutputs(Node(plan::CondOp::Or, {force, gate})));
   EXPECT_FALSE(ReadsOutputs(force));
-  EXPECT_EQ(DescribeCondition(Node("or", {gate, Node("not", {force})})), "qualify.qualified or not inputs.force");
+  EXPECT_EQ(DescribeCondition(Node(plan::CondOp::Or, {gate, Node(plan::CondOp::Not, {force})})), "qualify.qualified or not inputs.force");
 }
 
 TEST(Condition, Truthiness) {

@@ -153,7 +153,7 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
   if (std::string err = store_.Restore(j, ws); !err.empty()) return err;
   for (const std::string& name : j.caches) {
     const plan::Cache* c = FindCache(plan_, name);
-    if (!c || c->policy == "push") continue;
+    if (!c || c->policy == plan::CachePolicy::Push) continue;
     std::string dir = run_.CacheRoot() + "/" + CacheKey(*c, run_.project_root);
     if (std::string err = RestoreCache(*c, dir, ws); !err.empty()) return err;
   }
@@ -267,7 +267,7 @@ AttemptResult LocalExecutor::Finalize(size_t job, Attempt& a) {
     }
     for (const std::string& name : j.caches) {
       const plan::Cache* c = FindCache(plan_, name);
-      if (!err.empty() || !c || c->policy == "pull") continue;
+      if (!err.empty() || !c || c->policy == plan::CachePolicy::Pull) continue;
       err = SaveCache(*c, run_.CacheRoot() + "/" + CacheKey(*c, run_.project_root), ws);
     }
     if (!err.empty()) {

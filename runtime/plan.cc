@@ -1,12 +1,48 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <set>
 
 #include <fmt/format.h>
 
 namespace pipec::plan {
+
+namespace {
+template <class E, size_t N>
+using NameTable = std::array<std::pair<E, std::string_view>, N>;
+
+constexpr NameTable<CachePolicy, 3> kCachePolicies = {
+    {{CachePolicy::PullPush, "pull-push"}, {CachePolicy::Pull, "pull"}, {CachePolicy::Push, "push"}}};
+constexpr NameTable<OperandKind, 4> kOperandKinds = {{{OperandKind::Literal, "literal"},
+                                                      {OperandKind::Git, "git"},
+                                                      {OperandKind::Input, "input"},
+                                                      {OperandKind::Output, "output"}}};
+constexpr NameTable<CondOp, 9> kCondOps = {{{CondOp::True, "true"},
+                                            {CondOp::And, "and"},
+                                            {CondOp::Or, "or"},
+                                            {CondOp::Not, "not"},
+                                            {CondOp::TriggerIn, "trigger_in"},
+                                            {CondOp::Eq, "eq"},
+                                            {CondOp::Ne, "ne"},
+                                            {CondOp::Matches, "matches"},
+                                            {CondOp::Truthy, "truthy"}}};
+constexpr NameTable<RunWhen, 3> kRunWhens = {
+    {{RunWhen::OnSuccess, "on_success"}, {RunWhen::OnFailure, "on_failure"}, {RunWhen::Always, "always"}}};
+
+template <class E, size_t N>
+std::string_view NameIn(const NameTable<E, N>& table, E v) {
+  for (const auto& [e, name] : table)
+    if (e == v) return name;
+  return "?";
+}
+}  // namespace
+
+std::string_view Name(CachePolicy v) { return NameIn(kCachePolicies, v); }
+std::string_view Name(OperandKind v) { return NameIn(kOperandKinds, v); }
+std::string_view Name(CondOp v) { return NameIn(kCondOps, v); }
+std::string_view Name(RunWhen v) { return NameIn(kRunWhens, v); }
 
 // ---------------------------------------------------------------------------
 // Writing. nlohmann::json objects keep their keys sorted, so equal plans serialise to
@@ -18,23 +54,23 @@ namespace {
 using nlohmann::json;
 
 json OperandToJson(const Operand& o) {
-  json j = {{"kind", o.kind}, {"value", o.value}};
-  if (o.kind == "output") j["job"] = o.job;
+  json j = {{"kind", Name(o.kind)}, {"value", o.value}};
+  if (o.kind == OperandKind::Output) j["job"] = o.job;
   return j;
 }
 
 json ConditionToJson(const Condition& c) {
-  json j = {{"op", c.op}};
-  if (c.op == "and" || c.op == "or" || c.op == "not") {
+  json j = {{"op", Name(c.op)}};
+  if (c.op == CondOp::And || c.op == CondOp::Or || c.op == CondOp::Not) {
     json args = json::array();
     for (const Condition& a : c.args) args.push_back(ConditionToJson(a));
     j["args"] = std::move(args);
-  } else if (c.op == "trigger_in") {
+  } else if (c.op == CondOp::TriggerIn) {
     j["triggers"] = c.triggers;
-  } else if (c.op == "eq" || c.op == "ne" || c.op == "matches") {
+  } else if (c.op == CondOp::Eq || c.op == CondOp::Ne || c.op == CondOp::Matches) {
     j["left"] = OperandToJson(c.left);
     j["right"] = OperandToJson(c.right);
-  } else if (c.op == "truthy") {
+  } else if (c.op == CondOp::Truthy) {
     j["left"] = OperandToJson(c.left);
   }
   return j;
@@ -74,7 +110,7 @@ json JobToJson(const Job& job, int version) {
             {"outputs", std::move(outputs)},
             {"condition", ConditionToJson(job.condition)},
             {"triggers", job.triggers},
-            {"run_when", job.run_when},
+            {"run_when", Name(job.run_when)},
             {"retry", job.retry},
             {"allow_failure", job.allow_failure},
             {"caches", job.caches},
@@ -116,7 +152,7 @@ json PlanToJson(const Plan& plan) {
                       {"key_prefix", c.key_prefix},
                       {"key_files", c.key_files},
                       {"paths", c.paths},
-                      {"policy", c.policy}});
+                      {"policy", Name(c.policy)}});
   json jobs = json::array();
   for (const Job& job : plan.jobs) jobs.push_back(JobToJson(job, plan.version));
   json out{{"version", plan.version},
@@ -245,6 +281,23 @@ class Reader {
   std::set<std::string> seen_;
 };
 
+// Reads the name of a closed set's member into its enum; any other name fails with the list.
+template <class E, size_t N>
+void ReadEnum(Reader& r, const std::string& key, const NameTable<E, N>& table, E& out, bool required = false) {
+  std::string name;
+  const json* v = r.Get(key, required);
+  if (!v) return;
+  name = Reader::AsString(*v, Join(r.path(), key));
+  for (const auto& [e, n] : table)
+    if (n == name) {
+      out = e;
+      return;
+    }
+  std::string list;
+  for (const auto& [e, n] : table) list += (list.empty() ? "" : ", ") + std::string(n);
+  Fail(Join(r.path(), key), fmt::format("unknown value \"{}\" (expected one of: {})", name, list));
+}
+
 void OneOf(const std::string& path, const std::string& value, std::initializer_list<const char*> allowed) {
   for (const char* a : allowed)
     if (value == a) return;
@@ -256,12 +309,11 @@ void OneOf(const std::string& path, const std::string& value, std::initializer_l
 Operand ReadOperand(const json& j, const std::string& path) {
   Reader r(j, path);
   Operand o;
-  r.Str("kind", o.kind, true);
-  OneOf(Join(path, "kind"), o.kind, {"literal", "git", "input", "output"});
+  ReadEnum(r, "kind", kOperandKinds, o.kind, true);
   r.Str("value", o.value, true);
   r.Str("job", o.job);
-  if (o.kind == "output" && o.job.empty()) Fail(Join(path, "job"), "an output operand names its job");
-  if (o.kind != "literal" && o.value.empty()) Fail(Join(path, "value"), "an operand names what it reads");
+  if (o.kind == OperandKind::Output && o.job.empty()) Fail(Join(path, "job"), "an output operand names its job");
+  if (o.kind != OperandKind::Literal && o.value.empty()) Fail(Join(path, "value"), "an operand names what it reads");
   r.Done();
   return o;
 }
@@ -272,20 +324,20 @@ Condition ReadCondition(const json& j, const std::string& path, int depth) {
   if (depth > kMaxConditionDepth) Fail(path, "condition nests deeper than 200 levels");
   Reader r(j, path);
   Condition c;
-  r.Str("op", c.op, true);
-  OneOf(Join(path, "op"), c.op, {"true", "and", "or", "not", "trigger_in", "eq", "ne", "matches", "truthy"});
-  if (c.op == "and" || c.op == "or" || c.op == "not") {
+  ReadEnum(r, "op", kCondOps, c.op, true);
+  if (c.op == CondOp::And || c.op == CondOp::Or || c.op == CondOp::Not) {
     r.Get("args", true);
     r.Each("args", [&](const json& a, const std::string& p) { c.args.push_back(ReadCondition(a, p, depth + 1)); });
-    if (c.op == "not" && c.args.size() != 1) Fail(Join(path, "args"), "\"not\" takes exactly one argument");
-    if (c.op != "not" && c.args.empty()) Fail(Join(path, "args"), fmt::format("\"{}\" needs at least one argument", c.op));
-  } else if (c.op == "trigger_in") {
+    if (c.op == CondOp::Not && c.args.size() != 1) Fail(Join(path, "args"), "\"not\" takes exactly one argument");
+    if (c.op != CondOp::Not && c.args.empty())
+      Fail(Join(path, "args"), fmt::format("\"{}\" needs at least one argument", Name(c.op)));
+  } else if (c.op == CondOp::TriggerIn) {
     r.Get("triggers", true);
     r.Strings("triggers", c.triggers);
-  } else if (c.op == "eq" || c.op == "ne" || c.op == "matches") {
+  } else if (c.op == CondOp::Eq || c.op == CondOp::Ne || c.op == CondOp::Matches) {
     c.left = ReadOperand(*r.Get("left", true), Join(path, "left"));
     c.right = ReadOperand(*r.Get("right", true), Join(path, "right"));
-  } else if (c.op == "truthy") {
+  } else if (c.op == CondOp::Truthy) {
     c.left = ReadOperand(*r.Get("left", true), Join(path, "left"));
   }
   r.Done();
@@ -335,8 +387,7 @@ Job ReadJob(const json& j, const std::string& path, int version) {
   });
   if (const json* c = r.Get("condition", false)) job.condition = ReadCondition(*c, Join(path, "condition"), 0);
   r.Strings("triggers", job.triggers);
-  r.Str("run_when", job.run_when);
-  OneOf(Join(path, "run_when"), job.run_when, {"on_success", "on_failure", "always"});
+  ReadEnum(r, "run_when", kRunWhens, job.run_when);
   int64_t n = 0;
   if (r.Get("timeout_seconds", false)) {
     r.Int("timeout_seconds", n);
@@ -392,24 +443,24 @@ void CheckPlan(const Plan& plan, const std::string& path) {
 
   auto job_path = [&](size_t i) { return Index(Join(path, "jobs"), i); };
   auto check_operand = [&](const Operand& o, const std::string& p) {
-    if (o.kind == "output") {
+    if (o.kind == OperandKind::Output) {
       auto it = index.find(o.job);
       if (it == index.end()) Fail(Join(p, "job"), fmt::format("unknown job \"{}\"", o.job));
       const Job& producer = plan.jobs[it->second];
       bool found = std::any_of(producer.outputs.begin(), producer.outputs.end(),
                                [&](const ArtifactOut& out) { return out.name == o.value; });
       if (!found) Fail(Join(p, "value"), fmt::format("job \"{}\" has no output \"{}\"", o.job, o.value));
-    } else if (o.kind == "input" && !inputs.count(o.value)) {
+    } else if (o.kind == OperandKind::Input && !inputs.count(o.value)) {
       Fail(Join(p, "value"), fmt::format("unknown pipeline input \"{}\"", o.value));
     }
   };
   std::function<void(const Condition&, const std::string&)> check_condition =
       [&](const Condition& c, const std::string& p) {
         for (size_t i = 0; i < c.args.size(); ++i) check_condition(c.args[i], Index(Join(p, "args"), i));
-        if (c.op == "eq" || c.op == "ne" || c.op == "matches") {
+        if (c.op == CondOp::Eq || c.op == CondOp::Ne || c.op == CondOp::Matches) {
           check_operand(c.left, Join(p, "left"));
           check_operand(c.right, Join(p, "right"));
-        } else if (c.op == "truthy") {
+        } else if (c.op == CondOp::Truthy) {
           check_operand(c.left, Join(p, "left"));
         }
       };
@@ -592,8 +643,7 @@ Plan ReadPlan(const json& j, const std::string& path) {
     cr.Str("key_prefix", c.key_prefix);
     cr.Strings("key_files", c.key_files);
     cr.Strings("paths", c.paths);
-    cr.Str("policy", c.policy);
-    OneOf(Join(p, "policy"), c.policy, {"pull-push", "pull", "push"});
+    ReadEnum(cr, "policy", kCachePolicies, c.policy);
     cr.Done();
     plan.caches.push_back(std::move(c));
   });

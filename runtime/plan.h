@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,22 +41,33 @@ struct Secret {
   bool file = false;  // delivered as a path to a file holding the value
 };
 
+// The closed sets of the format are enums in memory and their names in JSON (Name() below;
+// the reader refuses any other name with the list of allowed ones).
+enum class CachePolicy { PullPush, Pull, Push };                     // "pull-push" | "pull" | "push"
+enum class OperandKind { Literal, Git, Input, Output };              // "literal" | "git" | ...
+enum class CondOp { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy };  // "true", "and", ..., "trigger_in"
+enum class RunWhen { OnSuccess, OnFailure, Always };                 // "on_success" | "on_failure" | "always"
+std::string_view Name(CachePolicy v);
+std::string_view Name(OperandKind v);
+std::string_view Name(CondOp v);
+std::string_view Name(RunWhen v);
+
 struct Cache {
   std::string name;
   std::string key_prefix;
   std::vector<std::string> key_files;  // the key is key_prefix + hash of these files
   std::vector<std::string> paths;
-  std::string policy = "pull-push";
+  CachePolicy policy = CachePolicy::PullPush;
 };
 
 // Condition tree; operands read git facts, pipeline inputs or upstream value outputs.
 struct Operand {
-  std::string kind;   // "literal" | "git" | "input" | "output"
+  OperandKind kind = OperandKind::Literal;
   std::string value;  // literal text (bools "true"/"false"), git field, input name, output name
   std::string job;    // output: producing job
 };
 struct Condition {
-  std::string op = "true";  // true | and | or | not | trigger_in | eq | ne | matches | truthy
+  CondOp op = CondOp::True;
   std::vector<Condition> args;
   std::vector<std::string> triggers;  // trigger_in
   Operand left, right;                // eq/ne/matches (right = glob), truthy (left)
@@ -102,7 +114,7 @@ struct Job {
   std::vector<ArtifactOut> outputs;
   Condition condition;
   std::vector<std::string> triggers;  // trigger ids under which the job exists
-  std::string run_when = "on_success";  // on_success | on_failure | always
+  RunWhen run_when = RunWhen::OnSuccess;
   std::optional<int64_t> timeout_seconds;
   int retry = 0;
   bool allow_failure = false;

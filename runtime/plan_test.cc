@@ -13,7 +13,7 @@ Plan SamplePlan() {
   p.triggers.push_back({"schedule:nightly", "schedule", {}, {}, "", "0 3 * * *", "UTC", "main"});
   p.inputs.push_back({"force", "bool", "false"});
   p.secrets.push_back({"TOKEN", true, false});
-  p.caches.push_back({"pip", "pip-", {"requirements.txt"}, {".cache/pip"}, "pull-push"});
+  p.caches.push_back({"pip", "pip-", {"requirements.txt"}, {".cache/pip"}, CachePolicy::PullPush});
   p.variables["PY"] = "3.12";
   p.stages = {"build", "test"};
   Job build;
@@ -31,18 +31,18 @@ Plan SamplePlan() {
   test.stage = "test";
   test.needs = {"build"};
   test.inputs.push_back({"bin", "build", "bin", "file", "out/bin"});
-  test.condition.op = "and";
+  test.condition.op = plan::CondOp::And;
   Condition a;
-  a.op = "truthy";
-  a.left = {"output", "ok", "build"};
+  a.op = plan::CondOp::Truthy;
+  a.left = {plan::OperandKind::Output, "ok", "build"};
   Condition b;
-  b.op = "matches";
-  b.left = {"git", "branch", ""};
-  b.right = {"literal", "release/*", ""};
+  b.op = plan::CondOp::Matches;
+  b.left = {plan::OperandKind::Git, "branch", ""};
+  b.right = {plan::OperandKind::Literal, "release/*", ""};
   test.condition.args = {a, b};
   test.retry = 2;
   test.allow_failure = true;
-  test.run_when = "always";
+  test.run_when = plan::RunWhen::Always;
   p.jobs = {build, test};
   return p;
 }

@@ -257,11 +257,11 @@ void PrintDryRun(const plan::Plan& plan, const RunInfo& info, const EvalContext&
     bool runtime_decided = false;
     if (why.empty())
       for (const std::string& need : j.needs)
-        if (!skip[index.at(need)].empty() && j.run_when == "on_success") {
+        if (!skip[index.at(need)].empty() && j.run_when == plan::RunWhen::OnSuccess) {
           why = fmt::format("needs {}, which is skipped", need);
           break;
         }
-    if (why.empty() && j.run_when == "on_failure") why = "runs only if something upstream fails";
+    if (why.empty() && j.run_when == plan::RunWhen::OnFailure) why = "runs only if something upstream fails";
     if (why.empty()) {
       if (ReadsOutputs(j.condition)) {
         runtime_decided = true;
@@ -646,7 +646,7 @@ int OpenShell(const plan::Plan& plan, const ShellOptions& opts, std::FILE* err) 
   }
   for (const std::string& name : job->caches)
     for (const plan::Cache& c : plan.caches)
-      if (c.name == name && c.policy != "push")
+      if (c.name == name && c.policy != plan::CachePolicy::Push)
         RestoreCache(c, info.CacheRoot() + "/" + CacheKey(c, info.project_root), ws);
   std::map<std::string, std::string> env;
   if (std::string e = BuildJobEnv(info, plan, *job, 1, &env); !e.empty()) {

@@ -168,7 +168,7 @@ void Scheduler::Decide(size_t job) {
   }
   if (interrupted_) return Skip(job, JobStatus::Cancelled, "the run was interrupted");
   if (!opts_.excluded[job].empty()) return Skip(job, JobStatus::Skipped, opts_.excluded[job]);
-  if (pj.run_when == "on_success") {
+  if (pj.run_when == plan::RunWhen::OnSuccess) {
     if (s.failed_upstream)
       return Skip(job, JobStatus::Skipped, "upstream job " + s.failed_cause);
     if (failing_)
@@ -177,7 +177,7 @@ void Scheduler::Decide(size_t job) {
     for (size_t p : preds_[job])
       if (!IsBarrier(p) && states_[p].status == JobStatus::Skipped)
         return Skip(job, JobStatus::Skipped, fmt::format("needs {}, which was skipped", plan_.jobs[p].name));
-  } else if (pj.run_when == "on_failure" && !s.failed_upstream) {
+  } else if (pj.run_when == plan::RunWhen::OnFailure && !s.failed_upstream) {
     return Skip(job, JobStatus::Skipped, "runs on failure only, and nothing upstream failed");
   }
   if (!EvaluateCondition(pj.condition, ctx_))
@@ -211,7 +211,7 @@ void Scheduler::StopRunning(bool only_on_success, const std::string& why) {
   for (size_t i = 0; i < states_.size(); ++i) {
     JobState& s = states_[i];
     if (s.status != JobStatus::Running || s.stopping) continue;
-    if (only_on_success && plan_.jobs[i].run_when != "on_success") continue;
+    if (only_on_success && plan_.jobs[i].run_when != plan::RunWhen::OnSuccess) continue;
     s.stopping = true;
     stop_reason_[i] = why;
     exec_.Stop(i);

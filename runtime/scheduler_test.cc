@@ -282,8 +282,8 @@ TEST(Scheduler, AllowFailureDoesNotFailThePipeline) {
 TEST(Scheduler, OnFailureAndAlwaysJobs) {
   Harness h({J("build"), J("test", {"build"}), J("notify", {"test"}), J("cleanup", {"test"}),
              J("deploy", {"test"})});
-  h.plan.jobs[2].run_when = "on_failure";
-  h.plan.jobs[3].run_when = "always";
+  h.plan.jobs[2].run_when = plan::RunWhen::OnFailure;
+  h.plan.jobs[3].run_when = plan::RunWhen::Always;
   h.exec.specs["build"].outcomes = {false};
   EXPECT_EQ(h.Run(), 1);
   EXPECT_EQ(h.S("test").status, JobStatus::Skipped);
@@ -294,7 +294,7 @@ TEST(Scheduler, OnFailureAndAlwaysJobs) {
 
 TEST(Scheduler, OnFailureSkippedWhenAllPass) {
   Harness h({J("build"), J("notify", {"build"})});
-  h.plan.jobs[1].run_when = "on_failure";
+  h.plan.jobs[1].run_when = plan::RunWhen::OnFailure;
   EXPECT_EQ(h.Run(), 0);
   EXPECT_EQ(h.S("notify").status, JobStatus::Skipped);
   EXPECT_EQ(h.S("notify").reason, "runs on failure only, and nothing upstream failed");
@@ -304,11 +304,11 @@ TEST(Scheduler, ValueOutputsGateDownstreamJobs) {
   Harness h({J("qualify"), J("deploy", {"qualify"}), J("report", {"qualify"}), J("after", {"deploy"})});
   h.exec.specs["qualify"].values = {{"qualified", "false"}, {"score", "7"}};
   h.plan.jobs[0].outputs = {{"qualified", "bool", "q.txt"}, {"score", "int", "s.txt"}};
-  h.plan.jobs[1].condition.op = "truthy";
-  h.plan.jobs[1].condition.left = {"output", "qualified", "qualify"};
-  h.plan.jobs[2].condition.op = "eq";
-  h.plan.jobs[2].condition.left = {"output", "score", "qualify"};
-  h.plan.jobs[2].condition.right = {"literal", "7", ""};
+  h.plan.jobs[1].condition.op = plan::CondOp::Truthy;
+  h.plan.jobs[1].condition.left = {plan::OperandKind::Output, "qualified", "qualify"};
+  h.plan.jobs[2].condition.op = plan::CondOp::Eq;
+  h.plan.jobs[2].condition.left = {plan::OperandKind::Output, "score", "qualify"};
+  h.plan.jobs[2].condition.right = {plan::OperandKind::Literal, "7", ""};
   EXPECT_EQ(h.Run(), 0);
   EXPECT_EQ(h.S("deploy").status, JobStatus::Skipped);
   EXPECT_EQ(h.S("deploy").reason, "condition is false: qualify.qualified");
@@ -334,7 +334,7 @@ TEST(Scheduler, ExcludedAndGatedJobs) {
 
 TEST(Scheduler, InterruptCancelsEverything) {
   Harness h({J("a"), J("b"), J("c", {"a"}), J("cleanup", {"c"})});
-  h.plan.jobs[3].run_when = "always";
+  h.plan.jobs[3].run_when = plan::RunWhen::Always;
   h.exec.specs["a"].ms = 1000;
   h.exec.specs["b"].ms = 1000;
   h.exec.interrupt_at = Millis(50);
@@ -395,8 +395,8 @@ TEST(SchedulerStages, AJobWithNeedsIgnoresStageOrder) {
 
 TEST(SchedulerStages, ASkippedJobDoesNotHoldLaterStagesBack) {
   plan::Job gated = Staged("gated", "one");
-  gated.condition.op = "truthy";
-  gated.condition.left = {"literal", "", ""};  // false
+  gated.condition.op = plan::CondOp::Truthy;
+  gated.condition.left = {plan::OperandKind::Literal, "", ""};  // false
   Harness h({gated, Staged("next", "two"), Staged("needs_it", "two", false, {"gated"})});
   h.plan.stages = {"one", "two"};
   EXPECT_EQ(h.Run(), 0);
@@ -407,9 +407,9 @@ TEST(SchedulerStages, ASkippedJobDoesNotHoldLaterStagesBack) {
 
 TEST(SchedulerStages, AFailureSkipsLaterStagesAndRunsOnFailureJobs) {
   plan::Job cleanup = Staged("cleanup", "three");
-  cleanup.run_when = "on_failure";
+  cleanup.run_when = plan::RunWhen::OnFailure;
   plan::Job report = Staged("report", "three");
-  report.run_when = "always";
+  report.run_when = plan::RunWhen::Always;
   plan::Job flaky = Staged("flaky", "one");
   flaky.allow_failure = true;
   Harness h({Staged("broken", "one"), flaky, Staged("deploy", "two"), Staged("later", "three"), cleanup, report});

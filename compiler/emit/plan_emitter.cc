@@ -10,19 +10,19 @@ plan::Operand LowerOperand(const ir::Operand& o) {
   plan::Operand out;
   switch (o.kind) {
     case ir::Operand::Kind::Literal:
-      out.kind = "literal";
+      out.kind = plan::OperandKind::Literal;
       out.value = o.literal.ToString();
       break;
     case ir::Operand::Kind::Git:
-      out.kind = "git";
+      out.kind = plan::OperandKind::Git;
       out.value = o.name;
       break;
     case ir::Operand::Kind::Input:
-      out.kind = "input";
+      out.kind = plan::OperandKind::Input;
       out.value = o.name;
       break;
     case ir::Operand::Kind::Output:
-      out.kind = "output";
+      out.kind = plan::OperandKind::Output;
       out.value = o.name;
       out.job = o.job;
       break;
@@ -30,28 +30,35 @@ plan::Operand LowerOperand(const ir::Operand& o) {
   return out;
 }
 
-std::string OpName(ir::Condition::Op op) {
+plan::CondOp LowerOp(ir::Condition::Op op) {
   switch (op) {
-    case ir::Condition::Op::True: return "true";
-    case ir::Condition::Op::And: return "and";
-    case ir::Condition::Op::Or: return "or";
-    case ir::Condition::Op::Not: return "not";
-    case ir::Condition::Op::TriggerIn: return "trigger_in";
-    case ir::Condition::Op::Eq: return "eq";
-    case ir::Condition::Op::Ne: return "ne";
-    case ir::Condition::Op::Matches: return "matches";
-    case ir::Condition::Op::Truthy: return "truthy";
+    case ir::Condition::Op::True: return plan::CondOp::True;
+    case ir::Condition::Op::And: return plan::CondOp::And;
+    case ir::Condition::Op::Or: return plan::CondOp::Or;
+    case ir::Condition::Op::Not: return plan::CondOp::Not;
+    case ir::Condition::Op::TriggerIn: return plan::CondOp::TriggerIn;
+    case ir::Condition::Op::Eq: return plan::CondOp::Eq;
+    case ir::Condition::Op::Ne: return plan::CondOp::Ne;
+    case ir::Condition::Op::Matches: return plan::CondOp::Matches;
+    case ir::Condition::Op::Truthy: return plan::CondOp::Truthy;
   }
-  return "true";
+  return plan::CondOp::True;
 }
 
-std::string RunWhenName(ir::RunWhen w) {
+plan::RunWhen LowerRunWhen(ir::RunWhen w) {
   switch (w) {
-    case ir::RunWhen::OnSuccess: return "on_success";
-    case ir::RunWhen::OnFailure: return "on_failure";
-    case ir::RunWhen::Always: return "always";
+    case ir::RunWhen::OnSuccess: return plan::RunWhen::OnSuccess;
+    case ir::RunWhen::OnFailure: return plan::RunWhen::OnFailure;
+    case ir::RunWhen::Always: return plan::RunWhen::Always;
   }
-  return "on_success";
+  return plan::RunWhen::OnSuccess;
+}
+
+// The IR keeps a cache policy as GitLab's word; an unknown one (none today) reads as the default.
+plan::CachePolicy LowerPolicy(const std::string& policy) {
+  if (policy == "pull") return plan::CachePolicy::Pull;
+  if (policy == "push") return plan::CachePolicy::Push;
+  return plan::CachePolicy::PullPush;
 }
 
 plan::Trigger LowerTrigger(const ir::Trigger& t) {
@@ -117,7 +124,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
     out.outputs.push_back({o.name, std::string(ir::OutputKindName(o.kind)), o.path});
   out.condition = LowerCondition(j.when);
   out.triggers = j.active_triggers;
-  out.run_when = RunWhenName(j.run_when);
+  out.run_when = LowerRunWhen(j.run_when);
   out.timeout_seconds = j.timeout_seconds;
   out.retry = j.retry;
   out.allow_failure = j.allow_failure;
@@ -143,7 +150,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
 
 plan::Condition LowerCondition(const ir::Condition& c) {
   plan::Condition out;
-  out.op = OpName(c.op);
+  out.op = LowerOp(c.op);
   for (const ir::Condition& a : c.args) out.args.push_back(LowerCondition(a));
   out.triggers = c.triggers;
   switch (c.op) {
@@ -167,7 +174,7 @@ plan::Plan LowerToPlan(const ir::Pipeline& p, DiagnosticSink& diags) {
   LowerInputs(p, out);
   for (const ir::Secret& s : p.secrets) out.secrets.push_back({s.name, s.masked, s.file});
   for (const ir::Cache& c : p.caches)
-    out.caches.push_back({c.name, c.key.empty() ? c.name : c.key, c.key_files, c.paths, c.policy});
+    out.caches.push_back({c.name, c.key.empty() ? c.name : c.key, c.key_files, c.paths, LowerPolicy(c.policy)});
   for (const ir::Variable* v : RuntimeVariables(p)) out.variables[v->name] = EscapeDollars(v->value.ToString());
   out.stages = p.stages;
   for (const ir::Job& j : p.jobs) out.jobs.push_back(LowerJob(j, diags));

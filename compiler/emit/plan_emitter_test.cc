@@ -25,8 +25,8 @@ TEST(PlanEmitter, JobsCarryEverythingTheRuntimeNeeds) {
   EXPECT_EQ(train.triggers, (std::vector<std::string>{"manual", "schedule:daily"}));
   const plan::Job& update = plan.jobs[3];
   EXPECT_EQ(update.commands[0], "cp model.pkl api/model.pkl && echo ${CI_COMMIT_SHA}");
-  EXPECT_EQ(update.condition.op, "or");
-  EXPECT_EQ(update.condition.args[0].left.kind, "output");
+  EXPECT_EQ(update.condition.op, plan::CondOp::Or);
+  EXPECT_EQ(update.condition.args[0].left.kind, plan::OperandKind::Output);
   EXPECT_EQ(update.condition.args[0].left.job, "qualify");
   EXPECT_EQ(update.inputs[0].path, "model.pkl");
   EXPECT_EQ(plan.inputs[0].name, "force_update");

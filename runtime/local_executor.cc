@@ -131,7 +131,7 @@ std::string LocalExecutor::Prepare(size_t job, int attempt, LaunchSpec* spec, At
   std::map<std::string, std::string> env;
   if (j.trigger) {
     // A child pipeline: a nested `pipec run` on the embedded plan, from the project root.
-    if (j.trigger->kind != "pipeline" || !j.trigger->plan)
+    if (j.trigger->kind != plan::ChildKind::Pipeline || !j.trigger->plan)
       return fmt::format("triggers project {}: cannot run locally", j.trigger->target);
     std::string path = fmt::format("{}/children/{}.json", run_.run_dir, PathName(j.name));
     if (std::string err = WriteFile(path, plan::WritePlanJson(*j.trigger->plan)); !err.empty()) return err;

@@ -31,6 +31,14 @@ constexpr NameTable<CondOp, 9> kCondOps = {{{CondOp::True, "true"},
 constexpr NameTable<RunWhen, 3> kRunWhens = {
     {{RunWhen::OnSuccess, "on_success"}, {RunWhen::OnFailure, "on_failure"}, {RunWhen::Always, "always"}}};
 
+constexpr NameTable<TriggerKind, 6> kTriggerKinds = {{{TriggerKind::Push, "push"},
+                                                      {TriggerKind::MergeRequest, "merge_request"},
+                                                      {TriggerKind::Tag, "tag"},
+                                                      {TriggerKind::Schedule, "schedule"},
+                                                      {TriggerKind::Manual, "manual"},
+                                                      {TriggerKind::Webhook, "webhook"}}};
+constexpr NameTable<ChildKind, 2> kChildKinds = {{{ChildKind::Pipeline, "pipeline"}, {ChildKind::Project, "project"}}};
+
 template <class E, size_t N>
 std::string_view NameIn(const NameTable<E, N>& table, E v) {
   for (const auto& [e, name] : table)
@@ -43,6 +51,8 @@ std::string_view Name(CachePolicy v) { return NameIn(kCachePolicies, v); }
 std::string_view Name(OperandKind v) { return NameIn(kOperandKinds, v); }
 std::string_view Name(CondOp v) { return NameIn(kCondOps, v); }
 std::string_view Name(RunWhen v) { return NameIn(kRunWhens, v); }
+std::string_view Name(TriggerKind v) { return NameIn(kTriggerKinds, v); }
+std::string_view Name(ChildKind v) { return NameIn(kChildKinds, v); }
 
 // ---------------------------------------------------------------------------
 // Writing. nlohmann::json objects keep their keys sorted, so equal plans serialise to
@@ -79,7 +89,7 @@ json ConditionToJson(const Condition& c) {
 json JobToJson(const Job& job, int version);
 
 json ChildToJson(const ChildTrigger& t) {
-  json j = {{"kind", t.kind},
+  json j = {{"kind", Name(t.kind)},
             {"target", t.target},
             {"branch", t.branch},
             {"inputs", json(t.inputs)}};
@@ -130,7 +140,7 @@ json PlanToJson(const Plan& plan) {
   json triggers = json::array();
   for (const Trigger& t : plan.triggers)
     triggers.push_back({{"id", t.id},
-                        {"kind", t.kind},
+                        {"kind", Name(t.kind)},
                         {"branches", t.branches},
                         {"targets", t.targets},
                         {"tag_pattern", t.tag_pattern},
@@ -406,13 +416,12 @@ Job ReadJob(const json& j, const std::string& path, int version) {
     std::string tp = Join(path, "trigger");
     Reader tr(*t, tp);
     ChildTrigger ct;
-    tr.Str("kind", ct.kind, true);
-    OneOf(Join(tp, "kind"), ct.kind, {"pipeline", "project"});
+    ReadEnum(tr, "kind", kChildKinds, ct.kind, true);
     tr.Str("target", ct.target);
     tr.Str("branch", ct.branch);
     tr.StringMap("inputs", ct.inputs);
     if (const json* p = tr.Get("plan", false)) ct.plan = std::make_shared<Plan>(ReadPlan(*p, Join(tp, "plan")));
-    if (ct.kind == "pipeline" && !ct.plan) Fail(Join(tp, "plan"), "a child pipeline trigger embeds its plan");
+    if (ct.kind == ChildKind::Pipeline && !ct.plan) Fail(Join(tp, "plan"), "a child pipeline trigger embeds its plan");
     tr.Done();
     job.trigger = std::move(ct);
   }
@@ -606,8 +615,7 @@ Plan ReadPlan(const json& j, const std::string& path) {
     Reader tr(e, p);
     Trigger t;
     tr.Str("id", t.id, true);
-    tr.Str("kind", t.kind, true);
-    OneOf(Join(p, "kind"), t.kind, {"push", "merge_request", "tag", "schedule", "manual", "webhook"});
+    ReadEnum(tr, "kind", kTriggerKinds, t.kind, true);
     tr.Strings("branches", t.branches);
     tr.Strings("targets", t.targets);
     tr.Str("tag_pattern", t.tag_pattern);

@@ -20,9 +20,25 @@ namespace pipec::plan {
 inline constexpr int kPlanVersion = 2;
 inline constexpr int kOldestPlanVersion = 1;
 
+// The closed sets of the format are enums in memory and their names in JSON (Name() below;
+// the reader refuses any other name with the list of allowed ones).
+enum class CachePolicy { PullPush, Pull, Push };                     // "pull-push" | "pull" | "push"
+enum class OperandKind { Literal, Git, Input, Output };              // "literal" | "git" | ...
+enum class CondOp { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy };  // "true", "and", ..., "trigger_in"
+enum class RunWhen { OnSuccess, OnFailure, Always };                 // "on_success" | "on_failure" | "always"
+enum class TriggerKind { Push, MergeRequest, Tag, Schedule, Manual, Webhook };  // "push", "merge_request", ...
+enum class ChildKind { Pipeline, Project };  // "pipeline" (runs inline) | "project" (cannot run locally)
+std::string_view Name(CachePolicy v);
+std::string_view Name(OperandKind v);
+std::string_view Name(CondOp v);
+std::string_view Name(RunWhen v);
+std::string_view Name(TriggerKind v);
+std::string_view Name(ChildKind v);
+
+
 struct Trigger {
   std::string id;    // "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME"
-  std::string kind;  // "push" | "merge_request" | "tag" | "schedule" | "manual" | "webhook"
+  TriggerKind kind = TriggerKind::Push;
   std::vector<std::string> branches;  // push: globs ([] = any)
   std::vector<std::string> targets;   // merge_request: target globs
   std::string tag_pattern;            // tag
@@ -40,17 +56,6 @@ struct Secret {
   bool masked = true;
   bool file = false;  // delivered as a path to a file holding the value
 };
-
-// The closed sets of the format are enums in memory and their names in JSON (Name() below;
-// the reader refuses any other name with the list of allowed ones).
-enum class CachePolicy { PullPush, Pull, Push };                     // "pull-push" | "pull" | "push"
-enum class OperandKind { Literal, Git, Input, Output };              // "literal" | "git" | ...
-enum class CondOp { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy };  // "true", "and", ..., "trigger_in"
-enum class RunWhen { OnSuccess, OnFailure, Always };                 // "on_success" | "on_failure" | "always"
-std::string_view Name(CachePolicy v);
-std::string_view Name(OperandKind v);
-std::string_view Name(CondOp v);
-std::string_view Name(RunWhen v);
 
 struct Cache {
   std::string name;
@@ -86,7 +91,7 @@ struct Job;
 struct Plan;
 
 struct ChildTrigger {
-  std::string kind;  // "pipeline" (runs inline) | "project" (cannot run locally: reported, skipped)
+  ChildKind kind = ChildKind::Pipeline;  // project: cannot run locally (reported, skipped)
   std::string target;
   std::string branch;
   std::map<std::string, std::string> inputs;

@@ -9,8 +9,8 @@ Plan SamplePlan() {
   Plan p;
   p.pipeline = "demo";
   p.source = "demo.pipe";
-  p.triggers.push_back({"push", "push", {"main"}, {}, "", "", "", ""});
-  p.triggers.push_back({"schedule:nightly", "schedule", {}, {}, "", "0 3 * * *", "UTC", "main"});
+  p.triggers.push_back({"push", TriggerKind::Push, {"main"}, {}, "", "", "", ""});
+  p.triggers.push_back({"schedule:nightly", TriggerKind::Schedule, {}, {}, "", "0 3 * * *", "UTC", "main"});
   p.inputs.push_back({"force", "bool", "false"});
   p.secrets.push_back({"TOKEN", true, false});
   p.caches.push_back({"pip", "pip-", {"requirements.txt"}, {".cache/pip"}, CachePolicy::PullPush});
@@ -75,7 +75,7 @@ TEST(PlanJson, ChildPlanRoundTrips) {
   Plan p = SamplePlan();
   Job child;
   child.name = "deploy_api";
-  child.trigger = ChildTrigger{"pipeline", "api/api.pipe", "", {{"v", "1"}}, std::make_shared<Plan>(SamplePlan())};
+  child.trigger = ChildTrigger{ChildKind::Pipeline, "api/api.pipe", "", {{"v", "1"}}, std::make_shared<Plan>(SamplePlan())};
   p.jobs.push_back(child);
   std::string error;
   auto back = ReadPlanJson(WritePlanJson(p), &error);

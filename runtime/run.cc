@@ -165,7 +165,7 @@ bool Approved(const plan::Job& j, const RunOptions& opts) {
 }
 
 std::optional<std::string> Gate(const plan::Job& j, bool approve) {
-  if (j.trigger && j.trigger->kind == "project")
+  if (j.trigger && j.trigger->kind == plan::ChildKind::Project)
     return fmt::format("triggers project {}{}: not runnable locally", j.trigger->target,
                        j.trigger->branch.empty() ? "" : " (branch " + j.trigger->branch + ")");
   if (j.manual_approval && !approve)
@@ -184,7 +184,7 @@ std::string ResolveTrigger(const plan::Plan& plan, const RunOptions& opts, std::
   for (const plan::Trigger& t : plan.triggers) {
     if (t.id == opts.trigger) return "";
     ids.push_back(t.id);
-    if (t.kind == opts.trigger) of_kind.push_back(t.id);
+    if (plan::Name(t.kind) == opts.trigger) of_kind.push_back(t.id);
   }
   if (of_kind.size() == 1) {
     *id = of_kind[0];
@@ -212,13 +212,13 @@ std::string NoPipelineReason(const plan::Plan& plan, const std::string& trigger,
   for (const plan::Trigger& t : plan.triggers) {
     if (t.id != trigger) continue;
     any_of_kind = true;
-    if (t.kind == "push") {
+    if (t.kind == plan::TriggerKind::Push) {
       if (t.branches.empty()) return "";
       for (const std::string& g : t.branches) {
         if (GlobMatches(g, info.branch)) return "";
         globs.push_back("\"" + g + "\"");
       }
-    } else if (t.kind == "tag") {
+    } else if (t.kind == plan::TriggerKind::Tag) {
       if (t.tag_pattern.empty() || GlobMatches(t.tag_pattern, info.tag)) return "";
       globs.push_back("\"" + t.tag_pattern + "\"");
     } else {
@@ -504,7 +504,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
       const plan::Job& j = plan.jobs[i];
       bool static_false = !ReadsOutputs(j.condition) && !EvaluateCondition(j.condition, ctx);
       bool gated = (j.manual_approval && !Approved(j, opts) && !can_ask) ||
-                   (j.trigger && j.trigger->kind == "project");
+                   (j.trigger && j.trigger->kind == plan::ChildKind::Project);
       runs[i] = excluded[i].empty() && !static_false && !gated;
     }
     if (std::string e = CheckBoundSecrets(plan, runs, info.secrets); !e.empty()) {

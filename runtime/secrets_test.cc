@@ -29,7 +29,7 @@ TEST(Secrets, MaskedValuesIncludeChildPlans) {
   p.secrets.push_back({"VISIBLE", false, false});
   plan::Job j;
   j.name = "c";
-  j.trigger = plan::ChildTrigger{"pipeline", "c.pipe", "", {}, std::make_shared<plan::Plan>(child)};
+  j.trigger = plan::ChildTrigger{plan::ChildKind::Pipeline, "c.pipe", "", {}, std::make_shared<plan::Plan>(child)};
   p.jobs.push_back(j);
   auto v = MaskedValues(p, {{"A", "aaaa"}, {"VISIBLE", "shown"}, {"CHILD", "cccc"}});
   EXPECT_EQ(v, (std::vector<std::string>{"aaaa", "cccc"}));

@@ -107,7 +107,7 @@ plan::Plan PlanOf(const Unit& u, DiagnosticSink& diags) {
   plan::Plan plan = emit::LowerToPlan(u.pipeline, diags);
   plan.source = u.display;
   for (plan::Job& job : plan.jobs) {
-    if (!job.trigger || job.trigger->kind != "pipeline") continue;
+    if (!job.trigger || job.trigger->kind != plan::ChildKind::Pipeline) continue;
     auto it = u.children.find(job.trigger->target);
     if (it != u.children.end()) job.trigger->plan = std::make_shared<plan::Plan>(PlanOf(*it->second, diags));
   }

@@ -76,7 +76,7 @@ std::optional<plan::Plan> CompileToPlanRec(const std::string& path, const Compil
   plan::Plan plan = emit::LowerToPlan(*p, c.diags);
   // Child pipelines run inline: compile each one and embed its plan.
   for (plan::Job& job : plan.jobs) {
-    if (!job.trigger || job.trigger->kind != "pipeline") continue;
+    if (!job.trigger || job.trigger->kind != plan::ChildKind::Pipeline) continue;
     const ir::Job* ij = p->FindJob(job.name);
     std::filesystem::path child = std::filesystem::path(path).parent_path() / job.trigger->target;
     std::string key = std::filesystem::weakly_canonical(child).string();

@@ -61,10 +61,22 @@ plan::CachePolicy LowerPolicy(const std::string& policy) {
   return plan::CachePolicy::PullPush;
 }
 
+plan::TriggerKind LowerTriggerKind(ir::TriggerKind k) {
+  switch (k) {
+    case ir::TriggerKind::Push: return plan::TriggerKind::Push;
+    case ir::TriggerKind::MergeRequest: return plan::TriggerKind::MergeRequest;
+    case ir::TriggerKind::Tag: return plan::TriggerKind::Tag;
+    case ir::TriggerKind::Schedule: return plan::TriggerKind::Schedule;
+    case ir::TriggerKind::Manual: return plan::TriggerKind::Manual;
+    case ir::TriggerKind::Webhook: return plan::TriggerKind::Webhook;
+  }
+  return plan::TriggerKind::Push;
+}
+
 plan::Trigger LowerTrigger(const ir::Trigger& t) {
   plan::Trigger out;
   out.id = t.Id();
-  out.kind = std::string(ir::TriggerKindName(t.kind));
+  out.kind = LowerTriggerKind(t.kind);
   out.branches = t.branches;
   out.targets = t.targets;
   out.tag_pattern = t.tag_pattern;
@@ -137,7 +149,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
   if (j.manual) out.manual_approval = true;
   if (j.trigger) {
     plan::ChildTrigger t;
-    t.kind = j.trigger->kind == ir::TriggerJob::Kind::Pipeline ? "pipeline" : "project";
+    t.kind = j.trigger->kind == ir::TriggerJob::Kind::Pipeline ? plan::ChildKind::Pipeline : plan::ChildKind::Project;
     t.target = j.trigger->target;
     t.branch = j.trigger->branch;
     for (const auto& [k, v] : j.trigger->inputs) t.inputs[k] = LowerTextVariable(v, j.trigger->range, diags);

@@ -489,7 +489,11 @@ class GitLabReader {
           if (!needed.insert(target).second) continue;
           ir::Need need;
           need.job = target;
-          need.artifacts = n.artifacts;
+          // With both `needs` and `dependencies`, only the jobs `dependencies` lists give
+          // their artifacts (`dependencies: []`: none); the need stays for the order.
+          need.artifacts = n.artifacts && (!g.has_dependencies ||
+                                           std::any_of(g.dependencies.begin(), g.dependencies.end(),
+                                                       [&](const GlNeed& d) { return d.job == n.job; }));
           need.optional = n.optional;
           need.origin = ir::Need::Origin::Import;
           need.range = n.range;

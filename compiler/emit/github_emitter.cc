@@ -427,8 +427,12 @@ class GitHubEmitter {
 
   Doc RunsOn(const ir::Job& j) {
     if (j.runner.empty()) return "ubuntu-latest";
-    bool hosted = std::all_of(j.runner.begin(), j.runner.end(),
-                              [](const std::string& l) { return kHostedLabels.count(l) > 0; });
+    // A label the run decides (`${{ matrix.os }}`, a folded matrix value) is not judged: the
+    // values may well be GitHub-hosted labels, and a self-hosted runner needs no extra label.
+    bool hosted = std::all_of(j.runner.begin(), j.runner.end(), [](const std::string& l) {
+      return kHostedLabels.count(l) > 0 || l.find("${{") != std::string::npos ||
+             l.find(MatrixPlaceholder("")[0]) != std::string::npos;
+    });
     std::vector<std::string> labels = j.runner;
     if (!hosted && std::find(labels.begin(), labels.end(), "self-hosted") == labels.end()) {
       labels.insert(labels.begin(), "self-hosted");

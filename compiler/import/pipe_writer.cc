@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 
 namespace pipec::import {
@@ -749,13 +750,20 @@ class Writer {
                         "verbatim for GitHub; its `run`s are its scripts for other targets",
                         what));
     }
+    // (Only for a job whose steps Pipe says: the emitter folds a matrix back into one job with
+    // strategy.matrix then; a job with verbatim steps would be expanded into one job per cell.)
+    std::set<std::string> matrix_keys;
+    if (github && plain_.contains(j.name)) matrix_keys = MatrixFromStrategy(raw, b);
+    for (const char* k : {"runner", "image", "services"})
+      if (auto it = b.single.find(k); it != b.single.end()) it->second = WithMatrixReads(it->second, matrix_keys);
+    for (auto& [k, v] : b.env) v = WithMatrixReads(v, matrix_keys);
     for (const ir::Step& s : j.steps) {
       if (s.kind == ir::Step::Kind::Uses) continue;
       if (s.name == "after_script" && p_.origin == ir::Origin::GitLab) {
         raw["after_script"].push_back(StepText(s));
         continue;
       }
-      b.runs.push_back("run " + PipeString(StepText(s)));
+      b.runs.push_back("run " + WithMatrixReads(PipeString(StepText(s)), matrix_keys));
     }
     for (const ir::Output& o : j.outputs) {
       if (ir::IsValueOutput(o.kind)) {
@@ -792,6 +800,52 @@ class Writer {
     return b;
   }
 
+  // A GitHub `strategy:` that is only a `matrix:` of scalar lists (no include/exclude, no
+  // expressions, keys that are Pipe names) becomes Pipe's `matrix { k: [..] }`, which the GitHub
+  // emitter folds back into strategy.matrix; anything else stays raw. Returns the keys.
+  static std::set<std::string> MatrixFromStrategy(nlohmann::json& raw, Body& b) {
+    if (!raw.contains("strategy")) return {};
+    const nlohmann::json& st = raw["strategy"];
+    if (!st.is_object() || st.size() != 1 || !st.contains("matrix") || !st["matrix"].is_object() || st["matrix"].empty())
+      return {};
+    std::set<std::string> keys;
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : st["matrix"].items()) {
+      if (k == "include" || k == "exclude" || PipeName(k) != k || !v.is_array() || v.empty()) return {};
+      std::vector<std::string> values;
+      for (const auto& x : v) {
+        std::string text;
+        if (x.is_string()) text = x.get<std::string>();
+        else if (x.is_number() || x.is_boolean()) text = x.dump();
+        else return {};
+        if (text.find("${{") != std::string::npos) return {};
+        values.push_back(PipeString(text));
+      }
+      keys.insert(k);
+      parts.push_back(fmt::format("{}: [{}]", k, fmt::join(values, ", ")));
+    }
+    b.single["matrix"] = fmt::format("matrix {{ {} }}", fmt::join(parts, ", "));
+    raw.erase("strategy");
+    return keys;
+  }
+
+  // A written Pipe string with the matrix reads (`\${{ matrix.k }}`, escaped by PipeString as
+  // a vendor expression) turned back into Pipe interpolations of the job's matrix.
+  static std::string WithMatrixReads(std::string text, const std::set<std::string>& keys) {
+    if (keys.empty()) return text;
+    static const std::regex kRead(R"(\\\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
+    std::string out;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), kRead);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const std::smatch& m = *it;
+      out += text.substr(last, m.position(0) - last);
+      out += keys.contains(m[1].str()) ? "${{ matrix." + m[1].str() + " }}" : m.str(0);
+      last = m.position(0) + m.length(0);
+    }
+    return out + text.substr(last);
+  }
+
   // The block's lines (indented by two); `what` names it in the raw-keys note.
   std::string Render(const Body& b, const std::string& what) {
     std::string out;
@@ -803,7 +857,7 @@ class Writer {
     single("stage");
     if (!b.needs.empty()) line("needs " + Join(b.needs));
     for (const auto& [k, v] : b.ins) line(v);
-    for (const char* k : {"when_trigger", "when", "image", "services", "runner", "shell"})
+    for (const char* k : {"when_trigger", "when", "matrix", "image", "services", "runner", "shell"})
       single(k);
     if (!b.env.empty()) {
       out += "  env {\n";

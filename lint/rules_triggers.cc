@@ -172,10 +172,12 @@ std::string BotCheck(std::string_view condition) {
       if (from != std::string::npos) other = c.substr(from, c.find_first_of(")&|", from) - from);
     }
     size_t before = c.find_last_not_of(" \t", off == 0 ? 0 : off - 1);
-    if (other.empty() && off > 0 && before != std::string::npos && before >= 1 && c.compare(before - 1, 2, "==") == 0) {
+    if (other.empty() && off > 0 && before != std::string::npos && before >= 2 && c.compare(before - 1, 2, "==") == 0) {
       size_t end = c.find_last_not_of(" \t", before - 2);
+      if (end == std::string::npos) continue;
       size_t start = c.find_last_of("(&|!", end);
-      other = c.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+      size_t from = start == std::string::npos ? 0 : start + 1;
+      other = c.substr(from, end + 1 - from);
     }
     if (other.empty()) continue;
     bool bot = other.find("[bot]") != std::string::npos || other.find("dependabot") != std::string::npos ||

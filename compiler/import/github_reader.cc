@@ -876,16 +876,26 @@ class GitHubReader {
     std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
     if (!(dir == ".github/workflows" || (dir.size() > 18 && dir.compare(dir.size() - 18, 18, "/.github/workflows") == 0)))
       return;
-    for (const std::string& rel : FsOf(opts_).ListFiles(dir, 100)) {
-      if (rel == base || rel.find('/') != std::string::npos) continue;
-      if (!(rel.ends_with(".yml") || rel.ends_with(".yaml"))) continue;
-      std::optional<std::string> text = FsOf(opts_).Read(dir + "/" + rel);
-      if (!text || text->size() > (1u << 20)) continue;
-      FileId id = sm_.AddFile(dir + "/" + rel, std::move(*text));
-      DiagnosticSink ignored;
-      if (NodePtr doc = yaml::Load(sm_, id, ignored, opts_.limits))
-        for (std::string& image : GitHubBuiltImages(*doc)) p.built_images.push_back(std::move(image));
+    // Read once per directory and file system: `pipec lint .` reads every workflow of the
+    // directory for each of them (a cache keeps that linear).
+    static std::map<std::pair<const FileSystem*, std::string>, std::map<std::string, std::vector<std::string>>> cache;
+    auto key = std::make_pair(&FsOf(opts_), dir);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      std::map<std::string, std::vector<std::string>> per_file;
+      for (const std::string& rel : FsOf(opts_).ListFiles(dir, 100)) {
+        if (rel.find('/') != std::string::npos || !(rel.ends_with(".yml") || rel.ends_with(".yaml"))) continue;
+        std::optional<std::string> text = FsOf(opts_).Read(dir + "/" + rel);
+        if (!text || text->size() > (1u << 20)) continue;
+        SourceManager scratch;  // not reported: their problems are their own lint's
+        FileId id = scratch.AddFile(dir + "/" + rel, std::move(*text));
+        DiagnosticSink ignored;
+        if (NodePtr doc = yaml::Load(scratch, id, ignored, opts_.limits)) per_file[rel] = GitHubBuiltImages(*doc);
+      }
+      it = cache.emplace(key, std::move(per_file)).first;
     }
+    for (const auto& [rel, images] : it->second)
+      if (rel != base) p.built_images.insert(p.built_images.end(), images.begin(), images.end());
   }
 
   // Untrusted event text through env, step outputs and job outputs (github_taint.h); the job

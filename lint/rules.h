@@ -26,7 +26,7 @@ void CheckDebugTrace(RuleContext& ctx);
 void CheckUploadedCredentials(RuleContext& ctx);
 // excessive-permissions
 void CheckPermissions(RuleContext& ctx);
-// dangerous-trigger, self-hosted-runner, spoofable-bot-check
+// dangerous-trigger, self-hosted-runner, spoofable-bot-check, unsound-contains
 void CheckTriggers(RuleContext& ctx);
 // untrusted-variable-as-code
 void CheckUntrustedCode(RuleContext& ctx);

@@ -224,6 +224,47 @@ void CheckBotConditions(RuleContext& ctx) {
   }
 }
 
+// `contains('refs/heads/main refs/heads/dev', github.ref)`: with a string as its first
+// argument contains() tests for a substring, so `refs/heads/mai` (a branch named `mai`)
+// passes a check meant for `main` (zizmor's unsound-contains). A warning when a fork's author
+// chooses the value (github.head_ref, the pull request's head ref), a note when pushing the
+// branch takes write access (github.ref, github.ref_name, github.base_ref).
+void CheckUnsoundContains(RuleContext& ctx, const ir::Job& j, const std::string& condition, SourceRange near) {
+  std::string c = import::LowerAscii(condition);
+  for (size_t at = c.find("contains("); at != std::string::npos; at = c.find("contains(", at + 1)) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(c[at - 1])) || c[at - 1] == '_')) continue;
+    size_t arg = c.find_first_not_of(" \t", at + 9);
+    if (arg == std::string::npos || c[arg] != '\'') continue;  // an array (fromJSON(...)) or a context
+    size_t close_quote = c.find('\'', arg + 1);
+    if (close_quote == std::string::npos) continue;
+    size_t comma = c.find_first_not_of(" \t", close_quote + 1);
+    if (comma == std::string::npos || c[comma] != ',') continue;
+    size_t second = c.find_first_not_of(" \t", comma + 1);
+    if (second == std::string::npos) continue;
+    size_t end = second;
+    while (end < c.size() && (std::isalnum(static_cast<unsigned char>(c[end])) || c[end] == '_' || c[end] == '.'))
+      ++end;
+    std::string context = c.substr(second, end - second);
+    bool outsider = context == "github.head_ref" || context == "github.event.pull_request.head.ref";
+    bool pusher = context == "github.ref" || context == "github.ref_name" || context == "github.base_ref";
+    if (!outsider && !pusher) continue;
+    std::string literal = condition.substr(arg, close_quote + 1 - arg);
+    SourceRange cond = ctx.Locate(near, condition);
+    Diagnostic* d = ctx.Report(
+        DiagKind::UnsoundContains, ctx.Locate(cond, condition.substr(at, 8), 1),
+        fmt::format("job {} tests `{}` with contains() on the string {}: that is a substring test, so "
+                    "any part of a listed name passes (`mai` for `main`)",
+                    j.name, context, literal));
+    if (!d) continue;
+    d->AboutJob(j.name);
+    if (!outsider) d->severity = Severity::Note;
+    d->Note({}, outsider ? "a fork's author names the pull request's branch; compare with a list: "
+                           "contains(fromJSON('[\"main\", \"dev\"]'), github.head_ref)"
+                         : "pushing such a branch takes write access, so this is a note; compare with a list: "
+                           "contains(fromJSON('[\"refs/heads/main\"]'), github.ref)");
+  }
+}
+
 }  // namespace
 
 void CheckTriggers(RuleContext& ctx) {
@@ -232,6 +273,13 @@ void CheckTriggers(RuleContext& ctx) {
   for (const ir::Job& j : p.jobs)
     if (!j.hidden) CheckSelfHosted(ctx, j);
   CheckBotConditions(ctx);
+  for (const ir::Job& j : p.jobs) {
+    if (j.hidden) continue;
+    if (j.raw_github.contains("if") && j.raw_github["if"].is_string())
+      CheckUnsoundContains(ctx, j, j.raw_github["if"].get<std::string>(), j.when.range.valid() ? j.when.range : j.range);
+    for (const ir::Step& st : j.steps)
+      if (!st.condition.empty()) CheckUnsoundContains(ctx, j, st.condition, j.body_range.valid() ? j.body_range : st.range);
+  }
   for (std::string_view event : {"pull_request_target", "workflow_run"}) {
     if (!HasEvent(p, event)) continue;
     for (const ir::Job& j : p.jobs) {

@@ -46,6 +46,19 @@ TEST(TextFormat, TabsAndUtf8KeepTheMarkerAligned) {
   EXPECT_NE(out.find("\n  \t     ^\n"), std::string::npos) << out;
 }
 
+// A long line of invalid UTF-8 (a run of continuation bytes before the range) must not move
+// the shown window away from the range (fuzz_gitlab: an uncaught std::out_of_range).
+TEST(TextFormat, LongLineOfContinuationBytes) {
+  SourceManager sm;
+  std::string line = std::string(40, 'a') + std::string(200, '\x80') + "tail" + std::string(20, 'b');
+  FileId f = sm.AddFile("c.yml", line + "\n");
+  Diagnostic d = MakeDiag(DiagKind::SyntaxError, {f, {1, 241}, {1, 245}}, "bad");
+  std::string out = FormatDiagnosticText(d, sm, {});
+  EXPECT_NE(out.find("c.yml:1:241: error: bad"), std::string::npos) << out;
+  EXPECT_NE(out.find("tail"), std::string::npos) << out;
+  EXPECT_NE(out.find("^~~~"), std::string::npos) << out;
+}
+
 TEST(TextFormat, ColorOnlyWhenAsked) {
   SourceManager sm;
   FileId f = sm.AddFile("c.pipe", "x\n");

@@ -49,14 +49,16 @@ void AppendSnippet(std::string& out, const SourceManager& sm, const SourceRange&
   size_t shown_from = 0;
   if (line.size() > kMaxShown) {
     shown_from = begin > 60 ? begin - 60 : 0;
-    while (shown_from > 0 && (static_cast<unsigned char>(line[shown_from]) & 0xC0) == 0x80)
+    // Back to the start of a UTF-8 character: at most 3 bytes (invalid text may hold long runs
+    // of continuation bytes; following them all moved the range out of the window: fuzz_gitlab).
+    for (int k = 0; k < 3 && shown_from > 0 && (static_cast<unsigned char>(line[shown_from]) & 0xC0) == 0x80; ++k)
       --shown_from;
     size_t shown_to = std::min(line.size(), shown_from + kMaxShown);
-    while (shown_to < line.size() && (static_cast<unsigned char>(line[shown_to]) & 0xC0) == 0x80)
+    for (int k = 0; k < 3 && shown_to < line.size() && (static_cast<unsigned char>(line[shown_to]) & 0xC0) == 0x80; ++k)
       ++shown_to;
     line = line.substr(shown_from, shown_to - shown_from);
-    begin -= shown_from;
-    end = std::min(end - shown_from, std::max(line.size(), begin + 1));
+    begin = std::min(begin - shown_from, line.size());
+    end = std::clamp(end - shown_from, begin + 1, std::max(line.size(), begin + 1));
   }
   out += "  ";
   out.append(line);

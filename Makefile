@@ -8,8 +8,9 @@ PEERS ?= $(abspath ../shared/peers)
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 SANITIZE_DIR ?= build-asan
+COVERAGE_DIR ?= build-cov
 
-.PHONY: all setup configure build demo test clean fuzz fuzz-build sanitize
+.PHONY: all setup configure build demo test clean fuzz fuzz-build fuzz-coverage sanitize
 
 all: build
 
@@ -43,6 +44,10 @@ fuzz-build: setup
 fuzz: fuzz-build
 	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(PEERS)
 
+# Line coverage of the corpus each target grew under `make fuzz` (clang source-based coverage).
+fuzz-coverage: setup
+	@JOBS=$(JOBS) fuzz/coverage.sh $(COVERAGE_DIR) $(FUZZ_DIR)
+
 # The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer (GCC).
 sanitize: setup
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIPEC_SANITIZE=ON \
@@ -52,4 +57,4 @@ sanitize: setup
 	@cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(SANITIZE_DIR) $(COVERAGE_DIR)

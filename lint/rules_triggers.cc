@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,19 @@ void CheckSelfHosted(RuleContext& ctx, const ir::Job& j) {
               "contributors");
 }
 
+// Calls fn(job, condition, where to look for it) for every job and step `if:` of the
+// workflow (a run step's range is its script, so steps are looked up in the job's body).
+void ForEachCondition(const ir::Pipeline& p,
+                      const std::function<void(const ir::Job&, const std::string&, SourceRange)>& fn) {
+  for (const ir::Job& j : p.jobs) {
+    if (j.hidden) continue;
+    if (j.raw_github.contains("if") && j.raw_github["if"].is_string())
+      fn(j, j.raw_github["if"].get<std::string>(), j.when.range.valid() ? j.when.range : j.range);
+    for (const ir::Step& s : j.steps)
+      if (!s.condition.empty()) fn(j, s.condition, j.body_range.valid() ? j.body_range : s.range);
+  }
+}
+
 // A bot check on who caused the run (`github.actor == 'dependabot[bot]'`): github.actor is
 // the last actor on the triggering context, not the author of the pull request. An attacker's
 // pull request whose head commit Dependabot pushed (Dependabot running on the attacker's fork)
@@ -215,13 +229,7 @@ void CheckBotConditions(RuleContext& ctx) {
                   "or move the job to pull_request");
     }
   };
-  for (const ir::Job& j : p.jobs) {
-    if (j.hidden) continue;
-    if (j.raw_github.contains("if") && j.raw_github["if"].is_string())
-      report(j, j.raw_github["if"].get<std::string>(), j.when.range.valid() ? j.when.range : j.range);
-    for (const ir::Step& s : j.steps)
-      if (!s.condition.empty()) report(j, s.condition, j.body_range.valid() ? j.body_range : s.range);
-  }
+  ForEachCondition(p, report);
 }
 
 // `contains('refs/heads/main refs/heads/dev', github.ref)`: with a string as its first
@@ -273,13 +281,9 @@ void CheckTriggers(RuleContext& ctx) {
   for (const ir::Job& j : p.jobs)
     if (!j.hidden) CheckSelfHosted(ctx, j);
   CheckBotConditions(ctx);
-  for (const ir::Job& j : p.jobs) {
-    if (j.hidden) continue;
-    if (j.raw_github.contains("if") && j.raw_github["if"].is_string())
-      CheckUnsoundContains(ctx, j, j.raw_github["if"].get<std::string>(), j.when.range.valid() ? j.when.range : j.range);
-    for (const ir::Step& st : j.steps)
-      if (!st.condition.empty()) CheckUnsoundContains(ctx, j, st.condition, j.body_range.valid() ? j.body_range : st.range);
-  }
+  ForEachCondition(p, [&](const ir::Job& j, const std::string& condition, SourceRange near) {
+    CheckUnsoundContains(ctx, j, condition, near);
+  });
   for (std::string_view event : {"pull_request_target", "workflow_run"}) {
     if (!HasEvent(p, event)) continue;
     for (const ir::Job& j : p.jobs) {

@@ -876,12 +876,14 @@ class GitHubReader {
     std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
     if (!(dir == ".github/workflows" || (dir.size() > 18 && dir.compare(dir.size() - 18, 18, "/.github/workflows") == 0)))
       return;
-    // Read once per directory and file system: `pipec lint .` reads every workflow of the
-    // directory for each of them (a cache keeps that linear).
-    static std::map<std::pair<const FileSystem*, std::string>, std::map<std::string, std::vector<std::string>>> cache;
-    auto key = std::make_pair(&FsOf(opts_), dir);
-    auto it = cache.find(key);
-    if (it == cache.end()) {
+    // Read once per directory of the real file system: `pipec lint .` reads every workflow of
+    // the directory for each of them (the cache keeps that linear). In-memory file systems
+    // (tests, fuzzing) are read afresh: another one may later live at the same address.
+    static std::map<std::string, std::map<std::string, std::vector<std::string>>> cache;
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> fresh;
+    auto& store = &FsOf(opts_) == &RealFileSystem() ? cache : fresh;
+    auto it = store.find(dir);
+    if (it == store.end()) {
       std::map<std::string, std::vector<std::string>> per_file;
       for (const std::string& rel : FsOf(opts_).ListFiles(dir, 100)) {
         if (rel.find('/') != std::string::npos || !(rel.ends_with(".yml") || rel.ends_with(".yaml"))) continue;
@@ -892,7 +894,7 @@ class GitHubReader {
         DiagnosticSink ignored;
         if (NodePtr doc = yaml::Load(scratch, id, ignored, opts_.limits)) per_file[rel] = GitHubBuiltImages(*doc);
       }
-      it = cache.emplace(key, std::move(per_file)).first;
+      it = store.emplace(dir, std::move(per_file)).first;
     }
     for (const auto& [rel, images] : it->second)
       if (rel != base) p.built_images.insert(p.built_images.end(), images.begin(), images.end());

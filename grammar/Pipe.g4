@@ -110,6 +110,7 @@ condition
   | TRIGGER IN LBRACK triggerRef (COMMA triggerRef)* COMMA? RBRACK   # triggerInCond
   | operand (EQ | NE) operand           # compareCond
   | operand MATCHES STRING              # matchesCond
+  | CHANGED stringList                  # changedCond
   | operand                             # truthyCond
   ;
 triggerRef : name (DOT name)? ;
@@ -132,7 +133,7 @@ name
   | SHELL | ENV | MATRIX | IN | RUN | OUT | EXPIRE | FROM | TIMEOUT | RETRY | ALLOW_FAILURE
   | USES | TRIGGER | PROJECT | RAW | GITLAB | GITHUB | URL | APPROVAL | DIR
   | JUNIT | DOTENV | CODEQUALITY | COVERAGE | BOOL | INT_T | FLOAT_T | STRING_T | DURATION_T
-  | PATH_T | LIST | IS | MATCHES | AT | PUBLISH | SETUP | TEARDOWN
+  | PATH_T | LIST | IS | MATCHES | CHANGED | AT | PUBLISH | SETUP | TEARDOWN
   ;
 
 // ---- lexer ----
@@ -212,6 +213,7 @@ PATH_T : 'path' ;
 LIST : 'list' ;
 IS : 'is' ;
 MATCHES : 'matches' ;
+CHANGED : 'changed' ;
 AT : 'at' ;
 PUBLISH : 'publish' ;
 AND : 'and' ;

@@ -82,6 +82,7 @@ bool EvaluateCondition(const plan::Condition& c, const EvalContext& ctx) {
   if (c.op == plan::CondOp::Ne) return !Equal(Resolve(c.left, ctx), Resolve(c.right, ctx));
   if (c.op == plan::CondOp::Matches) return fnmatch(Resolve(c.right, ctx).c_str(), Resolve(c.left, ctx).c_str(), 0) == 0;
   if (c.op == plan::CondOp::Truthy) return IsTruthy(Resolve(c.left, ctx));
+  if (c.op == plan::CondOp::Changed) return !ctx.changed || ctx.changed(c.paths);
   return false;  // the reader rejects unknown ops; never run a job on a condition we cannot read
 }
 
@@ -109,6 +110,11 @@ std::string DescribeCondition(const plan::Condition& c) {
   if (c.op == plan::CondOp::Ne) return DescribeOperand(c.left) + " != " + DescribeOperand(c.right);
   if (c.op == plan::CondOp::Matches) return DescribeOperand(c.left) + " matches " + DescribeOperand(c.right);
   if (c.op == plan::CondOp::Truthy) return DescribeOperand(c.left);
+  if (c.op == plan::CondOp::Changed) {
+    std::vector<std::string> quoted;
+    for (const std::string& p : c.paths) quoted.push_back(fmt::format("\"{}\"", p));
+    return fmt::format("changed [{}]", fmt::join(quoted, ", "));
+  }
   return std::string(plan::Name(c.op));
 }
 

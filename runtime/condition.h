@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/plan.h"
 
@@ -16,6 +17,9 @@ struct EvalContext {
   std::map<std::string, std::string> inputs; // pipeline inputs (with defaults applied)
   // Value output `output` of `job`; nullopt when that job did not produce it (skipped, failed).
   std::function<std::optional<std::string>(const std::string& job, const std::string& output)> output;
+  // Whether a file matching one of these pathspec globs changed in the run's diff; unset when
+  // the run has no diff (then every `changed` holds, as on GitLab).
+  std::function<bool(const std::vector<std::string>& paths)> changed;
 };
 
 bool EvaluateCondition(const plan::Condition& c, const EvalContext& ctx);

@@ -19,7 +19,7 @@ constexpr NameTable<OperandKind, 4> kOperandKinds = {{{OperandKind::Literal, "li
                                                       {OperandKind::Git, "git"},
                                                       {OperandKind::Input, "input"},
                                                       {OperandKind::Output, "output"}}};
-constexpr NameTable<CondOp, 9> kCondOps = {{{CondOp::True, "true"},
+constexpr NameTable<CondOp, 10> kCondOps = {{{CondOp::True, "true"},
                                             {CondOp::And, "and"},
                                             {CondOp::Or, "or"},
                                             {CondOp::Not, "not"},
@@ -27,7 +27,8 @@ constexpr NameTable<CondOp, 9> kCondOps = {{{CondOp::True, "true"},
                                             {CondOp::Eq, "eq"},
                                             {CondOp::Ne, "ne"},
                                             {CondOp::Matches, "matches"},
-                                            {CondOp::Truthy, "truthy"}}};
+                                            {CondOp::Truthy, "truthy"},
+                                            {CondOp::Changed, "changed"}}};
 constexpr NameTable<RunWhen, 3> kRunWhens = {
     {{RunWhen::OnSuccess, "on_success"}, {RunWhen::OnFailure, "on_failure"}, {RunWhen::Always, "always"}}};
 
@@ -82,6 +83,8 @@ json ConditionToJson(const Condition& c) {
     j["right"] = OperandToJson(c.right);
   } else if (c.op == CondOp::Truthy) {
     j["left"] = OperandToJson(c.left);
+  } else if (c.op == CondOp::Changed) {
+    j["paths"] = c.paths;
   }
   return j;
 }
@@ -349,6 +352,12 @@ Condition ReadCondition(const json& j, const std::string& path, int depth) {
     c.right = ReadOperand(*r.Get("right", true), Join(path, "right"));
   } else if (c.op == CondOp::Truthy) {
     c.left = ReadOperand(*r.Get("left", true), Join(path, "left"));
+  } else if (c.op == CondOp::Changed) {
+    r.Get("paths", true);
+    r.Strings("paths", c.paths);
+    if (c.paths.empty()) Fail(Join(path, "paths"), "\"changed\" needs at least one path");
+    for (size_t i = 0; i < c.paths.size(); ++i)
+      if (c.paths[i].empty()) Fail(Index(Join(path, "paths"), i), "empty path pattern");
   }
   r.Done();
   return c;

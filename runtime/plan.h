@@ -24,7 +24,7 @@ inline constexpr int kOldestPlanVersion = 1;
 // the reader refuses any other name with the list of allowed ones).
 enum class CachePolicy { PullPush, Pull, Push };                     // "pull-push" | "pull" | "push"
 enum class OperandKind { Literal, Git, Input, Output };              // "literal" | "git" | ...
-enum class CondOp { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy };  // "true", "and", ..., "trigger_in"
+enum class CondOp { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy, Changed };  // "true", "and", ..., "trigger_in", "changed"
 enum class RunWhen { OnSuccess, OnFailure, Always };                 // "on_success" | "on_failure" | "always"
 enum class TriggerKind { Push, MergeRequest, Tag, Schedule, Manual, Webhook };  // "push", "merge_request", ...
 enum class ChildKind { Pipeline, Project };  // "pipeline" (runs inline) | "project" (cannot run locally)
@@ -76,6 +76,7 @@ struct Condition {
   std::vector<Condition> args;
   std::vector<std::string> triggers;  // trigger_in
   Operand left, right;                // eq/ne/matches (right = glob), truthy (left)
+  std::vector<std::string> paths;     // changed: git `:(glob)` pathspec patterns
 };
 
 struct ArtifactIn {   // restore JOB's OUTPUT at PATH before the job starts

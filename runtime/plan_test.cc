@@ -150,7 +150,7 @@ TEST(PlanJson, RejectsCycles) {
 TEST(PlanJson, NamesPathOfNestedProblems) {
   EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "condition": {"op": "and", "args": [{"op": "bogus"}]}}]})"),
             "jobs[0].condition.args[0].op: unknown value \"bogus\" (expected one of: true, and, or, not, "
-            "trigger_in, eq, ne, matches, truthy)");
+            "trigger_in, eq, ne, matches, truthy, changed)");
   EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "nedds": []}]})"), "jobs[0].nedds: unknown field");
   EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "commands": ["x", 3]}]})"),
             "jobs[0].commands[1]: expected a string, got an integer");

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <set>
 #include <thread>
@@ -15,6 +16,7 @@
 
 #include "runtime/artifacts.h"
 #include "runtime/cache.h"
+#include "runtime/changes.h"
 #include "runtime/condition.h"
 #include "runtime/console.h"
 #include "runtime/fs.h"
@@ -381,6 +383,41 @@ EvalContext ContextOf(const RunInfo& info) {
   return ctx;
 }
 
+bool HasChanged(const plan::Condition& c) {
+  if (c.op == plan::CondOp::Changed) return true;
+  return std::any_of(c.args.begin(), c.args.end(), HasChanged);
+}
+
+// `changed [...]`: pushes and merge requests diff against --base (default: the merge base
+// with the default branch); under other triggers, as on GitLab, every `changed` holds.
+// Returns "" or a usage error.
+std::string OpenChanges(const plan::Plan& plan, const RunOptions& opts, const RunInfo& info,
+                        EvalContext* ctx, std::FILE* out, std::FILE* err) {
+  bool diffs = info.trigger == "push" || info.trigger == "merge_request";
+  if (!diffs) {
+    if (opts.base)
+      std::fprintf(err, "pipec: warning: --base is ignored under trigger %s: as on GitLab, only "
+                        "pushes and merge requests have a diff, so every `changed [...]` holds\n",
+                   info.trigger.c_str());
+    return "";
+  }
+  if (!std::any_of(plan.jobs.begin(), plan.jobs.end(),
+                   [](const plan::Job& j) { return HasChanged(j.condition); }))
+    return "";
+  std::string error, note;
+  std::optional<ChangedFiles> files = ChangedFiles::Open(RealGit(info.project_root), opts.base, &error, &note);
+  if (!error.empty()) return error;
+  if (!files) {
+    std::fprintf(err, "pipec: warning: %s\n", note.c_str());
+    return "";
+  }
+  std::fprintf(out, "changes: since %s (the merge base of HEAD and %s), uncommitted work included\n",
+               files->merge_base().substr(0, 8).c_str(), files->base_ref().c_str());
+  auto shared = std::make_shared<ChangedFiles>(*files);
+  ctx->changed = [shared](const std::vector<std::string>& globs) { return shared->Any(globs); };
+  return "";
+}
+
 void PrintSummary(const plan::Plan& plan, const Scheduler& sched, const RunInfo& info, Millis total,
                   std::FILE* out) {
   std::vector<size_t> path = sched.CriticalPath();
@@ -487,6 +524,10 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
       return 0;
     }
   EvalContext ctx = ContextOf(info);
+  if (std::string e = OpenChanges(plan, opts, info, &ctx, out, err); !e.empty()) {
+    std::fprintf(err, "pipec: %s\n", e.c_str());
+    return 2;
+  }
   if (opts.dry_run) {
     PrintDryRun(plan, info, ctx, excluded, opts, out);
     return 0;

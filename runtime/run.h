@@ -17,6 +17,7 @@ struct RunOptions {
   std::string trigger = "push";
   std::optional<std::string> branch;  // default: the current git branch
   std::optional<std::string> tag;     // default (tag trigger): the tag at HEAD
+  std::optional<std::string> base;    // `changed [...]`: diff against (default: the merge base with the default branch)
   std::map<std::string, std::string> inputs;
   std::vector<std::string> jobs;      // --job: these and everything they need
   int parallelism = 0;                // 0 = number of CPUs

@@ -57,6 +57,9 @@ void AddRunContextOptions(CLI::App& app, runtime::RunOptions& run, std::vector<s
       ->capture_default_str();
   app.add_option("--branch", run.branch, "The branch (default: the current git branch)");
   app.add_option("--tag", run.tag, "The tag for --trigger tag (default: the tag at HEAD)");
+  app.add_option("--base", run.base,
+                 "What `changed [...]` diffs against under push and merge_request (default: the "
+                 "merge base of HEAD with the default branch)");
   app.add_option("--input", inputs, "A pipeline input NAME=VALUE; repeatable");
   app.add_option("--secrets-file", run.secrets_file, "A dotenv file with secret values (else the environment)");
   app.add_option("--root", run.project_root, "The project directory (default: the current directory)");

@@ -321,6 +321,9 @@ CiCond FromCondition(const ir::Pipeline& p, const ir::Condition& c, bool as_chil
       if (c.left.kind == ir::Operand::Kind::Git) return CiCond::Compare(CiCond::Test::Set, var, "");
       return CiCond::Compare(CiCond::Test::Eq, var, "true");
     }
+    // No CI variable says which files changed: the GitLab emitter writes the term as the
+    // rule's `changes:` (sema keeps it a top-level `and` term, so the rest is ANDed with it).
+    case Op::Changed: return CiCond::Always();
   }
   return CiCond::Always();
 }
@@ -414,6 +417,11 @@ std::string ConditionText(const ir::Condition& c) {
     case Op::Ne: return OperandText(c.left) + " != " + OperandText(c.right);
     case Op::Matches: return OperandText(c.left) + " matches \"" + c.right.literal.ToString() + "\"";
     case Op::Truthy: return OperandText(c.left);
+    case Op::Changed: {
+      std::string out = "changed [";
+      for (size_t i = 0; i < c.paths.size(); ++i) out += (i ? ", \"" : "\"") + c.paths[i] + "\"";
+      return out + "]";
+    }
   }
   return "";
 }

@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 
+#include "compiler/emit/glob.h"
 #include "compiler/emit/test_pipeline.h"
+#include "compiler/support/glob.h"
 
 namespace pipec::emit {
 namespace {
@@ -87,6 +89,34 @@ TEST(CiCondition, ConditionTextUsesPipeSpelling) {
   EXPECT_EQ(ConditionText(p.jobs[3].when), "qualify.qualified or inputs.force_update");
   EXPECT_TRUE(ReadsOutputs(p.jobs[3].when));
   EXPECT_FALSE(ReadsOutputs(p.jobs[1].when));
+}
+
+TEST(PortablePathGlob, TrailingOrGluedDoubleStarBecomesDirectoriesThenOneSegment) {
+  EXPECT_EQ(PortablePathGlob("src/**"), "src/**/*");
+  EXPECT_EQ(PortablePathGlob("**"), "**/*");
+  EXPECT_EQ(PortablePathGlob("**.md"), "**/*.md");
+  EXPECT_EQ(PortablePathGlob("docs/***"), "docs/**/*");
+  EXPECT_EQ(PortablePathGlob("src/**/*.go"), "src/**/*.go");
+  EXPECT_EQ(PortablePathGlob("**/x/**/y"), "**/x/**/y");
+  EXPECT_EQ(PortablePathGlob("Dockerfile"), "Dockerfile");
+  EXPECT_EQ(PortablePathGlob("*.md"), "*.md");
+}
+
+// The rewritten pattern matches the same paths as Pipe's own (GitHub-like `**`), and uses
+// `**` only as `**/`, the one form Ruby's File.fnmatch (FNM_PATHNAME) and git agree on.
+TEST(PortablePathGlob, SameMeaningAsThePipePattern) {
+  const char* patterns[] = {"src/**", "**", "**.md", "api/**/*.py", "*.md", "a/**/b/**", "**/test_*.py"};
+  const char* paths[] = {"src/a", "src/a/b/c.txt", "src", "README.md", "docs/x.md", "docs/a/b.md",
+                         "api/x.py", "api/v1/y.py", "a/b/c", "a/x/b/y/z", "a/b", "tests/test_x.py",
+                         "test_y.py", ".hidden/z.md"};
+  for (const char* pattern : patterns) {
+    std::string portable = PortablePathGlob(pattern);
+    for (size_t at = portable.find("**"); at != std::string::npos; at = portable.find("**", at + 2))
+      EXPECT_EQ(portable.substr(at, 3), "**/") << portable;
+    for (const char* path : paths)
+      EXPECT_EQ(GlobMatch(pattern, path, GlobSyntax::Path), GlobMatch(portable, path, GlobSyntax::Path))
+          << pattern << " / " << portable << " on " << path;
+  }
 }
 
 }  // namespace

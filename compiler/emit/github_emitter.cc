@@ -92,6 +92,8 @@ class GitHubEmitter {
       }
     }
     IndexStages();
+    IndexChanges();
+    if (!changed_outputs_.empty()) jobs[changes_id_] = ChangesJob();
     for (size_t i = 0; i < p_.jobs.size(); ++i) {
       const ir::Job& j = p_.jobs[i];
       if (j.hidden) continue;
@@ -151,7 +153,76 @@ class GitHubEmitter {
   }
 
  private:
-  GitHubExprContext Ctx() { return GitHubExprContext{p_, ids_, opts_.as_child, *diags_}; }
+  GitHubExprContext Ctx() {
+    return GitHubExprContext{p_, ids_, opts_.as_child, *diags_, changes_id_, &changed_outputs_};
+  }
+
+  // `changed [...]` (docs/targets.md): GitHub filters paths per workflow only, so a first job
+  // diffs the event's commits and gives one output per path list, `true` when a file matching
+  // it changed; the jobs test it in `if:`. git's `:(glob)` pathspecs match as GitLab's
+  // `changes:` does (PortablePathGlob). Without a diff (tags, schedules, manual and dispatched
+  // runs, a new branch, a base not in the history) every list counts as changed, as on GitLab.
+  void IndexChanges() {
+    std::set<std::string> used_ids, used_outputs;
+    for (const ir::Job& j : p_.jobs) used_ids.insert(ids_.Of(j.name));
+    for (const ir::Job& j : p_.jobs) {
+      const ir::Condition* c = ir::ChangedTerm(j.when);
+      if (j.hidden || !c || j.raw_github.contains("if") || changed_outputs_.count(c->paths)) continue;
+      std::string name = ids_.Of(j.name);
+      for (int n = 2; used_outputs.count(name); ++n) name = ids_.Of(j.name) + "_" + std::to_string(n);
+      used_outputs.insert(name);
+      changed_outputs_[c->paths] = name;
+    }
+    if (changed_outputs_.empty()) return;
+    changes_id_ = "changes";
+    for (int n = 2; used_ids.count(changes_id_); ++n) changes_id_ = "changes-" + std::to_string(n);
+  }
+
+  Doc ChangesJob() {
+    std::string script =
+        "# The commits to diff: a pull request's, or a push's since the branch's previous tip.\n"
+        "base=\n"
+        "case \"$EVENT\" in\n"
+        "  pull_request) base=$PR_BASE ;;\n"
+        "  push) case \"$REF\" in refs/tags/*) ;; *) base=$BEFORE ;; esac ;;\n"
+        "esac\n"
+        "case \"$base\" in *[!0]*) ;; *) base= ;; esac  # none, or a new branch (all zeros)\n"
+        "if [ -n \"$base\" ] && ! git cat-file -e \"$base^{commit}\" 2>/dev/null; then base=; fi\n"
+        "changed() {\n"
+        "  if [ -z \"$base\" ]; then echo true\n"
+        "  elif git diff --quiet \"$base...HEAD\" -- \"$@\"; then echo false\n"
+        "  else echo true\n"
+        "  fi\n"
+        "}\n";
+    std::vector<std::pair<std::string, const std::vector<std::string>*>> lists;
+    for (const auto& [paths, name] : changed_outputs_) lists.push_back({name, &paths});
+    std::sort(lists.begin(), lists.end());
+    Doc outputs = Doc::object();
+    for (const auto& [name, paths] : lists) {
+      std::string specs;
+      for (const std::string& path : *paths) {
+        std::string spec = PortablePathGlob(path);
+        spec.insert(0, ":(glob)");
+        specs += ' ';
+        specs += ShellQuote(spec);
+      }
+      script += "echo \"" + name + "=$(changed" + specs + ")\" >> \"$GITHUB_OUTPUT\"\n";
+      outputs[name] = "${{ steps.diff.outputs." + name + " }}";
+    }
+    Doc env = Doc::object();
+    env["EVENT"] = "${{ github.event_name }}";
+    env["REF"] = "${{ github.ref }}";
+    env["BEFORE"] = "${{ github.event.before }}";
+    env["PR_BASE"] = "${{ github.event.pull_request.base.sha }}";
+    Doc job = Doc::object();
+    job["name"] = "which files changed";
+    job["runs-on"] = "ubuntu-latest";
+    job["outputs"] = outputs;
+    job["steps"] = Doc::array(
+        {Doc{{"uses", kCheckoutAction}, {"with", Doc{{"fetch-depth", 0}, {"persist-credentials", false}}}},
+         Doc{{"id", "diff"}, {"env", env}, {"run", script}}});
+    return job;
+  }
 
   // Runs `fn` with diagnostics going nowhere (trial emission of matrix cells).
   template <typename Fn>
@@ -326,6 +397,7 @@ class GitHubEmitter {
       status = "!cancelled() && !failure()";
       std::set<std::string> data_ids;
       for (const std::string& d : data) data_ids.insert(ids_.Of(d));
+      if (ir::ChangedTerm(j.when) && !changes_id_.empty()) data_ids.insert(changes_id_);
       for (const std::string& id : data_ids) status += " && needs." + id + ".result == 'success'";
     }
     if (status.empty()) return cond == "true" ? "" : cond;
@@ -341,6 +413,8 @@ class GitHubEmitter {
       listed.insert(n.job);
       if (ids.insert(ids_.Of(n.job)).second) needs.push_back(ids_.Of(n.job));
     }
+    if (ir::ChangedTerm(j.when) && !changes_id_.empty() && ids.insert(changes_id_).second)
+      needs.push_back(changes_id_);
     std::vector<std::string> cond_jobs;
     CollectOutputJobs(j.when, cond_jobs);
     for (const ir::InputRef& in : j.inputs) cond_jobs.push_back(in.job);
@@ -751,6 +825,8 @@ class GitHubEmitter {
   const EmitOptions& opts_;
   DiagnosticSink* diags_;
   JobNames ids_;
+  std::string changes_id_;  // IndexChanges
+  std::map<std::vector<std::string>, std::string> changed_outputs_;
   std::vector<std::vector<std::string>> stage_ids_;  // job ids per stage, in job order
   std::vector<size_t> ids_before_stage_;             // ids in the stages before stage s
   std::vector<std::string> barrier_ids_;

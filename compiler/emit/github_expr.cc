@@ -112,6 +112,12 @@ std::string GitHubConditionExpr(const GitHubExprContext& ctx, const ir::Conditio
                              "\"` is checked as `" + m.expr + "`, which also accepts other values");
       return m.expr;
     }
+    case Op::Changed: {
+      if (!ctx.changed_outputs) return "true";
+      auto it = ctx.changed_outputs->find(c.paths);
+      if (it == ctx.changed_outputs->end()) return "true";
+      return "needs." + ctx.changes_job + ".outputs." + it->second + " == 'true'";
+    }
     case Op::Truthy:
       if (c.left.kind == ir::Operand::Kind::Git) return Operand(ctx, c.left) + " != ''";
       if (c.left.kind == ir::Operand::Kind::Literal) return c.left.literal.ToString() == "true" ? "true" : "false";

@@ -2,7 +2,9 @@
 // Conditions as GitHub Actions expressions (`if:`). Unlike GitLab rules they can read
 // upstream job outputs (`needs.J.outputs.V`) and negate, but they have no regex: globs are
 // matched with startsWith/endsWith/contains, approximately when the glob needs more (P6004).
+#include <map>
 #include <string>
+#include <vector>
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/emit/names.h"
@@ -15,6 +17,9 @@ struct GitHubExprContext {
   const JobNames& job_ids;  // IR job name -> GitHub job id
   bool as_child = false;    // a reusable workflow called by the parent pipeline
   DiagnosticSink& diags;
+  // `changed [...]`: the job that diffs (ChangesJob) and its output per path list.
+  std::string changes_job;
+  const std::map<std::vector<std::string>, std::string>* changed_outputs = nullptr;
 };
 
 // When the workflow was started by trigger `t`.

@@ -11,6 +11,7 @@
 #include "compiler/emit/discard_diagnostics.h"
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/gitlab_manifests.h"
+#include "compiler/emit/glob.h"
 #include "compiler/emit/matrix_fold.h"
 #include "compiler/emit/names.h"
 #include "compiler/emit/text_lowering.h"
@@ -229,7 +230,7 @@ class GitLabEmitter {
     for (const ir::Trigger& t : p_.triggers) {
       Doc rule = Doc::object();
       rule["if"] = RenderRulesIf(TriggerCond(t, false));
-      if (t.kind == ir::TriggerKind::Push && !t.paths.empty()) rule["changes"] = t.paths;
+      if (t.kind == ir::TriggerKind::Push && !t.paths.empty()) rule["changes"] = PortablePaths(t.paths);
       rules.push_back(rule);
     }
     wf["rules"] = rules;
@@ -322,6 +323,22 @@ class GitLabEmitter {
     if (j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
         j.raw_gitlab.contains("except"))
       cond = CiCond::Always();
+    // `changed [...]`: its own and, for an on_success job, those of what it needs (a job left
+    // out by its changes takes its dependants with it, as `pipec run` skips them).
+    std::set<std::vector<std::string>> changes = ChangesOf(j);
+    if (changes.size() > 1) {
+      std::string lists;
+      for (const auto& list : changes) {
+        std::string paths;
+        for (const std::string& path : list) paths += (paths.empty() ? "" : ", ") + path;
+        lists += (lists.empty() ? "[" : " and [") + paths + "]";
+      }
+      diags_->Report(DiagKind::EmitUnsupported, j.when.range.valid() ? j.when.range : j.range,
+                     "job `" + j.name + "` runs only when files changed in each of " + lists +
+                         " (its own `changed` and those of the jobs it needs); a GitLab rule "
+                         "takes one `changes` list, which matches any of its paths")
+          .severity = Severity::Error;
+    }
     std::string when;
     if (j.manual || (j.environment && j.environment->manual_approval))
       when = "manual";
@@ -329,7 +346,7 @@ class GitLabEmitter {
       when = "on_failure";
     else if (j.run_when == ir::RunWhen::Always)
       when = "always";
-    if (cond.kind == CiCond::Kind::True) {
+    if (cond.kind == CiCond::Kind::True && changes.empty()) {
       if (!when.empty()) out["when"] = when;
       return;
     }
@@ -337,7 +354,8 @@ class GitLabEmitter {
     if (cond.kind == CiCond::Kind::False) {
       rule["when"] = "never";
     } else {
-      rule["if"] = RenderRulesIf(cond);
+      if (cond.kind != CiCond::Kind::True) rule["if"] = RenderRulesIf(cond);
+      if (!changes.empty()) rule["changes"] = *changes.begin();
       if (!when.empty()) rule["when"] = when;
     }
     out["rules"] = Doc::array({rule});
@@ -437,6 +455,29 @@ class GitLabEmitter {
     return out;
   }
 
+  // The `changed` path lists a job's presence depends on: its own and, for an on_success
+  // job, those of the jobs it needs (as Inherited), in GitLab's glob form.
+  std::set<std::vector<std::string>> ChangesOf(const ir::Job& j) {
+    if (auto it = changes_of_.find(j.name); it != changes_of_.end()) return it->second;
+    changes_of_[j.name] = {};  // a cycle is the checker's to report
+    std::set<std::vector<std::string>> out;
+    bool raw_rules = j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
+                     j.raw_gitlab.contains("except");
+    if (const ir::Condition* c = ir::ChangedTerm(j.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
+    if (j.run_when == ir::RunWhen::OnSuccess)
+      for (const std::string& dep : SkipSources(j))
+        if (const ir::Job* d = JobNamed(dep))
+          for (const auto& list : ChangesOf(*d)) out.insert(list);
+    changes_of_[j.name] = out;
+    return out;
+  }
+
+  static std::vector<std::string> PortablePaths(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const std::string& path : paths) out.push_back(PortablePathGlob(path));
+    return out;
+  }
+
   const ir::Job* JobNamed(const std::string& name) {  // ir::Pipeline::FindJob is a linear scan
     if (by_name_.empty())
       for (const ir::Job& j : p_.jobs) by_name_.emplace(j.name, &j);
@@ -446,7 +487,7 @@ class GitLabEmitter {
 
   bool NeedMayBeAbsent(const std::string& name) {
     const ir::Job* d = JobNamed(name);
-    return d && Inherited(*d).kind != CiCond::Kind::True;
+    return d && (Inherited(*d).kind != CiCond::Kind::True || !ChangesOf(*d).empty());
   }
 
   bool CarriesSkip(const ir::Need& n) {
@@ -706,6 +747,7 @@ class GitLabEmitter {
   std::map<std::string, std::string> stage_;
   std::map<std::string, bool> may_skip_;     // MaySkip, memoized by job name
   std::map<std::string, CiCond> inherited_;  // Inherited, memoized by job name
+  std::map<std::string, std::set<std::vector<std::string>>> changes_of_;  // ChangesOf, memoized
   std::unordered_map<std::string, const ir::Job*> by_name_;
 };
 

@@ -35,6 +35,27 @@ std::string GitHubString(std::string_view text) {
   return out;
 }
 
+std::string PortablePathGlob(std::string_view glob) {
+  std::string out;
+  for (size_t i = 0; i < glob.size();) {
+    bool segment_start = i == 0 || glob[i - 1] == '/';
+    if (segment_start && glob.substr(i, 2) == "**") {
+      size_t end = i;
+      while (end < glob.size() && glob[end] == '*') ++end;  // `***` is `**`
+      out += "**/";
+      if (end < glob.size() && glob[end] == '/') {
+        i = end + 1;
+      } else {
+        out += '*';  // `**` then the rest of its segment, or nothing
+        i = end;
+      }
+      continue;
+    }
+    out += glob[i++];
+  }
+  return out;
+}
+
 std::string GitLabString(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {

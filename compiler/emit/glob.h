@@ -17,6 +17,12 @@ struct GitHubGlobMatch {
 // `subject` is a GitHub expression (e.g. `github.ref_name`).
 GitHubGlobMatch GlobToGitHubExpr(std::string_view glob, std::string_view subject);
 
+// A Pipe path glob (`**` crosses `/`; sema lets it only begin a segment) in the form that
+// GitLab's `changes:` (Ruby File.fnmatch with FNM_PATHNAME | FNM_DOTMATCH, where `**` is
+// special only as `**/`) and git's `:(glob)` pathspecs both match alike: a `**` that ends the
+// pattern or is glued to a suffix becomes `**/*` (`src/**` -> `src/**/*`, `**.md` -> `**/*.md`).
+std::string PortablePathGlob(std::string_view glob);
+
 // 'text' as a GitHub expression string literal (single quotes doubled).
 std::string GitHubString(std::string_view text);
 // "text" as a GitLab rules string literal.

@@ -1,6 +1,7 @@
 #include "compiler/emit/plan_emitter.h"
 
 #include "compiler/emit/emit_util.h"
+#include "compiler/emit/glob.h"
 #include "compiler/emit/text_lowering.h"
 
 namespace pipec::emit {
@@ -41,6 +42,7 @@ plan::CondOp LowerOp(ir::Condition::Op op) {
     case ir::Condition::Op::Ne: return plan::CondOp::Ne;
     case ir::Condition::Op::Matches: return plan::CondOp::Matches;
     case ir::Condition::Op::Truthy: return plan::CondOp::Truthy;
+    case ir::Condition::Op::Changed: return plan::CondOp::Changed;
   }
   return plan::CondOp::True;
 }
@@ -173,6 +175,9 @@ plan::Condition LowerCondition(const ir::Condition& c) {
       out.right = LowerOperand(c.right);
       break;
     case ir::Condition::Op::Truthy: out.left = LowerOperand(c.left); break;
+    case ir::Condition::Op::Changed:
+      for (const std::string& path : c.paths) out.paths.push_back(PortablePathGlob(path));
+      break;
     default: break;
   }
   return out;

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "compiler/emit/glob.h"
+
 namespace pipec::emit {
 namespace {
 
@@ -98,6 +100,16 @@ const std::set<std::string> kGitLabGlobalKeys = {
 
 }  // namespace
 
+// The paths of a job condition's `changed` term (the condition, or a term of its top-level
+// `and`), or null.
+Json ChangedPaths(const Json& when) {
+  if (when.is_object() && when.contains("changed")) return when["changed"];
+  if (when.is_object() && when.contains("and"))
+    for (const Json& term : when["and"])
+      if (term.is_object() && term.contains("changed")) return term["changed"];
+  return nullptr;
+}
+
 std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
   std::vector<std::string> diffs;
   std::function<std::string(const std::string&)> key_of =
@@ -142,6 +154,14 @@ std::vector<std::string> CompareGitLab(const Json& ir, const YAML::Node& gl) {
       continue;
     }
     YAML::Node y = gl[key];
+    if (Json paths = ChangedPaths(job.value("when", Json())); paths.is_array()) {
+      std::vector<std::string> want;
+      for (const Json& p : paths) want.push_back(PortablePathGlob(p.get<std::string>()));
+      bool found = false;
+      for (const auto& rule : y["rules"])
+        if (rule["changes"] && rule["changes"].IsSequence() && SeqStrings(rule["changes"]) == want) found = true;
+      if (!found) diffs.push_back("job `" + name + "`: no rule with its `changed` paths as `changes:`");
+    }
     std::map<std::string, bool> needs;
     bool after_stages = job.value("after_stages", false);
     if (!y["needs"]) {
@@ -239,6 +259,9 @@ std::vector<std::string> CompareGitHub(const Json& ir, const YAML::Node& wf) {
   for (const Json& st : ir.value("stages", Json::array()))
     if (id_of.count("stage " + st.get<std::string>() + " done"))
       barriers.insert(id_of["stage " + st.get<std::string>() + " done"]);
+  // `changed [...]`: the job that diffs the event stands for no IR job either.
+  std::string changes_id = id_of.count("which files changed") ? id_of["which files changed"] : "";
+  if (!changes_id.empty()) barriers.insert(changes_id);
   if (jobs.size() != resolved.size() + barriers.size())
     diffs.push_back("GitHub has " + std::to_string(jobs.size() - barriers.size()) + " jobs, the IR expects " +
                     std::to_string(resolved.size()));
@@ -280,6 +303,12 @@ std::vector<std::string> CompareGitHub(const Json& ir, const YAML::Node& wf) {
       std::string dep = n["job"];
       if (!id_of.count(dep) || !Has(needs, id_of[dep]))
         diffs.push_back("job `" + name + "`: need `" + dep + "` missing");
+    }
+    if (ChangedPaths(job.value("when", Json())).is_array()) {
+      std::string test = "needs." + changes_id + ".outputs.";
+      if (changes_id.empty() || !Has(needs, changes_id) || !y["if"] ||
+          y["if"].as<std::string>().find(test) == std::string::npos)
+        diffs.push_back("job `" + name + "`: `changed` is not tested on the diffing job's output");
     }
     if (job.contains("trigger")) {
       if (!y["uses"] && !y["steps"])

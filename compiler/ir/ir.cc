@@ -98,6 +98,20 @@ std::string_view OutputKindName(OutputKind k) {
   return "file";
 }
 
+const Condition* ChangedTerm(const Condition& c) {
+  if (c.op == Condition::Op::Changed) return &c;
+  if (c.op == Condition::Op::And)
+    for (const Condition& a : c.args)
+      if (a.op == Condition::Op::Changed) return &a;
+  return nullptr;
+}
+
+size_t CountChanged(const Condition& c) {
+  size_t n = c.op == Condition::Op::Changed ? 1 : 0;
+  for (const Condition& a : c.args) n += CountChanged(a);
+  return n;
+}
+
 bool IsValueOutput(OutputKind k) {
   return k == OutputKind::Bool || k == OutputKind::Int || k == OutputKind::Float ||
          k == OutputKind::String;

@@ -86,14 +86,25 @@ struct Operand {
 };
 
 struct Condition {
-  enum class Op { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy };
+  // Changed: a file matching one of `paths` (Path globs, `**` only as a whole segment)
+  // changed in the run's diff; true when the run has no diff (tags, schedules, new branches).
+  // Sema allows it only as the whole condition or as one term of a top-level And, since
+  // GitLab's `rules:changes` can only be ANDed with the rest of a rule.
+  enum class Op { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy, Changed };
   Op op = Op::True;
   std::vector<Condition> args;        // And/Or (n-ary), Not (1)
   std::vector<std::string> triggers;  // TriggerIn: trigger ids ("push", "schedule:nightly", ...)
+  std::vector<std::string> paths;    // Changed
   Operand left, right;                // Eq/Ne (left, right), Matches (left, right=glob), Truthy (left)
   SourceRange range;
   bool IsTrue() const { return op == Op::True; }
 };
+
+// The `changed [...]` term of a job's condition: the condition itself or one term of its
+// top-level And; nullptr when there is none.
+const Condition* ChangedTerm(const Condition& c);
+// How many Changed nodes the condition has anywhere (sema allows one, as ChangedTerm finds it).
+size_t CountChanged(const Condition& c);
 
 // ---- declarations ----
 struct Variable {

@@ -67,6 +67,7 @@ J CondJson(const Condition& c) {
     case Condition::Op::Matches:
       return J{{"matches", J::array({OperandJson(c.left), OperandJson(c.right)})}};
     case Condition::Op::Truthy: return J{{"truthy", OperandJson(c.left)}};
+    case Condition::Op::Changed: return J{{"changed", c.paths}};
   }
   return nullptr;
 }

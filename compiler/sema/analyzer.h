@@ -160,6 +160,8 @@ class Analyzer {
                                        const Env& env, SourceRange r);
   void LowerJobs();
   std::vector<ir::Output> LowerOutputs(JobSpec& s, size_t cell);
+  void CheckChangedPlacement(ir::Condition& when, const Env& env, bool report);
+  void CheckChangedPath(const std::string& p, SourceRange r, const Env& env, std::string_view what);
   void CheckRelativePath(const std::string& p, SourceRange r, const Env& env,
                          std::string_view what);
   void CheckJobRef(const ast::Ident& name, const Env& env);

@@ -44,6 +44,16 @@ ir::Condition Analyzer::LowerCond(const ast::Condition& c, const Env& env, ir::J
       }
       return out;
     }
+    case Op::Changed:
+      out.op = ir::Condition::Op::Changed;
+      for (const ast::StringLit& lit : c.paths) {
+        out.paths.push_back(PlainString(lit, "a changed-path pattern"));
+        if (report) CheckChangedPath(out.paths.back(), lit.range, env, "a changed-path pattern");
+      }
+      if (report && c.paths.empty())
+        ReportIn(env, DiagKind::InvalidValue, c.range,
+                 "`changed` needs at least one path pattern, such as `changed [\"api/**\"]`");
+      return out;
     case Op::Eq:
     case Op::Ne:
     case Op::Matches:
@@ -77,6 +87,24 @@ ir::Condition Analyzer::LowerCond(const ast::Condition& c, const Env& env, ir::J
                          ir::TypeName(lt)));
   }
   return out;
+}
+
+// Path globs that GitLab (Ruby's File.fnmatch with FNM_PATHNAME) and git pathspecs (what
+// the GitHub lowering and `pipec run` diff with) read alike once a trailing `**` is written
+// `**/*` (emit/glob.h): `**` must begin a path segment; `*`, `?` and classes stay in one.
+void Analyzer::CheckChangedPath(const std::string& p, SourceRange r, const Env& env,
+                                std::string_view what) {
+  CheckRelativePath(p, r, env, what);
+  for (size_t at = p.find("**"); at != std::string::npos; at = p.find("**", at + 2)) {
+    if (at > 0 && p[at - 1] != '/') {
+      ReportIn(env, DiagKind::InvalidValue, r,
+               fmt::format("`**` must begin a path segment (`src/**/*.py`, `**/*.md`); in `{}` it "
+                           "follows other characters, which GitLab reads as a single `*`",
+                           p));
+      return;
+    }
+    while (at + 2 < p.size() && p[at + 2] == '*') ++at;
+  }
 }
 
 ir::Operand Analyzer::LowerOperand(const ast::Expr& e, const Env& env, ir::Job& job, bool report,

@@ -60,7 +60,10 @@ void Analyzer::CollectPipelineDecls() {
     }
     tr.name = t.name.text;
     for (const auto& s : t.branches) tr.branches.push_back(PlainString(s, "a branch pattern"));
-    for (const auto& s : t.paths) tr.paths.push_back(PlainString(s, "a path pattern"));
+    for (const auto& s : t.paths) {
+      tr.paths.push_back(PlainString(s, "a path pattern"));
+      CheckChangedPath(tr.paths.back(), s.range, Env{main_, {}, "", {}}, "a path pattern");
+    }
     for (const auto& s : t.targets) tr.targets.push_back(PlainString(s, "a branch pattern"));
     if (t.kind == K::Tag) tr.tag_pattern = PlainString(t.tag, "a tag pattern");
     if (t.kind == K::Schedule) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "compiler/sema/analyzer.h"
@@ -87,6 +88,32 @@ void Analyzer::CheckRelativePath(const std::string& p, SourceRange r, const Env&
              fmt::format("{} must be a relative path inside the workspace, not `{}`", what, p));
 }
 
+// GitLab's `rules:changes` is ANDed with the rest of its rule and cannot be negated, ORed
+// with another test, or given twice with different paths, so Pipe allows `changed [...]` as
+// the whole condition or as one term of its top-level `and`.
+void Analyzer::CheckChangedPlacement(ir::Condition& when, const Env& env, bool report) {
+  size_t count = ir::CountChanged(when);
+  if (count == 0 || (count == 1 && ir::ChangedTerm(when))) return;
+  std::function<const ir::Condition*(const ir::Condition&, bool)> misplaced =
+      [&](const ir::Condition& c, bool top) -> const ir::Condition* {
+    if (c.op == ir::Condition::Op::Changed && !top) return &c;
+    bool and_terms = top && c.op == ir::Condition::Op::And;
+    for (const ir::Condition& a : c.args)
+      if (const ir::Condition* m = misplaced(a, and_terms)) return m;
+    return nullptr;
+  };
+  const ir::Condition* bad = misplaced(when, true);
+  SourceRange at = bad ? bad->range : when.range;
+  if (report)
+    ReportIn(env, DiagKind::ChangedPlacement, at,
+             bad ? "`changed [...]` must be the whole condition or one term of its top-level "
+                   "`and` (`when changed [\"api/**\"] and trigger is push`): GitLab's "
+                   "`rules:changes` cannot be negated or ORed"
+                 : "a condition may test `changed` once; list every path in one "
+                   "`changed [...]`: GitLab's `rules:changes` takes one list per rule");
+  when = ir::Condition{};  // reported; keep the IR within what the emitters accept
+}
+
 void Analyzer::CheckJobRef(const ast::Ident& name, const Env& env) {
   std::vector<std::pair<std::string, SourceRange>> c;
   for (const auto& [n, d] : job_decls_) c.push_back({n, d->name.range});
@@ -126,8 +153,10 @@ void Analyzer::LowerSettings(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx)
   auto once = [&](auto&& fn) {
     if (first_cell) fn();
   };
-  if (auto* li = Last<ast::WhenItem>(s))
+  if (auto* li = Last<ast::WhenItem>(s)) {
     job.when = LowerCond(std::get<ast::WhenItem>(li->item->value).cond, *li->env, job, first_cell);
+    CheckChangedPlacement(job.when, *li->env, first_cell);
+  }
   if (auto* li = Last<ast::RunWhenItem>(s)) {
     const std::string& w = std::get<ast::RunWhenItem>(li->item->value).value;
     job.manual = w == "manual";  // a person starts it; otherwise as `on success`

@@ -36,6 +36,8 @@ int EvalUnderTrigger(const ir::Condition& c, const std::string& id) {
       }
       return unknown ? -1 : 0;
     }
+    // Only pushes and merge requests have a diff; under every other trigger `changed` holds.
+    case Op::Changed: return id == "push" || id == "merge_request" ? -1 : 1;
     default: return -1;
   }
 }

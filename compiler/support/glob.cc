@@ -51,19 +51,32 @@ bool MatchOne(std::string_view p, size_t pi, char c, GlobSyntax syntax, size_t& 
 }  // namespace
 
 bool GlobMatch(std::string_view p, std::string_view s, GlobSyntax syntax) {
-  // Iterative matching with backtracking to the last star (`*`, or `**` in paths): linear
-  // memory, and no exponential blow-up on patterns like `a*a*a*a*b`.
-  size_t pi = 0, si = 0, star_p = std::string_view::npos, star_s = 0;
-  bool star_crosses = false;
+  // Iterative matching with backtracking (linear memory, no exponential blow-up on patterns
+  // like `a*a*a*a*b`) to two resume points: the last `*`, which in paths stays within its
+  // segment, and, in paths, the last `**`, which then takes one more character (`a**b`, a
+  // trailing `src/**`) or one more whole directory (`**/`). A single `*` after a `**` belongs
+  // to the current attempt of that `**`, so it is dropped when the `**` resumes.
+  constexpr size_t npos = std::string_view::npos;
+  const bool path = syntax == GlobSyntax::Path;
+  size_t pi = 0, si = 0;
+  size_t star_p = npos, star_s = 0;
+  size_t deep_p = npos, deep_s = 0;
+  bool deep_dirs = false;
   while (si < s.size()) {
     if (pi < p.size() && p[pi] == '*') {
-      bool dbl = syntax == GlobSyntax::Path && pi + 1 < p.size() && p[pi + 1] == '*';
-      pi += dbl ? 2 : 1;
-      if (dbl && pi < p.size() && p[pi] == '/') ++pi;  // "**/" also matches no directory
-      while (syntax == GlobSyntax::Name && pi < p.size() && p[pi] == '*') ++pi;
+      size_t end = pi;
+      while (end < p.size() && p[end] == '*') ++end;
+      if (path && end - pi >= 2) {
+        deep_dirs = end < p.size() && p[end] == '/';
+        deep_p = deep_dirs ? end + 1 : end;
+        deep_s = si;
+        pi = deep_p;
+        star_p = npos;
+        continue;
+      }
+      pi = path ? pi + 1 : end;
       star_p = pi;
       star_s = si;
-      star_crosses = dbl || syntax == GlobSyntax::Name;
       continue;
     }
     size_t next = 0;
@@ -72,9 +85,22 @@ bool GlobMatch(std::string_view p, std::string_view s, GlobSyntax syntax) {
       ++si;
       continue;
     }
-    if (star_p != std::string_view::npos && (star_crosses || s[star_s] != '/')) {
+    if (star_p != npos && (!path || s[star_s] != '/')) {
       pi = star_p;
       si = ++star_s;
+      continue;
+    }
+    if (deep_p != npos) {
+      if (deep_dirs) {
+        size_t slash = s.find('/', deep_s);
+        if (slash == npos) return false;
+        deep_s = slash + 1;
+      } else {
+        ++deep_s;
+      }
+      pi = deep_p;
+      si = deep_s;
+      star_p = npos;
       continue;
     }
     return false;

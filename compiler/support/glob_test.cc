@@ -40,6 +40,26 @@ TEST(Glob, Paths) {
   EXPECT_FALSE(m("ci[/]a", "ci/a"));  // a class never matches the separator
 }
 
+// `**/` stands for whole directories (zero or more), and a `*` after a `**` does not stop
+// the `**` from taking more: both were wrong when only the last star could resume.
+TEST(Glob, DoubleStarDirectories) {
+  auto m = [](const char* p, const char* t) { return GlobMatch(p, t, GlobSyntax::Path); };
+  EXPECT_TRUE(m("src/**/*", "src/a/b/c.txt"));
+  EXPECT_TRUE(m("src/**/*", "src/a"));
+  EXPECT_FALSE(m("src/**/x", "src/abx"));
+  EXPECT_TRUE(m("src/**/x", "src/x"));
+  EXPECT_TRUE(m("src/**/x", "src/a/b/x"));
+  EXPECT_FALSE(m("src/**/x", "src/a/bx"));
+  EXPECT_TRUE(m("**/*.md", "docs/a/b.md"));
+  EXPECT_TRUE(m("**/test_*.py", "tests/unit/test_x.py"));
+  EXPECT_TRUE(m("**/test_*.py", "test_y.py"));
+  EXPECT_FALSE(m("**/test_*.py", "tests/test_x/y.py"));
+  EXPECT_TRUE(m("a/**/b/**", "a/x/b/y/z"));
+  EXPECT_FALSE(m("a/**/b/**", "a/xb/y"));
+  EXPECT_TRUE(m("**", "a/b/c"));
+  EXPECT_TRUE(m("a**z", "ab/c/yz"));
+}
+
 // The runtime matches names with fnmatch(3) (it includes no compiler header): both agree.
 TEST(Glob, NamesAgreeWithFnmatch) {
   const std::vector<std::string> patterns = {"*", "main", "release/*", "v*.*", "[mr]ain", "v[0-9]*", "v[!0-9]*",

@@ -83,12 +83,13 @@ struct Base {  // `: template(args)`
 };
 
 struct Condition {
-  enum class Op { Not, And, Or, TriggerIs, TriggerIn, Eq, Ne, Matches, Truthy };
+  enum class Op { Not, And, Or, TriggerIs, TriggerIn, Eq, Ne, Matches, Truthy, Changed };
   Op op = Op::Truthy;
   std::vector<Condition> args;              // Not (1), And/Or (2)
   std::vector<QualifiedName> triggers;      // TriggerIs (1) / TriggerIn (n): push, schedule.daily
   Expr left, right;                         // Eq/Ne; Truthy uses left; Matches: left + pattern
   StringLit pattern;
+  std::vector<StringLit> paths;             // Changed: path globs
   SourceRange range;
 };
 

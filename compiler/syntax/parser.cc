@@ -697,6 +697,9 @@ class AstBuilder {
       out.op = Op::Matches;
       out.left = Operand(m->operand());
       out.pattern = Str(m->STRING());
+    } else if (auto* ch = dynamic_cast<PipeParser::ChangedCondContext*>(c)) {
+      out.op = Op::Changed;
+      out.paths = StrList(ch->stringList());
     } else if (auto* tr = dynamic_cast<PipeParser::TruthyCondContext*>(c)) {
       out.op = Op::Truthy;
       out.left = Operand(tr->operand());

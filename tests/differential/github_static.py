@@ -492,8 +492,9 @@ def check_case(case: rd.Case, args) -> list:
             runs, ctx = event_of(trig, plan, on)
             exists, errors = existing_jobs(wf, runs, ctx)
             problems += errors
-            # Stage order's barrier jobs ("stage X done") stand for no pipeline job.
-            barriers = {f'stage {st} done' for st in plan.get('stages', [])}
+            # Stage order's barrier jobs ("stage X done") and the job that diffs the event for
+            # `changed [...]` ("which files changed") stand for no pipeline job.
+            barriers = {f'stage {st} done' for st in plan.get('stages', [])} | {'which files changed'}
             gh_jobs = {display_name(j, (wf['jobs'] or {})[j]) for j, ok in exists.items() if ok} - barriers
             pipec_jobs = dry_run(args.pipec, repo, case, trig, env)
             if gh_jobs != pipec_jobs:

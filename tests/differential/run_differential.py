@@ -20,6 +20,8 @@ Case directives (comment lines anywhere in the .pipe file):
   # diff: schedule:nightly branch=main
   # diff: manual branch=main input.force=true
   # diff: webhook:retrain input.dataset=hats
+  # diff: push branch=feat changed=a/x.py,b.md   that commit becomes origin's default branch and
+                                          a second one changes these files (`changed [...]`)
   # diff-xfail: REGEX divergence N: why   an expected failure for the runs whose trigger
                                           line matches REGEX (an unexpected pass fails)
   # diff-markers: unique                  compare the set of marker lines, not how often each
@@ -175,6 +177,21 @@ def prepare_repo(case: Case, trig: Trigger, work: Path, pipec: str, env: dict) -
     r = sh(['git', 'commit', '-qm', 'differential case'], repo, env)
     if r.returncode != 0:
         raise RuntimeError(f'git commit failed:\n{r.stdout}')
+    if 'changed' in trig.ctx:
+        # `changed=a/x.py,b.md`: that commit is origin's default branch; the files listed
+        # change in a second commit. `pipec run` diffs against the merge base with origin/HEAD,
+        # gitlab-ci-local against origin/<default>: both see exactly these files.
+        sh(['git', 'update-ref', 'refs/remotes/origin/main', 'HEAD'], repo, env)
+        sh(['git', 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main'], repo, env)
+        for rel in filter(None, trig.ctx['changed'].split(',')):
+            f = repo / rel
+            f.parent.mkdir(parents=True, exist_ok=True)
+            with open(f, 'a') as out:
+                out.write('changed\n')
+        sh(['git', 'add', '-A'], repo, env)
+        r = sh(['git', 'commit', '-q', '--allow-empty', '-m', 'changes'], repo, env)
+        if r.returncode != 0:
+            raise RuntimeError(f'git commit failed:\n{r.stdout}')
     if trig.kind == 'tag':
         sh(['git', 'tag', trig.ctx['tag']], repo, env)
     return repo

@@ -20,8 +20,9 @@ std::optional<std::string> Commit(const GitRunner& git, const std::string& ref) 
   return out;
 }
 
-// origin's default branch, else a local `main` or `master`.
-std::optional<std::string> DefaultBranch(const GitRunner& git) {
+}  // namespace
+
+std::optional<std::string> FindDefaultBranch(const GitRunner& git) {
   std::string out;
   if (git({"symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"}, &out) == 0 && !Trim(out).empty()) {
     std::string ref = Trim(out);
@@ -32,8 +33,6 @@ std::optional<std::string> DefaultBranch(const GitRunner& git) {
     if (Commit(git, name)) return std::string(name);
   return std::nullopt;
 }
-
-}  // namespace
 
 GitRunner RealGit(const std::string& root) {
   return [root](const std::vector<std::string>& args, std::string* out) {
@@ -48,7 +47,7 @@ std::optional<ChangedFiles> ChangedFiles::Open(GitRunner git, const std::optiona
   std::string ref;
   if (base) {
     ref = *base;
-  } else if (auto found = DefaultBranch(git)) {
+  } else if (auto found = FindDefaultBranch(git)) {
     ref = *found;
   } else {
     *note = "no default branch to diff against (no origin/HEAD, `main` or `master`): every "

@@ -18,6 +18,10 @@ namespace pipec::runtime {
 using GitRunner = std::function<int(const std::vector<std::string>& args, std::string* out)>;
 GitRunner RealGit(const std::string& root);
 
+// The default branch as `pipec run` finds it: origin's HEAD (`origin/main`), else a local
+// `main`, else `master`; nullopt when there is none.
+std::optional<std::string> FindDefaultBranch(const GitRunner& git);
+
 class ChangedFiles {
  public:
   // Resolves the base. On failure returns nullopt and sets `error` (an explicit REF that git

@@ -367,6 +367,10 @@ std::string PrepareRunInfo(const plan::Plan& plan, const RunOptions& opts, RunIn
   info->branch = opts.branch.value_or(git.branch);
   info->sha = git.sha.empty() ? std::string(40, '0') : git.sha;
   if (opts.trigger == "tag") info->tag = opts.tag.value_or(git.tag);
+  if (auto found = FindDefaultBranch(RealGit(info->project_root))) {
+    const std::string remote = "origin/";  // the branch's name, as CI_DEFAULT_BRANCH gives it
+    info->default_branch = found->rfind(remote, 0) == 0 ? found->substr(remote.size()) : *found;
+  }
   return ResolveInputs(plan, opts, &info->inputs, warnings);
 }
 
@@ -378,6 +382,8 @@ EvalContext ContextOf(const RunInfo& info) {
              {"short_sha", info.sha.substr(0, 8)},
              {"tag", info.tag},
              {"ref", info.tag.empty() ? info.branch : info.tag},
+             {"default_branch", info.default_branch},
+             {"pipeline_id", info.run_id},
              {"trigger", info.trigger}};
   ctx.inputs = info.inputs;
   return ctx;
@@ -557,6 +563,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
   if (!engine) return 2;
   std::string runs_dir = info.project_root + "/.pipec/runs";
   info.run_id = opts.run_id.empty() ? NewRunId() : opts.run_id;
+  ctx.git["pipeline_id"] = info.run_id;
   info.run_dir = runs_dir + "/" + info.run_id;
   std::error_code ec;
   fs::create_directories(info.run_dir + "/logs", ec);

@@ -64,6 +64,7 @@ std::string BuildJobEnv(const RunInfo& run, const plan::Plan& plan, const plan::
   e["CI_COMMIT_BRANCH"] = run.CommitBranch();
   e["CI_COMMIT_REF_NAME"] = run.tag.empty() ? run.branch : run.tag;
   e["CI_COMMIT_TAG"] = run.tag;
+  e["CI_DEFAULT_BRANCH"] = run.default_branch;
   for (auto& [k, v] : run.inputs) e["PIPEC_INPUT_" + EnvName(k)] = v;
   // Values are written as GitLab writes variables (`$$` a literal `$`, `${CI_COMMIT_SHA}` a
   // reference), so a value means the same text here as on GitLab and GitHub.

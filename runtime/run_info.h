@@ -19,6 +19,7 @@ struct RunInfo {
   std::string run_dir;       // <project>/.pipec/runs/<run-id>
   std::string trigger = "push";
   std::string branch, sha, tag;
+  std::string default_branch;  // CI_DEFAULT_BRANCH, `git.default_branch` (FindDefaultBranch)
   std::map<std::string, std::string> inputs;   // with defaults applied
   std::map<std::string, std::string> secrets;  // name -> value (never printed)
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/ir/conditions.h"
 #include "compiler/ir/ir.h"
 
 namespace pipec::emit {
@@ -53,8 +54,5 @@ bool TestsTrigger(const ir::Condition& c);
 void CollectOutputJobs(const ir::Condition& c, std::vector<std::string>& jobs);
 // True when `job` runs under fewer triggers than the pipeline has.
 bool TriggerRestricted(const ir::Pipeline& p, const ir::Job& job);
-
-// Renders the IR condition as Pipe source text, for notes and comments.
-std::string ConditionText(const ir::Condition& c);
 
 }  // namespace pipec::emit

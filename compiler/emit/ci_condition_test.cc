@@ -85,8 +85,8 @@ TEST(CiCondition, ShellGuardEvaluatesLikeTheCondition) {
 
 TEST(CiCondition, ConditionTextUsesPipeSpelling) {
   ir::Pipeline p = HatPipeline();
-  EXPECT_EQ(ConditionText(p.jobs[1].when), "trigger in [schedule.daily, manual]");
-  EXPECT_EQ(ConditionText(p.jobs[3].when), "qualify.qualified or inputs.force_update");
+  EXPECT_EQ(ir::ConditionText(p.jobs[1].when), "trigger in [schedule.daily, manual]");
+  EXPECT_EQ(ir::ConditionText(p.jobs[3].when), "qualify.qualified or inputs.force_update");
   EXPECT_TRUE(ReadsOutputs(p.jobs[3].when));
   EXPECT_FALSE(ReadsOutputs(p.jobs[1].when));
 }

@@ -12,6 +12,8 @@ constexpr GitField kFields[] = {
      ""},
     {"tag", "CI_COMMIT_TAG", "github.ref_type == 'tag' && github.ref_name || ''", ""},
     {"ref", "CI_COMMIT_REF_NAME", "github.ref_name", "${GITHUB_REF_NAME}"},
+    {"default_branch", "CI_DEFAULT_BRANCH", "github.event.repository.default_branch", ""},
+    {"pipeline_id", "CI_PIPELINE_ID", "github.run_id", "${GITHUB_RUN_ID}"},
 };
 
 // `${{ workspace }}`: the job's checkout directory on every target (not a `git.` field, but

@@ -298,7 +298,7 @@ class GitLabEmitter {
       if (TriggerRestricted(p_, j)) cond = TriggersCond(p_, j.active_triggers, opts_.as_child);
       CiCond full = FromCondition(p_, j.when, opts_.as_child, *diags_);
       guard = "if ! { " + RenderShell(full) + "; }; then " +
-              SkipLines(j, "condition is false: " + ConditionText(j.when)) + "; fi";
+              SkipLines(j, "condition is false: " + ir::ConditionText(j.when)) + "; fi";
       diags_->Report(
           DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
           "GitLab evaluates rules when the pipeline is created, before `" + j.name +

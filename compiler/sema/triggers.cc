@@ -1,5 +1,7 @@
 #include "compiler/sema/triggers.h"
 
+#include "compiler/ir/conditions.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,47 +9,6 @@
 #include <set>
 
 namespace pipec::sema {
-
-int EvalUnderTrigger(const ir::Condition& c, const std::string& id) {
-  using Op = ir::Condition::Op;
-  switch (c.op) {
-    case Op::True: return 1;
-    case Op::TriggerIn:
-      return std::find(c.triggers.begin(), c.triggers.end(), id) != c.triggers.end() ? 1 : 0;
-    case Op::Not: {
-      int v = EvalUnderTrigger(c.args.at(0), id);
-      return v < 0 ? -1 : 1 - v;
-    }
-    case Op::And: {
-      bool unknown = false;
-      for (const auto& a : c.args) {
-        int v = EvalUnderTrigger(a, id);
-        if (v == 0) return 0;
-        if (v < 0) unknown = true;
-      }
-      return unknown ? -1 : 1;
-    }
-    case Op::Or: {
-      bool unknown = false;
-      for (const auto& a : c.args) {
-        int v = EvalUnderTrigger(a, id);
-        if (v == 1) return 1;
-        if (v < 0) unknown = true;
-      }
-      return unknown ? -1 : 0;
-    }
-    // Only pushes and merge requests have a diff; under every other trigger `changed` holds.
-    case Op::Changed: return id == "push" || id == "merge_request" ? -1 : 1;
-    default: return -1;
-  }
-}
-
-bool MentionsTriggers(const ir::Condition& c) {
-  if (c.op == ir::Condition::Op::TriggerIn) return true;
-  for (const auto& a : c.args)
-    if (MentionsTriggers(a)) return true;
-  return false;
-}
 
 namespace {
 
@@ -70,7 +31,7 @@ class TriggerSolver {
     std::set<std::pair<std::string, std::string>> reported;
     for (size_t i = 0; i < p_.jobs.size(); ++i) {
       const ir::Job& j = p_.jobs[i];
-      if (!MentionsTriggers(j.when)) continue;
+      if (!ir::MentionsTriggers(j.when)) continue;
       for (const ir::Need& n : j.needs) {
         if (!Hard(n)) continue;
         auto it = index_.find(n.job);
@@ -110,9 +71,9 @@ class TriggerSolver {
     state_[i] = 1;
     const ir::Job& j = p_.jobs[i];
     std::set<std::string> s;
-    if (MentionsTriggers(j.when)) {
+    if (ir::MentionsTriggers(j.when)) {
       for (const std::string& t : all_)
-        if (EvalUnderTrigger(j.when, t) != 0) s.insert(t);
+        if (ir::EvalUnderTrigger(j.when, t) != 0) s.insert(t);
     } else {
       s.insert(all_.begin(), all_.end());
       for (const ir::Need& n : j.needs) {

@@ -18,10 +18,4 @@ namespace pipec::sema {
 void ComputeActiveTriggers(ir::Pipeline& p, const std::vector<std::string>& all_triggers,
                            DiagnosticSink& sink);
 
-// Three-valued evaluation of the static (trigger) part of a condition under one trigger:
-// 1 = true, 0 = false, -1 = depends on run-time facts.
-int EvalUnderTrigger(const ir::Condition& c, const std::string& trigger_id);
-
-bool MentionsTriggers(const ir::Condition& c);
-
 }  // namespace pipec::sema

@@ -79,8 +79,9 @@ std::optional<ir::OutputKind> OutputKindOf(std::string_view k) {
 }
 
 const std::set<std::string>& GitFields() {
-  static const std::set<std::string> f = {"sha", "short_sha",      "branch",      "tag",
-                                          "ref", "default_branch", "pipeline_id", "source"};
+  // The fields every target can read (emit/git_refs.cc); the pipeline's source is `trigger`.
+  static const std::set<std::string> f = {"sha", "short_sha",      "branch",     "tag",
+                                          "ref", "default_branch", "pipeline_id"};
   return f;
 }
 

@@ -242,8 +242,14 @@ CiCond Compare(const ir::Condition& c, DiagnosticSink& diags) {
     bool eq = ll == rl;
     return (eq == (t == T::Eq)) ? CiCond::Always() : CiCond::Never();
   }
-  if (!lvar) return CiCond::Compare(t, rv, ll);
-  if (!rvar) return CiCond::Compare(t, lv, rl);
+  // In Pipe an unset value reads as "" (git.tag outside tag pipelines); in GitLab's rules an
+  // unset variable is null, and `null != ""` holds: compare with "" as set / unset tests.
+  auto with_literal = [&](const std::string& var, const std::string& lit) {
+    if (lit.empty()) return CiCond::Compare(t == T::Eq ? T::Unset : T::Set, var, "");
+    return CiCond::Compare(t, var, lit);
+  };
+  if (!lvar) return with_literal(rv, ll);
+  if (!rvar) return with_literal(lv, rl);
   return CiCond::Compare(t, lv, rv, true);
 }
 

@@ -10,6 +10,9 @@
 #include <regex>
 #include <set>
 
+#include "compiler/import/gitlab_conditions.h"
+#include "compiler/ir/conditions.h"
+
 namespace pipec::import {
 
 std::string PipeName(std::string_view name) {
@@ -646,6 +649,20 @@ class Writer {
   // except, GitHub `if:`) certainly leave out some of the pipeline's triggers, so that `pipec
   // check` and the other vendor's emitter know it too. The raw conditions still decide on
   // their own vendor (the emitters write no trigger conditions beside them).
+  // The pipeline's triggers the Pipe file declares (a schedule without a cron is not written).
+  std::vector<ir::Trigger> WrittenTriggers() const {
+    std::vector<ir::Trigger> out;
+    for (const ir::Trigger& t : p_.triggers)
+      if (!(t.kind == ir::TriggerKind::Schedule && t.cron.empty())) out.push_back(t);
+    return out;
+  }
+
+  // `schedule.nightly` for the trigger id `schedule:nightly`.
+  static std::string TriggerRef(const std::string& id) {
+    size_t colon = id.find(':');
+    return colon == std::string::npos ? id : id.substr(0, colon) + "." + PipeName(id.substr(colon + 1));
+  }
+
   std::string TriggerWhen(const ir::Job& j) {
     bool raw_condition = p_.origin == ir::Origin::GitLab
                              ? j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
@@ -663,10 +680,7 @@ class Writer {
         left_out = true;
         continue;
       }
-      size_t colon = id.find(':');
-      refs.push_back(colon == std::string::npos
-                         ? id
-                         : id.substr(0, colon) + "." + PipeName(id.substr(colon + 1)));
+      refs.push_back(TriggerRef(id));
     }
     if (!left_out || refs.empty()) return "";
     if (refs.size() == 1) return "when trigger is " + refs[0];
@@ -719,6 +733,18 @@ class Writer {
     nlohmann::json raw = p_.origin == ir::Origin::GitLab ? j.raw_gitlab : j.raw_github;
     raw.erase("extends");
     bool github = p_.origin == ir::Origin::GitHub;
+    if (!github && raw.contains("rules") && !raw.contains("only") && !raw.contains("except")) {
+      // GitLab rules Pipe can say exactly become `when`; the others stay verbatim.
+      std::string why;
+      if (std::optional<ir::Condition> c =
+              GitLabRulesToCondition(raw["rules"], WrittenTriggers(), j.active_triggers, &why)) {
+        b.single["when_trigger"] =
+            "when " + ir::ConditionText(*c, [&](const std::string& id) { return TriggerRef(id); });
+        raw.erase("rules");
+      } else if (!what.empty()) {
+        notes_.push_back(fmt::format("{}: rules kept verbatim: {}", what, why));
+      }
+    }
     if (github && !plain_.contains(j.name)) {
       // Steps Pipe cannot say (actions, step ids, conditions, env): the whole step list stays
       // raw, in order, for GitHub; the `run`s below are the job's scripts for other targets.

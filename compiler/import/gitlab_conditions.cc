@@ -1,0 +1,446 @@
+#include "compiler/import/gitlab_conditions.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <set>
+
+#include "compiler/ir/conditions.h"
+
+namespace pipec::import {
+
+namespace {
+
+using Op = ir::Condition::Op;
+
+ir::Condition Node(Op op, std::vector<ir::Condition> args = {}) {
+  ir::Condition c;
+  c.op = op;
+  c.args = std::move(args);
+  return c;
+}
+
+ir::Operand Git(std::string field) {
+  ir::Operand o;
+  o.kind = ir::Operand::Kind::Git;
+  o.name = std::move(field);
+  return o;
+}
+
+ir::Operand Literal(std::string text) {
+  ir::Operand o;
+  o.literal.type.kind = ir::TypeKind::String;
+  o.literal.string_value = std::move(text);
+  return o;
+}
+
+ir::Condition Compare(Op op, ir::Operand left, ir::Operand right) {
+  ir::Condition c = Node(op);
+  c.left = std::move(left);
+  c.right = std::move(right);
+  return c;
+}
+
+ir::Condition Not(ir::Condition c) { return Node(Op::Not, {std::move(c)}); }
+
+// The predefined variables that are `git.` fields on every target (emit/git_refs.cc).
+std::optional<std::string> GitFieldOf(std::string_view var) {
+  static const std::pair<std::string_view, std::string_view> kFields[] = {
+      {"CI_COMMIT_BRANCH", "branch"},    {"CI_COMMIT_TAG", "tag"},
+      {"CI_COMMIT_REF_NAME", "ref"},     {"CI_DEFAULT_BRANCH", "default_branch"},
+      {"CI_COMMIT_SHA", "sha"},          {"CI_COMMIT_SHORT_SHA", "short_sha"},
+      {"CI_PIPELINE_ID", "pipeline_id"}};
+  for (const auto& [v, f] : kFields)
+    if (v == var) return std::string(f);
+  return std::nullopt;
+}
+
+// `/^release\/.*$/` as the glob `release/*` (Pipe's `matches`: `*` crosses `/` as `.*` does);
+// nullopt for anything else a regex can say.
+std::optional<std::string> RegexToGlob(const std::string& re) {
+  std::string glob;
+  size_t i = 0, end = re.size();
+  bool anchored_start = end > 0 && re[0] == '^';
+  if (anchored_start) ++i;
+  bool anchored_end = end > i && re[end - 1] == '$' && (end < 2 || re[end - 2] != '\\');
+  if (anchored_end) --end;
+  if (!anchored_start) glob += '*';
+  for (; i < end; ++i) {
+    char c = re[i];
+    if (c == '.' && i + 1 < end && re[i + 1] == '*') {
+      glob += '*';
+      ++i;
+    } else if (c == '\\' && i + 1 < end) {
+      char e = re[++i];
+      if (std::isalnum(static_cast<unsigned char>(e))) return std::nullopt;  // \d, \w, ...
+      if (e == '*' || e == '?' || e == '[' || e == '\\') glob += '\\';
+      glob += e;
+    } else if (std::string_view("^$.|?+*()[]{}").find(c) != std::string_view::npos) {
+      return std::nullopt;
+    } else {
+      glob += c;
+    }
+  }
+  if (!anchored_end && (glob.empty() || glob.back() != '*')) glob += '*';
+  if (glob.find("${{") != std::string::npos) return std::nullopt;
+  return glob;
+}
+
+struct Token {
+  enum class Kind { Var, String, Regex, Null } kind = Kind::Var;
+  std::string text, flags;
+};
+
+// GitLab's `rules:if` grammar (`||` over `&&` over comparisons, parentheses), the same as
+// rule_eval.cc reads, but building a Pipe condition; any part Pipe cannot say fails it.
+class RuleExpr {
+ public:
+  RuleExpr(std::string_view s, const std::vector<ir::Trigger>& triggers) : s_(s), triggers_(triggers) {}
+
+  std::optional<ir::Condition> Parse(std::string* why) {
+    std::optional<ir::Condition> c = Or();
+    Skip();
+    if (c && pos_ != s_.size()) c.reset();
+    if (!c) *why = why_.empty() ? "its `if:` is not an expression pipec reads" : why_;
+    return c;
+  }
+
+ private:
+  std::optional<ir::Condition> Fail(std::string why) {
+    if (why_.empty()) why_ = std::move(why);
+    return std::nullopt;
+  }
+  void Skip() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool Eat(std::string_view tok) {
+    Skip();
+    if (s_.substr(pos_, tok.size()) != tok) return false;
+    pos_ += tok.size();
+    return true;
+  }
+
+  std::optional<ir::Condition> Or() {
+    if (++depth_ > 64) return Fail("its `if:` nests too deeply");
+    std::optional<ir::Condition> c = And();
+    std::vector<ir::Condition> args;
+    while (c && Eat("||")) {
+      args.push_back(std::move(*c));
+      c = And();
+    }
+    --depth_;
+    if (!c) return std::nullopt;
+    if (args.empty()) return c;
+    args.push_back(std::move(*c));
+    return Node(Op::Or, std::move(args));
+  }
+  std::optional<ir::Condition> And() {
+    std::optional<ir::Condition> c = Term();
+    std::vector<ir::Condition> args;
+    while (c && Eat("&&")) {
+      args.push_back(std::move(*c));
+      c = Term();
+    }
+    if (!c) return std::nullopt;
+    if (args.empty()) return c;
+    args.push_back(std::move(*c));
+    return Node(Op::And, std::move(args));
+  }
+  std::optional<ir::Condition> Term() {
+    if (Eat("(")) {
+      std::optional<ir::Condition> c = Or();
+      if (!c || !Eat(")")) return Fail("its `if:` is not an expression pipec reads");
+      return c;
+    }
+    std::optional<Token> left = Operand();
+    if (!left) return Fail("its `if:` is not an expression pipec reads");
+    for (std::string_view op : {"==", "!=", "=~", "!~"}) {
+      if (!Eat(op)) continue;
+      std::optional<Token> right = Operand();
+      if (!right) return Fail("its `if:` is not an expression pipec reads");
+      return Comparison(*left, op, *right);
+    }
+    return Truth(*left);
+  }
+  std::optional<Token> Operand() {
+    Skip();
+    if (pos_ >= s_.size()) return std::nullopt;
+    char c = s_[pos_];
+    if (c == '$') {
+      ++pos_;
+      bool braced = pos_ < s_.size() && s_[pos_] == '{';
+      if (braced) ++pos_;
+      size_t start = pos_;
+      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+      if (pos_ == start || (braced && !Eat("}"))) return std::nullopt;
+      return Token{Token::Kind::Var, std::string(s_.substr(start, pos_ - start)), ""};
+    }
+    if (c == '"' || c == '\'') {
+      size_t end = s_.find(c, pos_ + 1);
+      if (end == std::string_view::npos) return std::nullopt;
+      Token t{Token::Kind::String, std::string(s_.substr(pos_ + 1, end - pos_ - 1)), ""};
+      pos_ = end + 1;
+      return t;
+    }
+    if (c == '/') {
+      std::string pattern;
+      size_t i = pos_ + 1;
+      for (; i < s_.size() && s_[i] != '/'; ++i) {
+        if (s_[i] == '\\' && i + 1 < s_.size()) pattern += s_[i++];
+        pattern += s_[i];
+      }
+      if (i >= s_.size()) return std::nullopt;
+      Token t{Token::Kind::Regex, pattern, ""};
+      pos_ = i + 1;
+      while (pos_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[pos_]))) t.flags += s_[pos_++];
+      return t;
+    }
+    if (s_.substr(pos_, 4) == "null") {
+      pos_ += 4;
+      return Token{Token::Kind::Null, "", ""};
+    }
+    return std::nullopt;
+  }
+
+  // The declared triggers a CI_PIPELINE_SOURCE value stands for (a tag is a push to GitLab).
+  std::optional<ir::Condition> Source(const std::string& value) {
+    std::set<ir::TriggerKind> kinds;
+    if (value == "push") kinds = {ir::TriggerKind::Push, ir::TriggerKind::Tag};
+    else if (value == "merge_request_event") kinds = {ir::TriggerKind::MergeRequest};
+    else if (value == "schedule") kinds = {ir::TriggerKind::Schedule};
+    else if (value == "web") kinds = {ir::TriggerKind::Manual};
+    else return Fail("it tests the pipeline source \"" + value + "\", which Pipe has no trigger for");
+    ir::Condition c = Node(Op::TriggerIn);
+    for (const ir::Trigger& t : triggers_)
+      if (kinds.count(t.kind) && std::find(c.triggers.begin(), c.triggers.end(), t.Id()) == c.triggers.end())
+        c.triggers.push_back(t.Id());
+    if (c.triggers.empty())
+      return Fail("it tests the pipeline source \"" + value + "\", and the Pipe file declares no such trigger");
+    return c;
+  }
+
+  std::optional<ir::Condition> MergeRequest() {
+    ir::Condition c = Node(Op::TriggerIn);
+    for (const ir::Trigger& t : triggers_)
+      if (t.kind == ir::TriggerKind::MergeRequest) c.triggers.push_back(t.Id());
+    if (c.triggers.empty()) return Fail("it tests merge requests, and the Pipe file declares no merge_request trigger");
+    return c;
+  }
+
+  std::optional<ir::Condition> Comparison(Token l, std::string_view op, Token r) {
+    if (l.kind != Token::Kind::Var && r.kind == Token::Kind::Var) std::swap(l, r);
+    if (l.kind != Token::Kind::Var) return Fail("its `if:` compares two literals");
+    bool negate = op == "!=" || op == "!~";
+    std::optional<ir::Condition> c;
+    if (r.kind == Token::Kind::Null) {
+      if (op != "==" && op != "!=") return Fail("its `if:` matches null");
+      c = Truth(l);  // `!= null`: set
+      if (c) negate = !negate;  // `== null`: unset
+    } else if (l.text == "CI_PIPELINE_SOURCE") {
+      if (r.kind != Token::Kind::String || (op != "==" && op != "!="))
+        return Fail("it tests the pipeline source with a pattern");
+      c = Source(r.text);
+    } else if (std::optional<std::string> field = GitFieldOf(l.text)) {
+      if (r.kind == Token::Kind::Var) {
+        std::optional<std::string> other = GitFieldOf(r.text);
+        if (!other || (op != "==" && op != "!=")) return Fail("it compares $" + l.text + " with $" + r.text);
+        c = Compare(Op::Eq, Git(*field), Git(*other));
+      } else if (r.kind == Token::Kind::String) {
+        if (op != "==" && op != "!=") return Fail("it matches $" + l.text + " with a string");
+        if (r.text.find("${{") != std::string::npos) return Fail("a value holds `${{`");
+        c = Compare(Op::Eq, Git(*field), Literal(r.text));
+      } else {
+        if (op != "=~" && op != "!~") return Fail("it compares $" + l.text + " with a regex");
+        std::optional<std::string> glob = r.flags.empty() ? RegexToGlob(r.text) : std::nullopt;
+        if (!glob) return Fail("its regex /" + r.text + "/" + r.flags + " is not a simple glob");
+        c = Compare(Op::Matches, Git(*field), Literal(*glob));
+      }
+    } else {
+      return Fail("it tests $" + l.text + ", which Pipe cannot read in a condition");
+    }
+    if (!c) return std::nullopt;
+    return negate ? Not(std::move(*c)) : *c;
+  }
+
+  std::optional<ir::Condition> Truth(const Token& t) {
+    if (t.kind != Token::Kind::Var) return Fail("its `if:` tests a literal");
+    if (t.text == "CI_MERGE_REQUEST_IID" || t.text == "CI_MERGE_REQUEST_ID") return MergeRequest();
+    std::optional<std::string> field = GitFieldOf(t.text);
+    if (!field) return Fail("it tests $" + t.text + ", which Pipe cannot read in a condition");
+    // A set predefined variable is never empty; Pipe reads an unset one as "".
+    return Compare(Op::Ne, Git(*field), Literal(""));
+  }
+
+  std::string_view s_;
+  const std::vector<ir::Trigger>& triggers_;
+  size_t pos_ = 0;
+  int depth_ = 0;
+  std::string why_;
+};
+
+void Flatten(const nlohmann::json& n, std::vector<const nlohmann::json*>& out) {
+  if (n.is_array())
+    for (const nlohmann::json& x : n) Flatten(x, out);
+  else
+    out.push_back(&n);
+}
+
+}  // namespace
+
+std::optional<std::string> GitLabChangesGlobToPipe(const std::string& glob) {
+  if (glob.empty() || glob[0] == '/' || glob.find_first_of("{}$") != std::string::npos) return std::nullopt;
+  if (glob.find("..") != std::string::npos) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < glob.size();) {
+    if (glob.compare(i, 2, "**") == 0) {
+      size_t end = i;
+      while (end < glob.size() && glob[end] == '*') ++end;
+      bool dirs = end < glob.size() && glob[end] == '/' && (i == 0 || glob[i - 1] == '/');
+      out += dirs ? "**/" : "*";  // Ruby: `**` is special only as a whole `**/` segment
+      i = dirs ? end + 1 : end;
+      continue;
+    }
+    out += glob[i++];
+  }
+  return out;
+}
+
+std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
+                                                    const std::vector<ir::Trigger>& triggers,
+                                                    const std::vector<std::string>& active,
+                                                    std::string* why) {
+  std::vector<const nlohmann::json*> list;
+  Flatten(rules, list);
+  std::vector<ir::Condition> alternatives, excluded;
+  bool has_changes = false;
+  for (const nlohmann::json* rule : list) {
+    if (!rule->is_object()) {
+      *why = "a rule is not a mapping";
+      return std::nullopt;
+    }
+    ir::Condition cond = Node(Op::True);
+    std::vector<ir::Condition> terms;
+    bool never = false;
+    for (const auto& [key, value] : rule->items()) {
+      if (key == "if" && value.is_string()) {
+        std::optional<ir::Condition> c = RuleExpr(value.get<std::string>(), triggers).Parse(why);
+        if (!c) return std::nullopt;
+        terms.push_back(std::move(*c));
+      } else if (key == "changes") {
+        const nlohmann::json* paths = &value;
+        if (value.is_object()) {
+          if (value.size() != 1 || !value.contains("paths")) {
+            *why = "a rule's `changes:` has `compare_to:`";
+            return std::nullopt;
+          }
+          paths = &value["paths"];
+        }
+        ir::Condition c = Node(Op::Changed);
+        if (paths->is_array())
+          for (const nlohmann::json& p : *paths) {
+            std::optional<std::string> glob = p.is_string() ? GitLabChangesGlobToPipe(p.get<std::string>()) : std::nullopt;
+            if (!glob) {
+              *why = "a `changes:` path is not a plain glob (braces, variables or a leading `/`)";
+              return std::nullopt;
+            }
+            c.paths.push_back(*glob);
+          }
+        if (c.paths.empty()) {
+          *why = "a rule's `changes:` lists no paths";
+          return std::nullopt;
+        }
+        terms.insert(terms.begin(), std::move(c));
+        has_changes = true;
+      } else if (key == "when" && value.is_string() &&
+                 (value == "on_success" || value == "never")) {
+        never = value == "never";
+      } else {
+        *why = "a rule has `" + key + (key == "when" && value.is_string() ? ": " + value.get<std::string>() : "") + "`";
+        return std::nullopt;
+      }
+    }
+    if (terms.size() == 1) cond = std::move(terms[0]);
+    if (terms.size() > 1) cond = Node(Op::And, std::move(terms));
+    if (never) {
+      if (ir::CountChanged(cond) > 0) {
+        *why = "a `when: never` rule tests `changes:`";
+        return std::nullopt;
+      }
+      bool always = cond.IsTrue();
+      excluded.push_back(std::move(cond));
+      if (always) break;  // `- when: never` alone: later rules are never reached
+      continue;
+    }
+    // This rule adds the job when it holds and no `never` rule before it does.
+    std::vector<ir::Condition> all;
+    for (const ir::Condition& e : excluded) all.push_back(Not(e));
+    bool unconditional = cond.IsTrue();
+    if (!unconditional) all.push_back(std::move(cond));
+    alternatives.push_back(all.empty() ? Node(Op::True) : all.size() == 1 ? std::move(all[0]) : Node(Op::And, std::move(all)));
+    if (unconditional) break;  // later rules are never reached
+  }
+  if (alternatives.empty()) {
+    *why = "no rule adds the job";
+    return std::nullopt;
+  }
+  if (has_changes && alternatives.size() > 1) {
+    *why = "`changes:` is one rule among several (Pipe's `changed` is a term of the whole condition)";
+    return std::nullopt;
+  }
+  ir::Condition out = alternatives.size() == 1 ? std::move(alternatives[0]) : Node(Op::Or, std::move(alternatives));
+  if (has_changes) {
+    // The one adding rule is `changes` AND its if, after `not` the never rules: lift the
+    // changed term to the top, where Pipe allows it.
+    std::vector<ir::Condition> terms;
+    ir::Condition changed;
+    std::function<void(ir::Condition&)> take = [&](ir::Condition& c) {
+      if (c.op == Op::And) {
+        for (ir::Condition& a : c.args) take(a);
+      } else if (c.op == Op::Changed) {
+        changed = std::move(c);
+      } else {
+        terms.push_back(std::move(c));
+      }
+    };
+    take(out);
+    terms.insert(terms.begin(), std::move(changed));
+    out = terms.size() == 1 ? std::move(terms[0]) : Node(Op::And, std::move(terms));
+  }
+  if (out.IsTrue()) {
+    *why = "the rules add the job always";  // nothing to say in `when`
+    return std::nullopt;
+  }
+  // What sema will make of it must be what GitLab does: the same triggers.
+  std::vector<std::string> declared;
+  for (const ir::Trigger& t : triggers) declared.push_back(t.Id());
+  std::sort(declared.begin(), declared.end());
+  declared.erase(std::unique(declared.begin(), declared.end()), declared.end());
+  std::vector<std::string> wanted;
+  for (const std::string& id : active)
+    if (std::binary_search(declared.begin(), declared.end(), id)) wanted.push_back(id);
+  if (wanted.empty()) {
+    *why = "the job runs under none of the pipeline's triggers";
+    return std::nullopt;
+  }
+  std::vector<std::string> sema_view;
+  if (ir::MentionsTriggers(out)) {
+    for (const std::string& id : declared)
+      if (ir::EvalUnderTrigger(out, id) != 0) sema_view.push_back(id);
+  }
+  if (sema_view != wanted && !(sema_view.empty() && wanted == declared)) {
+    ir::Condition only = Node(Op::TriggerIn);
+    only.triggers = wanted;
+    std::vector<ir::Condition> terms;
+    if (out.op == Op::And && ir::ChangedTerm(out)) {
+      terms = std::move(out.args);
+    } else {
+      terms.push_back(std::move(out));
+    }
+    auto at = std::find_if(terms.begin(), terms.end(), [](const ir::Condition& c) { return c.op == Op::Changed; });
+    terms.insert(at == terms.end() ? terms.begin() : at + 1, std::move(only));
+    out = Node(Op::And, std::move(terms));
+  }
+  return out;
+}
+
+}  // namespace pipec::import

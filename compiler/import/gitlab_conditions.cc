@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "compiler/import/gitlab_expr_token.h"
 #include "compiler/ir/conditions.h"
 
 namespace pipec::import {
@@ -86,10 +87,7 @@ std::optional<std::string> RegexToGlob(const std::string& re) {
   return glob;
 }
 
-struct Token {
-  enum class Kind { Var, String, Regex, Null } kind = Kind::Var;
-  std::string text, flags;
-};
+using Token = GitLabExprToken;
 
 // GitLab's `rules:if` grammar (`||` over `&&` over comparisons, parentheses), the same as
 // rule_eval.cc reads, but building a Pipe condition; any part Pipe cannot say fails it.
@@ -164,42 +162,7 @@ class RuleExpr {
   }
   std::optional<Token> Operand() {
     Skip();
-    if (pos_ >= s_.size()) return std::nullopt;
-    char c = s_[pos_];
-    if (c == '$') {
-      ++pos_;
-      bool braced = pos_ < s_.size() && s_[pos_] == '{';
-      if (braced) ++pos_;
-      size_t start = pos_;
-      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
-      if (pos_ == start || (braced && !Eat("}"))) return std::nullopt;
-      return Token{Token::Kind::Var, std::string(s_.substr(start, pos_ - start)), ""};
-    }
-    if (c == '"' || c == '\'') {
-      size_t end = s_.find(c, pos_ + 1);
-      if (end == std::string_view::npos) return std::nullopt;
-      Token t{Token::Kind::String, std::string(s_.substr(pos_ + 1, end - pos_ - 1)), ""};
-      pos_ = end + 1;
-      return t;
-    }
-    if (c == '/') {
-      std::string pattern;
-      size_t i = pos_ + 1;
-      for (; i < s_.size() && s_[i] != '/'; ++i) {
-        if (s_[i] == '\\' && i + 1 < s_.size()) pattern += s_[i++];
-        pattern += s_[i];
-      }
-      if (i >= s_.size()) return std::nullopt;
-      Token t{Token::Kind::Regex, pattern, ""};
-      pos_ = i + 1;
-      while (pos_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[pos_]))) t.flags += s_[pos_++];
-      return t;
-    }
-    if (s_.substr(pos_, 4) == "null") {
-      pos_ += 4;
-      return Token{Token::Kind::Null, "", ""};
-    }
-    return std::nullopt;
+    return ReadGitLabOperand(s_, pos_);
   }
 
   // The declared triggers a CI_PIPELINE_SOURCE value stands for (a tag is a push to GitLab).

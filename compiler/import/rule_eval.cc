@@ -1,5 +1,7 @@
 #include "compiler/import/rule_eval.h"
 
+#include "compiler/import/gitlab_expr_token.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -231,46 +233,18 @@ class GitLabExpr : public ExprParser {
   }
   std::optional<Val> Operand() {
     Skip();
-    if (pos_ >= s_.size()) return std::nullopt;
-    char c = s_[pos_];
-    if (c == '$') {
-      ++pos_;
-      bool braced = pos_ < s_.size() && s_[pos_] == '{';
-      if (braced) ++pos_;
-      size_t start = pos_;
-      while (pos_ < s_.size() &&
-             (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
-        ++pos_;
-      if (pos_ == start) return std::nullopt;
-      std::string_view name = s_.substr(start, pos_ - start);
-      if (braced && !Eat("}")) return std::nullopt;
-      return GitLabVar(name, ctx_);
-    }
-    if (c == '"' || c == '\'') {
-      size_t end = s_.find(c, pos_ + 1);
-      if (end == std::string_view::npos) return std::nullopt;
-      Val v = Val::Known(std::string(s_.substr(pos_ + 1, end - pos_ - 1)));
-      pos_ = end + 1;
-      return v;
-    }
-    if (c == '/') {
-      std::string pattern;
-      size_t i = pos_ + 1;
-      for (; i < s_.size() && s_[i] != '/'; ++i) {
-        if (s_[i] == '\\' && i + 1 < s_.size()) pattern += s_[i++];
-        pattern += s_[i];
+    std::optional<GitLabExprToken> t = ReadGitLabOperand(s_, pos_);
+    if (!t) return std::nullopt;
+    switch (t->kind) {
+      case GitLabExprToken::Kind::Var: return GitLabVar(t->text, ctx_);
+      case GitLabExprToken::Kind::String: return Val::Known(t->text);
+      case GitLabExprToken::Kind::Null: return Val::Unset();
+      case GitLabExprToken::Kind::Regex: {
+        Val v = Val::Known(t->text);
+        v.regex = true;
+        v.flags = t->flags;
+        return v;
       }
-      if (i >= s_.size()) return std::nullopt;
-      Val v = Val::Known(pattern);
-      v.regex = true;
-      pos_ = i + 1;
-      while (pos_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[pos_])))
-        v.flags += s_[pos_++];
-      return v;
-    }
-    if (s_.substr(pos_, 4) == "null") {
-      pos_ += 4;
-      return Val::Unset();
     }
     return std::nullopt;
   }

@@ -62,7 +62,7 @@ arg : name COLON expr ;
 // ---- job items ----
 jobItem
   : STAGE name                                             # stageItem
-  | NEEDS qualifiedName (COMMA qualifiedName)*             # needsItem
+  | NEEDS needRef (COMMA needRef)*                         # needsItem
   | WHEN (ALWAYS | ON_FAILURE | MANUAL)                    # runWhenItem
   | WHEN condition                                         # whenItem
   | IMAGE expr                                             # imageItem
@@ -114,6 +114,7 @@ condition
   | operand                             # truthyCond
   ;
 triggerRef : name (DOT name)? ;
+needRef : OPTIONAL? qualifiedName ;
 operand : literal | qualifiedName ;
 
 // ---- expressions and types ----
@@ -133,7 +134,7 @@ name
   | SHELL | ENV | MATRIX | IN | RUN | OUT | EXPIRE | FROM | TIMEOUT | RETRY | ALLOW_FAILURE
   | USES | TRIGGER | PROJECT | RAW | GITLAB | GITHUB | URL | APPROVAL | DIR
   | JUNIT | DOTENV | CODEQUALITY | COVERAGE | BOOL | INT_T | FLOAT_T | STRING_T | DURATION_T
-  | PATH_T | LIST | IS | MATCHES | CHANGED | AT | PUBLISH | SETUP | TEARDOWN
+  | PATH_T | LIST | IS | MATCHES | CHANGED | OPTIONAL | AT | PUBLISH | SETUP | TEARDOWN
   ;
 
 // ---- lexer ----
@@ -214,6 +215,7 @@ LIST : 'list' ;
 IS : 'is' ;
 MATCHES : 'matches' ;
 CHANGED : 'changed' ;
+OPTIONAL : 'optional' ;
 AT : 'at' ;
 PUBLISH : 'publish' ;
 AND : 'and' ;

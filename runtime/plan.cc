@@ -129,6 +129,7 @@ json JobToJson(const Job& job, int version) {
             {"caches", job.caches},
             {"manual_approval", job.manual_approval}};
   if (version >= 2) j["after_stages"] = job.after_stages;
+  if (!job.optional_needs.empty()) j["optional_needs"] = job.optional_needs;
   if (!job.setup.empty()) j["setup"] = job.setup;
   if (!job.teardown.empty()) j["teardown"] = job.teardown;
   if (job.timeout_seconds) j["timeout_seconds"] = *job.timeout_seconds;
@@ -372,6 +373,7 @@ Job ReadJob(const json& j, const std::string& path, int version) {
   if (job.name.empty()) Fail(Join(path, "name"), "a job name cannot be empty");
   r.Str("stage", job.stage);
   if (version >= 2) r.Bool("after_stages", job.after_stages);
+  r.Strings("optional_needs", job.optional_needs);
   r.Str("shell", job.shell);
   if (job.shell.empty()) Fail(Join(path, "shell"), "the shell cannot be empty");
   r.Str("image", job.image);
@@ -493,6 +495,10 @@ void CheckPlan(const Plan& plan, const std::string& path) {
       if (job.needs[k] == job.name) Fail(np, "a job cannot need itself");
       if (!needs.insert(job.needs[k]).second) Fail(np, fmt::format("\"{}\" is listed twice", job.needs[k]));
     }
+    for (size_t k = 0; k < job.optional_needs.size(); ++k)
+      if (!needs.count(job.optional_needs[k]))
+        Fail(Index(Join(jp, "optional_needs"), k),
+             fmt::format("\"{}\" is not in needs", job.optional_needs[k]));
     for (size_t k = 0; k < job.inputs.size(); ++k) {
       const ArtifactIn& in = job.inputs[k];
       std::string ip = Index(Join(jp, "inputs"), k);

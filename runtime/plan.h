@@ -116,6 +116,9 @@ struct Job {
   std::map<std::string, std::string> env;         // plain variables (already substituted)
   std::map<std::string, std::string> secret_env;  // ENV_NAME -> secret name
   std::vector<std::string> needs;                 // jobs that must finish first (and pass, for on_success)
+  // Needs dropped when their job is not in the run (its triggers or static condition leave it
+  // out, as GitLab's `optional: true`); a subset of `needs`.
+  std::vector<std::string> optional_needs;
   std::vector<ArtifactIn> inputs;
   std::vector<ArtifactOut> outputs;
   Condition condition;

@@ -3,9 +3,11 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <set>
@@ -389,6 +391,37 @@ EvalContext ContextOf(const RunInfo& info) {
   return ctx;
 }
 
+// `needs optional X`: X is not in this run when its trigger leaves it out, its condition is
+// false before anything runs, or it needs (not optionally) a job that is not in the run, as
+// GitLab leaves such jobs out of the pipeline; then its dependants do not wait for it.
+void DropOptionalNeedsOnAbsentJobs(plan::Plan& plan, const EvalContext& ctx) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < plan.jobs.size(); ++i) index[plan.jobs[i].name] = i;
+  std::vector<int> absent(plan.jobs.size(), -1);  // -1 unknown, 0 present, 1 absent
+  std::function<bool(size_t)> is_absent = [&](size_t i) -> bool {
+    if (absent[i] >= 0) return absent[i] == 1;
+    absent[i] = 0;  // a cycle is the checker's to report
+    const plan::Job& j = plan.jobs[i];
+    bool under_trigger = j.triggers.empty() ||
+                         std::any_of(j.triggers.begin(), j.triggers.end(),
+                                     [&](const std::string& t) { return TriggerMatches(t, ctx.trigger); });
+    bool out = !under_trigger || (!ReadsOutputs(j.condition) && !EvaluateCondition(j.condition, ctx));
+    if (!out && j.run_when == plan::RunWhen::OnSuccess)
+      for (const std::string& n : j.needs)
+        if (std::find(j.optional_needs.begin(), j.optional_needs.end(), n) == j.optional_needs.end())
+          if (auto it = index.find(n); it != index.end() && is_absent(it->second)) out = true;
+    absent[i] = out ? 1 : 0;
+    return out;
+  };
+  for (plan::Job& j : plan.jobs)
+    std::erase_if(j.needs, [&](const std::string& n) {
+      auto it = index.find(n);
+      return it != index.end() &&
+             std::find(j.optional_needs.begin(), j.optional_needs.end(), n) != j.optional_needs.end() &&
+             is_absent(it->second);
+    });
+}
+
 bool HasChanged(const plan::Condition& c) {
   if (c.op == plan::CondOp::Changed) return true;
   return std::any_of(c.args.begin(), c.args.end(), HasChanged);
@@ -506,7 +539,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
     std::fprintf(err, "pipec: %s\n", e.c_str());
     return 2;
   }
-  const plan::Plan plan = WithoutAbsentNeeds(input_plan, opts);
+  plan::Plan plan = WithoutAbsentNeeds(input_plan, opts);
   RunInfo info;
   std::vector<std::string> warnings;
   if (std::string e = PrepareRunInfo(plan, opts, &info, &warnings); !e.empty()) {
@@ -534,6 +567,7 @@ int RunPlan(const plan::Plan& input_plan, const RunOptions& given_opts, std::FIL
     std::fprintf(err, "pipec: %s\n", e.c_str());
     return 2;
   }
+  if (!opts.as_child) DropOptionalNeedsOnAbsentJobs(plan, ctx);
   if (opts.dry_run) {
     PrintDryRun(plan, info, ctx, excluded, opts, out);
     return 0;

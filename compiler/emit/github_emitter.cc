@@ -386,8 +386,14 @@ class GitHubEmitter {
     // GitHub skips a job when a needed job was skipped. A stage edge only orders jobs
     // (the earlier job may not run under this trigger), so such jobs run unless something
     // failed, and still require success of the jobs they read data from.
-    if (status.empty() && !StageNeeds(j).empty()) {
+    // An optional need (`needs optional x`) is the same: x skipped (not in this run) does not
+    // hold the job back, x failed does; its other needs must succeed.
+    bool optional_needs = std::any_of(j.needs.begin(), j.needs.end(),
+                                      [](const ir::Need& n) { return n.optional && n.Hard(); });
+    if (status.empty() && (!StageNeeds(j).empty() || optional_needs)) {
       std::set<std::string> data;
+      for (const ir::Need& n : j.needs)
+        if (n.Hard() && !n.optional) data.insert(n.job);
       for (const ir::InputRef& in : j.inputs) data.insert(in.job);
       std::vector<std::string> cond_jobs;
       CollectOutputJobs(j.when, cond_jobs);
@@ -395,6 +401,13 @@ class GitHubEmitter {
       for (const ir::Need& n : j.needs)
         if (n.origin == ir::Need::Origin::Data) data.insert(n.job);
       status = "!cancelled() && !failure()";
+      for (const ir::Need& n : j.needs)
+        if (const ir::Job* d = n.optional ? p_.FindJob(n.job) : nullptr; d && ReadsOutputs(d->when))
+          diags_->Report(DiagKind::EmitUnsupported, n.range.valid() ? n.range : j.range,
+                         "`" + n.job + "` decides at run time whether it runs (its condition reads a value); "
+                         "GitHub cannot tell that skip from its absence, so `" + j.name +
+                         "` goes on when it is skipped, where `pipec run` and GitLab skip `" + j.name + "` too")
+              .severity = Severity::Note;
       std::set<std::string> data_ids;
       for (const std::string& d : data) data_ids.insert(ids_.Of(d));
       if (ir::ChangedTerm(j.when) && !changes_id_.empty()) data_ids.insert(changes_id_);

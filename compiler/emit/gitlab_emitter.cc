@@ -314,7 +314,7 @@ class GitLabEmitter {
     // skips such a job. So an on_success job also takes the conditions of what it needs.
     if (j.run_when == ir::RunWhen::OnSuccess) {
       std::vector<CiCond> parts{cond};
-      for (const std::string& dep : SkipSources(j))
+      for (const std::string& dep : SkipSources(j, false))
         if (const ir::Job* d = JobNamed(dep)) parts.push_back(Inherited(*d));
       cond = CiCond::All(std::move(parts));
     }
@@ -409,10 +409,12 @@ class GitLabEmitter {
   // The jobs whose skip a job inherits: what it needs (stage order is not among them: GitLab
   // runs a later stage after a skipped job, and `pipec run` does too), and the producers its
   // condition reads.
-  std::vector<std::string> SkipSources(const ir::Job& j) {
+  // `with_optional` false: the jobs whose absence from the pipeline it shares (an optional
+  // need on an absent job is dropped, so its rules do not pass on).
+  std::vector<std::string> SkipSources(const ir::Job& j, bool with_optional = true) {
     std::vector<std::string> jobs;
     for (const ir::Need& n : j.needs)
-      if (n.Hard()) jobs.push_back(n.job);
+      if (n.Hard() && (with_optional || !n.optional)) jobs.push_back(n.job);
     CollectOutputJobs(j.when, jobs);
     std::sort(jobs.begin(), jobs.end());
     jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
@@ -448,7 +450,7 @@ class GitLabEmitter {
     if (!raw_rules && !ReadsOutputs(j.when) && TestsMoreThanTrigger(j.when))
       parts.push_back(Scratch([&] { return FromCondition(p_, j.when, opts_.as_child, *diags_); }));
     if (j.run_when == ir::RunWhen::OnSuccess)
-      for (const std::string& dep : SkipSources(j))
+      for (const std::string& dep : SkipSources(j, false))
         if (const ir::Job* d = JobNamed(dep)) parts.push_back(Inherited(*d));
     CiCond out = CiCond::All(std::move(parts));
     inherited_[j.name] = out;
@@ -465,7 +467,7 @@ class GitLabEmitter {
                      j.raw_gitlab.contains("except");
     if (const ir::Condition* c = ir::ChangedTerm(j.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
     if (j.run_when == ir::RunWhen::OnSuccess)
-      for (const std::string& dep : SkipSources(j))
+      for (const std::string& dep : SkipSources(j, false))
         if (const ir::Job* d = JobNamed(dep))
           for (const auto& list : ChangesOf(*d)) out.insert(list);
     changes_of_[j.name] = out;

@@ -1,5 +1,7 @@
 #include "compiler/emit/plan_emitter.h"
 
+#include <algorithm>
+
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/glob.h"
 #include "compiler/emit/text_lowering.h"
@@ -132,6 +134,13 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
       out.env[e.name] = LowerTextVariable(e.value, e.range, diags);
   }
   for (const ir::Need& n : j.needs) out.needs.push_back(n.job);
+  // Optional only when every need on that job is (reading its data is a plain need).
+  for (const ir::Need& n : j.needs)
+    if (n.optional && n.Hard() &&
+        std::none_of(j.needs.begin(), j.needs.end(),
+                     [&](const ir::Need& m) { return m.job == n.job && m.Hard() && !m.optional; }) &&
+        std::find(out.optional_needs.begin(), out.optional_needs.end(), n.job) == out.optional_needs.end())
+      out.optional_needs.push_back(n.job);
   for (const ir::InputRef& in : j.inputs)
     out.inputs.push_back({in.name, in.job, in.output, std::string(ir::OutputKindName(in.kind)), in.path});
   for (const ir::Output& o : j.outputs)

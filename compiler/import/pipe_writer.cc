@@ -708,7 +708,7 @@ class Writer {
                                fmt::format("in {} = {}.{}", local, Named(n.job), PipeName(o.name)));
             data = true;
           }
-      if (!data) b.needs.push_back(Named(n.job));
+      if (!data) b.needs.push_back((n.optional ? "optional " : "") + Named(n.job));
     }
     for (const ir::InputRef& in : j.inputs)
       if (!in.job.empty()) {

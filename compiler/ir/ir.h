@@ -167,7 +167,9 @@ struct InputRef {        // `in NAME = JOB.OUTPUT`
 struct Need {
   std::string job;       // expanded job name
   bool artifacts = false;  // restores the needed job's artifacts
-  bool optional = false;   // (import) GitLab `optional: true`
+  // `needs optional x` / GitLab `optional: true`: when x is not in the pipeline (its triggers
+  // or its static condition leave it out) the job does not wait for it; else a plain need.
+  bool optional = false;
   enum class Origin { Explicit, Data, StageArtifacts, Import } origin = Origin::Explicit;
   bool Hard() const { return origin != Origin::StageArtifacts; }
   SourceRange range;

@@ -20,7 +20,8 @@ void Analyzer::LowerNeeds(JobSpec& s, size_t cell, ir::Job& job) {
   for (const LayerItem& li : s.items) {
     auto* n = std::get_if<ast::NeedsItem>(&li.item->value);
     if (!n) continue;
-    for (const ast::QualifiedName& q : n->jobs) {
+    for (size_t k = 0; k < n->jobs.size(); ++k) {
+      const ast::QualifiedName& q = n->jobs[k];
       if (q.parts.size() != 1) {
         once([&] {
           ReportIn(*li.env, DiagKind::UnknownName, q.range,
@@ -45,6 +46,7 @@ void Analyzer::LowerNeeds(JobSpec& s, size_t cell, ir::Job& job) {
         ir::Need need;
         need.job = cellname;
         need.origin = ir::Need::Origin::Explicit;
+        need.optional = k < n->optional.size() && n->optional[k];
         need.range = q.range;
         job.needs.push_back(need);  // duplicates stay: the checker reports them
       }

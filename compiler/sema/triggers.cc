@@ -12,7 +12,9 @@ namespace pipec::sema {
 
 namespace {
 
-bool Hard(const ir::Need& n) { return n.Hard(); }
+// An optional need waits only when its job is in the pipeline: it neither narrows the
+// dependant's triggers nor mismatches them.
+bool Restricts(const ir::Need& n) { return n.Hard() && !n.optional; }
 
 class TriggerSolver {
  public:
@@ -33,7 +35,7 @@ class TriggerSolver {
       const ir::Job& j = p_.jobs[i];
       if (!ir::MentionsTriggers(j.when)) continue;
       for (const ir::Need& n : j.needs) {
-        if (!Hard(n)) continue;
+        if (!Restricts(n)) continue;
         auto it = index_.find(n.job);
         if (it == index_.end()) continue;
         std::vector<std::string> missing;
@@ -77,7 +79,7 @@ class TriggerSolver {
     } else {
       s.insert(all_.begin(), all_.end());
       for (const ir::Need& n : j.needs) {
-        if (!Hard(n)) continue;
+        if (!Restricts(n)) continue;
         auto it = index_.find(n.job);
         if (it == index_.end()) continue;
         Visit(it->second);

@@ -95,7 +95,10 @@ struct Condition {
 
 // ---- job items ----
 struct StageItem { Ident stage; };
-struct NeedsItem { std::vector<QualifiedName> jobs; };
+struct NeedsItem {
+  std::vector<QualifiedName> jobs;
+  std::vector<bool> optional;  // per job: `needs optional lint` (GitLab `optional: true`)
+};
 struct RunWhenItem { std::string value; };  // "always" | "on_failure" | "manual"
 struct WhenItem { Condition cond; };
 struct ImageItem { Expr value; };

@@ -768,7 +768,10 @@ class AstBuilder {
       item.value = ast::StageItem{Name(x->name())};
     } else if (auto* x = dynamic_cast<PipeParser::NeedsItemContext*>(c)) {
       ast::NeedsItem n;
-      for (auto* q : x->qualifiedName()) n.jobs.push_back(Qualified(q));
+      for (auto* r : x->needRef()) {
+        n.jobs.push_back(Qualified(r->qualifiedName()));
+        n.optional.push_back(r->OPTIONAL() != nullptr);
+      }
       item.value = std::move(n);
     } else if (auto* x = dynamic_cast<PipeParser::RunWhenItemContext*>(c)) {
       item.value = ast::RunWhenItem{x->ALWAYS() ? "always" : x->MANUAL() ? "manual" : "on_failure"};

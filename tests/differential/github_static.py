@@ -396,7 +396,8 @@ def dry_run(pipec: str, repo: Path, case: rd.Case, trig: rd.Trigger, env: dict) 
         if m and not m.group(2).startswith(('not under trigger', 'condition is false')):
             exists.add(m.group(1))
     # The dry run does not follow skips: an on_success job that needs a job that does not exist
-    # is skipped too, which is what GitHub does with it (stage order is no need).
+    # is skipped too, which is what GitHub does with it (stage order is no need; an optional
+    # need lets it go on).
     dump = subprocess.run([pipec, 'check', case.pipe, '--dump-ir'], cwd=repo, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # notes go to stderr
     ir = json.loads(dump.stdout or '{}')
@@ -406,7 +407,7 @@ def dry_run(pipec: str, repo: Path, case: rd.Case, trig: rd.Trigger, env: dict) 
         if job.get('manual') and not started:
             exists.discard(job['name'])
         if job['name'] in exists and job.get('run_when', 'on_success') == 'on_success':
-            if any(n['job'] not in exists for n in job.get('needs', [])):
+            if any(n['job'] not in exists and not n.get('optional') for n in job.get('needs', [])):
                 exists.discard(job['name'])
     return {base_name(n) for n in exists}
 

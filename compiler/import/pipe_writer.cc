@@ -11,6 +11,7 @@
 #include <set>
 
 #include "compiler/import/gitlab_conditions.h"
+#include "compiler/import/gitlab_values.h"
 #include "compiler/ir/conditions.h"
 
 namespace pipec::import {
@@ -348,6 +349,8 @@ class Writer {
 
   std::string Run() {
     bool gitlab = p_.origin == ir::Origin::GitLab;
+    gitlab_ = gitlab;
+    if (gitlab) PlanValueSecrets();
     raw_kw_ = gitlab ? "gitlab" : "github";
     // Names: unique Pipe names for vendor job names (GitLab allows "build:linux", spaces...).
     std::set<std::string> used;
@@ -496,20 +499,34 @@ class Writer {
       if (s.protected_) out += " protected";
       out += "  # " + s.origin + "\n";
     }
-    if (!p_.secrets.empty()) out += "\n";
+    for (const auto& [name, origin] : value_secrets_)
+      out += "secret " + PipeName(name) + "  # " + origin + "\n";
+    if (!p_.secrets.empty() || !value_secrets_.empty()) out += "\n";
     bool github = p_.origin == ir::Origin::GitHub;
     if (!p_.variables.empty() || !defaults_.single.empty() || !defaults_.raw.empty() || github) {
       // GitLab's global variables are environment variables of every job.
       Body d = defaults_;
-      for (const ir::Variable& v : p_.variables)
-        d.env.emplace_back(PipeName(v.name), PipeString(v.value.string_value));
+      for (const ir::Variable& v : p_.variables) {
+        if (!gitlab_) {
+          d.env.emplace_back(PipeName(v.name), PipeString(v.value.string_value));
+          continue;
+        }
+        LoweredValue lv = LowerGitLabValue(v.name, v.value.string_value, defined_vars_);
+        if (lv.kind == LoweredValue::Kind::Export) continue;  // top-level raw `variables:`, below
+        d.env.emplace_back(PipeName(v.name), lv.kind == LoweredValue::Kind::Secret ? PipeName(lv.text) : lv.text);
+      }
       if (!defaults_.single.empty() || !defaults_.raw.empty())
         d.comments.push_back("# from GitLab `default:`");
       if (github) d.single["shell"] = "shell \"bash\"";  // what GitHub runs `run:` steps with
       out += "default {\n" + Render(d, "default") + "}\n\n";
     }
-    if (!p_.raw_gitlab.empty() || !p_.raw_github.empty()) {
-      nlohmann::json raw = p_.origin == ir::Origin::GitLab ? p_.raw_gitlab : p_.raw_github;
+    nlohmann::json global_raw = gitlab_ ? p_.raw_gitlab : p_.raw_github;
+    if (gitlab_)
+      for (const ir::Variable& v : p_.variables)
+        if (LowerGitLabValue(v.name, v.value.string_value, defined_vars_).kind == LoweredValue::Kind::Export)
+          global_raw["variables"][v.name] = v.value.string_value;  // GitLab expands it for every job
+    if (!global_raw.empty()) {
+      nlohmann::json raw = global_raw;
       // Pipe has no null: an event without settings (`pull_request:`) is the same as `{}`.
       if (raw.contains("on") && raw["on"].is_object())
         for (auto& [k, v] : raw["on"].items())
@@ -725,10 +742,22 @@ class Writer {
     if (!j.services.empty()) b.single["services"] = "services " + StringList(j.services);
     if (!j.runner.empty()) b.single["runner"] = "runner " + StringList(j.runner);
     std::set<std::string> seen;
+    std::vector<std::string> exports;  // GitLab values Pipe's `env` cannot carry
     for (const ir::EnvVar& e : j.env) {
       if (!seen.insert(e.name).second) continue;
-      b.env.emplace_back(PipeName(e.name),
-                         e.secret.empty() ? PipeString(Text(e.value)) : PipeName(e.secret));
+      if (!e.secret.empty()) {
+        b.env.emplace_back(PipeName(e.name), PipeName(e.secret));
+        continue;
+      }
+      if (p_.origin != ir::Origin::GitLab) {
+        b.env.emplace_back(PipeName(e.name), PipeString(Text(e.value)));
+        continue;
+      }
+      LoweredValue v = LowerGitLabValue(e.name, Text(e.value), defined_vars_);
+      if (v.kind == LoweredValue::Kind::Export)
+        exports.push_back("export " + e.name + "=" + v.text);
+      else
+        b.env.emplace_back(PipeName(e.name), v.kind == LoweredValue::Kind::Secret ? PipeName(v.text) : v.text);
     }
     nlohmann::json raw = p_.origin == ir::Origin::GitLab ? j.raw_gitlab : j.raw_github;
     raw.erase("extends");
@@ -791,6 +820,17 @@ class Writer {
       }
       b.runs.push_back("run " + WithMatrixReads(PipeString(StepText(s)), matrix_keys));
     }
+    // GitLab expands references in variables when the job starts; the job's shell does here.
+    // A trigger job runs no script: its variables (passed on to the pipeline it starts) stay
+    // GitLab's, all of them, since a raw `variables` replaces the generated one.
+    if (j.trigger && !exports.empty()) {
+      b.env.clear();
+      for (const ir::EnvVar& e : j.env)
+        raw["variables"][e.name] = e.secret.empty() ? Text(e.value) : "$" + e.secret;
+      exports.clear();
+    }
+    for (size_t i = 0; i < exports.size(); ++i)
+      b.runs.insert(b.runs.begin() + static_cast<std::ptrdiff_t>(i), "run " + PipeString(exports[i]));
     for (const ir::Output& o : j.outputs) {
       if (ir::IsValueOutput(o.kind)) {
         raw["outputs"][o.name] = o.path;
@@ -953,8 +993,30 @@ class Writer {
     return out;
   }
 
+  // GitLab variables whose value is one reference to a credential-like CI/CD setting: that
+  // setting becomes a `secret` (LowerGitLabValue), declared once.
+  void PlanValueSecrets() {
+    for (const ir::Variable& v : p_.variables) defined_vars_.insert(v.name);
+    for (const ir::Job& j : p_.jobs)
+      for (const ir::EnvVar& e : j.env) defined_vars_.insert(e.name);
+    std::set<std::string> declared;
+    for (const ir::Secret& s : p_.secrets) declared.insert(s.name);
+    auto note = [&](const std::string& var, const std::string& value) {
+      LoweredValue lv = LowerGitLabValue(var, value, defined_vars_);
+      if (lv.kind == LoweredValue::Kind::Secret && !declared.contains(lv.text) && !value_secrets_.contains(lv.text))
+        value_secrets_[lv.text] = "the value of " + var + ", a CI/CD setting named like a credential";
+    };
+    for (const ir::Variable& v : p_.variables) note(v.name, v.value.string_value);
+    for (const ir::Job& j : p_.jobs)
+      for (const ir::EnvVar& e : j.env)
+        if (e.secret.empty()) note(e.name, Text(e.value));
+  }
+
   const ir::Pipeline& p_;
   const PipeWriteOptions& o_;
+  bool gitlab_ = false;
+  std::set<std::string> defined_vars_;                  // variables the file defines
+  std::map<std::string, std::string> value_secrets_;   // secret -> why (PlanValueSecrets)
   std::string raw_kw_;
   std::map<std::string, std::string> names_;
   std::map<std::string, const ir::Job*> by_name_;

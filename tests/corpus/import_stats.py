@@ -41,8 +41,16 @@ def norm(name):
     return re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_-]", "_", name)).strip("_")
 
 
-def job_view(job):
+EXPORT = re.compile(r'^export ([A-Za-z_][A-Za-z0-9_]*)=')
+
+
+def job_view(job, variables=None):
     scripts = [s["run"] for s in job.get("steps", []) if "run" in s]
+    if variables is not None:
+        # `pipec import` writes a GitLab variable whose value refers to others as an `export`
+        # at the top of the script (Pipe's `env` is literal): a variable, not a script step.
+        while scripts and EXPORT.match(scripts[0]) and EXPORT.match(scripts[0]).group(1) in variables:
+            scripts = scripts[1:]
     # Stage order is compared through the stages, not as needs: the importers and sema do not
     # spell it the same way (issue 13).
     needs = sorted({norm(n["job"]) for n in job.get("needs", []) if n.get("origin") != "stage"})
@@ -57,7 +65,8 @@ def compare(orig, piped):
         return "jobs differ: only in the vendor file %s, only in the Pipe file %s" % (
             sorted(set(a) - set(b))[:5], sorted(set(b) - set(a))[:5])
     for name in sorted(a):
-        va, vb = job_view(a[name]), job_view(b[name])
+        variables = set(a[name].get("env") or {}) | {v["name"] for v in orig.get("variables", [])}
+        va, vb = job_view(a[name]), job_view(b[name], variables)
         for key in ("needs", "scripts", "triggers"):
             if va[key] != vb[key]:
                 return "job %s: %s differ: %s vs %s" % (name, key, str(va[key])[:160], str(vb[key])[:160])

@@ -33,7 +33,7 @@ triggerSpec
   : PUSH (BRANCHES stringList)? (PATHS stringList)?                       # pushTrigger
   | MERGE_REQUEST (TARGETS stringList)?                                   # mrTrigger
   | TAG STRING                                                            # tagTrigger
-  | SCHEDULE name CRON STRING (TZ STRING)? (BRANCH STRING)?               # scheduleTrigger
+  | SCHEDULE name (CRON STRING)? (TZ STRING)? (BRANCH STRING)?             # scheduleTrigger
   | MANUAL (INPUTS paramBlock)?                                           # manualTrigger
   | WEBHOOK name (INPUTS paramBlock)?                                     # webhookTrigger
   ;

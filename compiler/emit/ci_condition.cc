@@ -277,7 +277,9 @@ CiCond TriggerCond(const ir::Trigger& t, bool as_child) {
         return CiCond::Compare(T::Set, "CI_COMMIT_TAG", "");
       return AnyGlob("CI_COMMIT_TAG", {t.tag_pattern});
     case ir::TriggerKind::Schedule:
-      // GitLab schedules set PIPEC_SCHEDULE (see the schedules manifest) to tell them apart.
+      // A schedule without a cron is every schedule of the project's settings (sema: the
+      // pipeline's only one); the others set PIPEC_SCHEDULE (the schedules manifest).
+      if (t.cron.empty()) return Src("schedule");
       return CiCond::All({Src("schedule"), CiCond::Compare(T::Eq, "PIPEC_SCHEDULE", t.name)});
     case ir::TriggerKind::Manual:
       if (as_child) return CiCond::Any({Src("web"), Src("parent_pipeline")});

@@ -290,6 +290,13 @@ class GitHubEmitter {
       Doc list = Doc::array();
       std::map<std::string, std::string> crons;
       for (const ir::Trigger* t : schedules) {
+        if (t->cron.empty()) {
+          diags_->Report(DiagKind::EmitUnsupported, t->range,
+                         "schedule `" + t->name + "` has no `cron`: GitHub takes schedules from the "
+                         "workflow file only; give it one (`on schedule " + t->name + " cron \"0 3 * * *\"`)")
+              .severity = Severity::Error;
+          continue;
+        }
         std::string cron = UtcCron(*t);
         list.push_back(Doc{{"cron", cron}});
         if (auto [it, fresh] = crons.emplace(cron, t->name); !fresh)
@@ -297,7 +304,7 @@ class GitHubEmitter {
                         "schedules `" + it->second + "` and `" + t->name + "` share the cron `" + cron +
                             "`; GitHub jobs cannot tell them apart and run for both");
       }
-      on["schedule"] = list;
+      if (!list.empty()) on["schedule"] = list;
     }
     if (on.empty()) on["workflow_dispatch"] = Doc::object();  // a pipeline without triggers runs on demand
     ManualInputs(on);

@@ -61,7 +61,7 @@ std::string GitLabSchedulesManifest(const ir::Pipeline& p, const EmitOptions& op
   Json list = Json::array();
   const ir::Trigger* first = nullptr;
   for (const ir::Trigger& t : p.triggers) {
-    if (t.kind != ir::TriggerKind::Schedule) continue;
+    if (t.kind != ir::TriggerKind::Schedule || t.cron.empty()) continue;  // no cron: set up already
     if (!first) first = &t;
     Json s = Json::object();
     s["description"] = "pipec schedule " + t.name;

@@ -423,10 +423,8 @@ class Writer {
           break;
         case ir::TriggerKind::Schedule:
           if (t.cron.empty()) {
-            notes_.push_back(
-                fmt::format("schedule {}: GitLab keeps schedules in the project settings; add `on "
-                            "schedule NAME cron \"...\"`",
-                            t.name));
+            // GitLab keeps schedules in the project settings: this one stands for all of them.
+            out += fmt::format("on schedule {}\n", PipeName(t.name));
             break;
           }
           out += fmt::format("on schedule {} cron {}\n", PipeName(t.name), PipeString(t.cron));
@@ -666,13 +664,8 @@ class Writer {
   // except, GitHub `if:`) certainly leave out some of the pipeline's triggers, so that `pipec
   // check` and the other vendor's emitter know it too. The raw conditions still decide on
   // their own vendor (the emitters write no trigger conditions beside them).
-  // The pipeline's triggers the Pipe file declares (a schedule without a cron is not written).
-  std::vector<ir::Trigger> WrittenTriggers() const {
-    std::vector<ir::Trigger> out;
-    for (const ir::Trigger& t : p_.triggers)
-      if (!(t.kind == ir::TriggerKind::Schedule && t.cron.empty())) out.push_back(t);
-    return out;
-  }
+  // The pipeline's triggers the Pipe file declares.
+  std::vector<ir::Trigger> WrittenTriggers() const { return p_.triggers; }
 
   // `schedule.nightly` for the trigger id `schedule:nightly`.
   static std::string TriggerRef(const std::string& id) {
@@ -690,7 +683,6 @@ class Writer {
     std::set<std::string> seen;
     bool left_out = false;
     for (const ir::Trigger& t : p_.triggers) {
-      if (t.kind == ir::TriggerKind::Schedule && t.cron.empty()) continue;  // not written
       std::string id = t.Id();
       if (!seen.insert(id).second) continue;
       if (!std::binary_search(j.active_triggers.begin(), j.active_triggers.end(), id)) {

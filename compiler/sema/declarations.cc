@@ -67,8 +67,21 @@ void Analyzer::CollectPipelineDecls() {
     for (const auto& s : t.targets) tr.targets.push_back(PlainString(s, "a branch pattern"));
     if (t.kind == K::Tag) tr.tag_pattern = PlainString(t.tag, "a tag pattern");
     if (t.kind == K::Schedule) {
-      tr.cron = PlainString(t.cron, "a cron expression");
-      CheckCron(tr.cron, t.cron.range);
+      // Without `cron`: the schedules kept in the vendor's settings (GitLab's Pipeline
+      // schedules), every one of them, so the pipeline's only schedule trigger.
+      if (t.has_cron) {
+        tr.cron = PlainString(t.cron, "a cron expression");
+        CheckCron(tr.cron, t.cron.range);
+      } else if (t.has_tz) {
+        Report(DiagKind::InvalidValue, t.tz.range, "a time zone is for a `cron`; a schedule without one keeps its time in the CI settings");
+      } else if (std::count_if(f.triggers.begin(), f.triggers.end(), [](const ast::TriggerDecl& o) {
+                   return o.kind == ast::TriggerDecl::Kind::Schedule;
+                 }) > 1) {
+        Report(DiagKind::InvalidValue, t.range,
+               fmt::format("schedule `{}` has no `cron`, so it stands for every schedule set up in the CI "
+                           "settings; it must be the pipeline's only schedule (give each a `cron`)",
+                           t.name.text));
+      }
       if (t.has_tz) tr.timezone = PlainString(t.tz, "a time zone");
       if (t.has_branch) tr.branch = PlainString(t.branch, "a branch");
     }

@@ -161,7 +161,7 @@ struct TriggerDecl {
   Ident name;  // schedule / webhook
   std::vector<StringLit> branches, paths, targets;
   StringLit tag, cron, tz, branch;
-  bool has_tz = false, has_branch = false;
+  bool has_cron = false, has_tz = false, has_branch = false;
   std::vector<Param> inputs;
   SourceRange range;
 };

@@ -892,7 +892,7 @@ class AstBuilder {
         auto* term = dynamic_cast<antlr4::tree::TerminalNode*>(child);
         if (!term) continue;
         size_t type = term->getSymbol()->getType();
-        if (type == PipeLexer::CRON) t.cron = Str(x->STRING(s++));
+        if (type == PipeLexer::CRON) { t.cron = Str(x->STRING(s++)); t.has_cron = true; }
         if (type == PipeLexer::TZ) { t.tz = Str(x->STRING(s++)); t.has_tz = true; }
         if (type == PipeLexer::BRANCH) { t.branch = Str(x->STRING(s++)); t.has_branch = true; }
       }

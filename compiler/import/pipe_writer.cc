@@ -678,7 +678,10 @@ class Writer {
                              ? j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
                                    j.raw_gitlab.contains("except")
                              : j.raw_github.contains("if");
-    if (!raw_condition || j.active_triggers.empty()) return "";
+    // A GitLab job without rules is still not in every pipeline: GitLab's default is
+    // `only: [branches, tags]` (no merge request pipelines) unless `workflow:rules` exist.
+    bool gitlab_default = p_.origin == ir::Origin::GitLab && !raw_condition;
+    if ((!raw_condition && !gitlab_default) || j.active_triggers.empty()) return "";
     std::vector<std::string> refs;
     std::set<std::string> seen;
     bool left_out = false;

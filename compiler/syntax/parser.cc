@@ -531,14 +531,19 @@ class AstBuilder {
 
   int64_t Duration(const Token* tok) {
     std::string text = tok->getText();
+    // Every product and sum stays below 2^44: past the 2^40-second limit a number only sets
+    // `overflow` (found by UBSan: `999999999999999999 * 10` overflowed int64_t).
+    constexpr int64_t kMax = int64_t{1} << 40;
     int64_t total = 0;
     size_t i = 0;
     bool overflow = false;
     while (i < text.size()) {
       int64_t n = 0;
       while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-        if (n > (INT64_MAX / 10)) overflow = true;
-        n = n * 10 + (text[i] - '0');
+        if (n <= kMax)
+          n = n * 10 + (text[i] - '0');
+        else
+          overflow = true;
         ++i;
       }
       int64_t unit = 1;
@@ -550,10 +555,13 @@ class AstBuilder {
         case 'w': unit = 604800; break;
       }
       ++i;
-      if (n > (int64_t{1} << 40) / unit) overflow = true;
+      if (n > kMax / unit || total > kMax) {
+        overflow = true;
+        continue;
+      }
       total += n * unit;
     }
-    if (overflow || total > (int64_t{1} << 40)) {
+    if (overflow || total > kMax) {
       sink_.Report(DiagKind::BadLiteral, pos_.OfToken(tok),
                    fmt::format("duration `{}` is too long", text.substr(0, 40)));
       return 0;

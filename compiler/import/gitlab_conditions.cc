@@ -108,15 +108,8 @@ class RuleExpr {
     if (why_.empty()) why_ = std::move(why);
     return std::nullopt;
   }
-  void Skip() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool Eat(std::string_view tok) {
-    Skip();
-    if (s_.substr(pos_, tok.size()) != tok) return false;
-    pos_ += tok.size();
-    return true;
-  }
+  void Skip() { SkipSpaces(s_, pos_); }
+  bool Eat(std::string_view tok) { return EatToken(s_, pos_, tok); }
 
   std::optional<ir::Condition> Or() {
     if (++depth_ > 64) return Fail("its `if:` nests too deeply");

@@ -4,6 +4,17 @@
 
 namespace pipec::import {
 
+void SkipSpaces(std::string_view s, size_t& pos) {
+  while (pos < s.size() && std::isspace(static_cast<unsigned char>(s[pos]))) ++pos;
+}
+
+bool EatToken(std::string_view s, size_t& pos, std::string_view tok) {
+  SkipSpaces(s, pos);
+  if (s.substr(pos, tok.size()) != tok) return false;
+  pos += tok.size();
+  return true;
+}
+
 std::optional<GitLabExprToken> ReadGitLabOperand(std::string_view s, size_t& pos) {
   using Kind = GitLabExprToken::Kind;
   if (pos >= s.size()) return std::nullopt;

@@ -14,6 +14,10 @@ struct GitLabExprToken {
   std::string flags;  // regex flags
 };
 
+// Moves `pos` past spaces; then, if `tok` follows, past it too (true).
+void SkipSpaces(std::string_view s, size_t& pos);
+bool EatToken(std::string_view s, size_t& pos, std::string_view tok);
+
 // Reads the operand that starts at `pos` (after any spaces the caller skipped) and moves
 // `pos` past it; nullopt when there is none.
 std::optional<GitLabExprToken> ReadGitLabOperand(std::string_view s, size_t& pos);

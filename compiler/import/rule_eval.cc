@@ -154,15 +154,8 @@ class ExprParser {
  protected:
   virtual std::optional<Tri> Term() = 0;
 
-  void Skip() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool Eat(std::string_view tok) {
-    Skip();
-    if (s_.substr(pos_, tok.size()) != tok) return false;
-    pos_ += tok.size();
-    return true;
-  }
+  void Skip() { SkipSpaces(s_, pos_); }
+  bool Eat(std::string_view tok) { return EatToken(s_, pos_, tok); }
   std::optional<Tri> Or() {
     std::optional<Tri> t = And();
     while (t && Eat("||")) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/github_expressions.h"
 #include "compiler/import/rule_eval.h"

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/github_expressions.h"
 #include "lint/rules.h"

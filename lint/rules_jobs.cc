@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "compiler/support/shell_lexer.h"
 #include "compiler/import/built_images.h"

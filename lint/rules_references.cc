@@ -10,6 +10,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/github_expressions.h"
 #include "lint/rules.h"

@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/rule_eval.h"
 #include "compiler/import/secret_names.h"

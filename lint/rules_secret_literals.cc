@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "lint/credentials.h"
 #include "lint/rules.h"

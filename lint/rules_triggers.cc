@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/github_expressions.h"
 #include "lint/pull_request_code.h"

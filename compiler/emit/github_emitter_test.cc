@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/emit/test_pipeline.h"
 

@@ -1,6 +1,7 @@
 #include "compiler/emit/gitlab_manifests.h"
 
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "compiler/emit/gitlab_emitter.h"
 

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "compiler/emit/glob.h"
 

@@ -1,4 +1,5 @@
 #include "compiler/emit/test_pipeline.h"
+#include <nlohmann/json.hpp>
 
 namespace pipec::emit::testing {
 
@@ -170,7 +171,7 @@ ir::Pipeline HatPipeline() {
   deploy.environment = ir::Environment{"staging", "https://hat-staging.example.com", true, {}};
   deploy.timeout_seconds = 5400;
   deploy.retry = 1;
-  deploy.raw_gitlab = {{"interruptible", true}};
+  deploy.raw_gitlab.get() = {{"interruptible", true}};
 
   p.jobs = {test, train, qualify, update, deploy};
   return p;

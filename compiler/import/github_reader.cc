@@ -9,6 +9,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/github_contexts.h"
 #include "compiler/import/built_images.h"
@@ -183,7 +184,7 @@ class GitHubReader {
     taint_ = WorkflowTaint(*doc);
     if (const Node* env = doc->Get("env")) workflow_env_ = ReadEnv(*env, "env", p);
     for (std::string_view key : {"permissions", "concurrency", "defaults", "run-name"})
-      if (const Node* n = doc->Get(key)) p.raw_github[std::string(key)] = yaml::ToJson(*n);
+      if (const Node* n = doc->Get(key)) p.raw_github.get()[std::string(key)] = yaml::ToJson(*n);
     for (const auto& [k, v] : jobs->entries) ReadJob(*k, *v, p);
     p.built_images = GitHubBuiltImages(*doc);
     SiblingBuiltImages(main, p);
@@ -198,7 +199,7 @@ class GitHubReader {
   // A job runs under the triggers its `if:` does not rule out (a job without `if:` under
   // all of them). Unknown conditions count as running.
   void Activate(ir::Pipeline& p) {
-    const nlohmann::json& on = p.raw_github.contains("on") ? p.raw_github["on"] : nlohmann::json();
+    const nlohmann::json& on = p.raw_github.contains("on") ? p.raw_github.get()["on"] : nlohmann::json();
     auto has_event = [&](std::string_view e) {
       std::string ev(e);
       return (on.is_string() && on == ev) || (on.is_array() && std::find(on.begin(), on.end(), ev) != on.end()) ||
@@ -222,7 +223,7 @@ class GitHubReader {
         }
         Tri runs = Tri::True;
         if (j.raw_github.contains("if")) {
-          const nlohmann::json& cond = j.raw_github["if"];
+          const nlohmann::json& cond = j.raw_github.get()["if"];
           if (cond.is_boolean()) runs = cond.get<bool>() ? Tri::True : Tri::False;
           else if (cond.is_string()) runs = EvalGitHubIf(cond.get<std::string>(), ctx);
           else runs = Tri::Unknown;
@@ -243,8 +244,8 @@ class GitHubReader {
     std::map<std::string, ir::Job*> by_name;
     for (ir::Job& j : p.jobs) by_name[j.name] = &j;
     auto continues = [](const ir::Job& j) {
-      if (!j.raw_github.contains("if") || !j.raw_github["if"].is_string()) return false;
-      std::string cond = LowerAscii(j.raw_github["if"].get<std::string>());
+      if (!j.raw_github.contains("if") || !j.raw_github.get()["if"].is_string()) return false;
+      std::string cond = LowerAscii(j.raw_github.get()["if"].get<std::string>());
       return cond.find("always()") != std::string::npos || cond.find("failure()") != std::string::npos ||
              cond.find("cancelled()") != std::string::npos;
     };
@@ -307,7 +308,7 @@ class GitHubReader {
       } else if (name == "pull_request" || name == "pull_request_target") {
         t.kind = ir::TriggerKind::MergeRequest;
         t.targets = strings("branches");
-        if (name == "pull_request_target") p.raw_github["pull_request_target"] = true;
+        if (name == "pull_request_target") p.raw_github.get()["pull_request_target"] = true;
       } else if (name == "schedule") {
         if (!body || !body->IsSeq()) continue;
         int i = 0;
@@ -331,7 +332,7 @@ class GitHubReader {
       }
       p.triggers.push_back(t);
     }
-    p.raw_github["on"] = yaml::ToJson(on);
+    p.raw_github.get()["on"] = yaml::ToJson(on);
   }
 
   // Exact duplicates were merged by the loader (a warning); GitHub rejects them, and ids are
@@ -555,7 +556,7 @@ class GitHubReader {
     if (const Node* r = body.Get("runs-on")) {
       if (r->IsScalar()) job.runner.push_back(r->scalar);
       else if (r->IsSeq()) for (const NodePtr& l : r->items) job.runner.push_back(l->scalar);
-      else job.raw_github["runs-on"] = yaml::ToJson(*r);
+      else job.raw_github.get()["runs-on"] = yaml::ToJson(*r);
     }
     if (const Node* c = body.Get("container")) {
       const Node* image = c->IsMap() ? c->Get("image") : c;
@@ -594,7 +595,7 @@ class GitHubReader {
     if (const Node* t = body.Get("timeout-minutes"); t && t->AsInt()) job.timeout_seconds = *t->AsInt() * 60;
     if (const Node* c = body.Get("continue-on-error"); c && c->AsBool()) job.allow_failure = *c->AsBool();
     for (std::string_view k : {"if", "strategy", "permissions", "concurrency", "defaults", "name", "with", "secrets", "uses"})
-      if (const Node* n = body.Get(k)) job.raw_github[std::string(k)] = yaml::ToJson(*n);
+      if (const Node* n = body.Get(k)) job.raw_github.get()[std::string(k)] = yaml::ToJson(*n);
     if (const Node* k = body.KeyNode("if")) job.when.range = k->range;  // for notes about the condition
     if (const Node* sm = body.Get("strategy"); sm && sm->IsMap())
       if (const Node* m = sm->Get("matrix"); m && m->IsMap())
@@ -608,7 +609,7 @@ class GitHubReader {
             return st->IsMap() && (st->Has("parallel") || st->Has("wait") || st->Has("wait-all") ||
                                    st->Has("cancel") || st->Has("background"));
           }))
-        job.raw_github["steps"] = yaml::ToJson(*steps);
+        job.raw_github.get()["steps"] = yaml::ToJson(*steps);
     }
     if (call) ReadCall(body, job, p);
     p.jobs.push_back(std::move(job));

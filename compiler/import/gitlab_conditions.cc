@@ -4,6 +4,7 @@
 #include <cctype>
 #include <functional>
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/gitlab_expr_token.h"
 #include "compiler/ir/conditions.h"

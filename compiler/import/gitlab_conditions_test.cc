@@ -1,6 +1,7 @@
 #include "compiler/import/gitlab_conditions.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/ir/conditions.h"
 

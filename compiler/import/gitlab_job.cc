@@ -7,6 +7,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/script_paths.h"
 #include "compiler/import/source_locate.h"
@@ -1354,7 +1355,7 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
       continue;
     }
     if (std::find(kModelled.begin(), kModelled.end(), kname) == kModelled.end() && kname != "extends")
-      g.job.raw_gitlab[kname] = yaml::ToJson(*v);
+      g.job.raw_gitlab.get()[kname] = yaml::ToJson(*v);
   }
   r.Steps(body, "before_script", g);
   r.Steps(body, "script", g);
@@ -1382,10 +1383,10 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
         r.Bad(n, "when", "one of: on_success, on_failure, always, manual, delayed, never");
       else if (n.scalar == "on_failure") g.job.run_when = ir::RunWhen::OnFailure;
       else if (n.scalar == "always") g.job.run_when = ir::RunWhen::Always;
-      else if (n.scalar != "on_success") g.job.raw_gitlab["when"] = n.scalar;
+      else if (n.scalar != "on_success") g.job.raw_gitlab.get()["when"] = n.scalar;
     } else if (kname == "allow_failure") {
       if (auto b = n.AsBool()) g.job.allow_failure = *b;
-      else if (n.IsMap() && n.Get("exit_codes")) g.job.raw_gitlab["allow_failure"] = yaml::ToJson(n);
+      else if (n.IsMap() && n.Get("exit_codes")) g.job.raw_gitlab.get()["allow_failure"] = yaml::ToJson(n);
       else r.Bad(n, "allow_failure", "a boolean value or a hash with exit_codes");
     } else if (kname == "retry") {
       const Node* max = n.IsMap() ? n.Get("max") : &n;
@@ -1434,7 +1435,7 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
             sink.Report(DiagKind::YamlUnknownKey, rk->range, fmt::format("jobs:{}:retry config contains unknown keys: {}", name, rk->scalar));
           }
         }
-        g.job.raw_gitlab["retry"] = yaml::ToJson(n);
+        g.job.raw_gitlab.get()["retry"] = yaml::ToJson(n);
       }
     } else if (kname == "timeout") {
       auto secs = n.IsScalar() ? ParseGitLabDuration(n.scalar) : std::nullopt;

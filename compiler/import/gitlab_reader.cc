@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
@@ -97,7 +98,7 @@ class GitLabReader {
         }
       g.job.hidden = def.hidden;
       g.job.body_range = body_ranges_[def.name];
-      if (!def.extends_chain.empty()) g.job.raw_gitlab["extends"] = def.extends_chain;
+      if (!def.extends_chain.empty()) g.job.raw_gitlab.get()["extends"] = def.extends_chain;
       jobs.push_back(std::move(g));
     }
     // `pipec import`: extends parents and merged anchors, read like jobs, become templates.
@@ -107,10 +108,10 @@ class GitLabReader {
     CheckArtifactReads(jobs);
     BuildIr(jobs, p);
     if (!sources.empty()) TakeTemplateJobs(p, sources, *opts_.templates);
-    std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
+    std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab.get()["workflow"].dump() : "";
     for (const ir::Job& j : p.jobs)
       for (std::string_view k : {"rules", "only", "except"})
-        if (j.raw_gitlab.contains(std::string(k))) rules_text += j.raw_gitlab[std::string(k)].dump();
+        if (j.raw_gitlab.contains(std::string(k))) rules_text += j.raw_gitlab.get()[std::string(k)].dump();
     AddGitLabTriggers(p, rules_text);
     for (ir::Trigger& t : p.triggers) t.range = root.range;
     Activate(root, *cfg, p);
@@ -201,11 +202,11 @@ class GitLabReader {
             sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("workflow config contains unknown keys: {}", k->scalar));
           }
         }
-        p.raw_gitlab["workflow"] = yaml::ToJson(*w);
+        p.raw_gitlab.get()["workflow"] = yaml::ToJson(*w);
       }
     }
     for (std::string_view key : {"image", "services", "before_script", "after_script", "cache"})
-      if (const Node* n = root.Get(key)) p.raw_gitlab[std::string(key)] = yaml::ToJson(*n);
+      if (const Node* n = root.Get(key)) p.raw_gitlab.get()[std::string(key)] = yaml::ToJson(*n);
   }
 
   // The `spec:` header (read when it is a key of the configuration document): inputs, include
@@ -528,8 +529,8 @@ class GitLabReader {
         e.range = v.range;
         base.env.push_back(std::move(e));
       }
-      if (base.raw_gitlab.contains("secrets") && base.raw_gitlab["secrets"].is_object())
-        for (const auto& [sname, _] : base.raw_gitlab["secrets"].items()) {
+      if (base.raw_gitlab.contains("secrets") && base.raw_gitlab.get()["secrets"].is_object())
+        for (const auto& [sname, _] : base.raw_gitlab.get()["secrets"].items()) {
           AddSecret(p, sname, "secrets: (external secret store)", base.range);
           secret_names.insert(sname);
         }
@@ -592,7 +593,7 @@ class GitLabReader {
     };
     auto cache_paths = [](const GlJob& g) {
       std::vector<std::string> out;
-      const nlohmann::json& c = g.job.raw_gitlab.contains("cache") ? g.job.raw_gitlab["cache"] : nlohmann::json();
+      const nlohmann::json& c = g.job.raw_gitlab.contains("cache") ? g.job.raw_gitlab.get()["cache"] : nlohmann::json();
       std::function<void(const nlohmann::json&, int)> add = [&](const nlohmann::json& one, int depth) {
         if (one.is_array() && depth < 10)  // lists of caches may nest; GitLab flattens them
           for (const auto& x : one) add(x, depth + 1);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "compiler/import/gitlab_conditions.h"
 #include "compiler/import/gitlab_values.h"

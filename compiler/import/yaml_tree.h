@@ -5,7 +5,7 @@
 // an alias bomb is reported instead of eating the machine. Limits: docs/lint.md.
 #include <cstddef>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

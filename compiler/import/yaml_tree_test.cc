@@ -1,6 +1,7 @@
 #include "compiler/import/yaml_tree.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace pipec::yaml {
 namespace {

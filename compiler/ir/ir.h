@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "compiler/diag/source.h"
+#include "compiler/support/json_box.h"
 
 namespace pipec::ir {
 
@@ -249,8 +249,8 @@ struct Job {
   std::optional<Environment> environment;
   std::vector<std::string> caches;  // cache names
   std::optional<TriggerJob> trigger;
-  nlohmann::json raw_gitlab = nlohmann::json::object();  // escape hatches, copied verbatim
-  nlohmann::json raw_github = nlohmann::json::object();
+  support::JsonBox raw_gitlab;  // escape hatches (objects), copied verbatim
+  support::JsonBox raw_github;
   // Trigger ids under which the job exists (static part of `when`), sorted. Empty = none.
   std::vector<std::string> active_triggers;
   // Where the job came from when expanded from a template: the template chain, outermost last.
@@ -297,8 +297,8 @@ struct Pipeline {
   // and those next to it in .github/workflows/, expressions resolved (built_images.h)
   std::vector<std::string> built_images;
   std::vector<Usage> declarations;  // every var/template/secret/cache with its use state
-  nlohmann::json raw_gitlab = nlohmann::json::object();  // top-level escape hatches
-  nlohmann::json raw_github = nlohmann::json::object();
+  support::JsonBox raw_gitlab;  // top-level escape hatches (objects)
+  support::JsonBox raw_github;
 
   const Job* FindJob(std::string_view name) const;
   const Secret* FindSecret(std::string_view name) const;

@@ -1,6 +1,7 @@
 #include "compiler/ir/ir_json.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace pipec::ir {
 namespace {

@@ -2,7 +2,7 @@
 // Deterministic JSON form of the IR (`pipec check --dump-ir`), described in docs/ir.md.
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "compiler/ir/ir.h"
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string_view>
+#include <nlohmann/json.hpp>
 
 #include "compiler/sema/analyzer.h"
 
@@ -154,7 +155,7 @@ void Analyzer::CollectPipelineDecls() {
     Duplicate("default block", "default", f.defaults[1].range, f.defaults[0].range);
   for (const auto& r : f.raws) {
     nlohmann::json& into = r.vendor == "gitlab" ? out_.raw_gitlab : out_.raw_github;
-    for (auto& [k, v] : r.value.items()) into[k] = nlohmann::json::parse(v.dump());
+    for (auto& [k, v] : r.value.get().items()) into[k] = nlohmann::json::parse(v.dump());
   }
 }
 

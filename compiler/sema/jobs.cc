@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <nlohmann/json.hpp>
 
 #include "compiler/sema/analyzer.h"
 
@@ -350,7 +351,7 @@ void Analyzer::LowerRaw(JobSpec& s, ir::Job& job) {
   for (const LayerItem& li : s.items)
     if (auto* r = std::get_if<ast::RawItem>(&li.item->value)) {
       nlohmann::json& into = r->vendor == "gitlab" ? job.raw_gitlab : job.raw_github;
-      for (auto& [k, v] : r->value.items()) into[k] = nlohmann::json::parse(v.dump());
+      for (auto& [k, v] : r->value.get().items()) into[k] = nlohmann::json::parse(v.dump());
     }
 }
 

@@ -2,6 +2,7 @@
 // Part of the Analyzer (analyzer.h), split by concern.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "compiler/sema/analyzer.h"

@@ -8,9 +8,9 @@
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "compiler/diag/source.h"
+#include "compiler/support/json_box.h"
 
 namespace pipec::ast {
 
@@ -130,7 +130,7 @@ struct UsesCacheItem { std::vector<Ident> caches; };
 struct TriggerInput { Ident name; Expr value; };
 struct TriggerPipelineItem { StringLit path; std::vector<TriggerInput> inputs; };
 struct TriggerProjectItem { StringLit project; std::optional<StringLit> branch; };
-struct RawItem { std::string vendor; nlohmann::ordered_json value; };
+struct RawItem { std::string vendor; support::OrderedJsonBox value; };
 
 using JobItemValue =
     std::variant<StageItem, NeedsItem, RunWhenItem, WhenItem, ImageItem, ServicesItem, RunnerItem,
@@ -203,7 +203,7 @@ struct JobDecl {
   SourceRange range;
 };
 
-struct RawDecl { std::string vendor; nlohmann::ordered_json value; SourceRange range; };
+struct RawDecl { std::string vendor; support::OrderedJsonBox value; SourceRange range; };
 
 struct Comment {
   std::string text;  // including the leading '#'

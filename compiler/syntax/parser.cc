@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <nlohmann/json.hpp>
 
 #include "PipeLexer.h"
 #include "PipeParser.h"
@@ -863,7 +864,7 @@ class AstBuilder {
       item.value = std::move(t);
     } else if (auto* x = dynamic_cast<PipeParser::RawItemContext*>(c)) {
       auto* rb = x->rawBlock();
-      item.value = ast::RawItem{rb->GITLAB() ? "gitlab" : "github", RawObject(rb->rawObject())};
+      item.value = ast::RawItem{rb->GITLAB() ? "gitlab" : "github", support::OrderedJsonBox(RawObject(rb->rawObject()))};
     } else {
       return false;
     }
@@ -986,7 +987,7 @@ class AstBuilder {
       j.range = R(x);
       f.jobs.push_back(std::move(j));
     } else if (auto* x = c->rawBlock()) {
-      f.raws.push_back({x->GITLAB() ? "gitlab" : "github", RawObject(x->rawObject()), R(x)});
+      f.raws.push_back({x->GITLAB() ? "gitlab" : "github", support::OrderedJsonBox(RawObject(x->rawObject())), R(x)});
     }
   }
 

@@ -104,6 +104,13 @@ class RuleExpr {
     return c;
   }
 
+  // `$CI_PIPELINE_SOURCE == "<value>"` (`merge_request_event` as the IID test reads it).
+  std::optional<ir::Condition> PipelineSource(const std::string& value, std::string* why) {
+    std::optional<ir::Condition> c = value == "merge_request_event" ? MergeRequest() : Source(value);
+    if (!c) *why = why_;
+    return c;
+  }
+
  private:
   std::optional<ir::Condition> Fail(std::string why) {
     if (why_.empty()) why_ = std::move(why);
@@ -242,6 +249,71 @@ void Flatten(const nlohmann::json& n, std::vector<const nlohmann::json*>& out) {
     out.push_back(&n);
 }
 
+// A `changes:` list (or `{paths: [...]}`) as the `changed [...]` term.
+std::optional<ir::Condition> ChangedOf(const nlohmann::json& value, std::string* why) {
+  const nlohmann::json* paths = &value;
+  if (value.is_object()) {
+    if (value.size() != 1 || !value.contains("paths")) {
+      *why = "a `changes:` has `compare_to:`";
+      return std::nullopt;
+    }
+    paths = &value["paths"];
+  }
+  ir::Condition c = Node(Op::Changed);
+  if (paths->is_array())
+    for (const nlohmann::json& p : *paths) {
+      std::optional<std::string> glob = p.is_string() ? GitLabChangesGlobToPipe(p.get<std::string>()) : std::nullopt;
+      if (!glob) {
+        *why = "a `changes:` path is not a plain glob (braces, variables or a leading `/`)";
+        return std::nullopt;
+      }
+      c.paths.push_back(*glob);
+    }
+  if (c.paths.empty()) {
+    *why = "a `changes:` lists no paths";
+    return std::nullopt;
+  }
+  return c;
+}
+
+// What sema will make of `out` must be what GitLab does: the same triggers. When the condition
+// alone would leave the job in other triggers, `trigger in [...]` is ANDed to it (after the
+// `changed` term, which must stay first).
+std::optional<ir::Condition> UnderTheSameTriggers(ir::Condition out, const std::vector<ir::Trigger>& triggers,
+                                                  const std::vector<std::string>& active, std::string* why) {
+  std::vector<std::string> declared;
+  for (const ir::Trigger& t : triggers) declared.push_back(t.Id());
+  std::sort(declared.begin(), declared.end());
+  declared.erase(std::unique(declared.begin(), declared.end()), declared.end());
+  std::vector<std::string> wanted;
+  for (const std::string& id : active)
+    if (std::binary_search(declared.begin(), declared.end(), id)) wanted.push_back(id);
+  if (wanted.empty()) {
+    *why = "the job runs under none of the pipeline's triggers";
+    return std::nullopt;
+  }
+  std::vector<std::string> sema_view;
+  if (ir::MentionsTriggers(out)) {
+    for (const std::string& id : declared)
+      if (ir::EvalUnderTrigger(out, id) != 0) sema_view.push_back(id);
+  }
+  if (sema_view != wanted && !(sema_view.empty() && wanted == declared)) {
+    ir::Condition only = Node(Op::TriggerIn);
+    only.triggers = wanted;
+    if (out.IsTrue()) return only;
+    std::vector<ir::Condition> terms;
+    if (out.op == Op::And && ir::ChangedTerm(out)) {
+      terms = std::move(out.args);
+    } else {
+      terms.push_back(std::move(out));
+    }
+    auto at = std::find_if(terms.begin(), terms.end(), [](const ir::Condition& c) { return c.op == Op::Changed; });
+    terms.insert(at == terms.end() ? terms.begin() : at + 1, std::move(only));
+    out = Node(Op::And, std::move(terms));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> GitLabChangesGlobToPipe(const std::string& glob) {
@@ -284,29 +356,9 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
         if (!c) return std::nullopt;
         terms.push_back(std::move(*c));
       } else if (key == "changes") {
-        const nlohmann::json* paths = &value;
-        if (value.is_object()) {
-          if (value.size() != 1 || !value.contains("paths")) {
-            *why = "a rule's `changes:` has `compare_to:`";
-            return std::nullopt;
-          }
-          paths = &value["paths"];
-        }
-        ir::Condition c = Node(Op::Changed);
-        if (paths->is_array())
-          for (const nlohmann::json& p : *paths) {
-            std::optional<std::string> glob = p.is_string() ? GitLabChangesGlobToPipe(p.get<std::string>()) : std::nullopt;
-            if (!glob) {
-              *why = "a `changes:` path is not a plain glob (braces, variables or a leading `/`)";
-              return std::nullopt;
-            }
-            c.paths.push_back(*glob);
-          }
-        if (c.paths.empty()) {
-          *why = "a rule's `changes:` lists no paths";
-          return std::nullopt;
-        }
-        terms.insert(terms.begin(), std::move(c));
+        std::optional<ir::Condition> c = ChangedOf(value, why);
+        if (!c) return std::nullopt;
+        terms.insert(terms.begin(), std::move(*c));
         has_changes = true;
       } else if (key == "when" && value.is_string() &&
                  (value == "on_success" || value == "never")) {
@@ -367,37 +419,169 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
     *why = "the rules add the job always";  // nothing to say in `when`
     return std::nullopt;
   }
-  // What sema will make of it must be what GitLab does: the same triggers.
-  std::vector<std::string> declared;
-  for (const ir::Trigger& t : triggers) declared.push_back(t.Id());
-  std::sort(declared.begin(), declared.end());
-  declared.erase(std::unique(declared.begin(), declared.end()), declared.end());
-  std::vector<std::string> wanted;
-  for (const std::string& id : active)
-    if (std::binary_search(declared.begin(), declared.end(), id)) wanted.push_back(id);
-  if (wanted.empty()) {
-    *why = "the job runs under none of the pipeline's triggers";
+  return UnderTheSameTriggers(std::move(out), triggers, active, why);
+}
+
+
+namespace {
+
+// Pipeline sources GitLab's `only`/`except` refs name (singular or plural, `_event` dropped),
+// with the value of $CI_PIPELINE_SOURCE each stands for ("" = Pipe has no trigger for it).
+std::optional<std::string> SourceOfRefKeyword(const std::string& ref) {
+  static const std::pair<std::string_view, std::string_view> kSources[] = {
+      {"push", "push"},        {"pushes", "push"},
+      {"web", "web"},          {"webs", "web"},
+      {"schedule", "schedule"}, {"schedules", "schedule"},
+      {"merge_request", "merge_request_event"}, {"merge_requests", "merge_request_event"},
+      {"api", ""}, {"apis", ""}, {"trigger", ""}, {"triggers", ""}, {"pipeline", ""},
+      {"pipelines", ""}, {"parent_pipeline", ""}, {"parent_pipelines", ""}, {"external", ""},
+      {"externals", ""}, {"external_pull_request", ""}, {"external_pull_requests", ""},
+      {"chat", ""}, {"chats", ""}, {"webide", ""}, {"webides", ""}};
+  for (const auto& [name, source] : kSources)
+    if (name == ref) return std::string(source);
+  return std::nullopt;
+}
+
+ir::Condition AnyOf(std::vector<ir::Condition> alternatives) {
+  return alternatives.size() == 1 ? std::move(alternatives[0]) : Node(Op::Or, std::move(alternatives));
+}
+
+// `only:refs` / `except:refs` (or the array form): any pattern matches (GitLab's
+// Policy::Refs). `tags`/`branches` are the pipeline's kind, a source name (`schedules`,
+// `merge_requests`, ...) its source, anything else a branch or tag name or /regex/, which
+// GitLab matches only in branch and tag pipelines, against the ref's name.
+std::optional<ir::Condition> RefsCondition(const nlohmann::json& refs, const std::vector<ir::Trigger>& triggers,
+                                           std::string* why) {
+  // Whether a declared trigger can start a tag pipeline (a schedule, a person and an API
+  // call can name a tag; Pipe's `on push` is branch pushes).
+  bool tag_pipelines = std::any_of(triggers.begin(), triggers.end(), [](const ir::Trigger& t) {
+    return t.kind != ir::TriggerKind::Push && t.kind != ir::TriggerKind::MergeRequest;
+  });
+  std::vector<const nlohmann::json*> list;
+  if (refs.is_array())
+    for (const nlohmann::json& r : refs) list.push_back(&r);
+  else
+    list.push_back(&refs);
+  std::vector<ir::Condition> any;
+  for (const nlohmann::json* r : list) {
+    if (!r->is_string()) {
+      *why = "a ref is not a string";
+      return std::nullopt;
+    }
+    std::string ref = r->get<std::string>();
+    if (ref.find('@') != std::string::npos) {
+      *why = "a ref names a project (`" + ref + "`)";
+      return std::nullopt;
+    }
+    if (ref == "branches" || ref == "tags") {
+      any.push_back(Compare(Op::Ne, Git(ref == "tags" ? "tag" : "branch"), Literal("")));
+      continue;
+    }
+    if (std::optional<std::string> source = SourceOfRefKeyword(ref)) {
+      if (source->empty()) {
+        *why = "it names the pipeline source `" + ref + "`, which Pipe has no trigger for";
+        return std::nullopt;
+      }
+      std::optional<ir::Condition> c = RuleExpr("", triggers).PipelineSource(*source, why);
+      if (!c) return std::nullopt;
+      any.push_back(std::move(*c));
+      continue;
+    }
+    Op op = Op::Eq;
+    std::string value = ref;
+    if (ref.size() >= 2 && ref.front() == '/') {
+      std::optional<std::string> glob = ref.back() == '/' ? RegexToGlob(ref.substr(1, ref.size() - 2)) : std::nullopt;
+      if (!glob) {
+        *why = "its regex " + ref + " is not a simple glob";
+        return std::nullopt;
+      }
+      op = Op::Matches;
+      value = *glob;
+    }
+    if (value.find("${{") != std::string::npos) {
+      *why = "a ref holds `${{`";
+      return std::nullopt;
+    }
+    std::vector<ir::Condition> named;
+    named.push_back(Compare(op, Git("branch"), Literal(value)));
+    if (tag_pipelines) named.push_back(Compare(op, Git("tag"), Literal(value)));
+    any.push_back(AnyOf(std::move(named)));
+  }
+  if (any.empty()) {
+    *why = "its refs list is empty";
     return std::nullopt;
   }
-  std::vector<std::string> sema_view;
-  if (ir::MentionsTriggers(out)) {
-    for (const std::string& id : declared)
-      if (ir::EvalUnderTrigger(out, id) != 0) sema_view.push_back(id);
-  }
-  if (sema_view != wanted && !(sema_view.empty() && wanted == declared)) {
-    ir::Condition only = Node(Op::TriggerIn);
-    only.triggers = wanted;
-    std::vector<ir::Condition> terms;
-    if (out.op == Op::And && ir::ChangedTerm(out)) {
-      terms = std::move(out.args);
+  return AnyOf(std::move(any));
+}
+
+// One `only:` or `except:` value: the array form is refs; the hash form ANDs its keys (refs,
+// variables: any expression holds, changes). `changed` comes back separately (only `only` may
+// have it, and it must end up first in the job's condition).
+std::optional<ir::Condition> PolicyCondition(const nlohmann::json& policy, const std::vector<ir::Trigger>& triggers,
+                                             std::optional<ir::Condition>* changed, std::string* why) {
+  if (!policy.is_object()) return RefsCondition(policy, triggers, why);
+  std::vector<ir::Condition> all;
+  for (const auto& [key, value] : policy.items()) {
+    if (key == "refs") {
+      std::optional<ir::Condition> c = RefsCondition(value, triggers, why);
+      if (!c) return std::nullopt;
+      all.push_back(std::move(*c));
+    } else if (key == "variables" && value.is_array() && !value.empty()) {
+      std::vector<ir::Condition> any;
+      for (const nlohmann::json& e : value) {
+        std::optional<ir::Condition> c =
+            e.is_string() ? RuleExpr(e.get<std::string>(), triggers).Parse(why) : std::nullopt;
+        if (!c) {
+          if (!e.is_string()) *why = "a `variables:` entry is not an expression";
+          return std::nullopt;
+        }
+        any.push_back(std::move(*c));
+      }
+      all.push_back(AnyOf(std::move(any)));
+    } else if (key == "changes" && changed) {
+      *changed = ChangedOf(value, why);
+      if (!*changed) return std::nullopt;
     } else {
-      terms.push_back(std::move(out));
+      *why = "it has `" + key + ":`" + (key == "changes" ? " in `except:`" : "");
+      return std::nullopt;
     }
-    auto at = std::find_if(terms.begin(), terms.end(), [](const ir::Condition& c) { return c.op == Op::Changed; });
-    terms.insert(at == terms.end() ? terms.begin() : at + 1, std::move(only));
-    out = Node(Op::And, std::move(terms));
   }
-  return out;
+  if (all.empty()) return Node(Op::True);
+  return all.size() == 1 ? std::move(all[0]) : Node(Op::And, std::move(all));
+}
+
+}  // namespace
+
+std::optional<ir::Condition> GitLabOnlyExceptToCondition(const nlohmann::json* only, const nlohmann::json* except,
+                                                         const std::vector<ir::Trigger>& triggers,
+                                                         const std::vector<std::string>& active,
+                                                         std::string* why) {
+  std::vector<ir::Condition> terms;
+  std::optional<ir::Condition> changed;
+  // Without `only:` GitLab's default (`[branches, tags]`, or every pipeline under
+  // `workflow:rules`) is what `active` holds already: UnderTheSameTriggers says it.
+  if (only && !only->is_null()) {
+    std::optional<ir::Condition> c = PolicyCondition(*only, triggers, &changed, why);
+    if (!c) return std::nullopt;
+    if (!c->IsTrue()) terms.push_back(std::move(*c));
+  }
+  if (except && !except->is_null()) {
+    std::optional<ir::Condition> c = PolicyCondition(*except, triggers, nullptr, why);
+    if (!c) return std::nullopt;
+    if (c->IsTrue()) {
+      *why = "its `except:` leaves the job out of every pipeline";
+      return std::nullopt;
+    }
+    terms.push_back(Not(std::move(*c)));
+  }
+  if (changed) terms.insert(terms.begin(), std::move(*changed));
+  ir::Condition out = terms.empty() ? Node(Op::True) : terms.size() == 1 ? std::move(terms[0]) : Node(Op::And, std::move(terms));
+  std::optional<ir::Condition> c = UnderTheSameTriggers(std::move(out), triggers, active, why);
+  if (c && c->IsTrue()) {
+    *why = "the job is in every pipeline";  // nothing to say in `when`
+    return std::nullopt;
+  }
+  return c;
 }
 
 }  // namespace pipec::import

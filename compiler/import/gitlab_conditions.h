@@ -23,6 +23,18 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
                                                     const std::vector<std::string>& active,
                                                     std::string* why);
 
+// GitLab's `only:` / `except:` (either may be null) the same way: refs (`branches`, `tags`,
+// the sources Pipe has triggers for, branch and tag names, regexes that are globs),
+// `variables:` expressions as in `rules:if`, `changes:` in `only`. Anything else (`kubernetes`,
+// `api`/`trigger` sources, refs of another project, user variables) keeps them verbatim.
+// One corner differs, said here since it never showed in the corpus: GitLab also matches a
+// keyword (`tags`, `schedules`, ...) against a branch or tag of that name; the condition reads
+// only the keyword.
+std::optional<ir::Condition> GitLabOnlyExceptToCondition(const nlohmann::json* only, const nlohmann::json* except,
+                                                         const std::vector<ir::Trigger>& triggers,
+                                                         const std::vector<std::string>& active,
+                                                         std::string* why);
+
 // A GitLab `changes:` glob (Ruby File.fnmatch, FNM_PATHNAME | FNM_DOTMATCH | FNM_EXTGLOB) as
 // a Pipe path glob: a `**` not followed by `/` is a single `*` there. nullopt when Pipe has no
 // equal (braces, a leading `/`, variables).

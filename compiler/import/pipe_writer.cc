@@ -769,6 +769,20 @@ class Writer {
       } else if (!what.empty()) {
         notes_.push_back(fmt::format("{}: rules kept verbatim: {}", what, why));
       }
+    } else if (!github && !raw.contains("rules") && (raw.contains("only") || raw.contains("except"))) {
+      // The older `only:`/`except:` the same way.
+      std::string why;
+      const nlohmann::json* only = raw.contains("only") ? &raw["only"] : nullptr;
+      const nlohmann::json* except = raw.contains("except") ? &raw["except"] : nullptr;
+      if (std::optional<ir::Condition> c =
+              GitLabOnlyExceptToCondition(only, except, WrittenTriggers(), j.active_triggers, &why)) {
+        b.single["when_trigger"] =
+            "when " + ir::ConditionText(*c, [&](const std::string& id) { return TriggerRef(id); });
+        raw.erase("only");
+        raw.erase("except");
+      } else if (!what.empty()) {
+        notes_.push_back(fmt::format("{}: only/except kept verbatim: {}", what, why));
+      }
     }
     if (github && !plain_.contains(j.name)) {
       // Steps Pipe cannot say (actions, step ids, conditions, env): the whole step list stays

@@ -81,6 +81,12 @@ class Case:
     secrets: str = ''  # a secrets file relative to src, for `pipec run --secrets-file`
     unique_markers: bool = False  # `# diff-markers: unique`: count each marker line once
     env: dict = field(default_factory=dict)
+    # An import case: `src` is a .gitlab-ci.yml; `pipe` is what `pipec import` writes from it.
+    imported: bool = False
+    # `# diff-original: skip WHY`: gitlab-ci-local cannot run the original (import cases);
+    # `# diff-expect: TRIGGER => JOB...`: the jobs GitLab runs then, from GitLab's own rules.
+    original_skipped: str = ''
+    expected: dict = field(default_factory=dict)
 
 
 def parse_trigger(line: str) -> Trigger:
@@ -102,9 +108,14 @@ def read_directives(text: str, case: Case) -> None:
             case.xfail.append((rx, why))
         elif line.startswith('# diff-markers: unique'):
             case.unique_markers = True
+        elif line.startswith('# diff-original: skip'):
+            case.original_skipped = line[len('# diff-original: skip'):].strip()
+        elif line.startswith('# diff-expect:'):
+            trig, _, jobs = line[len('# diff-expect:'):].partition('=>')
+            case.expected[trig.strip()] = sorted(jobs.split())
 
 
-def discover(cases_dir: Path, examples_cfg: Path) -> list:
+def discover(cases_dir: Path, examples_cfg: Path, import_dir: Path = None) -> list:
     cases = []
     for p in sorted(cases_dir.iterdir()):
         if p.suffix == '.pipe':
@@ -135,6 +146,12 @@ def discover(cases_dir: Path, examples_cfg: Path) -> list:
             cases.append(current)
         else:
             read_directives('# ' + raw.strip(), current)
+    # import-cases/NAME.yml: a GitLab configuration for `pipec import` (import_differential).
+    if import_dir and import_dir.is_dir():
+        for p in sorted(import_dir.glob('*.yml')):
+            c = Case('import-' + p.stem, p, 'pipeline.pipe', [], imported=True)
+            read_directives(p.read_text(), c)
+            cases.append(c)
     for c in cases:
         if not c.triggers:
             raise SystemExit(f'differential: case {c.name} declares no `# diff:` trigger')
@@ -159,7 +176,10 @@ def sh(cmd, cwd, env, timeout=300):
 
 def copy_case(case: Case, repo: Path) -> None:
     """The case's pipeline (a file, or a folder with its scripts) into a fresh folder REPO."""
-    if case.src.is_file():
+    if case.imported:
+        repo.mkdir(parents=True)
+        shutil.copy2(case.src, repo / '.gitlab-ci.yml')
+    elif case.src.is_file():
         repo.mkdir(parents=True)
         shutil.copy2(case.src, repo / case.pipe)
     else:
@@ -170,9 +190,14 @@ def prepare_repo(case: Case, trig: Trigger, work: Path, pipec: str, env: dict) -
     repo = work / 'repo'
     copy_case(case, repo)
     sh(['git', 'init', '-q', '-b', trig.branch, '.'], repo, env)
-    r = sh([pipec, 'build', case.pipe, '--target', 'gitlab', '-o', '.'], repo, env)
-    if r.returncode != 0:
-        raise RuntimeError(f'pipec build failed:\n{r.stdout}')
+    if case.imported:
+        r = sh([pipec, 'import', '--vendor', 'gitlab', '.gitlab-ci.yml', '-o', case.pipe], repo, env)
+        if r.returncode != 0:
+            raise RuntimeError(f'pipec import failed:\n{r.stdout}')
+    else:
+        r = sh([pipec, 'build', case.pipe, '--target', 'gitlab', '-o', '.'], repo, env)
+        if r.returncode != 0:
+            raise RuntimeError(f'pipec build failed:\n{r.stdout}')
     sh(['git', 'add', '-A'], repo, env)
     r = sh(['git', 'commit', '-qm', 'differential case'], repo, env)
     if r.returncode != 0:
@@ -392,27 +417,27 @@ def result_of(jobs: dict, name: str) -> str:
     return 'skipped' if status in ('skipped', 'not run') else status
 
 
-def compare(p: dict, g: dict) -> list:
+def compare(p: dict, g: dict, names=('pipec run', 'gitlab-ci-local')) -> list:
     problems = []
+    pn, gn = names
     names = sorted(set(p['jobs']) | set(g['jobs']))
     rows = []
     for n in names:
         a, b = result_of(p['jobs'], n), result_of(g['jobs'], n)
         if a != b:
             reason = p['jobs'].get(n, ('', ''))[1]
-            rows.append(f'  {n:<28} pipec run: {a:<18} gitlab-ci-local: {b}'
+            rows.append(f'  {n:<28} {pn}: {a:<18} {gn}: {b}'
                         + (f'   (pipec: {reason})' if reason else ''))
     if rows:
         problems.append('job results differ:\n' + '\n'.join(rows))
     if p['markers'] != g['markers']:
-        diff = difflib.unified_diff(p['markers'], g['markers'], 'pipec run', 'gitlab-ci-local',
-                                    lineterm='', n=2)
+        diff = difflib.unified_diff(p['markers'], g['markers'], pn, gn, lineterm='', n=2)
         problems.append('script markers differ (@@ lines the jobs printed):\n  '
                         + '\n  '.join(list(diff)[2:]))
     pa, ga = p['exit'] == 0, g['exit'] == 0
     if pa != ga:
-        problems.append(f'pipeline result differs: pipec run {"passed" if pa else "failed"} '
-                        f'(exit {p["exit"]}), gitlab-ci-local {"passed" if ga else "failed"} '
+        problems.append(f'pipeline result differs: {pn} {"passed" if pa else "failed"} '
+                        f'(exit {p["exit"]}), {gn} {"passed" if ga else "failed"} '
                         f'(exit {g["exit"]})')
     return problems
 
@@ -432,10 +457,33 @@ def run_one(case: Case, trig: Trigger, args) -> dict:
         shutil.copytree(src, a, symlinks=True)
         shutil.copytree(src, b, symlinks=True)
         p = pipec_run(case, trig, a, args.pipec, env)
-        g = gcl_run(case, trig, b, args.gcl, env)
-        if case.unique_markers:
-            p['markers'], g['markers'] = sorted(set(p['markers'])), sorted(set(g['markers']))
-        problems = compare(p, g)
+        g = None if case.original_skipped else gcl_run(case, trig, b, args.gcl, env)
+        if case.imported:
+            # The original under gitlab-ci-local is the reference; `pipec run` of the imported
+            # Pipe (above) and the GitLab file built from it must both behave as it does.
+            c = work / 'rebuilt'
+            shutil.copytree(src, c, symlinks=True)
+            r = sh([args.pipec, 'build', case.pipe, '--target', 'gitlab', '-o', '.'], c, env)
+            if r.returncode != 0:
+                raise RuntimeError(f'pipec build of the imported Pipe failed:\n{r.stdout}')
+            sh(['git', 'add', '-A'], c, env)
+            sh(['git', 'commit', '-qm', 'rebuilt'], c, env)
+            rebuilt = gcl_run(case, trig, c, args.gcl, env)
+            problems = [f'rebuilt .gitlab-ci.yml vs the imported Pipe under pipec run: {x}'
+                        for x in compare(rebuilt, p, ('rebuilt', 'pipec run'))]
+            if not case.original_skipped:
+                problems += [f'imported Pipe under pipec run vs the original: {x}'
+                             for x in compare(p, g, ('pipec run', 'original'))]
+            if trig.line in case.expected:
+                ran = sorted(n for n, (st, _) in p['jobs'].items() if st == 'passed')
+                if ran != case.expected[trig.line]:
+                    problems.append(f'jobs that ran under pipec run: {" ".join(ran) or "none"}; '
+                                    f'GitLab runs: {" ".join(case.expected[trig.line]) or "none"}')
+            g = rebuilt
+        else:
+            if case.unique_markers:
+                p['markers'], g['markers'] = sorted(set(p['markers'])), sorted(set(g['markers']))
+            problems = compare(p, g)
         # `pipec run` says "No pipeline: ..." and runs nothing when no trigger matches.
         if not p['jobs'] and not re.search(r'^no pipeline:', p['log'], re.I | re.M):
             problems.insert(0, 'pipec run produced no summary (did it start?)')
@@ -462,6 +510,7 @@ def main() -> int:
     ap.add_argument('--npm-bin', default=str(ROOT / 'tests' / '.npm' / 'node_modules' / '.bin'))
     ap.add_argument('--cases', default=str(HERE / 'cases'))
     ap.add_argument('--examples', default=str(HERE / 'examples.cfg'))
+    ap.add_argument('--import-cases', default=str(HERE / 'import-cases'))
     ap.add_argument('-j', '--jobs', type=int, default=2)
     ap.add_argument('--filter', default='', help='regex on "case trigger"')
     ap.add_argument('--keep', action='store_true', help='keep the temporary repositories')
@@ -478,7 +527,7 @@ def main() -> int:
     if shutil.which('rsync') is None:
         print('differential: rsync is missing (gitlab-ci-local --shell-isolation needs it); run tools/setup.sh')
         return 1
-    cases = discover(Path(args.cases), Path(args.examples))
+    cases = discover(Path(args.cases), Path(args.examples), Path(args.import_cases))
     runs = [(c, t) for c in cases for t in c.triggers if re.search(args.filter, f'{c.name} {t.line}')]
     t0 = time.monotonic()
     failed, xfailed, xpassed = [], 0, []

@@ -10,6 +10,7 @@
 #include "compiler/driver/command.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/compile_checks.h"
+#include "compiler/driver/github_on.h"
 #include "compiler/driver/report.h"
 #include "compiler/import/detect.h"
 #include "compiler/import/github_reader.h"
@@ -74,6 +75,12 @@ CommandAction Setup(CLI::App& app) {
     wo.source_name = args->file;
     wo.templates = &templates;
     std::string pipe = import::WritePipe(*p, wo);
+    if (kind == import::ConfigKind::GitHub && p->raw_github.contains("on")) {
+      // The workflow's `on:` goes when the Pipe triggers alone build the same one.
+      wo.github_on_from_triggers = true;
+      std::string without_on = import::WritePipe(*p, wo);
+      if (TriggersSayGitHubOn(without_on, p->raw_github["on"])) pipe = std::move(without_on);
+    }
     // What was written must pass `pipec check` (docs/cli.md): when it does not (a construct
     // the writer cannot express yet), the file is still written, and its errors are reported
     // with the YAML's problems, so import exits 1 with the reason.

@@ -524,6 +524,7 @@ class Writer {
       for (const ir::Variable& v : p_.variables)
         if (LowerGitLabValue(v.name, v.value.string_value, defined_vars_).kind == LoweredValue::Kind::Export)
           global_raw["variables"][v.name] = v.value.string_value;  // GitLab expands it for every job
+    if (!gitlab_ && o_.github_on_from_triggers) global_raw.erase("on");
     if (!global_raw.empty()) {
       nlohmann::json raw = global_raw;
       // Pipe has no null: an event without settings (`pull_request:`) is the same as `{}`.

@@ -15,6 +15,10 @@ struct PipeWriteOptions {
   // built on them are written as uses of Pipe templates where Pipe's override rules give the
   // same job, else in full (listed in the header comment). nullptr = every job in full.
   const ImportTemplates* templates = nullptr;
+  // GitHub: leave the workflow's `on:` out of the top-level `raw github { }`, so the Pipe
+  // triggers alone say it. `pipec import` sets it when the GitHub build of that Pipe file writes
+  // the same `on:` as the original (driver/github_on.h).
+  bool github_on_from_triggers = false;
 };
 
 std::string WritePipe(const ir::Pipeline& p, const PipeWriteOptions& opts);

@@ -25,17 +25,14 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
-bool IsValueKind(const std::string& kind) {
-  return kind == "bool" || kind == "int" || kind == "float" || kind == "string";
-}
-
-std::string ParseValue(const std::string& kind, const std::string& raw, std::string* value) {
+std::string ParseValue(plan::ArtifactKind kind, const std::string& raw, std::string* value) {
+  using plan::ArtifactKind;
   std::string t = Trim(raw);
-  if (kind == "string") {
+  if (kind == ArtifactKind::String) {
     *value = t;
     return "";
   }
-  if (kind == "bool") {
+  if (kind == ArtifactKind::Bool) {
     std::string lower;
     for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower == "true" || lower == "false") {
@@ -44,7 +41,7 @@ std::string ParseValue(const std::string& kind, const std::string& raw, std::str
     }
     return fmt::format("expected true or false, got \"{}\"", t);
   }
-  if (kind == "int") {
+  if (kind == ArtifactKind::Int) {
     char* end = nullptr;
     errno = 0;
     long long v = std::strtoll(t.c_str(), &end, 10);
@@ -53,14 +50,14 @@ std::string ParseValue(const std::string& kind, const std::string& raw, std::str
     *value = std::to_string(v);
     return "";
   }
-  if (kind == "float") {
+  if (kind == ArtifactKind::Float) {
     char* end = nullptr;
     std::strtod(t.c_str(), &end);
     if (t.empty() || end != t.c_str() + t.size()) return fmt::format("expected a number, got \"{}\"", t);
     *value = t;
     return "";
   }
-  return fmt::format("\"{}\" is not a value kind", kind);
+  return fmt::format("\"{}\" is not a value kind", plan::Name(kind));
 }
 
 std::string ArtifactStore::Collect(const plan::Job& job, const std::string& workspace,
@@ -72,16 +69,16 @@ std::string ArtifactStore::Collect(const plan::Job& job, const std::string& work
     std::error_code ec;
     if (!fs::exists(fs::symlink_status(src, ec)))
       return fmt::format("{}: declared output was not produced", where);
-    if (IsValueKind(out.kind)) {
+    if (plan::IsValueKind(out.kind)) {
       auto text = ReadFile(src.string());
       if (!text) return where + ": cannot read it";
       std::string v;
       if (std::string err = ParseValue(out.kind, *text, &v); !err.empty())
-        return fmt::format("{}: {} value: {}", where, out.kind, err);
+        return fmt::format("{}: {} value: {}", where, plan::Name(out.kind), err);
       (*values)[out.name] = v;
       continue;
     }
-    if (out.kind == "dir" && !fs::is_directory(src, ec)) return where + ": declared as a directory, but it is not one";
+    if (out.kind == plan::ArtifactKind::Dir && !fs::is_directory(src, ec)) return where + ": declared as a directory, but it is not one";
     fs::path dst = fs::path(root_) / PathName(job.name) / PathName(out.name);
     fs::remove_all(dst, ec);
     if (std::string err = CopyTree(src.string(), dst.string(), workspace); !err.empty()) return where + ": " + err;
@@ -117,7 +114,7 @@ std::string ArtifactStore::Restore(const plan::Job& job, const std::string& work
         !err.empty())
       return where + ": " + err;
     std::error_code ec;
-    if (IsValueKind(in.kind)) {
+    if (plan::IsValueKind(in.kind)) {
       auto values = LoadValues(in.job);
       auto it = values.find(in.output);
       if (it == values.end()) return fmt::format("{}: {} did not produce it", where, in.job);

@@ -9,9 +9,9 @@
 
 namespace pipec::runtime {
 
-// Parses a value output's file content (trimmed) as `kind`; returns "" or why it is not one.
-std::string ParseValue(const std::string& kind, const std::string& raw, std::string* value);
-bool IsValueKind(const std::string& kind);
+// Parses a value output's file content (trimmed) as `kind` (a value kind: plan::IsValueKind);
+// returns "" or why it is not one.
+std::string ParseValue(plan::ArtifactKind kind, const std::string& raw, std::string* value);
 
 class ArtifactStore {
  public:

@@ -32,16 +32,16 @@ class TempDir {
 
 TEST(ParseValue, TypesAndTrims) {
   std::string v;
-  EXPECT_EQ(ParseValue("bool", " True\n", &v), "");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::Bool, " True\n", &v), "");
   EXPECT_EQ(v, "true");
-  EXPECT_EQ(ParseValue("int", "0042\n", &v), "");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::Int, "0042\n", &v), "");
   EXPECT_EQ(v, "42");
-  EXPECT_EQ(ParseValue("float", "1.5e3", &v), "");
-  EXPECT_EQ(ParseValue("string", "  two words \n", &v), "");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::Float, "1.5e3", &v), "");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::String, "  two words \n", &v), "");
   EXPECT_EQ(v, "two words");
-  EXPECT_EQ(ParseValue("bool", "yes", &v), "expected true or false, got \"yes\"");
-  EXPECT_EQ(ParseValue("int", "4.2", &v), "expected an integer, got \"4.2\"");
-  EXPECT_EQ(ParseValue("float", "", &v), "expected a number, got \"\"");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::Bool, "yes", &v), "expected true or false, got \"yes\"");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::Int, "4.2", &v), "expected an integer, got \"4.2\"");
+  EXPECT_EQ(ParseValue(plan::ArtifactKind::Float, "", &v), "expected a number, got \"\"");
 }
 
 TEST(Artifacts, CollectsAndRestoresFilesDirsAndValues) {
@@ -56,7 +56,7 @@ TEST(Artifacts, CollectsAndRestoresFilesDirsAndValues) {
   WriteFile(ws + "/n.txt", "7\n");
   plan::Job producer;
   producer.name = "p";
-  producer.outputs = {{"out", "dir", "out"}, {"n", "int", "n.txt"}};
+  producer.outputs = {{"out", plan::ArtifactKind::Dir, "out"}, {"n", plan::ArtifactKind::Int, "n.txt"}};
   ArtifactStore store(t / "store");
   std::map<std::string, std::string> values;
   ASSERT_EQ(store.Collect(producer, ws, &values), "");
@@ -64,7 +64,7 @@ TEST(Artifacts, CollectsAndRestoresFilesDirsAndValues) {
   ASSERT_EQ(store.SaveValues("p", values), "");
   plan::Job consumer;
   consumer.name = "c";
-  consumer.inputs = {{"out", "p", "out", "dir", "deps/out"}, {"n", "p", "n", "int", "n.txt"}};
+  consumer.inputs = {{"out", "p", "out", plan::ArtifactKind::Dir, "deps/out"}, {"n", "p", "n", plan::ArtifactKind::Int, "n.txt"}};
   ASSERT_EQ(store.Restore(consumer, ws2), "");
   EXPECT_EQ(ReadFile(ws2 + "/deps/out/sub/a.txt"), "A");
   EXPECT_EQ(ReadFile(ws2 + "/deps/out/link-inside"), "A");
@@ -84,19 +84,19 @@ TEST(Artifacts, RefusesEscapes) {
   std::map<std::string, std::string> values;
   plan::Job j;
   j.name = "j";
-  j.outputs = {{"f", "file", "f"}};
+  j.outputs = {{"f", plan::ArtifactKind::File, "f"}};
   EXPECT_NE(store.Collect(j, ws, &values).find("outside the workspace: refused"), std::string::npos);
-  j.outputs = {{"f", "file", "up/secret.txt"}};
+  j.outputs = {{"f", plan::ArtifactKind::File, "up/secret.txt"}};
   EXPECT_NE(store.Collect(j, ws, &values).find("outside the workspace: refused"), std::string::npos);
-  j.outputs = {{"d", "dir", "d"}};
+  j.outputs = {{"d", plan::ArtifactKind::Dir, "d"}};
   EXPECT_NE(store.Collect(j, ws, &values).find("leaves the workspace"), std::string::npos);
-  j.outputs = {{"abs", "file", "/etc/hostname"}};
+  j.outputs = {{"abs", plan::ArtifactKind::File, "/etc/hostname"}};
   EXPECT_NE(store.Collect(j, ws, &values).find("is absolute"), std::string::npos);
   EXPECT_FALSE(fs::exists(t / "store/j/f"));
   // Restoring into a path whose parent is a symlink out of the workspace is refused too.
   plan::Job c;
   c.name = "c";
-  c.inputs = {{"x", "j", "f", "file", "up/planted.txt"}};
+  c.inputs = {{"x", "j", "f", plan::ArtifactKind::File, "up/planted.txt"}};
   EXPECT_NE(store.Restore(c, ws).find("refused"), std::string::npos);
   EXPECT_FALSE(fs::exists(t / "planted.txt"));
 }

@@ -101,7 +101,7 @@ namespace {
 std::string AddDotenvInputs(const plan::Job& j, const std::string& ws,
                             std::map<std::string, std::string>* env) {
   for (const plan::ArtifactIn& in : j.inputs) {
-    if (in.kind != "dotenv") continue;
+    if (in.kind != plan::ArtifactKind::Dotenv) continue;
     std::optional<std::string> text = ReadFile(ws + "/" + in.path);
     if (!text) continue;  // not restored: Restore has failed the job already
     std::map<std::string, std::string> vars;

@@ -40,6 +40,22 @@ constexpr NameTable<TriggerKind, 6> kTriggerKinds = {{{TriggerKind::Push, "push"
                                                       {TriggerKind::Manual, "manual"},
                                                       {TriggerKind::Webhook, "webhook"}}};
 constexpr NameTable<ChildKind, 2> kChildKinds = {{{ChildKind::Pipeline, "pipeline"}, {ChildKind::Project, "project"}}};
+constexpr NameTable<ArtifactKind, 10> kArtifactKinds = {{{ArtifactKind::File, "file"},
+                                                         {ArtifactKind::Dir, "dir"},
+                                                         {ArtifactKind::Junit, "junit"},
+                                                         {ArtifactKind::Dotenv, "dotenv"},
+                                                         {ArtifactKind::Codequality, "codequality"},
+                                                         {ArtifactKind::Coverage, "coverage"},
+                                                         {ArtifactKind::Bool, "bool"},
+                                                         {ArtifactKind::Int, "int"},
+                                                         {ArtifactKind::Float, "float"},
+                                                         {ArtifactKind::String, "string"}}};
+constexpr NameTable<InputType, 6> kInputTypes = {{{InputType::String, "string"},
+                                                  {InputType::Int, "int"},
+                                                  {InputType::Float, "float"},
+                                                  {InputType::Bool, "bool"},
+                                                  {InputType::Duration, "duration"},
+                                                  {InputType::Path, "path"}}};
 
 template <class E, size_t N>
 std::string_view NameIn(const NameTable<E, N>& table, E v) {
@@ -55,6 +71,11 @@ std::string_view Name(CondOp v) { return NameIn(kCondOps, v); }
 std::string_view Name(RunWhen v) { return NameIn(kRunWhens, v); }
 std::string_view Name(TriggerKind v) { return NameIn(kTriggerKinds, v); }
 std::string_view Name(ChildKind v) { return NameIn(kChildKinds, v); }
+std::string_view Name(ArtifactKind v) { return NameIn(kArtifactKinds, v); }
+std::string_view Name(InputType v) { return NameIn(kInputTypes, v); }
+bool IsValueKind(ArtifactKind v) {
+  return v == ArtifactKind::Bool || v == ArtifactKind::Int || v == ArtifactKind::Float || v == ArtifactKind::String;
+}
 
 // ---------------------------------------------------------------------------
 // Writing. nlohmann::json objects keep their keys sorted, so equal plans serialise to
@@ -107,11 +128,11 @@ json JobToJson(const Job& job, int version) {
     inputs.push_back({{"name", in.name},
                       {"job", in.job},
                       {"output", in.output},
-                      {"kind", in.kind},
+                      {"kind", Name(in.kind)},
                       {"path", in.path}});
   json outputs = json::array();
   for (const ArtifactOut& out : job.outputs)
-    outputs.push_back({{"name", out.name}, {"kind", out.kind}, {"path", out.path}});
+    outputs.push_back({{"name", out.name}, {"kind", Name(out.kind)}, {"path", out.path}});
   json j = {{"name", job.name},
             {"stage", job.stage},
             {"shell", job.shell},
@@ -154,7 +175,7 @@ json PlanToJson(const Plan& plan) {
                         {"branch", t.branch}});
   json inputs = json::array();
   for (const Input& in : plan.inputs) {
-    json j = {{"name", in.name}, {"type", in.type}};
+    json j = {{"name", in.name}, {"type", Name(in.type)}};
     if (in.default_value) j["default"] = *in.default_value;
     inputs.push_back(std::move(j));
   }
@@ -313,14 +334,6 @@ void ReadEnum(Reader& r, const std::string& key, const NameTable<E, N>& table, E
   Fail(Join(r.path(), key), fmt::format("unknown value \"{}\" (expected one of: {})", name, list));
 }
 
-void OneOf(const std::string& path, const std::string& value, std::initializer_list<const char*> allowed) {
-  for (const char* a : allowed)
-    if (value == a) return;
-  std::string list;
-  for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  Fail(path, fmt::format("unknown value \"{}\" (expected one of: {})", value, list));
-}
-
 Operand ReadOperand(const json& j, const std::string& path) {
   Reader r(j, path);
   Operand o;
@@ -390,7 +403,7 @@ Job ReadJob(const json& j, const std::string& path, int version) {
     ir.Str("name", in.name, true);
     ir.Str("job", in.job, true);
     ir.Str("output", in.output, true);
-    ir.Str("kind", in.kind);
+    ReadEnum(ir, "kind", kArtifactKinds, in.kind);
     ir.Str("path", in.path);
     ir.Done();
     job.inputs.push_back(std::move(in));
@@ -399,9 +412,7 @@ Job ReadJob(const json& j, const std::string& path, int version) {
     Reader orr(e, p);
     ArtifactOut out;
     orr.Str("name", out.name, true);
-    orr.Str("kind", out.kind, true);
-    OneOf(Join(p, "kind"), out.kind,
-          {"file", "dir", "junit", "dotenv", "codequality", "coverage", "bool", "int", "float", "string"});
+    ReadEnum(orr, "kind", kArtifactKinds, out.kind, true);
     orr.Str("path", out.path, true);
     if (out.path.empty()) Fail(Join(p, "path"), "an output path cannot be empty");
     orr.Done();
@@ -645,8 +656,7 @@ Plan ReadPlan(const json& j, const std::string& path) {
     Reader ir(e, p);
     Input in;
     ir.Str("name", in.name, true);
-    ir.Str("type", in.type, true);
-    OneOf(Join(p, "type"), in.type, {"string", "int", "float", "bool", "duration", "path"});
+    ReadEnum(ir, "type", kInputTypes, in.type, true);
     ir.OptStr("default", in.default_value);
     ir.Done();
     plan.inputs.push_back(std::move(in));

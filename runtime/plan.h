@@ -28,12 +28,19 @@ enum class CondOp { True, And, Or, Not, TriggerIn, Eq, Ne, Matches, Truthy, Chan
 enum class RunWhen { OnSuccess, OnFailure, Always };                 // "on_success" | "on_failure" | "always"
 enum class TriggerKind { Push, MergeRequest, Tag, Schedule, Manual, Webhook };  // "push", "merge_request", ...
 enum class ChildKind { Pipeline, Project };  // "pipeline" (runs inline) | "project" (cannot run locally)
+// What a job leaves behind: files and reports, or a typed value read from a file.
+enum class ArtifactKind { File, Dir, Junit, Dotenv, Codequality, Coverage, Bool, Int, Float, String };
+enum class InputType { String, Int, Float, Bool, Duration, Path };  // "string" | "int" | ...
 std::string_view Name(CachePolicy v);
 std::string_view Name(OperandKind v);
 std::string_view Name(CondOp v);
 std::string_view Name(RunWhen v);
 std::string_view Name(TriggerKind v);
 std::string_view Name(ChildKind v);
+std::string_view Name(ArtifactKind v);  // "file" | "dir" | "junit" | ... | "bool" | "string"
+std::string_view Name(InputType v);
+// Bool, Int, Float, String: parsed from the file after the job (run_info.h), not uploaded.
+bool IsValueKind(ArtifactKind v);
 
 
 struct Trigger {
@@ -47,7 +54,7 @@ struct Trigger {
 
 struct Input {  // a typed pipeline input (manual / webhook)
   std::string name;
-  std::string type;  // "string" | "int" | "float" | "bool" | "duration" | "path"
+  InputType type = InputType::String;
   std::optional<std::string> default_value;
 };
 
@@ -80,11 +87,13 @@ struct Condition {
 };
 
 struct ArtifactIn {   // restore JOB's OUTPUT at PATH before the job starts
-  std::string name, job, output, kind, path;
+  std::string name, job, output;
+  ArtifactKind kind = ArtifactKind::File;  // the producer's output kind
+  std::string path;
 };
 struct ArtifactOut {  // collect PATH after success; value kinds are parsed from the file
   std::string name;
-  std::string kind;   // file | dir | junit | dotenv | codequality | coverage | bool | int | float | string
+  ArtifactKind kind = ArtifactKind::File;
   std::string path;
 };
 

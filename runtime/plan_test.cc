@@ -11,7 +11,7 @@ Plan SamplePlan() {
   p.source = "demo.pipe";
   p.triggers.push_back({"push", TriggerKind::Push, {"main"}, {}, "", "", "", ""});
   p.triggers.push_back({"schedule:nightly", TriggerKind::Schedule, {}, {}, "", "0 3 * * *", "UTC", "main"});
-  p.inputs.push_back({"force", "bool", "false"});
+  p.inputs.push_back({"force", InputType::Bool, "false"});
   p.secrets.push_back({"TOKEN", true, false});
   p.caches.push_back({"pip", "pip-", {"requirements.txt"}, {".cache/pip"}, CachePolicy::PullPush});
   p.variables["PY"] = "3.12";
@@ -20,8 +20,8 @@ Plan SamplePlan() {
   build.name = "build";
   build.stage = "build";
   build.commands = {"make", "echo ${CI_COMMIT_SHA}"};
-  build.outputs.push_back({"bin", "file", "out/bin"});
-  build.outputs.push_back({"ok", "bool", "ok.txt"});
+  build.outputs.push_back({"bin", ArtifactKind::File, "out/bin"});
+  build.outputs.push_back({"ok", ArtifactKind::Bool, "ok.txt"});
   build.triggers = {"push"};
   build.caches = {"pip"};
   build.secret_env["API_TOKEN"] = "TOKEN";
@@ -30,7 +30,7 @@ Plan SamplePlan() {
   test.name = "test";
   test.stage = "test";
   test.needs = {"build"};
-  test.inputs.push_back({"bin", "build", "bin", "file", "out/bin"});
+  test.inputs.push_back({"bin", "build", "bin", ArtifactKind::File, "out/bin"});
   test.condition.op = plan::CondOp::And;
   Condition a;
   a.op = plan::CondOp::Truthy;
@@ -152,6 +152,11 @@ TEST(PlanJson, NamesPathOfNestedProblems) {
             "jobs[0].condition.args[0].op: unknown value \"bogus\" (expected one of: true, and, or, not, "
             "trigger_in, eq, ne, matches, truthy, changed)");
   EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "nedds": []}]})"), "jobs[0].nedds: unknown field");
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "jobs": [{"name": "a", "outputs": [{"name": "o", "kind": "blob", "path": "x"}]}]})"),
+            "jobs[0].outputs[0].kind: unknown value \"blob\" (expected one of: file, dir, junit, dotenv, "
+            "codequality, coverage, bool, int, float, string)");
+  EXPECT_EQ(ErrorOf(R"({"version": 2, "inputs": [{"name": "n", "type": "list"}], "jobs": [{"name": "a"}]})"),
+            "inputs[0].type: unknown value \"list\" (expected one of: string, int, float, bool, duration, path)");
   EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "commands": ["x", 3]}]})"),
             "jobs[0].commands[1]: expected a string, got an integer");
   EXPECT_EQ(ErrorOf(R"({"version": 1, "jobs": [{"name": "a", "outputs": [{"name": "o", "kind": "file", "path": "x"}]},

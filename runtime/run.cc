@@ -56,10 +56,14 @@ std::string Duration(Millis ms) {
 
 std::string CheckInputValue(const plan::Input& in, const std::string& v) {
   std::string parsed;
-  if (in.type == "int" || in.type == "float" || in.type == "bool") {
-    if (std::string err = ParseValue(in.type, v, &parsed); !err.empty())
+  using plan::InputType;
+  if (in.type == InputType::Int || in.type == InputType::Float || in.type == InputType::Bool) {
+    plan::ArtifactKind as = in.type == InputType::Int     ? plan::ArtifactKind::Int
+                            : in.type == InputType::Float ? plan::ArtifactKind::Float
+                                                          : plan::ArtifactKind::Bool;
+    if (std::string err = ParseValue(as, v, &parsed); !err.empty())
       return fmt::format("input {}: {}", in.name, err);
-  } else if (in.type == "duration") {
+  } else if (in.type == InputType::Duration) {
     size_t i = 0;
     while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
     std::string unit = v.substr(i);

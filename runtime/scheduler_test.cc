@@ -303,7 +303,7 @@ TEST(Scheduler, OnFailureSkippedWhenAllPass) {
 TEST(Scheduler, ValueOutputsGateDownstreamJobs) {
   Harness h({J("qualify"), J("deploy", {"qualify"}), J("report", {"qualify"}), J("after", {"deploy"})});
   h.exec.specs["qualify"].values = {{"qualified", "false"}, {"score", "7"}};
-  h.plan.jobs[0].outputs = {{"qualified", "bool", "q.txt"}, {"score", "int", "s.txt"}};
+  h.plan.jobs[0].outputs = {{"qualified", plan::ArtifactKind::Bool, "q.txt"}, {"score", plan::ArtifactKind::Int, "s.txt"}};
   h.plan.jobs[1].condition.op = plan::CondOp::Truthy;
   h.plan.jobs[1].condition.left = {plan::OperandKind::Output, "qualified", "qualify"};
   h.plan.jobs[2].condition.op = plan::CondOp::Eq;

@@ -33,6 +33,37 @@ plan::Operand LowerOperand(const ir::Operand& o) {
   return out;
 }
 
+plan::ArtifactKind LowerOutputKind(ir::OutputKind k) {
+  switch (k) {
+    case ir::OutputKind::File: return plan::ArtifactKind::File;
+    case ir::OutputKind::Dir: return plan::ArtifactKind::Dir;
+    case ir::OutputKind::Junit: return plan::ArtifactKind::Junit;
+    case ir::OutputKind::Dotenv: return plan::ArtifactKind::Dotenv;
+    case ir::OutputKind::Codequality: return plan::ArtifactKind::Codequality;
+    case ir::OutputKind::Coverage: return plan::ArtifactKind::Coverage;
+    case ir::OutputKind::Bool: return plan::ArtifactKind::Bool;
+    case ir::OutputKind::Int: return plan::ArtifactKind::Int;
+    case ir::OutputKind::Float: return plan::ArtifactKind::Float;
+    case ir::OutputKind::String: return plan::ArtifactKind::String;
+  }
+  return plan::ArtifactKind::File;
+}
+
+// Inputs are scalars (sema); a list or secret input would be a sema bug, read as a string.
+plan::InputType LowerInputType(const ir::Type& t) {
+  switch (t.kind) {
+    case ir::TypeKind::Int: return plan::InputType::Int;
+    case ir::TypeKind::Float: return plan::InputType::Float;
+    case ir::TypeKind::Bool: return plan::InputType::Bool;
+    case ir::TypeKind::Duration: return plan::InputType::Duration;
+    case ir::TypeKind::Path: return plan::InputType::Path;
+    case ir::TypeKind::String:
+    case ir::TypeKind::List:
+    case ir::TypeKind::Secret: return plan::InputType::String;
+  }
+  return plan::InputType::String;
+}
+
 plan::CondOp LowerOp(ir::Condition::Op op) {
   switch (op) {
     case ir::Condition::Op::True: return plan::CondOp::True;
@@ -99,7 +130,7 @@ void LowerInputs(const ir::Pipeline& p, plan::Plan& out) {
       if (seen) continue;
       plan::Input in;
       in.name = param.name;
-      in.type = ir::TypeName(param.type);
+      in.type = LowerInputType(param.type);
       if (param.default_value) in.default_value = param.default_value->ToString();
       out.inputs.push_back(std::move(in));
     }
@@ -142,9 +173,9 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
         std::find(out.optional_needs.begin(), out.optional_needs.end(), n.job) == out.optional_needs.end())
       out.optional_needs.push_back(n.job);
   for (const ir::InputRef& in : j.inputs)
-    out.inputs.push_back({in.name, in.job, in.output, std::string(ir::OutputKindName(in.kind)), in.path});
+    out.inputs.push_back({in.name, in.job, in.output, LowerOutputKind(in.kind), in.path});
   for (const ir::Output& o : j.outputs)
-    out.outputs.push_back({o.name, std::string(ir::OutputKindName(o.kind)), o.path});
+    out.outputs.push_back({o.name, LowerOutputKind(o.kind), o.path});
   out.condition = LowerCondition(j.when);
   out.triggers = j.active_triggers;
   out.run_when = LowerRunWhen(j.run_when);

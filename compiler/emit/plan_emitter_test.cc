@@ -30,7 +30,7 @@ TEST(PlanEmitter, JobsCarryEverythingTheRuntimeNeeds) {
   EXPECT_EQ(update.condition.args[0].left.job, "qualify");
   EXPECT_EQ(update.inputs[0].path, "model.pkl");
   EXPECT_EQ(plan.inputs[0].name, "force_update");
-  EXPECT_EQ(plan.inputs[0].type, "bool");
+  EXPECT_EQ(plan.inputs[0].type, plan::InputType::Bool);
   EXPECT_EQ(*plan.inputs[0].default_value, "false");
   const plan::Job& deploy = plan.jobs[4];
   EXPECT_TRUE(deploy.manual_approval);

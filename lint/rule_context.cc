@@ -22,16 +22,6 @@ Diagnostic* RuleContext::Report(DiagKind kind, SourceRange range, std::string me
   return &sink_.Report(kind, range, std::move(message));
 }
 
-int RuleContext::JobIndex(std::string_view name) const {
-  auto i = graph_.JobIndex(name);
-  return i ? static_cast<int>(*i) : -1;
-}
-
-const ir::Job* RuleContext::Job(std::string_view name) const {
-  int i = JobIndex(name);
-  return i < 0 ? nullptr : &p_.jobs[i];
-}
-
 SourceRange RuleContext::Locate(const SourceRange& hint, std::string_view needle,
                                 uint32_t max_lines) const {
   if (!hint.valid() || needle.empty() || hint.file >= sm_.size()) return hint;

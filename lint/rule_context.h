@@ -27,9 +27,6 @@ class RuleContext {
 
   // The job graph with stage order (built once, shared by every rule family).
   const ir::DepGraph& graph() const { return graph_; }
-  // Index of a job by expanded name, or -1.
-  int JobIndex(std::string_view name) const;
-  const ir::Job* Job(std::string_view name) const;
 
   // The first place at or after `hint.begin` (inside `hint` when it spans lines, else up to
   // `max_lines` lines further) where `needle` occurs in the source, or `hint` when absent.

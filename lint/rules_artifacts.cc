@@ -120,7 +120,8 @@ class ArtifactRules {
 
   void CheckInput(size_t c, const ir::InputRef& in) {
     const ir::Job& consumer = jobs_[c];
-    int p = ctx_.JobIndex(in.job);
+    const ir::Job* found = ctx_.pipeline().JobAt(in.job_id);
+    int p = found ? static_cast<int>(in.job_id) : -1;
     if (p < 0) {
       ctx_.Report(DiagKind::ArtifactNotUpstream, in.range,
                   fmt::format("job {} reads {}.{}, but no job {} exists", consumer.name, in.job,

@@ -26,7 +26,7 @@ std::vector<std::vector<Edge>> BuildEdges(const RuleContext& ctx) {
     std::set<int> seen;
     for (const ir::Need& n : jobs[i].needs) {
       if (!n.Hard()) continue;
-      int to = ctx.JobIndex(n.job);
+      int to = n.job_id < jobs.size() ? static_cast<int>(n.job_id) : -1;
       if (to >= 0 && seen.insert(to).second) edges[i].push_back({to, &n});
     }
     std::sort(edges[i].begin(), edges[i].end(),
@@ -210,7 +210,7 @@ void CheckGraph(RuleContext& ctx) {
     size_t listed = 0;
     for (const ir::Need& n : j.needs) {
       if (n.Hard()) ++listed;
-      const ir::Job* target = ctx.Job(n.job);
+      const ir::Job* target = p.JobAt(n.job_id);
       if (!target) {
         if (!n.optional)
           ctx.Report(DiagKind::UnknownNeed, n.range,

@@ -108,9 +108,12 @@ class TestPipeline {
     Job(job).env.push_back(e);
   }
 
+  // Checks the pipeline as a front end would hand it over: job ids filled from the names.
   std::vector<Diagnostic> Check(const CheckOptions& opts = {}) const {
     DiagnosticSink sink;
-    RunChecks(p, sm, opts, sink);
+    ir::Pipeline resolved = p;
+    ir::ResolveJobIds(resolved);
+    RunChecks(resolved, sm, opts, sink);
     return sink.Sorted(sm);
   }
 

@@ -353,19 +353,33 @@ bool TestsTrigger(const ir::Condition& c) {
   return false;
 }
 
-void CollectOutputJobs(const ir::Condition& c, std::vector<std::string>& jobs) {
-  auto add = [&](const ir::Operand& o) {
-    if (o.kind == ir::Operand::Kind::Output &&
-        std::find(jobs.begin(), jobs.end(), o.job) == jobs.end())
-      jobs.push_back(o.job);
+namespace {
+// The operands of `c` (and of its subconditions) that read an upstream value output.
+template <class Fn>
+void ForEachOutputRead(const ir::Condition& c, const Fn& fn) {
+  auto visit = [&](const ir::Operand& o) {
+    if (o.kind == ir::Operand::Kind::Output) fn(o);
   };
   if (c.op == ir::Condition::Op::Eq || c.op == ir::Condition::Op::Ne) {
-    add(c.left);
-    add(c.right);
+    visit(c.left);
+    visit(c.right);
   } else if (c.op == ir::Condition::Op::Matches || c.op == ir::Condition::Op::Truthy) {
-    add(c.left);
+    visit(c.left);
   }
-  for (const ir::Condition& a : c.args) CollectOutputJobs(a, jobs);
+  for (const ir::Condition& a : c.args) ForEachOutputRead(a, fn);
+}
+}  // namespace
+
+void CollectOutputJobs(const ir::Condition& c, std::vector<std::string>& jobs) {
+  ForEachOutputRead(c, [&](const ir::Operand& o) {
+    if (std::find(jobs.begin(), jobs.end(), o.job) == jobs.end()) jobs.push_back(o.job);
+  });
+}
+
+void CollectOutputJobIds(const ir::Condition& c, std::vector<ir::JobId>& jobs) {
+  ForEachOutputRead(c, [&](const ir::Operand& o) {
+    if (std::find(jobs.begin(), jobs.end(), o.job_id) == jobs.end()) jobs.push_back(o.job_id);
+  });
 }
 
 bool TriggerRestricted(const ir::Pipeline& p, const ir::Job& job) {

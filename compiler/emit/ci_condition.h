@@ -52,6 +52,8 @@ bool ReadsOutputs(const ir::Condition& c);
 bool TestsTrigger(const ir::Condition& c);
 // The jobs whose value outputs the condition reads.
 void CollectOutputJobs(const ir::Condition& c, std::vector<std::string>& jobs);
+// The same as job ids (kNoJob for a reference to no job).
+void CollectOutputJobIds(const ir::Condition& c, std::vector<ir::JobId>& jobs);
 // True when `job` runs under fewer triggers than the pipeline has.
 bool TriggerRestricted(const ir::Pipeline& p, const ir::Job& job);
 

@@ -19,8 +19,8 @@ std::string ShellQuote(std::string_view s) {
   return out;
 }
 
-const ir::Output* FindOutput(const ir::Pipeline& p, std::string_view job, std::string_view output) {
-  const ir::Job* j = p.FindJob(job);
+const ir::Output* FindOutput(const ir::Pipeline& p, ir::JobId job, std::string_view output) {
+  const ir::Job* j = p.JobAt(job);
   if (!j) return nullptr;
   for (const ir::Output& o : j->outputs)
     if (o.name == output) return &o;

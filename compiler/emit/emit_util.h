@@ -15,7 +15,7 @@ namespace pipec::emit {
 // 'text' for a POSIX shell.
 std::string ShellQuote(std::string_view s);
 
-const ir::Output* FindOutput(const ir::Pipeline& p, std::string_view job, std::string_view output);
+const ir::Output* FindOutput(const ir::Pipeline& p, ir::JobId job, std::string_view output);
 
 // `2h 30m`, `30 days`: what GitLab's duration parser reads back as the same seconds.
 std::string GitLabDuration(int64_t seconds);

@@ -409,7 +409,7 @@ class GitHubEmitter {
         if (n.origin == ir::Need::Origin::Data) data.insert(n.job);
       status = "!cancelled() && !failure()";
       for (const ir::Need& n : j.needs)
-        if (const ir::Job* d = n.optional ? p_.FindJob(n.job) : nullptr; d && ReadsOutputs(d->when))
+        if (const ir::Job* d = n.optional ? p_.JobAt(n.job_id) : nullptr; d && ReadsOutputs(d->when))
           diags_->Report(DiagKind::EmitUnsupported, n.range.valid() ? n.range : j.range,
                          "`" + n.job + "` decides at run time whether it runs (its condition reads a value); "
                          "GitHub cannot tell that skip from its absence, so `" + j.name +
@@ -566,7 +566,7 @@ class GitHubEmitter {
   void DownloadSteps(const ir::Job& j, Doc& steps, std::vector<std::string>& moves) {
     for (const ir::InputRef& in : j.inputs) {
       if (ir::IsValueOutput(in.kind)) continue;
-      const ir::Output* o = FindOutput(p_, in.job, in.output);
+      const ir::Output* o = FindOutput(p_, in.job_id, in.output);
       std::string producer_path = o ? o->path : in.path;
       std::string dest = in.path.empty() ? producer_path : in.path;
       std::string dir;

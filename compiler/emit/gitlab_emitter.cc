@@ -268,7 +268,7 @@ class GitLabEmitter {
       // A stage edge only orders jobs that are both in the pipeline; GitLab rejects a
       // pipeline whose needed job was left out by rules unless the need is optional.
       // An always/on_failure job runs even when a job it needs was left out by its rules.
-      bool may_be_absent = j.run_when != ir::RunWhen::OnSuccess && NeedMayBeAbsent(n.job);
+      bool may_be_absent = j.run_when != ir::RunWhen::OnSuccess && NeedMayBeAbsent(n);
       if (n.optional || !n.Hard() || may_be_absent)
         need["optional"] = true;
       needs.push_back(need);
@@ -314,8 +314,7 @@ class GitLabEmitter {
     // skips such a job. So an on_success job also takes the conditions of what it needs.
     if (j.run_when == ir::RunWhen::OnSuccess) {
       std::vector<CiCond> parts{cond};
-      for (const std::string& dep : SkipSources(j, false))
-        if (const ir::Job* d = JobNamed(dep)) parts.push_back(Inherited(*d));
+      for (ir::JobId dep : SkipSources(j, false)) parts.push_back(Inherited(p_.jobs[dep]));
       cond = CiCond::All(std::move(parts));
     }
     // Rules kept verbatim (`raw gitlab { rules/only/except }`, as `pipec import` writes them)
@@ -400,8 +399,8 @@ class GitLabEmitter {
     may_skip_[j.name] = false;  // a cycle is the checker's to report
     bool skip = ReadsOutputs(j.when);
     if (!skip && j.run_when == ir::RunWhen::OnSuccess)
-      for (const std::string& dep : SkipSources(j))
-        if (const ir::Job* d = JobNamed(dep); d && MaySkip(*d)) skip = true;
+      for (ir::JobId dep : SkipSources(j))
+        if (MaySkip(p_.jobs[dep])) skip = true;
     may_skip_[j.name] = skip;
     return skip;
   }
@@ -411,12 +410,15 @@ class GitLabEmitter {
   // condition reads.
   // `with_optional` false: the jobs whose absence from the pipeline it shares (an optional
   // need on an absent job is dropped, so its rules do not pass on).
-  std::vector<std::string> SkipSources(const ir::Job& j, bool with_optional = true) {
-    std::vector<std::string> jobs;
+  // Sorted by job name (the guards and rules they make are written in that order).
+  std::vector<ir::JobId> SkipSources(const ir::Job& j, bool with_optional = true) {
+    std::vector<ir::JobId> jobs;
     for (const ir::Need& n : j.needs)
-      if (n.Hard() && (with_optional || !n.optional)) jobs.push_back(n.job);
-    CollectOutputJobs(j.when, jobs);
-    std::sort(jobs.begin(), jobs.end());
+      if (n.Hard() && (with_optional || !n.optional) && p_.JobAt(n.job_id)) jobs.push_back(n.job_id);
+    CollectOutputJobIds(j.when, jobs);
+    std::erase_if(jobs, [&](ir::JobId id) { return !p_.JobAt(id); });
+    std::sort(jobs.begin(), jobs.end(),
+              [&](ir::JobId a, ir::JobId b) { return p_.jobs[a].name < p_.jobs[b].name; });
     jobs.erase(std::unique(jobs.begin(), jobs.end()), jobs.end());
     return jobs;
   }
@@ -450,8 +452,7 @@ class GitLabEmitter {
     if (!raw_rules && !ReadsOutputs(j.when) && TestsMoreThanTrigger(j.when))
       parts.push_back(Scratch([&] { return FromCondition(p_, j.when, opts_.as_child, *diags_); }));
     if (j.run_when == ir::RunWhen::OnSuccess)
-      for (const std::string& dep : SkipSources(j, false))
-        if (const ir::Job* d = JobNamed(dep)) parts.push_back(Inherited(*d));
+      for (ir::JobId dep : SkipSources(j, false)) parts.push_back(Inherited(p_.jobs[dep]));
     CiCond out = CiCond::All(std::move(parts));
     inherited_[j.name] = out;
     return out;
@@ -467,9 +468,8 @@ class GitLabEmitter {
                      j.raw_gitlab.contains("except");
     if (const ir::Condition* c = ir::ChangedTerm(j.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
     if (j.run_when == ir::RunWhen::OnSuccess)
-      for (const std::string& dep : SkipSources(j, false))
-        if (const ir::Job* d = JobNamed(dep))
-          for (const auto& list : ChangesOf(*d)) out.insert(list);
+      for (ir::JobId dep : SkipSources(j, false))
+        for (const auto& list : ChangesOf(p_.jobs[dep])) out.insert(list);
     changes_of_[j.name] = out;
     return out;
   }
@@ -480,21 +480,14 @@ class GitLabEmitter {
     return out;
   }
 
-  const ir::Job* JobNamed(const std::string& name) {  // ir::Pipeline::FindJob is a linear scan
-    if (by_name_.empty())
-      for (const ir::Job& j : p_.jobs) by_name_.emplace(j.name, &j);
-    auto it = by_name_.find(name);
-    return it == by_name_.end() ? nullptr : it->second;
-  }
-
-  bool NeedMayBeAbsent(const std::string& name) {
-    const ir::Job* d = JobNamed(name);
+  bool NeedMayBeAbsent(const ir::Need& n) {
+    const ir::Job* d = p_.JobAt(n.job_id);
     return d && (Inherited(*d).kind != CiCond::Kind::True || !ChangesOf(*d).empty());
   }
 
   bool CarriesSkip(const ir::Need& n) {
     if (!n.Hard()) return false;
-    const ir::Job* d = JobNamed(n.job);
+    const ir::Job* d = p_.JobAt(n.job_id);
     return d && MaySkip(*d);
   }
 
@@ -507,11 +500,11 @@ class GitLabEmitter {
   std::vector<std::string> InheritedSkipGuards(const ir::Job& j) {
     std::vector<std::string> lines;
     if (j.run_when != ir::RunWhen::OnSuccess) return lines;
-    for (const std::string& dep : SkipSources(j)) {
-      const ir::Job* d = JobNamed(dep);
-      if (!d || !MaySkip(*d)) continue;
-      lines.push_back("if [ \"${" + SkippedVarName(dep) + ":-}\" = true ]; then " +
-                      SkipLines(j, "needs " + dep + ", which was skipped") + "; fi");
+    for (ir::JobId id : SkipSources(j)) {
+      const ir::Job& dep = p_.jobs[id];
+      if (!MaySkip(dep)) continue;
+      lines.push_back("if [ \"${" + SkippedVarName(dep.name) + ":-}\" = true ]; then " +
+                      SkipLines(j, "needs " + dep.name + ", which was skipped") + "; fi");
     }
     return lines;
   }
@@ -527,7 +520,7 @@ class GitLabEmitter {
     // GitLab restores a needed job's artifacts where that job wrote them.
     for (const ir::InputRef& in : j.inputs) {
       if (ir::IsValueOutput(in.kind)) continue;
-      const ir::Output* o = FindOutput(p_, in.job, in.output);
+      const ir::Output* o = FindOutput(p_, in.job_id, in.output);
       if (!o || in.path.empty() || o->path == in.path) continue;
       std::string dir = Dirname(in.path);
       std::string line = dir.empty() ? "" : "mkdir -p " + ShellQuote(dir) + " && ";
@@ -750,7 +743,6 @@ class GitLabEmitter {
   std::map<std::string, bool> may_skip_;     // MaySkip, memoized by job name
   std::map<std::string, CiCond> inherited_;  // Inherited, memoized by job name
   std::map<std::string, std::set<std::vector<std::string>>> changes_of_;  // ChangesOf, memoized
-  std::unordered_map<std::string, const ir::Job*> by_name_;
 };
 
 void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {

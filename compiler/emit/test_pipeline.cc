@@ -174,6 +174,7 @@ ir::Pipeline HatPipeline() {
   deploy.raw_gitlab.get() = {{"interruptible", true}};
 
   p.jobs = {test, train, qualify, update, deploy};
+  ir::ResolveJobIds(p);
   return p;
 }
 

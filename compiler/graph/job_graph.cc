@@ -31,7 +31,8 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
   JobGraph g;
   g.name = p.name;
   g.trigger = opts.trigger;
-  std::map<std::string, size_t> index;
+  constexpr size_t kNoNode = static_cast<size_t>(-1);
+  std::vector<size_t> node_of(p.jobs.size(), kNoNode);  // by job id
   for (const ir::Job& j : p.jobs) {
     if (j.hidden) continue;
     bool active = std::find(j.active_triggers.begin(), j.active_triggers.end(), opts.trigger) !=
@@ -46,7 +47,7 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
     n.secrets.erase(std::unique(n.secrets.begin(), n.secrets.end()), n.secrets.end());
     n.manual_approval = j.environment && j.environment->manual_approval;
     n.never_runs = j.active_triggers.empty() && !p.triggers.empty();
-    index[j.name] = g.nodes.size();
+    node_of[static_cast<size_t>(&j - p.jobs.data())] = g.nodes.size();
     g.nodes.push_back(std::move(n));
   }
   // Clusters: declared stages first, then stages only jobs name (imports), in job order.
@@ -60,26 +61,27 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
 
   std::map<std::string_view, size_t> cluster;
   for (size_t s = 0; s < g.stages.size(); ++s) cluster.emplace(g.stages[s], s);
-  for (const ir::Job& j : p.jobs) {
-    auto to = index.find(j.name);
-    if (to == index.end()) continue;
+  for (size_t id = 0; id < p.jobs.size(); ++id) {
+    const ir::Job& j = p.jobs[id];
+    size_t to = node_of[id];
+    if (to == kNoNode) continue;
     if (auto c = cluster.find(j.stage); j.after_stages && c != cluster.end() && c->second > 0) {
       GraphEdge e;
       e.from = c->second - 1;
-      e.to = to->second;
+      e.to = to;
       e.kind = GraphEdge::Kind::Stage;
       g.edges.push_back(std::move(e));
     }
     std::set<size_t> seen;
     for (const ir::Need& need : j.needs) {
-      auto from = index.find(need.job);
-      if (from == index.end() || !seen.insert(from->second).second) continue;
+      size_t from = need.job_id < node_of.size() ? node_of[need.job_id] : kNoNode;
+      if (from == kNoNode || !seen.insert(from).second) continue;
       GraphEdge e;
-      e.from = from->second;
-      e.to = to->second;
+      e.from = from;
+      e.to = to;
       std::set<std::string> labels;
       for (const ir::InputRef& in : j.inputs)
-        if (in.job == need.job) labels.insert(in.output);
+        if (in.job_id == need.job_id) labels.insert(in.output);
       OutputsRead(j.when, need.job, labels);
       e.labels.assign(labels.begin(), labels.end());
       if (!e.labels.empty() || need.origin == ir::Need::Origin::Data)

@@ -1072,7 +1072,9 @@ class GitHubReader {
 
 std::optional<ir::Pipeline> ReadGitHub(FileId main, SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts) {
   GitHubReader reader(sm, sink, opts);
-  return reader.Run(main);
+  std::optional<ir::Pipeline> p = reader.Run(main);
+  if (p) ir::ResolveJobIds(*p);
+  return p;
 }
 
 }  // namespace pipec::import

@@ -829,7 +829,9 @@ class GitLabReader {
 std::optional<ir::Pipeline> ReadGitLab(FileId main, SourceManager& sm, DiagnosticSink& sink,
                                        const ImportOptions& opts) {
   GitLabReader reader(sm, sink, opts);
-  return reader.Run(main);
+  std::optional<ir::Pipeline> p = reader.Run(main);
+  if (p) ir::ResolveJobIds(*p);
+  return p;
 }
 
 }  // namespace pipec::import

@@ -8,7 +8,6 @@ namespace pipec::ir {
 
 DepGraph::DepGraph(const Pipeline& p) : p_(p) {
   size_t n = p.jobs.size(), stages = p.stages.size();
-  for (size_t i = 0; i < n; ++i) index_.emplace(p.jobs[i].name, i);
   std::map<std::string_view, size_t> stage_index;
   for (size_t s = 0; s < stages; ++s) stage_index.emplace(p.stages[s], s);
   stage_of_.assign(n, std::nullopt);
@@ -24,10 +23,9 @@ DepGraph::DepGraph(const Pipeline& p) : p_(p) {
       stage_of_[i] = it->second;
     std::vector<bool> seen(n, false);
     for (const Need& need : j.needs) {
-      auto it = index_.find(need.job);
-      if (it == index_.end() || seen[it->second]) continue;
-      seen[it->second] = true;
-      add(it->second, i, &need);
+      if (need.job_id >= n || seen[need.job_id]) continue;
+      seen[need.job_id] = true;
+      add(need.job_id, i, &need);
     }
     if (j.after_stages && stage_of_[i] && *stage_of_[i] > 0)
       add(Barrier(*stage_of_[i] - 1), i, nullptr);
@@ -39,12 +37,6 @@ DepGraph::DepGraph(const Pipeline& p) : p_(p) {
     std::sort(preds.begin(), preds.end(),
               [](const Edge& a, const Edge& b) { return a.node < b.node; });
   for (auto& succs : succs_) std::sort(succs.begin(), succs.end());
-}
-
-std::optional<size_t> DepGraph::JobIndex(std::string_view name) const {
-  auto it = index_.find(name);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
 }
 
 std::vector<bool> DepGraph::Upstream(size_t job) const {

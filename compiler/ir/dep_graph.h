@@ -6,8 +6,6 @@
 // and every walk (cycles, upstream sets, longest paths) goes through the same few nodes.
 #include <cstddef>
 #include <optional>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "compiler/ir/ir.h"
@@ -21,8 +19,8 @@ class DepGraph {
     const Need* need;  // nullptr: stage order (job -> barrier, barrier -> barrier or job)
   };
 
-  // Needs naming no job are left out (lint reports them); duplicates are merged, keeping
-  // the first.
+  // Edges come from the needs' job ids (ResolveJobIds); needs naming no job are left out
+  // (lint reports them); duplicates are merged, keeping the first.
   explicit DepGraph(const Pipeline& p);
 
   const std::vector<Job>& jobs() const { return p_.jobs; }
@@ -35,7 +33,6 @@ class DepGraph {
   const std::vector<Edge>& Preds(size_t node) const { return preds_[node]; }
   const std::vector<size_t>& Succs(size_t node) const { return succs_[node]; }
 
-  std::optional<size_t> JobIndex(std::string_view name) const;
   // Index of the job's stage in Pipeline::stages, or nullopt without one.
   std::optional<size_t> StageOf(size_t job) const { return stage_of_[job]; }
 
@@ -49,7 +46,6 @@ class DepGraph {
 
  private:
   const Pipeline& p_;
-  std::unordered_map<std::string_view, size_t> index_;
   std::vector<std::optional<size_t>> stage_of_;
   std::vector<std::vector<Edge>> preds_;
   std::vector<std::vector<size_t>> succs_;

@@ -20,6 +20,7 @@ Pipeline ThreeStages() {
   p.stages = {"build", "test", "deploy"};
   p.jobs = {Make("b1", "build", true), Make("b2", "build", true), Make("t", "test", true),
             Make("fast", "test", false, {"b1"}), Make("d", "deploy", true)};
+  ResolveJobIds(p);
   return p;
 }
 
@@ -48,8 +49,17 @@ TEST(DepGraph, UpstreamFollowsNeedsAndStageOrder) {
   EXPECT_EQ(g.Upstream(3), (std::vector<bool>{true, false, false, false, false}));  // fast: b1
   EXPECT_TRUE(g.DependsOn(4, 1));
   EXPECT_FALSE(g.DependsOn(3, 1));
-  EXPECT_EQ(g.JobIndex("fast"), 3u);
-  EXPECT_FALSE(g.JobIndex("nope"));
+}
+
+TEST(DepGraph, EdgesFollowJobIds) {
+  Pipeline p = ThreeStages();
+  EXPECT_EQ(p.jobs[3].needs[0].job_id, 0u);  // fast -> b1
+  // A need on a name no job has gets no id and no edge (lint reports it).
+  p.jobs[3].needs.push_back({"nope", false, false, Need::Origin::Explicit, {}});
+  ResolveJobIds(p);
+  EXPECT_EQ(p.jobs[3].needs[1].job_id, kNoJob);
+  DepGraph g(p);
+  EXPECT_EQ(g.Preds(3).size(), 1u);
 }
 
 TEST(DepGraph, EdgesGrowWithJobsNotPairs) {
@@ -69,6 +79,7 @@ TEST(DepGraph, ACycleThroughStageOrderLeavesTheOrderIncomplete) {
   p.stages = {"a", "b"};
   p.jobs = {Make("x", "a", false, {"y"}),
             Make("y", "b", true)};  // x needs y, y waits for x's stage
+  ResolveJobIds(p);
   DepGraph g(p);
   EXPECT_LT(g.TopologicalOrder().size(), g.node_count());
 }

@@ -1,5 +1,8 @@
 #include "compiler/ir/ir.h"
 
+#include <string_view>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 namespace pipec::ir {
@@ -126,6 +129,31 @@ const Job* Pipeline::FindJob(std::string_view n) const {
   for (const Job& j : jobs)
     if (j.name == n) return &j;
   return nullptr;
+}
+
+namespace {
+void ResolveOperands(Condition& c, const std::unordered_map<std::string_view, JobId>& ids) {
+  for (Operand* o : {&c.left, &c.right})
+    if (o->kind == Operand::Kind::Output) {
+      auto it = ids.find(o->job);
+      o->job_id = it == ids.end() ? kNoJob : it->second;
+    }
+  for (Condition& a : c.args) ResolveOperands(a, ids);
+}
+}  // namespace
+
+void ResolveJobIds(Pipeline& p) {
+  std::unordered_map<std::string_view, JobId> ids;
+  for (size_t i = 0; i < p.jobs.size() && i < kNoJob; ++i) ids.emplace(p.jobs[i].name, static_cast<JobId>(i));
+  auto id_of = [&](const std::string& name) {
+    auto it = ids.find(name);
+    return it == ids.end() ? kNoJob : it->second;
+  };
+  for (Job& j : p.jobs) {
+    for (Need& n : j.needs) n.job_id = id_of(n.job);
+    for (InputRef& in : j.inputs) in.job_id = id_of(in.job);
+    ResolveOperands(j.when, ids);
+  }
 }
 
 const Secret* Pipeline::FindSecret(std::string_view n) const {

@@ -7,6 +7,7 @@
 //
 // docs/ir.md describes it; `pipec check --dump-ir` prints it (ir_json.h).
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +18,13 @@
 #include "compiler/support/json_box.h"
 
 namespace pipec::ir {
+
+// A job is referred to by its index in Pipeline::jobs. Each front end (sema, the importers)
+// fills the ids once its job list is final (ResolveJobIds); references keep the name too, for
+// messages and output. kNoJob: no job has that name (importers keep such references for lint
+// to report; sema never makes one).
+using JobId = uint32_t;
+inline constexpr JobId kNoJob = std::numeric_limits<JobId>::max();
 
 // ---- values and types ----
 enum class TypeKind { String, Int, Float, Bool, Duration, Path, List, Secret };
@@ -83,6 +91,7 @@ struct Operand {
   std::string name;     // Git field / Input name / Output value name
   std::string job;      // Output: producing job (expanded name)
   SourceRange range;
+  JobId job_id = kNoJob;  // Output: the producing job's index
 };
 
 struct Condition {
@@ -156,6 +165,7 @@ struct InputRef {        // `in NAME = JOB.OUTPUT`
   OutputKind kind = OutputKind::File;  // the producer's output kind
   std::string path;      // where the artifact is restored in the consumer's workspace
   SourceRange range;
+  JobId job_id = kNoJob;  // the producing job's index
 };
 
 // Job::needs holds the job's own edges; stage order is not among them (Job::after_stages,
@@ -173,6 +183,7 @@ struct Need {
   enum class Origin { Explicit, Data, StageArtifacts, Import } origin = Origin::Explicit;
   bool Hard() const { return origin != Origin::StageArtifacts; }
   SourceRange range;
+  JobId job_id = kNoJob;  // the needed job's index
 };
 
 struct Step {
@@ -300,9 +311,16 @@ struct Pipeline {
   support::JsonBox raw_gitlab;  // top-level escape hatches (objects)
   support::JsonBox raw_github;
 
+  // By name, for tests and the driver's look-ups by what a user typed (linear); the IR's own
+  // references carry JobIds.
   const Job* FindJob(std::string_view name) const;
+  const Job* JobAt(JobId id) const { return id < jobs.size() ? &jobs[id] : nullptr; }
   const Secret* FindSecret(std::string_view name) const;
   const Cache* FindCache(std::string_view name) const;
 };
+
+// Fills the JobIds of every need, input and output operand from their names (kNoJob for a
+// name no job has). Front ends call it once their job list is final.
+void ResolveJobIds(Pipeline& p);
 
 }  // namespace pipec::ir

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +30,27 @@ std::vector<std::string> Verify(const Pipeline& p) {
     if (j.name.empty()) fail(fmt::format("jobs[{}]: no name", i));
     if (!index.emplace(j.name, i).second)
       fail(fmt::format("job `{}`: the name is used twice", j.name));
+  }
+
+  // Every reference's JobId is its name's index (ResolveJobIds), kNoJob only for a name no job has.
+  auto id_matches = [&](const std::string& name, JobId id) {
+    auto it = index.find(name);
+    return it == index.end() ? id == kNoJob : id == it->second;
+  };
+  std::function<void(const Condition&, const std::string&)> operands = [&](const Condition& c,
+                                                                           const std::string& job) {
+    for (const Operand* o : {&c.left, &c.right})
+      if (o->kind == Operand::Kind::Output && !id_matches(o->job, o->job_id))
+        fail(fmt::format("job `{}`: reads `{}.{}` through a stale job id", job, o->job, o->name));
+    for (const Condition& a : c.args) operands(a, job);
+  };
+  for (const Job& j : p.jobs) {
+    for (const Need& n : j.needs)
+      if (!id_matches(n.job, n.job_id)) fail(fmt::format("job `{}`: needs `{}` through a stale job id", j.name, n.job));
+    for (const InputRef& in : j.inputs)
+      if (!id_matches(in.job, in.job_id))
+        fail(fmt::format("job `{}`: reads `{}.{}` through a stale job id", j.name, in.job, in.output));
+    operands(j.when, j.name);
   }
 
   for (const Job& j : p.jobs) {

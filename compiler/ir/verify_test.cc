@@ -24,6 +24,7 @@ Pipeline Valid() {
   t.needs.push_back({"b", true, false, Need::Origin::Data, {}});
   t.inputs.push_back({"bin", "b", "bin", OutputKind::File, "bin", {}});
   p.jobs = {b, t};
+  ResolveJobIds(p);
   return p;
 }
 
@@ -51,12 +52,35 @@ TEST(Verify, NamesEveryBrokenInvariant) {
   EXPECT_TRUE(has("job `b`: active under `tag`, which is no trigger"));
 }
 
+TEST(Verify, JobIdsMatchTheNames) {
+  Pipeline p = Valid();
+  p.jobs[1].needs[0].job_id = 1;        // the job itself, not `b`
+  p.jobs[1].inputs[0].job_id = kNoJob;  // `b` exists
+  Operand out;
+  out.kind = Operand::Kind::Output;
+  out.job = "b";
+  out.name = "ok";
+  p.jobs[1].when.op = Condition::Op::Truthy;
+  p.jobs[1].when.left = out;  // never resolved
+  std::vector<std::string> problems = Verify(p);
+  auto has = [&](const std::string& s) {
+    return std::find(problems.begin(), problems.end(), s) != problems.end();
+  };
+  EXPECT_TRUE(has("job `t`: needs `b` through a stale job id"));
+  EXPECT_TRUE(has("job `t`: reads `b.bin` through a stale job id"));
+  EXPECT_TRUE(has("job `t`: reads `b.ok` through a stale job id"));
+  ResolveJobIds(p);
+  EXPECT_EQ(p.jobs[1].when.left.job_id, 0u);
+  EXPECT_EQ(p.jobs[1].needs[0].job_id, 0u);
+}
+
 TEST(Verify, PipeRulesDoNotApplyToImports) {
   Pipeline p = Valid();
   p.origin = Origin::GitLab;
   p.jobs[1].needs.push_back(
       {"missing", false, false, Need::Origin::Import, {}});  // lint reports it
   p.jobs[1].stage = "unknown";  // the importer reported it with GitLab's wording
+  ResolveJobIds(p);
   EXPECT_EQ(Verify(p), std::vector<std::string>{});
   p.jobs[1].after_stages = true;
   p.jobs[1].needs.clear();

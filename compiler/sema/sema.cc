@@ -28,6 +28,7 @@ std::optional<ir::Pipeline> Analyzer::Run(Module* main) {
   ComputeTriggers();
   RecordUsage();
   if (sink_.error_count() > errors_before) return std::nullopt;
+  ir::ResolveJobIds(out_);
   return std::move(out_);
 }
 

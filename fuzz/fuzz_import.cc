@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool github = import::ClassifyConfig("fuzz.yml", text) == import::ConfigKind::GitHub;
   SourceManager sm;
   FileId file = sm.AddFile(github ? ".github/workflows/fuzz.yml" : ".gitlab-ci.yml", text);
-  import::MemoryFileSystem fs;
+  support::MemoryFileSystem fs;
   import::ImportOptions opts;
   opts.fs = &fs;
   opts.keep_hidden = true;

@@ -14,7 +14,7 @@ void LintYaml(const uint8_t* data, size_t size, import::ConfigKind kind) {
   SourceManager sm;
   bool github = kind == import::ConfigKind::GitHub;
   FileId file = sm.AddFile(github ? ".github/workflows/fuzz.yml" : ".gitlab-ci.yml", Text(data, size));
-  import::MemoryFileSystem fs;
+  support::MemoryFileSystem fs;
   import::ImportOptions opts;
   opts.fs = &fs;
   DiagnosticSink sink;

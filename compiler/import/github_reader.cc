@@ -882,7 +882,7 @@ class GitHubReader {
     // (tests, fuzzing) are read afresh: another one may later live at the same address.
     static std::map<std::string, std::map<std::string, std::vector<std::string>>> cache;
     std::map<std::string, std::map<std::string, std::vector<std::string>>> fresh;
-    auto& store = &FsOf(opts_) == &RealFileSystem() ? cache : fresh;
+    auto& store = &FsOf(opts_) == &support::RealFileSystem() ? cache : fresh;
     auto it = store.find(dir);
     if (it == store.end()) {
       std::map<std::string, std::vector<std::string>> per_file;
@@ -909,7 +909,7 @@ class GitHubReader {
   TaintSources tainted_env_;
 
   std::optional<ReusableWorkflow> LoadReusable(const std::string& target) {
-    std::string path = JoinPath(opts_.repo_root, target);
+    std::string path = support::JoinPath(opts_.repo_root, target);
     if (auto it = reusable_.find(path); it != reusable_.end()) return it->second;
     std::optional<std::string> text = FsOf(opts_).Read(path);
     if (!text) return reusable_[path] = std::nullopt;

@@ -9,7 +9,7 @@ struct Result {
   SourceManager sm;
   DiagnosticSink sink;
   std::optional<ir::Pipeline> p;
-  MemoryFileSystem fs;
+  support::MemoryFileSystem fs;
   std::vector<const Diagnostic*> Of(DiagKind kind) const {
     std::vector<const Diagnostic*> out;
     for (const Diagnostic& d : sink.diagnostics())

@@ -82,7 +82,7 @@ class ConfigLoader {
     }
     GlConfig cfg;
     cfg_ = &cfg;
-    seen_.insert(NormalizePath(std::string(sm_.Path(main))));
+    seen_.insert(support::NormalizePath(std::string(sm_.Path(main))));
     cfg.root = WithIncludes(doc, cfg, 0);
     cfg.root = ResolveReferences(cfg.root, *cfg.root, 0);
     ResolveExtends(cfg);
@@ -165,7 +165,7 @@ class ConfigLoader {
     }
     std::vector<NodePtr> out;
     for (const std::string& p : paths) {
-      std::string full = JoinPath(opts_.repo_root, p);
+      std::string full = support::JoinPath(opts_.repo_root, p);
       if (seen_.contains(full)) continue;  // each file is merged once
       if (++count_ > opts_.max_includes) {
         sink_.Report(DiagKind::GlInclude, item.range,

@@ -608,7 +608,7 @@ class GitLabReader {
     auto exists_in_repo = [&](const std::string& path) {
       auto [it, fresh] = in_repo.emplace(path, false);
       if (fresh) {
-        std::string full = JoinPath(opts_.repo_root, path);
+        std::string full = support::JoinPath(opts_.repo_root, path);
         it->second = FsOf(opts_).Read(full).has_value() || !FsOf(opts_).ListFiles(full, 1).empty();
       }
       return it->second;

@@ -11,7 +11,7 @@ struct Result {
   SourceManager sm;
   DiagnosticSink sink;
   std::optional<ir::Pipeline> p;
-  MemoryFileSystem fs;
+  support::MemoryFileSystem fs;
 
   std::vector<std::string> Messages(DiagKind kind) const {
     std::vector<std::string> out;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/import/file_system.h"
+#include "compiler/support/file_system.h"
 #include "compiler/import/templates.h"
 #include "compiler/import/yaml_tree.h"
 
@@ -16,11 +16,11 @@ struct ImportOptions {
   yaml::LoadLimits limits;
   size_t max_includes = 150;       // GitLab's limit on included files
   bool keep_hidden = false;        // keep GitLab hidden `.jobs` in the IR (import does)
-  const FileSystem* fs = nullptr;  // nullptr = the real file system
+  const support::FileSystem* fs = nullptr;  // nullptr = the real file system
   // `pipec import` of GitLab (with keep_hidden): filled with what extends/anchors share.
   ImportTemplates* templates = nullptr;
 };
 
-inline const FileSystem& FsOf(const ImportOptions& o) { return o.fs ? *o.fs : RealFileSystem(); }
+inline const support::FileSystem& FsOf(const ImportOptions& o) { return o.fs ? *o.fs : support::RealFileSystem(); }
 
 }  // namespace pipec::import

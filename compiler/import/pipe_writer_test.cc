@@ -11,7 +11,7 @@ namespace {
 std::string Import(std::string yaml, bool templates = false) {
   SourceManager sm;
   DiagnosticSink sink;
-  MemoryFileSystem fs;
+  support::MemoryFileSystem fs;
   ImportOptions opts;
   opts.fs = &fs;
   ImportTemplates t;
@@ -70,7 +70,7 @@ test:
 std::string ImportGitHub(std::string yaml) {
   SourceManager sm;
   DiagnosticSink sink;
-  MemoryFileSystem fs;
+  support::MemoryFileSystem fs;
   ImportOptions opts;
   opts.fs = &fs;
   FileId f = sm.AddFile(".github/workflows/ci.yml", std::move(yaml));

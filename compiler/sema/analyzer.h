@@ -112,7 +112,8 @@ inline constexpr size_t kMaxErrorsPerFile = 100;
 
 class Analyzer {
  public:
-  Analyzer(SourceManager& sm, DiagnosticSink& sink) : sm_(sm), sink_(sink), loader_(sm, sink) {}
+  Analyzer(SourceManager& sm, DiagnosticSink& sink, const support::FileSystem& fs)
+      : sm_(sm), sink_(sink), loader_(sm, sink, fs) {}
   ModuleLoader& loader() { return loader_; }
   std::optional<ir::Pipeline> Run(Module* main);
 

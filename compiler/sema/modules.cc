@@ -78,7 +78,7 @@ Module* ModuleLoader::Load(const std::string& key, const std::string& display,
       return nullptr;
     }
   } else if (!file) {
-    file = syntax::ReadSourceFile(display, sm_, sink_, from);
+    file = syntax::ReadSourceFile(display, sm_, sink_, from, fs_);
     if (!file) return nullptr;
   }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/support/file_system.h"
 #include "compiler/syntax/ast.h"
 
 namespace pipec::sema {
@@ -25,7 +26,8 @@ struct Module {
 
 class ModuleLoader {
  public:
-  ModuleLoader(SourceManager& sm, DiagnosticSink& sink) : sm_(sm), sink_(sink) {}
+  ModuleLoader(SourceManager& sm, DiagnosticSink& sink, const support::FileSystem& fs)
+      : sm_(sm), sink_(sink), fs_(fs) {}
   // Loads the main module from disk, then everything it imports. nullptr on failure.
   Module* LoadMain(const std::string& path);
   Module* LoadMainLoaded(FileId file);
@@ -40,6 +42,7 @@ class ModuleLoader {
 
   SourceManager& sm_;
   DiagnosticSink& sink_;
+  const support::FileSystem& fs_;  // .pipe files are read through it
   std::vector<std::unique_ptr<Module>> modules_;
   std::map<std::string, Module*> by_key_;
   std::vector<std::pair<Module*, SourceRange>> stack_;  // import chain for cycle reports

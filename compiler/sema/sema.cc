@@ -105,13 +105,14 @@ void Analyzer::RecordUsage() {
 }
 
 std::optional<ir::Pipeline> AnalyzeFile(const std::string& path, SourceManager& sm,
-                                        DiagnosticSink& sink) {
-  Analyzer a(sm, sink);
+                                        DiagnosticSink& sink, const support::FileSystem& fs) {
+  Analyzer a(sm, sink, fs);
   return a.Run(a.loader().LoadMain(path));
 }
 
-std::optional<ir::Pipeline> AnalyzeLoaded(FileId main, SourceManager& sm, DiagnosticSink& sink) {
-  Analyzer a(sm, sink);
+std::optional<ir::Pipeline> AnalyzeLoaded(FileId main, SourceManager& sm, DiagnosticSink& sink,
+                                          const support::FileSystem& fs) {
+  Analyzer a(sm, sink, fs);
   return a.Run(a.loader().LoadMainLoaded(main));
 }
 

@@ -8,6 +8,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
+#include "compiler/support/file_system.h"
 
 namespace pipec::sema {
 
@@ -18,10 +19,13 @@ inline constexpr size_t kMaxImportDepth = 64;
 
 // Analyses the pipeline in `path`. Every problem is reported to `sink`; the IR is returned
 // when there are no errors.
+// Files (the main one and what it imports) are read through `fs`.
 std::optional<ir::Pipeline> AnalyzeFile(const std::string& path, SourceManager& sm,
-                                        DiagnosticSink& sink);
+                                        DiagnosticSink& sink,
+                                        const support::FileSystem& fs = support::RealFileSystem());
 
 // The same for a main file whose text is already registered in `sm` (tests, stdin).
-std::optional<ir::Pipeline> AnalyzeLoaded(FileId main, SourceManager& sm, DiagnosticSink& sink);
+std::optional<ir::Pipeline> AnalyzeLoaded(FileId main, SourceManager& sm, DiagnosticSink& sink,
+                                          const support::FileSystem& fs = support::RealFileSystem());
 
 }  // namespace pipec::sema

@@ -30,6 +30,35 @@ const ir::Job& JobNamed(const ir::Pipeline& p, const std::string& n) {
   return *j;
 }
 
+// Sema reads the main file and its imports through the file-system interface: an in-memory
+// tree stands in for the disk, and a directory or a missing module is reported as on disk.
+TEST(Sema, ReadsModulesThroughTheFileSystem) {
+  support::MemoryFileSystem fs;
+  fs.Add("repo/pipeline.pipe", R"(pipeline p version 1
+on push
+import "ci/common.pipe" (lint)
+job check : lint() { }
+)");
+  fs.Add("repo/ci/common.pipe", "template lint() { run \"make lint\" }\n");
+  SourceManager sm;
+  DiagnosticSink sink;
+  std::optional<ir::Pipeline> p = AnalyzeFile("repo/pipeline.pipe", sm, sink, fs);
+  ASSERT_TRUE(p) << (sink.diagnostics().empty() ? "" : sink.diagnostics()[0].message);
+  ASSERT_EQ(p->jobs.size(), 1u);
+  EXPECT_EQ(p->jobs[0].steps.at(0).script.LiteralText(), "make lint");
+
+  fs.Add("repo/bad.pipe", "pipeline p version 1\non push\nimport \"ci\" (lint)\njob a : lint() { }\n");
+  SourceManager sm2;
+  DiagnosticSink sink2;
+  EXPECT_FALSE(AnalyzeFile("repo/bad.pipe", sm2, sink2, fs));
+  ASSERT_FALSE(sink2.diagnostics().empty());
+  EXPECT_EQ(sink2.diagnostics()[0].message, "repo/ci is a directory, not a file");
+  SourceManager sm3;
+  DiagnosticSink sink3;
+  EXPECT_FALSE(AnalyzeFile("repo/none.pipe", sm3, sink3, fs));
+  EXPECT_EQ(sink3.diagnostics().at(0).message, "cannot open repo/none.pipe: no such file");
+}
+
 TEST(Sema, DataEdgeImpliesDependencyAndPath) {
   auto r = Analyze(R"(pipeline p version 1
 on push

@@ -3,10 +3,7 @@
 #include "compiler/diag/utf8.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace pipec::syntax {
 
@@ -64,37 +61,37 @@ std::optional<FileId> AddSourceText(std::string path, std::string contents, Sour
 }
 
 std::optional<FileId> ReadSourceFile(const std::string& path, SourceManager& sm,
-                                     DiagnosticSink& sink, SourceRange from) {
+                                     DiagnosticSink& sink, SourceRange from,
+                                     const support::FileSystem& fs) {
   auto report_at = [&](DiagKind kind, std::string msg) {
     SourceRange r = from;
     if (!r.valid()) r = {sm.AddFile(path, ""), {}, {}};
     sink.Report(kind, r, std::move(msg));
   };
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
+  using Kind = support::FileInfo::Kind;
+  support::FileInfo info = fs.Stat(path);
+  if (info.kind == Kind::Missing) {
     report_at(DiagKind::FileNotFound, fmt::format("cannot open {}: no such file", path));
     return std::nullopt;
   }
-  if (!S_ISREG(st.st_mode)) {
+  if (info.kind != Kind::File) {
     report_at(DiagKind::NotAFile,
               fmt::format("{} is a {}, not a file", path,
-                          S_ISDIR(st.st_mode) ? "directory" : "special file"));
+                          info.kind == Kind::Directory ? "directory" : "special file"));
     return std::nullopt;
   }
-  if (static_cast<size_t>(st.st_size) > kMaxFileBytes) {
+  if (info.size > kMaxFileBytes) {
     report_at(DiagKind::FileTooLarge,
-              fmt::format("{} is {} bytes; the limit is {} bytes (16 MiB)", path,
-                          static_cast<size_t>(st.st_size), kMaxFileBytes));
+              fmt::format("{} is {} bytes; the limit is {} bytes (16 MiB)", path, info.size,
+                          kMaxFileBytes));
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text = fs.Read(path);
+  if (!text) {
     report_at(DiagKind::FileNotFound, fmt::format("cannot read {}", path));
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return AddSourceText(path, ss.str(), sm, sink, from);
+  return AddSourceText(path, std::move(*text), sm, sink, from);
 }
 
 }  // namespace pipec::syntax

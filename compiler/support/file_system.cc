@@ -1,4 +1,4 @@
-#include "compiler/import/file_system.h"
+#include "compiler/support/file_system.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,12 +6,20 @@
 #include <sstream>
 #include <system_error>
 
-namespace pipec::import {
+#include <sys/stat.h>
+
+namespace pipec::support {
 
 namespace {
 
 class RealFs : public FileSystem {
  public:
+  FileInfo Stat(const std::string& path) const override {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) return {};
+    if (S_ISREG(st.st_mode)) return {FileInfo::Kind::File, static_cast<size_t>(st.st_size)};
+    return {S_ISDIR(st.st_mode) ? FileInfo::Kind::Directory : FileInfo::Kind::Other, 0};
+  }
   std::optional<std::string> Read(const std::string& path) const override {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
@@ -45,6 +53,15 @@ class RealFs : public FileSystem {
 const FileSystem& RealFileSystem() {
   static const RealFs fs;
   return fs;
+}
+
+FileInfo MemoryFileSystem::Stat(const std::string& path) const {
+  std::string p = NormalizePath(path);
+  if (auto it = files_.find(p); it != files_.end()) return {FileInfo::Kind::File, it->second.size()};
+  std::string prefix = p == "." ? "" : p + "/";
+  auto it = files_.lower_bound(prefix);
+  if (it != files_.end() && it->first.rfind(prefix, 0) == 0) return {FileInfo::Kind::Directory, 0};
+  return {};
 }
 
 std::optional<std::string> MemoryFileSystem::Read(const std::string& path) const {
@@ -90,4 +107,4 @@ std::string JoinPath(const std::string& root, const std::string& rel) {
   return NormalizePath(root + "/" + rel);
 }
 
-}  // namespace pipec::import
+}  // namespace pipec::support

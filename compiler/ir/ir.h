@@ -11,8 +11,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
 
 #include "compiler/diag/source.h"
 #include "compiler/support/json_box.h"

@@ -8,7 +8,6 @@
 #include <variant>
 #include <vector>
 
-
 #include "compiler/diag/source.h"
 #include "compiler/support/json_box.h"
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/support/file_system.h"
 #include "lint/rules.h"
 
 namespace pipec::lint {
@@ -18,12 +19,6 @@ std::string Duration(int64_t s) {
   if (s % 3600 == 0 && s >= 3600) return fmt::format("{}h", s / 3600);
   if (s % 60 == 0 && s >= 60) return fmt::format("{}m", s / 60);
   return fmt::format("{}s", s);
-}
-
-std::string NormalizePath(std::string p) {
-  while (p.rfind("./", 0) == 0) p.erase(0, 2);
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  return p;
 }
 
 std::string JoinIds(const std::vector<std::string>& v) {
@@ -52,7 +47,7 @@ class ArtifactRules {
       for (const ir::InputRef& in : consumer.inputs) {
         CheckInput(c, in);
         if (in.path.empty()) continue;
-        std::vector<const ir::InputRef*>& there = by_path[NormalizePath(in.path)];
+        std::vector<const ir::InputRef*>& there = by_path[support::NormalizePath(in.path)];
         auto clash = std::find_if(there.begin(), there.end(),
                                   [&](const ir::InputRef* o) { return !SameFolderSideBySide(*o, in); });
         if (clash != there.end()) {
@@ -80,7 +75,7 @@ class ArtifactRules {
     const ir::Output* ob = ProducerOutput(b);
     if (!oa || !ob || oa->kind == ir::OutputKind::Dir || ob->kind == ir::OutputKind::Dir) return false;
     auto name = [](const std::string& path) {
-      std::string p = NormalizePath(path);
+      std::string p = support::NormalizePath(path);
       return p.substr(p.rfind('/') + 1);
     };
     // One file named plainly (a folder, `dist/`, extracts its contents instead).
@@ -91,10 +86,9 @@ class ArtifactRules {
   }
 
   const ir::Output* ProducerOutput(const ir::InputRef& in) const {
-    for (const ir::Job& j : jobs_)
-      if (j.name == in.job)
-        for (const ir::Output& o : j.outputs)
-          if (o.name == in.output) return &o;
+    if (const ir::Job* j = ctx_.pipeline().JobAt(in.job_id))
+      for (const ir::Output& o : j->outputs)
+        if (o.name == in.output) return &o;
     return nullptr;
   }
 

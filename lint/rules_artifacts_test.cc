@@ -85,6 +85,19 @@ TEST(ArtifactRules, TwoInputsRestoredToOnePath) {
   EXPECT_EQ(diags[0].notes[0].range.begin.line, 31u);
 }
 
+// Paths are compared normalized (support::NormalizePath): `a/./b/` and `a//b` are `a/b`.
+TEST(ArtifactRules, InputPathsComparedNormalized) {
+  TestPipeline t;
+  t.AddJob("a", 10);
+  t.AddOutput("a", "o", ir::OutputKind::Dir, "out", 11);
+  t.AddJob("b", 20);
+  t.AddOutput("b", "o", ir::OutputKind::Dir, "out", 21);
+  t.AddJob("c", 30);
+  t.AddInput("c", "x", "a", "o", "deps/./lib/", 31);
+  t.AddInput("c", "y", "b", "o", "deps//lib", 32);
+  EXPECT_EQ(OfKind(t.Check(), DiagKind::ArtifactPathConflict).size(), 1u);
+}
+
 // GitHub: the input path is the folder download-artifact extracts into; one-file artifacts
 // with different names land side by side, same-named ones (or folders) collide.
 TEST(ArtifactRules, GitHubDownloadsOfDifferentFilesIntoOneFolder) {

@@ -10,6 +10,7 @@
 
 #include "lint/credentials.h"
 #include "compiler/import/secret_names.h"
+#include "compiler/support/file_system.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
 #include "lint/shell_words.h"
@@ -46,12 +47,13 @@ bool IsNotAProcess(std::string_view n) {
                    "return", "exit", "shift", "source", ".", "printenv", "eval", "if", "case"});
 }
 
-std::string NormalizePath(std::string p) {
+// A path as written in a script or an output, relative to the workspace: the vendors'
+// workspace variables dropped, then normalized as every path is (support/file_system.h).
+std::string WorkspaceRelative(std::string p) {
   for (std::string_view prefix : {"$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/", "$GITHUB_WORKSPACE/",
-                                  "${GITHUB_WORKSPACE}/", "./"})
+                                  "${GITHUB_WORKSPACE}/"})
     if (p.rfind(prefix, 0) == 0) p.erase(0, prefix.size());
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  return p;
+  return p.empty() ? p : support::NormalizePath(p);
 }
 
 struct Secrets {
@@ -314,7 +316,7 @@ class ScriptScan {
       for (size_t w = 1; w < c.words.size(); ++w)
         if (c.words[w].value.empty() || c.words[w].value[0] != '-') targets.push_back(&c.words[w]);
     for (const ShellWord* t : targets) {
-      std::string where = Published(NormalizePath(t->value));
+      std::string where = Published(WorkspaceRelative(t->value));
       if (where.empty()) continue;
       if (Diagnostic* d = ctx_.Report(
               DiagKind::SecretWrittenToArtifact, At(t->offset, t->raw.size()),
@@ -329,7 +331,7 @@ class ScriptScan {
   std::string Published(const std::string& path) const {
     if (path.empty()) return "";
     auto under = [&](const std::string& root) {
-      std::string r = NormalizePath(root);
+      std::string r = WorkspaceRelative(root);
       return path == r || (path.size() > r.size() && path.compare(0, r.size(), r) == 0 &&
                            path[r.size()] == '/');
     };

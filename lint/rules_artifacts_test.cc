@@ -8,8 +8,11 @@ namespace {
 using testing::OfKind;
 using testing::TestPipeline;
 
+// Inputs without a need on their producer, or from no job, exist only in imported YAML (sema
+// adds the need for every `in`); the fixtures say so by their origin.
 TEST(ArtifactRules, InputFromAJobThatIsNotUpstream) {
   TestPipeline t;
+  t.p.origin = ir::Origin::GitLab;
   t.AddJob("train", 10);
   t.AddOutput("train", "model", ir::OutputKind::File, "model.pkl", 11);
   t.AddJob("serve", 20);
@@ -25,6 +28,7 @@ TEST(ArtifactRules, InputFromAJobThatIsNotUpstream) {
 
 TEST(ArtifactRules, TransitiveProducerIsUpstream) {
   TestPipeline t;
+  t.p.origin = ir::Origin::GitLab;
   t.AddJob("a", 10);
   t.AddOutput("a", "o", ir::OutputKind::File, "o.txt", 11);
   t.AddJob("b", 20);
@@ -39,6 +43,10 @@ TEST(ArtifactRules, TransitiveProducerIsUpstream) {
 
 TEST(ArtifactRules, ProducerInactiveUnderAConsumerTrigger) {
   TestPipeline t;
+  ir::Trigger nightly;
+  nightly.kind = ir::TriggerKind::Schedule;
+  nightly.name = "nightly";
+  t.p.triggers.push_back(nightly);
   t.AddJob("train", 10).active_triggers = {"schedule:nightly"};
   t.AddOutput("train", "model", ir::OutputKind::File, "m", 11);
   t.AddJob("deploy", 20).active_triggers = {"push", "schedule:nightly"};

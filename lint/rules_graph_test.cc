@@ -57,6 +57,7 @@ TEST(GraphRules, LongChainDoesNotOverflowTheStack) {
 
 TEST(GraphRules, NeedsLimitsUseGitLabWording) {
   TestPipeline t;
+  t.p.origin = ir::Origin::GitLab;  // a need on no job and stages without waits: imported YAML
   t.p.stages = {"build", "test", "deploy"};
   t.AddJob("build", 10).stage = "build";
   t.AddJob("test", 20).stage = "test";

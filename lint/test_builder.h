@@ -7,6 +7,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
+#include "compiler/ir/verify.h"
 #include "lint/checker.h"
 
 namespace pipec::lint::testing {
@@ -108,11 +109,13 @@ class TestPipeline {
     Job(job).env.push_back(e);
   }
 
-  // Checks the pipeline as a front end would hand it over: job ids filled from the names.
+  // Checks the pipeline as a front end would hand it over: job ids filled from the names, and
+  // the IR's contract (ir::Verify) kept, so a fixture cannot test a state no front end makes.
   std::vector<Diagnostic> Check(const CheckOptions& opts = {}) const {
     DiagnosticSink sink;
     ir::Pipeline resolved = p;
     ir::ResolveJobIds(resolved);
+    for (const std::string& broken : ir::Verify(resolved)) ADD_FAILURE() << "fixture breaks the IR contract: " << broken;
     RunChecks(resolved, sm, opts, sink);
     return sink.Sorted(sm);
   }

@@ -199,7 +199,7 @@ class GitHubReader {
   // A job runs under the triggers its `if:` does not rule out (a job without `if:` under
   // all of them). Unknown conditions count as running.
   void Activate(ir::Pipeline& p) {
-    const nlohmann::json& on = p.raw_github.contains("on") ? p.raw_github.get()["on"] : nlohmann::json();
+    const nlohmann::json& on = p.raw_github["on"];  // null without one
     auto has_event = [&](std::string_view e) {
       std::string ev(e);
       return (on.is_string() && on == ev) || (on.is_array() && std::find(on.begin(), on.end(), ev) != on.end()) ||
@@ -223,7 +223,7 @@ class GitHubReader {
         }
         Tri runs = Tri::True;
         if (j.raw_github.contains("if")) {
-          const nlohmann::json& cond = j.raw_github.get()["if"];
+          const nlohmann::json& cond = j.raw_github["if"];
           if (cond.is_boolean()) runs = cond.get<bool>() ? Tri::True : Tri::False;
           else if (cond.is_string()) runs = EvalGitHubIf(cond.get<std::string>(), ctx);
           else runs = Tri::Unknown;
@@ -244,8 +244,8 @@ class GitHubReader {
     std::map<std::string, ir::Job*> by_name;
     for (ir::Job& j : p.jobs) by_name[j.name] = &j;
     auto continues = [](const ir::Job& j) {
-      if (!j.raw_github.contains("if") || !j.raw_github.get()["if"].is_string()) return false;
-      std::string cond = LowerAscii(j.raw_github.get()["if"].get<std::string>());
+      if (!j.raw_github["if"].is_string()) return false;
+      std::string cond = LowerAscii(j.raw_github["if"].get<std::string>());
       return cond.find("always()") != std::string::npos || cond.find("failure()") != std::string::npos ||
              cond.find("cancelled()") != std::string::npos;
     };

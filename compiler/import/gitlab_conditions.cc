@@ -88,6 +88,39 @@ std::optional<std::string> RegexToGlob(const std::string& re) {
   return glob;
 }
 
+// n-ary And / Or that leave a single term alone (And of none is True).
+ir::Condition AllOf(std::vector<ir::Condition> terms) {
+  if (terms.empty()) return Node(Op::True);
+  return terms.size() == 1 ? std::move(terms[0]) : Node(Op::And, std::move(terms));
+}
+ir::Condition AnyOf(std::vector<ir::Condition> alternatives) {
+  return alternatives.size() == 1 ? std::move(alternatives[0]) : Node(Op::Or, std::move(alternatives));
+}
+
+// The declared triggers a CI_PIPELINE_SOURCE value stands for (a tag is a push to GitLab), as
+// one `trigger in [...]`; nullopt with the reason when Pipe has no such trigger.
+std::optional<ir::Condition> SourceCondition(const std::string& value, const std::vector<ir::Trigger>& triggers,
+                                             std::string* why) {
+  std::set<ir::TriggerKind> kinds;
+  if (value == "push") kinds = {ir::TriggerKind::Push, ir::TriggerKind::Tag};
+  else if (value == "merge_request_event") kinds = {ir::TriggerKind::MergeRequest};
+  else if (value == "schedule") kinds = {ir::TriggerKind::Schedule};
+  else if (value == "web") kinds = {ir::TriggerKind::Manual};
+  else {
+    *why = "it tests the pipeline source \"" + value + "\", which Pipe has no trigger for";
+    return std::nullopt;
+  }
+  ir::Condition c = Node(Op::TriggerIn);
+  for (const ir::Trigger& t : triggers)
+    if (kinds.count(t.kind) && std::find(c.triggers.begin(), c.triggers.end(), t.Id()) == c.triggers.end())
+      c.triggers.push_back(t.Id());
+  if (c.triggers.empty()) {
+    *why = "it tests the pipeline source \"" + value + "\", and the Pipe file declares no such trigger";
+    return std::nullopt;
+  }
+  return c;
+}
+
 using Token = GitLabExprToken;
 
 // GitLab's `rules:if` grammar (`||` over `&&` over comparisons, parentheses), the same as
@@ -101,13 +134,6 @@ class RuleExpr {
     Skip();
     if (c && pos_ != s_.size()) c.reset();
     if (!c) *why = why_.empty() ? "its `if:` is not an expression pipec reads" : why_;
-    return c;
-  }
-
-  // `$CI_PIPELINE_SOURCE == "<value>"` (`merge_request_event` as the IID test reads it).
-  std::optional<ir::Condition> PipelineSource(const std::string& value, std::string* why) {
-    std::optional<ir::Condition> c = value == "merge_request_event" ? MergeRequest() : Source(value);
-    if (!c) *why = why_;
     return c;
   }
 
@@ -166,21 +192,10 @@ class RuleExpr {
     return ReadGitLabOperand(s_, pos_);
   }
 
-  // The declared triggers a CI_PIPELINE_SOURCE value stands for (a tag is a push to GitLab).
   std::optional<ir::Condition> Source(const std::string& value) {
-    std::set<ir::TriggerKind> kinds;
-    if (value == "push") kinds = {ir::TriggerKind::Push, ir::TriggerKind::Tag};
-    else if (value == "merge_request_event") kinds = {ir::TriggerKind::MergeRequest};
-    else if (value == "schedule") kinds = {ir::TriggerKind::Schedule};
-    else if (value == "web") kinds = {ir::TriggerKind::Manual};
-    else return Fail("it tests the pipeline source \"" + value + "\", which Pipe has no trigger for");
-    ir::Condition c = Node(Op::TriggerIn);
-    for (const ir::Trigger& t : triggers_)
-      if (kinds.count(t.kind) && std::find(c.triggers.begin(), c.triggers.end(), t.Id()) == c.triggers.end())
-        c.triggers.push_back(t.Id());
-    if (c.triggers.empty())
-      return Fail("it tests the pipeline source \"" + value + "\", and the Pipe file declares no such trigger");
-    return c;
+    std::string why;
+    std::optional<ir::Condition> c = SourceCondition(value, triggers_, &why);
+    return c ? c : Fail(std::move(why));
   }
 
   std::optional<ir::Condition> MergeRequest() {
@@ -314,6 +329,126 @@ std::optional<ir::Condition> UnderTheSameTriggers(ir::Condition out, const std::
   return out;
 }
 
+// Pipeline sources GitLab's `only`/`except` refs name (singular or plural, `_event` dropped),
+// with the value of $CI_PIPELINE_SOURCE each stands for ("" = Pipe has no trigger for it).
+std::optional<std::string> SourceOfRefKeyword(const std::string& ref) {
+  static const std::pair<std::string_view, std::string_view> kSources[] = {
+      {"push", "push"},        {"pushes", "push"},
+      {"web", "web"},          {"webs", "web"},
+      {"schedule", "schedule"}, {"schedules", "schedule"},
+      {"merge_request", "merge_request_event"}, {"merge_requests", "merge_request_event"},
+      {"api", ""}, {"apis", ""}, {"trigger", ""}, {"triggers", ""}, {"pipeline", ""},
+      {"pipelines", ""}, {"parent_pipeline", ""}, {"parent_pipelines", ""}, {"external", ""},
+      {"externals", ""}, {"external_pull_request", ""}, {"external_pull_requests", ""},
+      {"chat", ""}, {"chats", ""}, {"webide", ""}, {"webides", ""}};
+  for (const auto& [name, source] : kSources)
+    if (name == ref) return std::string(source);
+  return std::nullopt;
+}
+
+// `only:refs` / `except:refs` (or the array form): any pattern matches (GitLab's
+// Policy::Refs). `tags`/`branches` are the pipeline's kind, a source name (`schedules`,
+// `merge_requests`, ...) its source, anything else a branch or tag name or /regex/, which
+// GitLab matches only in branch and tag pipelines, against the ref's name.
+std::optional<ir::Condition> RefsCondition(const nlohmann::json& refs, const std::vector<ir::Trigger>& triggers,
+                                           std::string* why) {
+  // Whether a declared trigger can start a tag pipeline (a schedule, a person and an API
+  // call can name a tag; Pipe's `on push` is branch pushes).
+  bool tag_pipelines = std::any_of(triggers.begin(), triggers.end(), [](const ir::Trigger& t) {
+    return t.kind != ir::TriggerKind::Push && t.kind != ir::TriggerKind::MergeRequest;
+  });
+  std::vector<const nlohmann::json*> list;
+  if (refs.is_array())
+    for (const nlohmann::json& r : refs) list.push_back(&r);
+  else
+    list.push_back(&refs);
+  std::vector<ir::Condition> any;
+  for (const nlohmann::json* r : list) {
+    if (!r->is_string()) {
+      *why = "a ref is not a string";
+      return std::nullopt;
+    }
+    std::string ref = r->get<std::string>();
+    if (ref.find('@') != std::string::npos) {
+      *why = "a ref names a project (`" + ref + "`)";
+      return std::nullopt;
+    }
+    if (ref == "branches" || ref == "tags") {
+      any.push_back(Compare(Op::Ne, Git(ref == "tags" ? "tag" : "branch"), Literal("")));
+      continue;
+    }
+    if (std::optional<std::string> source = SourceOfRefKeyword(ref)) {
+      if (source->empty()) {
+        *why = "it names the pipeline source `" + ref + "`, which Pipe has no trigger for";
+        return std::nullopt;
+      }
+      std::optional<ir::Condition> c = SourceCondition(*source, triggers, why);
+      if (!c) return std::nullopt;
+      any.push_back(std::move(*c));
+      continue;
+    }
+    Op op = Op::Eq;
+    std::string value = ref;
+    if (ref.size() >= 2 && ref.front() == '/') {
+      std::optional<std::string> glob = ref.back() == '/' ? RegexToGlob(ref.substr(1, ref.size() - 2)) : std::nullopt;
+      if (!glob) {
+        *why = "its regex " + ref + " is not a simple glob";
+        return std::nullopt;
+      }
+      op = Op::Matches;
+      value = *glob;
+    }
+    if (value.find("${{") != std::string::npos) {
+      *why = "a ref holds `${{`";
+      return std::nullopt;
+    }
+    std::vector<ir::Condition> named;
+    named.push_back(Compare(op, Git("branch"), Literal(value)));
+    if (tag_pipelines) named.push_back(Compare(op, Git("tag"), Literal(value)));
+    any.push_back(AnyOf(std::move(named)));
+  }
+  if (any.empty()) {
+    *why = "its refs list is empty";
+    return std::nullopt;
+  }
+  return AnyOf(std::move(any));
+}
+
+// One `only:` or `except:` value: the array form is refs; the hash form ANDs its keys (refs,
+// variables: any expression holds, changes). `changed` comes back separately (only `only` may
+// have it, and it must end up first in the job's condition).
+std::optional<ir::Condition> PolicyCondition(const nlohmann::json& policy, const std::vector<ir::Trigger>& triggers,
+                                             std::optional<ir::Condition>* changed, std::string* why) {
+  if (!policy.is_object()) return RefsCondition(policy, triggers, why);
+  std::vector<ir::Condition> all;
+  for (const auto& [key, value] : policy.items()) {
+    if (key == "refs") {
+      std::optional<ir::Condition> c = RefsCondition(value, triggers, why);
+      if (!c) return std::nullopt;
+      all.push_back(std::move(*c));
+    } else if (key == "variables" && value.is_array() && !value.empty()) {
+      std::vector<ir::Condition> any;
+      for (const nlohmann::json& e : value) {
+        std::optional<ir::Condition> c =
+            e.is_string() ? RuleExpr(e.get<std::string>(), triggers).Parse(why) : std::nullopt;
+        if (!c) {
+          if (!e.is_string()) *why = "a `variables:` entry is not an expression";
+          return std::nullopt;
+        }
+        any.push_back(std::move(*c));
+      }
+      all.push_back(AnyOf(std::move(any)));
+    } else if (key == "changes" && changed) {
+      *changed = ChangedOf(value, why);
+      if (!*changed) return std::nullopt;
+    } else {
+      *why = "it has `" + key + ":`" + (key == "changes" ? " in `except:`" : "");
+      return std::nullopt;
+    }
+  }
+  return AllOf(std::move(all));
+}
+
 }  // namespace
 
 std::optional<std::string> GitLabChangesGlobToPipe(const std::string& glob) {
@@ -385,7 +520,7 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
     for (const ir::Condition& e : excluded) all.push_back(Not(e));
     bool unconditional = cond.IsTrue();
     if (!unconditional) all.push_back(std::move(cond));
-    alternatives.push_back(all.empty() ? Node(Op::True) : all.size() == 1 ? std::move(all[0]) : Node(Op::And, std::move(all)));
+    alternatives.push_back(AllOf(std::move(all)));
     if (unconditional) break;  // later rules are never reached
   }
   if (alternatives.empty()) {
@@ -396,7 +531,7 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
     *why = "`changes:` is one rule among several (Pipe's `changed` is a term of the whole condition)";
     return std::nullopt;
   }
-  ir::Condition out = alternatives.size() == 1 ? std::move(alternatives[0]) : Node(Op::Or, std::move(alternatives));
+  ir::Condition out = AnyOf(std::move(alternatives));
   if (has_changes) {
     // The one adding rule is `changes` AND its if, after `not` the never rules: lift the
     // changed term to the top, where Pipe allows it.
@@ -413,7 +548,7 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
     };
     take(out);
     terms.insert(terms.begin(), std::move(changed));
-    out = terms.size() == 1 ? std::move(terms[0]) : Node(Op::And, std::move(terms));
+    out = AllOf(std::move(terms));
   }
   if (out.IsTrue()) {
     *why = "the rules add the job always";  // nothing to say in `when`
@@ -421,136 +556,6 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
   }
   return UnderTheSameTriggers(std::move(out), triggers, active, why);
 }
-
-
-namespace {
-
-// Pipeline sources GitLab's `only`/`except` refs name (singular or plural, `_event` dropped),
-// with the value of $CI_PIPELINE_SOURCE each stands for ("" = Pipe has no trigger for it).
-std::optional<std::string> SourceOfRefKeyword(const std::string& ref) {
-  static const std::pair<std::string_view, std::string_view> kSources[] = {
-      {"push", "push"},        {"pushes", "push"},
-      {"web", "web"},          {"webs", "web"},
-      {"schedule", "schedule"}, {"schedules", "schedule"},
-      {"merge_request", "merge_request_event"}, {"merge_requests", "merge_request_event"},
-      {"api", ""}, {"apis", ""}, {"trigger", ""}, {"triggers", ""}, {"pipeline", ""},
-      {"pipelines", ""}, {"parent_pipeline", ""}, {"parent_pipelines", ""}, {"external", ""},
-      {"externals", ""}, {"external_pull_request", ""}, {"external_pull_requests", ""},
-      {"chat", ""}, {"chats", ""}, {"webide", ""}, {"webides", ""}};
-  for (const auto& [name, source] : kSources)
-    if (name == ref) return std::string(source);
-  return std::nullopt;
-}
-
-ir::Condition AnyOf(std::vector<ir::Condition> alternatives) {
-  return alternatives.size() == 1 ? std::move(alternatives[0]) : Node(Op::Or, std::move(alternatives));
-}
-
-// `only:refs` / `except:refs` (or the array form): any pattern matches (GitLab's
-// Policy::Refs). `tags`/`branches` are the pipeline's kind, a source name (`schedules`,
-// `merge_requests`, ...) its source, anything else a branch or tag name or /regex/, which
-// GitLab matches only in branch and tag pipelines, against the ref's name.
-std::optional<ir::Condition> RefsCondition(const nlohmann::json& refs, const std::vector<ir::Trigger>& triggers,
-                                           std::string* why) {
-  // Whether a declared trigger can start a tag pipeline (a schedule, a person and an API
-  // call can name a tag; Pipe's `on push` is branch pushes).
-  bool tag_pipelines = std::any_of(triggers.begin(), triggers.end(), [](const ir::Trigger& t) {
-    return t.kind != ir::TriggerKind::Push && t.kind != ir::TriggerKind::MergeRequest;
-  });
-  std::vector<const nlohmann::json*> list;
-  if (refs.is_array())
-    for (const nlohmann::json& r : refs) list.push_back(&r);
-  else
-    list.push_back(&refs);
-  std::vector<ir::Condition> any;
-  for (const nlohmann::json* r : list) {
-    if (!r->is_string()) {
-      *why = "a ref is not a string";
-      return std::nullopt;
-    }
-    std::string ref = r->get<std::string>();
-    if (ref.find('@') != std::string::npos) {
-      *why = "a ref names a project (`" + ref + "`)";
-      return std::nullopt;
-    }
-    if (ref == "branches" || ref == "tags") {
-      any.push_back(Compare(Op::Ne, Git(ref == "tags" ? "tag" : "branch"), Literal("")));
-      continue;
-    }
-    if (std::optional<std::string> source = SourceOfRefKeyword(ref)) {
-      if (source->empty()) {
-        *why = "it names the pipeline source `" + ref + "`, which Pipe has no trigger for";
-        return std::nullopt;
-      }
-      std::optional<ir::Condition> c = RuleExpr("", triggers).PipelineSource(*source, why);
-      if (!c) return std::nullopt;
-      any.push_back(std::move(*c));
-      continue;
-    }
-    Op op = Op::Eq;
-    std::string value = ref;
-    if (ref.size() >= 2 && ref.front() == '/') {
-      std::optional<std::string> glob = ref.back() == '/' ? RegexToGlob(ref.substr(1, ref.size() - 2)) : std::nullopt;
-      if (!glob) {
-        *why = "its regex " + ref + " is not a simple glob";
-        return std::nullopt;
-      }
-      op = Op::Matches;
-      value = *glob;
-    }
-    if (value.find("${{") != std::string::npos) {
-      *why = "a ref holds `${{`";
-      return std::nullopt;
-    }
-    std::vector<ir::Condition> named;
-    named.push_back(Compare(op, Git("branch"), Literal(value)));
-    if (tag_pipelines) named.push_back(Compare(op, Git("tag"), Literal(value)));
-    any.push_back(AnyOf(std::move(named)));
-  }
-  if (any.empty()) {
-    *why = "its refs list is empty";
-    return std::nullopt;
-  }
-  return AnyOf(std::move(any));
-}
-
-// One `only:` or `except:` value: the array form is refs; the hash form ANDs its keys (refs,
-// variables: any expression holds, changes). `changed` comes back separately (only `only` may
-// have it, and it must end up first in the job's condition).
-std::optional<ir::Condition> PolicyCondition(const nlohmann::json& policy, const std::vector<ir::Trigger>& triggers,
-                                             std::optional<ir::Condition>* changed, std::string* why) {
-  if (!policy.is_object()) return RefsCondition(policy, triggers, why);
-  std::vector<ir::Condition> all;
-  for (const auto& [key, value] : policy.items()) {
-    if (key == "refs") {
-      std::optional<ir::Condition> c = RefsCondition(value, triggers, why);
-      if (!c) return std::nullopt;
-      all.push_back(std::move(*c));
-    } else if (key == "variables" && value.is_array() && !value.empty()) {
-      std::vector<ir::Condition> any;
-      for (const nlohmann::json& e : value) {
-        std::optional<ir::Condition> c =
-            e.is_string() ? RuleExpr(e.get<std::string>(), triggers).Parse(why) : std::nullopt;
-        if (!c) {
-          if (!e.is_string()) *why = "a `variables:` entry is not an expression";
-          return std::nullopt;
-        }
-        any.push_back(std::move(*c));
-      }
-      all.push_back(AnyOf(std::move(any)));
-    } else if (key == "changes" && changed) {
-      *changed = ChangedOf(value, why);
-      if (!*changed) return std::nullopt;
-    } else {
-      *why = "it has `" + key + ":`" + (key == "changes" ? " in `except:`" : "");
-      return std::nullopt;
-    }
-  }
-  if (all.empty()) return Node(Op::True);
-  return all.size() == 1 ? std::move(all[0]) : Node(Op::And, std::move(all));
-}
-
-}  // namespace
 
 std::optional<ir::Condition> GitLabOnlyExceptToCondition(const nlohmann::json* only, const nlohmann::json* except,
                                                          const std::vector<ir::Trigger>& triggers,
@@ -575,7 +580,7 @@ std::optional<ir::Condition> GitLabOnlyExceptToCondition(const nlohmann::json* o
     terms.push_back(Not(std::move(*c)));
   }
   if (changed) terms.insert(terms.begin(), std::move(*changed));
-  ir::Condition out = terms.empty() ? Node(Op::True) : terms.size() == 1 ? std::move(terms[0]) : Node(Op::And, std::move(terms));
+  ir::Condition out = AllOf(std::move(terms));
   std::optional<ir::Condition> c = UnderTheSameTriggers(std::move(out), triggers, active, why);
   if (c && c->IsTrue()) {
     *why = "the job is in every pipeline";  // nothing to say in `when`

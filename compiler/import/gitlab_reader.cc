@@ -108,10 +108,10 @@ class GitLabReader {
     CheckArtifactReads(jobs);
     BuildIr(jobs, p);
     if (!sources.empty()) TakeTemplateJobs(p, sources, *opts_.templates);
-    std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab.get()["workflow"].dump() : "";
+    std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
     for (const ir::Job& j : p.jobs)
       for (std::string_view k : {"rules", "only", "except"})
-        if (j.raw_gitlab.contains(std::string(k))) rules_text += j.raw_gitlab.get()[std::string(k)].dump();
+        if (j.raw_gitlab.contains(k)) rules_text += j.raw_gitlab[k].dump();
     AddGitLabTriggers(p, rules_text);
     for (ir::Trigger& t : p.triggers) t.range = root.range;
     Activate(root, *cfg, p);
@@ -529,8 +529,8 @@ class GitLabReader {
         e.range = v.range;
         base.env.push_back(std::move(e));
       }
-      if (base.raw_gitlab.contains("secrets") && base.raw_gitlab.get()["secrets"].is_object())
-        for (const auto& [sname, _] : base.raw_gitlab.get()["secrets"].items()) {
+      if (base.raw_gitlab["secrets"].is_object())
+        for (const auto& [sname, _] : base.raw_gitlab["secrets"].items()) {
           AddSecret(p, sname, "secrets: (external secret store)", base.range);
           secret_names.insert(sname);
         }
@@ -593,7 +593,7 @@ class GitLabReader {
     };
     auto cache_paths = [](const GlJob& g) {
       std::vector<std::string> out;
-      const nlohmann::json& c = g.job.raw_gitlab.contains("cache") ? g.job.raw_gitlab.get()["cache"] : nlohmann::json();
+      const nlohmann::json& c = g.job.raw_gitlab["cache"];  // null without one
       std::function<void(const nlohmann::json&, int)> add = [&](const nlohmann::json& one, int depth) {
         if (one.is_array() && depth < 10)  // lists of caches may nest; GitLab flattens them
           for (const auto& x : one) add(x, depth + 1);

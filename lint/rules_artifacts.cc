@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/ir/conditions.h"
 #include "compiler/support/file_system.h"
 #include "lint/rules.h"
 
@@ -28,9 +29,7 @@ std::string JoinIds(const std::vector<std::string>& v) {
 }
 
 void CollectOutputRefs(const ir::Condition& c, std::set<std::pair<std::string, std::string>>& out) {
-  for (const ir::Operand* o : {&c.left, &c.right})
-    if (o->kind == ir::Operand::Kind::Output) out.insert({o->job, o->name});
-  for (const ir::Condition& a : c.args) CollectOutputRefs(a, out);
+  ir::ForEachOutputRead(c, [&](const ir::Operand& o) { out.insert({o.job, o.name}); });
 }
 
 class ArtifactRules {

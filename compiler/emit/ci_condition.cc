@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "compiler/ir/conditions.h"
 #include "compiler/emit/emit_util.h"
 #include "compiler/emit/git_refs.h"
 #include "compiler/emit/glob.h"
@@ -353,31 +354,14 @@ bool TestsTrigger(const ir::Condition& c) {
   return false;
 }
 
-namespace {
-// The operands of `c` (and of its subconditions) that read an upstream value output.
-template <class Fn>
-void ForEachOutputRead(const ir::Condition& c, const Fn& fn) {
-  auto visit = [&](const ir::Operand& o) {
-    if (o.kind == ir::Operand::Kind::Output) fn(o);
-  };
-  if (c.op == ir::Condition::Op::Eq || c.op == ir::Condition::Op::Ne) {
-    visit(c.left);
-    visit(c.right);
-  } else if (c.op == ir::Condition::Op::Matches || c.op == ir::Condition::Op::Truthy) {
-    visit(c.left);
-  }
-  for (const ir::Condition& a : c.args) ForEachOutputRead(a, fn);
-}
-}  // namespace
-
 void CollectOutputJobs(const ir::Condition& c, std::vector<std::string>& jobs) {
-  ForEachOutputRead(c, [&](const ir::Operand& o) {
+  ir::ForEachOutputRead(c, [&](const ir::Operand& o) {
     if (std::find(jobs.begin(), jobs.end(), o.job) == jobs.end()) jobs.push_back(o.job);
   });
 }
 
 void CollectOutputJobIds(const ir::Condition& c, std::vector<ir::JobId>& jobs) {
-  ForEachOutputRead(c, [&](const ir::Operand& o) {
+  ir::ForEachOutputRead(c, [&](const ir::Operand& o) {
     if (std::find(jobs.begin(), jobs.end(), o.job_id) == jobs.end()) jobs.push_back(o.job_id);
   });
 }

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <set>
 
+#include "compiler/ir/conditions.h"
+
 namespace pipec::graph {
 namespace {
 
 // Value outputs of `job` that `c` reads (`when build.qualified`).
-void OutputsRead(const ir::Condition& c, const std::string& job, std::set<std::string>& out) {
-  for (const ir::Operand* o : {&c.left, &c.right})
-    if (o->kind == ir::Operand::Kind::Output && o->job == job) out.insert(o->name);
-  for (const ir::Condition& a : c.args) OutputsRead(a, job, out);
+void OutputsRead(const ir::Condition& c, ir::JobId job, std::set<std::string>& out) {
+  ir::ForEachOutputRead(c, [&](const ir::Operand& o) {
+    if (o.job_id == job) out.insert(o.name);
+  });
 }
 
 }  // namespace
@@ -82,7 +84,7 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
       std::set<std::string> labels;
       for (const ir::InputRef& in : j.inputs)
         if (in.job_id == need.job_id) labels.insert(in.output);
-      OutputsRead(j.when, need.job, labels);
+      OutputsRead(j.when, need.job_id, labels);
       e.labels.assign(labels.begin(), labels.end());
       if (!e.labels.empty() || need.origin == ir::Need::Origin::Data)
         e.kind = GraphEdge::Kind::Data;

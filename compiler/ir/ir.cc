@@ -1,5 +1,7 @@
 #include "compiler/ir/ir.h"
 
+#include "compiler/ir/conditions.h"
+
 #include <string_view>
 #include <unordered_map>
 
@@ -131,17 +133,6 @@ const Job* Pipeline::FindJob(std::string_view n) const {
   return nullptr;
 }
 
-namespace {
-void ResolveOperands(Condition& c, const std::unordered_map<std::string_view, JobId>& ids) {
-  for (Operand* o : {&c.left, &c.right})
-    if (o->kind == Operand::Kind::Output) {
-      auto it = ids.find(o->job);
-      o->job_id = it == ids.end() ? kNoJob : it->second;
-    }
-  for (Condition& a : c.args) ResolveOperands(a, ids);
-}
-}  // namespace
-
 void ResolveJobIds(Pipeline& p) {
   std::unordered_map<std::string_view, JobId> ids;
   for (size_t i = 0; i < p.jobs.size() && i < kNoJob; ++i) ids.emplace(p.jobs[i].name, static_cast<JobId>(i));
@@ -152,7 +143,7 @@ void ResolveJobIds(Pipeline& p) {
   for (Job& j : p.jobs) {
     for (Need& n : j.needs) n.job_id = id_of(n.job);
     for (InputRef& in : j.inputs) in.job_id = id_of(in.job);
-    ResolveOperands(j.when, ids);
+    ForEachOutputRead(j.when, [&](Operand& o) { o.job_id = id_of(o.job); });
   }
 }
 

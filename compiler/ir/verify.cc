@@ -1,10 +1,11 @@
 #include "compiler/ir/verify.h"
 
+#include "compiler/ir/conditions.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <functional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -37,24 +38,17 @@ std::vector<std::string> Verify(const Pipeline& p) {
     auto it = index.find(name);
     return it == index.end() ? id == kNoJob : id == it->second;
   };
-  std::function<void(const Condition&, const std::string&)> operands = [&](const Condition& c,
-                                                                           const std::string& job) {
-    for (const Operand* o : {&c.left, &c.right})
-      if (o->kind == Operand::Kind::Output && !id_matches(o->job, o->job_id))
-        fail(fmt::format("job `{}`: reads `{}.{}` through a stale job id", job, o->job, o->name));
-    for (const Condition& a : c.args) operands(a, job);
-  };
-  for (const Job& j : p.jobs) {
-    for (const Need& n : j.needs)
-      if (!id_matches(n.job, n.job_id)) fail(fmt::format("job `{}`: needs `{}` through a stale job id", j.name, n.job));
-    for (const InputRef& in : j.inputs)
-      if (!id_matches(in.job, in.job_id))
-        fail(fmt::format("job `{}`: reads `{}.{}` through a stale job id", j.name, in.job, in.output));
-    operands(j.when, j.name);
-  }
 
   for (const Job& j : p.jobs) {
     auto at = [&](std::string_view what) { return fmt::format("job `{}`: {}", j.name, what); };
+    for (const Need& n : j.needs)
+      if (!id_matches(n.job, n.job_id)) fail(at(fmt::format("needs `{}` through a stale job id", n.job)));
+    for (const InputRef& in : j.inputs)
+      if (!id_matches(in.job, in.job_id))
+        fail(at(fmt::format("reads `{}.{}` through a stale job id", in.job, in.output)));
+    ForEachOutputRead(j.when, [&](const Operand& o) {
+      if (!id_matches(o.job, o.job_id)) fail(at(fmt::format("reads `{}.{}` through a stale job id", o.job, o.name)));
+    });
     // Importers keep an unknown stage (reported with the vendor's wording); it orders nothing.
     if (from_pipe && !j.stage.empty() && !stages.count(j.stage))
       fail(at(fmt::format("stage `{}` is not in the pipeline's stages", j.stage)));

@@ -146,7 +146,7 @@ def discover(cases_dir: Path, examples_cfg: Path, import_dir: Path = None) -> li
             cases.append(current)
         else:
             read_directives('# ' + raw.strip(), current)
-    # import-cases/NAME.yml: a GitLab configuration for `pipec import` (import_differential).
+    # import-cases/NAME.yml: a GitLab configuration that `pipec import` reads (README.md).
     if import_dir and import_dir.is_dir():
         for p in sorted(import_dir.glob('*.yml')):
             c = Case('import-' + p.stem, p, 'pipeline.pipe', [], imported=True)
@@ -155,6 +155,13 @@ def discover(cases_dir: Path, examples_cfg: Path, import_dir: Path = None) -> li
     for c in cases:
         if not c.triggers:
             raise SystemExit(f'differential: case {c.name} declares no `# diff:` trigger')
+        lines = {t.line for t in c.triggers}
+        for trig in c.expected:
+            if trig not in lines:
+                raise SystemExit(f'differential: case {c.name}: `# diff-expect: {trig}` names no `# diff:` trigger')
+        if c.original_skipped and lines - set(c.expected):
+            raise SystemExit(f'differential: case {c.name} skips the original but expects nothing for: '
+                             + ', '.join(sorted(lines - set(c.expected))))
     return cases
 
 

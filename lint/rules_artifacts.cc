@@ -10,6 +10,7 @@
 
 #include "compiler/ir/conditions.h"
 #include "compiler/support/file_system.h"
+#include "lint/github_artifacts.h"
 #include "lint/rules.h"
 
 namespace pipec::lint {
@@ -45,7 +46,8 @@ class ArtifactRules {
       std::map<std::string, std::vector<const ir::InputRef*>> by_path;
       for (const ir::InputRef& in : consumer.inputs) {
         CheckInput(c, in);
-        if (in.path.empty()) continue;
+        // (A download nothing uploads restores nothing: reported by CheckInput alone.)
+        if (in.path.empty() || in.job_id == ir::kNoJob) continue;
         std::vector<const ir::InputRef*>& there = by_path[support::NormalizePath(in.path)];
         auto clash = std::find_if(there.begin(), there.end(),
                                   [&](const ir::InputRef* o) { return !SameFolderSideBySide(*o, in); });
@@ -115,6 +117,10 @@ class ArtifactRules {
     const ir::Job& consumer = jobs_[c];
     const ir::Job* found = ctx_.pipeline().JobAt(in.job_id);
     int p = found ? static_cast<int>(in.job_id) : -1;
+    if (p < 0 && ctx_.pipeline().origin == ir::Origin::GitHub) {
+      CheckGitHubDownload(c, in);
+      return;
+    }
     if (p < 0) {
       ctx_.Report(DiagKind::ArtifactNotUpstream, in.range,
                   fmt::format("job {} reads {}.{}, but no job {} exists", consumer.name, in.job,
@@ -176,6 +182,53 @@ class ArtifactRules {
                           Duration(wait))))
         d->Note(out->range, "expiry set here");
     }
+  }
+
+  // A GitHub download the reader could not tie to an upload in a job the consumer needs
+  // (compiler/import/github_reader.cc, ResolveArtifacts). Silent when an upload explains it
+  // after all: the job's own, or an upstream one whose name has an expression (one matrix
+  // cell's artifact), or when the workflow uploads nothing (then it comes from another run).
+  void CheckGitHubDownload(size_t c, const ir::InputRef& in) {
+    const ir::Job& consumer = jobs_[c];
+    auto uploads = [&](const ir::Job& j) {
+      return std::any_of(j.outputs.begin(), j.outputs.end(), [&](const ir::Output& o) {
+        return o.kind != ir::OutputKind::String && GitHubArtifactNameMatches(o.name, in.output);
+      });
+    };
+    if (uploads(consumer)) return;
+    std::vector<const ir::Job*> upstream;  // by name, for a stable choice below
+    for (size_t u = 0; u < jobs_.size(); ++u)
+      if (u != c && DependsOn(c, static_cast<int>(u))) upstream.push_back(&jobs_[u]);
+    std::sort(upstream.begin(), upstream.end(), [](const ir::Job* a, const ir::Job* b) { return a->name < b->name; });
+    if (std::any_of(upstream.begin(), upstream.end(), [&](const ir::Job* u) { return uploads(*u); })) return;
+    const ir::Job* producer = nullptr;
+    for (const ir::Job& other : jobs_)
+      if (&other != &consumer && uploads(other)) {
+        producer = &other;
+        break;
+      }
+    bool uploads_any = std::any_of(jobs_.begin(), jobs_.end(), [](const ir::Job& x) {
+      return std::any_of(x.outputs.begin(), x.outputs.end(), [](const ir::Output& o) { return o.kind != ir::OutputKind::String; });
+    });
+    if (!producer && !uploads_any) return;
+    Diagnostic* d = ctx_.Report(DiagKind::GhMissingArtifact, in.range,
+                                fmt::format("job \"{}\" downloads artifact \"{}\" but no job it needs uploads it",
+                                            consumer.name, in.output));
+    if (!d) return;
+    if (producer) {
+      d->Note(producer->range, fmt::format("\"{}\" uploads it: add it to `needs`", producer->name));
+      return;
+    }
+    // An action or a called workflow upstream may upload it (many do, under names of their
+    // own): unknown, so a note that says so rather than an error.
+    for (const ir::Job* u : upstream)
+      if (MayUploadUnseenArtifacts(*u)) {
+        d->severity = Severity::Note;
+        d->message += fmt::format(" with actions/upload-artifact (unless an action of \"{}\" uploads it)", u->name);
+        d->Note(u->range, fmt::format("\"{}\" {} that may upload artifacts pipec does not see", u->name,
+                                      u->trigger ? "calls a workflow" : "runs actions"));
+        break;
+      }
   }
 
   void CheckUnconsumed() {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "lint/github_artifacts.h"
 #include "lint/test_builder.h"
 
 namespace pipec::lint {
@@ -147,6 +148,75 @@ TEST(ArtifactRules, UnconsumedOutputsButNotReportsOrConditionValues) {
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_EQ(diags[0].message, "output junk of job a is read by no job");
   EXPECT_EQ(diags[0].severity, Severity::Warning);
+}
+
+// GitHub: the reader leaves a download it cannot tie to an upload in a job it needs without a
+// producer (job ""); github-missing-artifact judges it here.
+TEST(ArtifactRules, GitHubDownloadWithoutUploadUpstream) {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitHub;
+  t.AddJob("build", 10);
+  t.AddOutput("build", "dist", ir::OutputKind::Dir, "dist/", 11);
+  t.AddJob("publish", 20);
+  t.AddInput("publish", "dist", "", "dist", ".", 21, /*with_need=*/false);
+  auto diags = OfKind(t.Check(), DiagKind::GhMissingArtifact);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].severity, Severity::Error);
+  EXPECT_EQ(diags[0].message, "job \"publish\" downloads artifact \"dist\" but no job it needs uploads it");
+  ASSERT_EQ(diags[0].notes.size(), 1u);
+  EXPECT_EQ(diags[0].notes[0].message, "\"build\" uploads it: add it to `needs`");
+  EXPECT_TRUE(OfKind(t.Check(), DiagKind::ArtifactNotUpstream).empty());
+}
+
+TEST(ArtifactRules, GitHubDownloadExplainedByAMatrixUploadOrItsOwn) {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitHub;
+  t.AddJob("build", 10);
+  t.AddOutput("build", "pkg-${{ matrix.os }}", ir::OutputKind::Dir, "out/", 11);
+  t.AddJob("release", 20);
+  t.AddNeed("release", "build", 21);
+  t.AddInput("release", "pkg-linux", "", "pkg-linux", ".", 22, /*with_need=*/false);
+  t.AddJob("self", 30);
+  t.AddOutput("self", "report", ir::OutputKind::File, "r.txt", 31);
+  t.AddInput("self", "report", "", "report", ".", 32, /*with_need=*/false);
+  EXPECT_TRUE(OfKind(t.Check(), DiagKind::GhMissingArtifact).empty());
+}
+
+TEST(ArtifactRules, GitHubDownloadAnActionUpstreamMayUploadIsANote) {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitHub;
+  t.AddJob("build", 10);
+  t.AddOutput("build", "dist", ir::OutputKind::Dir, "dist/", 11);
+  t.AddJob("package", 15);
+  ir::Step uses;
+  uses.kind = ir::Step::Kind::Uses;
+  uses.uses = "hynek/build-and-inspect-python-package@v2";
+  t.Job("package").steps.push_back(uses);
+  t.AddJob("release", 20);
+  t.AddNeed("release", "package", 21);
+  t.AddInput("release", "Packages", "", "Packages", ".", 22, /*with_need=*/false);
+  auto diags = OfKind(t.Check(), DiagKind::GhMissingArtifact);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].severity, Severity::Note);
+  EXPECT_NE(diags[0].message.find("unless an action of \"package\" uploads it"), std::string::npos);
+}
+
+TEST(ArtifactRules, GitHubDownloadInAWorkflowThatUploadsNothingIsAnotherRuns) {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitHub;
+  t.AddJob("report", 10);
+  t.AddInput("report", "coverage", "", "coverage", ".", 11, /*with_need=*/false);
+  EXPECT_TRUE(OfKind(t.Check(), DiagKind::GhMissingArtifact).empty());
+  EXPECT_TRUE(OfKind(t.Check(), DiagKind::ArtifactNotUpstream).empty());
+}
+
+TEST(GitHubArtifacts, UploadNamesWithExpressionsMatchAnyText) {
+  EXPECT_TRUE(GitHubArtifactNameMatches("dist", "dist"));
+  EXPECT_FALSE(GitHubArtifactNameMatches("dist", "dist2"));
+  EXPECT_TRUE(GitHubArtifactNameMatches("pkg-${{ matrix.os }}", "pkg-linux"));
+  EXPECT_TRUE(GitHubArtifactNameMatches("${{ matrix.os }}-pkg-${{ matrix.py }}.whl", "linux-pkg-3.12.whl"));
+  EXPECT_FALSE(GitHubArtifactNameMatches("pkg-${{ matrix.os }}", "bin-linux"));
+  EXPECT_FALSE(GitHubArtifactNameMatches("pkg-${{ matrix.os", "pkg-linux"));  // unclosed
 }
 
 }  // namespace

@@ -113,7 +113,7 @@ std::string UntrustedInput(std::string_view expression) {
 namespace {
 
 constexpr std::array<std::string_view, 8> kWorkflowKeys = {"name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs"};
-constexpr std::array<std::string_view, 21> kJobKeys = {
+constexpr std::array<std::string_view, 21> kGitHubJobKeys = {
     "name", "needs", "runs-on", "permissions", "environment", "concurrency", "outputs", "env", "defaults", "if",
     "steps", "timeout-minutes", "strategy", "continue-on-error", "container", "services", "uses", "with", "secrets",
     "snapshot", "environment"};
@@ -189,7 +189,7 @@ class GitHubReader {
     p.built_images = GitHubBuiltImages(*doc);
     SiblingBuiltImages(main, p);
     CheckNeeds(p);
-    CheckArtifacts(p);
+    ResolveArtifacts(p);
     CheckContextReferences(*doc, sm_, sink_);
     Activate(p);
     return p;
@@ -512,10 +512,10 @@ class GitHubReader {
     bool call = body.Has("uses");
     CheckJobSections(body);
     for (const auto& [k, v] : body.entries) {
-      if (!OneOf(kJobKeys, k->scalar)) {
+      if (!OneOf(kGitHubJobKeys, k->scalar)) {
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("unexpected key \"{}\" for \"job\" section. expected one of {}", k->scalar,
-                                 Quoted({kJobKeys.begin(), kJobKeys.end() - 1})));
+                                 Quoted({kGitHubJobKeys.begin(), kGitHubJobKeys.end() - 1})));
       } else if (call && !OneOf(kCallKeys, k->scalar)) {
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("when a reusable workflow is called with \"uses\", \"{}\" is not available. only following keys are allowed: \"name\", \"uses\", \"with\", \"secrets\", \"needs\", \"if\", and \"permissions\" in job \"{}\"",
@@ -739,7 +739,7 @@ class GitHubReader {
     job.steps.push_back(std::move(step));
   }
 
-  // upload-artifact -> an output; download-artifact -> an input (resolved in CheckArtifacts).
+  // upload-artifact -> an output; download-artifact -> an input (resolved in ResolveArtifacts).
   void Artifact(const ir::Step& step, const Node& s, ir::Job& job) {
     std::string action = LowerAscii(step.uses.substr(0, step.uses.find('@')));
     auto with = [&](const std::string& k, std::string dflt) {
@@ -951,56 +951,13 @@ class GitHubReader {
     // Cycles are the checker's (lint/rules_graph.cc), in GitHub's words for a workflow.
   }
 
-  // An upload's name with `${{ ... }}` in it (`pkg-${{ matrix.os }}`) is one name per matrix
-  // cell or run: each expression matches any text.
-  static bool ArtifactNameMatches(std::string_view upload, std::string_view name) {
-    if (upload.find("${{") == std::string_view::npos) return upload == name;
-    std::vector<std::string_view> parts;  // the literal text between expressions
-    size_t pos = 0;
-    while (true) {
-      size_t open = upload.find("${{", pos);
-      if (open == std::string_view::npos) {
-        parts.push_back(upload.substr(pos));
-        break;
-      }
-      parts.push_back(upload.substr(pos, open - pos));
-      size_t close = upload.find("}}", open);
-      if (close == std::string_view::npos) return false;
-      pos = close + 2;
-    }
-    if (name.substr(0, parts.front().size()) != parts.front()) return false;
-    size_t at = parts.front().size();
-    for (size_t i = 1; i + 1 < parts.size(); ++i) {
-      size_t found = name.find(parts[i], at);
-      if (found == std::string_view::npos) return false;
-      at = found + parts[i].size();
-    }
-    const std::string_view last = parts.back();
-    return name.size() >= at + last.size() && name.substr(name.size() - last.size()) == last;
-  }
-
-  // A step that may upload artifacts pipec does not see: any action but GitHub's own that
-  // certainly upload none (upload-artifact is read as an output).
-  static bool MayUploadUnseen(const ir::Job& j) {
-    if (j.trigger) return true;  // a reusable workflow call: its jobs may upload
-    return std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) {
-      if (s.kind != ir::Step::Kind::Uses) return false;
-      std::string action = LowerAscii(s.uses.substr(0, s.uses.find('@')));
-      static constexpr std::array<std::string_view, 5> kNoUpload = {
-          "actions/checkout", "actions/upload-artifact", "actions/download-artifact", "actions/cache",
-          "actions/labeler"};
-      return std::find(kNoUpload.begin(), kNoUpload.end(), action) == kNoUpload.end() &&
-             action.rfind("actions/setup-", 0) != 0 && action.rfind("actions/cache/", 0) != 0;
-    });
-  }
-
-  // A download-artifact of NAME needs an upload of NAME in a job it (transitively) needs.
-  void CheckArtifacts(ir::Pipeline& p) {
+  // A download-artifact of NAME reads the upload of NAME in a job it (transitively) needs.
+  // Downloads no such upload explains stay unresolved (no job) for the checker's
+  // github-missing-artifact (lint/rules_artifacts.cc), which also knows the uploads named by
+  // expressions and the actions that may upload unseen.
+  void ResolveArtifacts(ir::Pipeline& p) {
     std::map<std::string, const ir::Job*> by_name;
     for (const ir::Job& j : p.jobs) by_name[j.name] = &j;
-    auto uploads = [](const ir::Output& o, const std::string& name) {
-      return o.kind != ir::OutputKind::String && ArtifactNameMatches(o.name, name);
-    };
     for (ir::Job& j : p.jobs) {
       if (j.inputs.empty()) continue;
       std::set<std::string> upstream;
@@ -1012,52 +969,13 @@ class GitHubReader {
         if (!upstream.insert(n).second) continue;
         for (const ir::Need& nn : by_name[n]->needs) todo.push_back(nn.job);
       }
-      for (ir::InputRef& in : j.inputs) {
+      for (ir::InputRef& in : j.inputs)
         for (const std::string& u : upstream)
           for (const ir::Output& o : by_name[u]->outputs)
             if (o.kind != ir::OutputKind::String && o.name == in.output) {
               in.job = u;
               in.kind = o.kind;
             }
-        if (!in.job.empty()) continue;
-        bool same_job = std::any_of(j.outputs.begin(), j.outputs.end(), [&](const ir::Output& o) { return uploads(o, in.output); });
-        if (same_job) continue;
-        bool dynamic_upstream = std::any_of(upstream.begin(), upstream.end(), [&](const std::string& u) {
-          return std::any_of(by_name[u]->outputs.begin(), by_name[u]->outputs.end(), [&](const ir::Output& o) { return uploads(o, in.output); });
-        });
-        if (dynamic_upstream) {
-          // One cell of a matrix upload (`pkg-${{ matrix.os }}` downloaded as `pkg-linux`):
-          // no single output of the IR to point the input at; the need is there.
-          continue;
-        }
-        std::string producer;
-        for (const ir::Job& other : p.jobs)
-          for (const ir::Output& o : other.outputs)
-            if (&other != &j && uploads(o, in.output) && producer.empty()) producer = other.name;
-        // Nothing in this workflow uploads it: it may come from another run (run-id), unless
-        // the workflow uploads other artifacts (then the name is likely misspelt).
-        bool uploads_any = std::any_of(p.jobs.begin(), p.jobs.end(), [](const ir::Job& x) {
-          return std::any_of(x.outputs.begin(), x.outputs.end(), [](const ir::Output& o) { return o.kind != ir::OutputKind::String; });
-        });
-        if (producer.empty() && !uploads_any) continue;
-        auto& d = sink_.Report(DiagKind::GhMissingArtifact, in.range,
-                               fmt::format("job \"{}\" downloads artifact \"{}\" but no job it needs uploads it", j.name, in.output));
-        if (!producer.empty()) {
-          d.Note(by_name[producer]->range, fmt::format("\"{}\" uploads it: add it to `needs`", producer));
-          continue;
-        }
-        // An action or a called workflow upstream may upload it (many do, under names of
-        // their own): unknown, so a note that says so rather than an error.
-        for (const std::string& u : upstream)
-          if (MayUploadUnseen(*by_name[u])) {
-            d.severity = Severity::Note;
-            d.message += fmt::format(" with actions/upload-artifact (unless an action of \"{}\" uploads it)", u);
-            d.Note(by_name[u]->range, fmt::format("\"{}\" {} that may upload artifacts pipec does not see", u,
-                                                   by_name[u]->trigger ? "calls a workflow" : "runs actions"));
-            break;
-          }
-      }
-      std::erase_if(j.inputs, [](const ir::InputRef& in) { return in.job.empty(); });
     }
   }
 

@@ -16,7 +16,7 @@ namespace pipec::runtime {
 
 namespace {
 
-std::string Trim(const std::string& s) {
+std::string TrimSpace(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(" \t\r\n");
@@ -27,7 +27,7 @@ std::string Trim(const std::string& s) {
 
 std::string ParseValue(plan::ArtifactKind kind, const std::string& raw, std::string* value) {
   using plan::ArtifactKind;
-  std::string t = Trim(raw);
+  std::string t = TrimSpace(raw);
   if (kind == ArtifactKind::String) {
     *value = t;
     return "";

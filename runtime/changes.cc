@@ -6,16 +6,11 @@ namespace pipec::runtime {
 
 namespace {
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 std::optional<std::string> Commit(const GitRunner& git, const std::string& ref) {
   std::string out;
   // `--end-of-options`: a REF starting with `-` is a name, never an option.
   if (git({"rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"}, &out) != 0) return std::nullopt;
-  out = Trim(out);
+  out = TrimOutputEnd(out);
   if (out.empty()) return std::nullopt;
   return out;
 }
@@ -24,8 +19,8 @@ std::optional<std::string> Commit(const GitRunner& git, const std::string& ref) 
 
 std::optional<std::string> FindDefaultBranch(const GitRunner& git) {
   std::string out;
-  if (git({"symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"}, &out) == 0 && !Trim(out).empty()) {
-    std::string ref = Trim(out);
+  if (git({"symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"}, &out) == 0 && !TrimOutputEnd(out).empty()) {
+    std::string ref = TrimOutputEnd(out);
     const std::string prefix = "refs/remotes/";
     return ref.rfind(prefix, 0) == 0 ? ref.substr(prefix.size()) : ref;
   }
@@ -63,7 +58,7 @@ std::optional<ChangedFiles> ChangedFiles::Open(GitRunner git, const std::optiona
     return std::nullopt;
   }
   std::string merge_base;
-  if (git({"merge-base", *commit, "HEAD"}, &merge_base) != 0 || Trim(merge_base).empty()) {
+  if (git({"merge-base", *commit, "HEAD"}, &merge_base) != 0 || TrimOutputEnd(merge_base).empty()) {
     std::string msg = "`" + ref + "` shares no history with HEAD";
     if (base) {
       *error = "--base " + msg;
@@ -72,7 +67,7 @@ std::optional<ChangedFiles> ChangedFiles::Open(GitRunner git, const std::optiona
     }
     return std::nullopt;
   }
-  return ChangedFiles(std::move(git), ref, Trim(merge_base));
+  return ChangedFiles(std::move(git), ref, TrimOutputEnd(merge_base));
 }
 
 bool ChangedFiles::Any(const std::vector<std::string>& globs) const {
@@ -87,13 +82,13 @@ bool ChangedFiles::Any(const std::vector<std::string>& globs) const {
   std::string out;
   int rc = git_(diff, &out);
   // A git failure counts as a change: running a job too often is safer than skipping it.
-  bool changed = rc != 0 || !Trim(out).empty();
+  bool changed = rc != 0 || !TrimOutputEnd(out).empty();
   if (!changed) {
     std::vector<std::string> untracked{"ls-files", "--others", "--exclude-standard", "--"};
     untracked.insert(untracked.end(), specs.begin(), specs.end());
     out.clear();
     rc = git_(untracked, &out);
-    changed = rc != 0 || !Trim(out).empty();
+    changed = rc != 0 || !TrimOutputEnd(out).empty();
   }
   memo_[globs] = changed;
   return changed;

@@ -48,4 +48,9 @@ int RunCapture(const std::vector<std::string>& argv, const std::string& cwd, std
   return 127;
 }
 
+std::string TrimOutputEnd(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 }  // namespace pipec::runtime

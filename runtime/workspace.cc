@@ -16,11 +16,6 @@ bool IsRuntimeState(const std::string& rel) {
   return rel == ".pipec" || rel.rfind(".pipec/", 0) == 0 || rel == ".git" || rel.rfind(".git/", 0) == 0;
 }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 std::vector<std::string> ListProjectFiles(const std::string& root) {
@@ -76,12 +71,12 @@ std::string PopulateWorkspace(const std::string& root, const std::vector<std::st
 GitFacts ReadGitFacts(const std::string& root) {
   GitFacts g;
   std::string out;
-  if (RunCapture({"git", "rev-parse", "--abbrev-ref", "HEAD"}, root, &out) == 0) g.branch = Trim(out);
+  if (RunCapture({"git", "rev-parse", "--abbrev-ref", "HEAD"}, root, &out) == 0) g.branch = TrimOutputEnd(out);
   if (g.branch == "HEAD") g.branch.clear();  // detached
   out.clear();
-  if (RunCapture({"git", "rev-parse", "HEAD"}, root, &out) == 0) g.sha = Trim(out);
+  if (RunCapture({"git", "rev-parse", "HEAD"}, root, &out) == 0) g.sha = TrimOutputEnd(out);
   out.clear();
-  if (RunCapture({"git", "describe", "--tags", "--exact-match"}, root, &out) == 0) g.tag = Trim(out);
+  if (RunCapture({"git", "describe", "--tags", "--exact-match"}, root, &out) == 0) g.tag = TrimOutputEnd(out);
   return g;
 }
 

@@ -156,7 +156,7 @@ int WriteFiles(const emit::EmittedFiles& files, const fs::path& out_dir) {
   return 0;
 }
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupBuildCommand(CLI::App& app) {
   auto args = std::make_shared<BuildArgs>();
   app.add_option("file", args->file, "The .pipe file to build")->required();
   app.add_option("--target,-t", args->target, "What to generate")
@@ -194,7 +194,7 @@ CommandAction Setup(CLI::App& app) {
 }
 
 const CommandRegistrar kBuild("build", "Generate GitLab CI, GitHub Actions and native plan files from a .pipe file",
-                              20, Setup);
+                              20, SetupBuildCommand);
 
 }  // namespace
 }  // namespace pipec::driver

@@ -20,7 +20,7 @@ struct CheckArgs {
   bool shellcheck = false;
 };
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupCheckCommand(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
   app.add_option("files", args->files, "The .pipe files to check (.gitlab-ci.yml and GitHub workflows as `pipec lint`)")->required();
   AddReportOptions(app, args->report);
@@ -52,7 +52,7 @@ CommandAction Setup(CLI::App& app) {
   };
 }
 
-const CommandRegistrar kCheck("check", "Check .pipe files for errors and risky patterns", 10, Setup);
+const CommandRegistrar kCheck("check", "Check .pipe files for errors and risky patterns", 10, SetupCheckCommand);
 
 }  // namespace
 }  // namespace pipec::driver

@@ -52,7 +52,7 @@ int Explain(const std::string& topic) {
   return 0;
 }
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupExplainCommand(CLI::App& app) {
   auto args = std::make_shared<ExplainArgs>();
   app.add_option("rule", args->topic, "A diagnostic id (P2001) or name (dependency-cycle)");
   app.add_flag("--list", args->list, "List every diagnostic kind");
@@ -67,7 +67,7 @@ CommandAction Setup(CLI::App& app) {
 }
 
 const CommandRegistrar kExplain("explain", "Explain a rule or diagnostic (`--list` for all)", 60,
-                                Setup);
+                                SetupExplainCommand);
 
 }  // namespace
 }  // namespace pipec::driver

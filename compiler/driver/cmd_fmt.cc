@@ -59,7 +59,7 @@ std::string WriteAtomically(const std::string& path, const std::string& text) {
   return "";
 }
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupFmtCommand(CLI::App& app) {
   auto args = std::make_shared<FmtArgs>();
   app.add_option("files", args->files, "The .pipe files to format")->required();
   app.add_flag("--check", args->check,
@@ -116,7 +116,7 @@ CommandAction Setup(CLI::App& app) {
 }
 
 const CommandRegistrar kFmt("fmt", "Format .pipe files in the canonical layout (--check: only list them)", 30,
-                            Setup);
+                            SetupFmtCommand);
 
 }  // namespace
 }  // namespace pipec::driver

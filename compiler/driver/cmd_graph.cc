@@ -90,7 +90,7 @@ std::string FormatFromExtension(const std::string& out) {
   return "dot";
 }
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupGraphCommand(CLI::App& app) {
   auto args = std::make_shared<GraphArgs>();
   app.add_option("file", args->file, "The .pipe file")->required();
   app.add_option("--format", args->format, "dot, mermaid or svg (svg needs Graphviz `dot`); "
@@ -216,7 +216,7 @@ CommandAction Setup(CLI::App& app) {
 }
 
 const CommandRegistrar kGraph("graph", "Draw the job graph (DOT, Mermaid or SVG), optionally with a run's critical path",
-                              40, Setup);
+                              40, SetupGraphCommand);
 
 }  // namespace
 }  // namespace pipec::driver

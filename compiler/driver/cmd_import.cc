@@ -29,7 +29,7 @@ struct ImportArgs {
   ReportOptions report;
 };
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupImportCommand(CLI::App& app) {
   auto args = std::make_shared<ImportArgs>();
   app.add_option("file", args->file, "A .gitlab-ci.yml or a GitHub workflow")->required();
   app.add_option("-o,--out", args->output, "Write the Pipe file here (default: stdout)");
@@ -121,7 +121,7 @@ CommandAction Setup(CLI::App& app) {
 }
 
 const CommandRegistrar kImport("import", "Convert a .gitlab-ci.yml or GitHub workflow into Pipe",
-                               60, Setup);
+                               60, SetupImportCommand);
 
 }  // namespace
 }  // namespace pipec::driver

@@ -55,7 +55,7 @@ std::vector<std::string> WithoutGitIgnored(const std::string& dir, std::vector<s
   return files;
 }
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupLintCommand(CLI::App& app) {
   auto args = std::make_shared<LintArgs>();
   app.add_option("paths", args->paths, "Files or directories: .pipe, .gitlab-ci.yml, .github/workflows/*.yml")
       ->required();
@@ -116,7 +116,7 @@ CommandAction Setup(CLI::App& app) {
   };
 }
 
-const CommandRegistrar kLint("lint", "Check .pipe files, .gitlab-ci.yml and GitHub workflows", 20, Setup);
+const CommandRegistrar kLint("lint", "Check .pipe files, .gitlab-ci.yml and GitHub workflows", 20, SetupLintCommand);
 
 }  // namespace
 }  // namespace pipec::driver

@@ -77,7 +77,7 @@ struct RunArgs {
   bool keep_going = false;  // accepted, no effect
 };
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   // Not required here: `pipec run --approve FILE` gives FILE to --approve, moved back below.
   app.add_option("file", args->file, "A .pipe file or a compiled plan.json");
@@ -144,7 +144,7 @@ CommandAction Setup(CLI::App& app) {
   };
 }
 
-const CommandRegistrar kRun("run", "Run a pipeline locally: a DAG scheduler with isolated workspaces", 50, Setup);
+const CommandRegistrar kRun("run", "Run a pipeline locally: a DAG scheduler with isolated workspaces", 50, SetupRunCommand);
 
 }  // namespace
 }  // namespace pipec::driver

@@ -34,7 +34,7 @@ std::string DefaultFile() {
   return found;
 }
 
-CommandAction Setup(CLI::App& app) {
+CommandAction SetupShellCommand(CLI::App& app) {
   auto args = std::make_shared<ShellArgs>();
   app.add_option("job", args->shell.job, "The job whose workspace to open")->required();
   app.add_option("file", args->file, "A .pipe file or plan.json (default: the only .pipe file here)");
@@ -58,7 +58,7 @@ CommandAction Setup(CLI::App& app) {
   };
 }
 
-const CommandRegistrar kShell("shell", "Open a shell in a job's workspace, prepared as a run would", 55, Setup);
+const CommandRegistrar kShell("shell", "Open a shell in a job's workspace, prepared as a run would", 55, SetupShellCommand);
 
 }  // namespace
 }  // namespace pipec::driver

@@ -860,7 +860,7 @@ namespace {
 
 // What to set up on GitHub so a webhook starts the workflow: the repository dispatch call
 // with its event type and inputs.
-void ReportWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
+void ReportGitHubWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
   if (opts.as_child) return;
   for (const ir::Trigger& t : p.triggers) {
     if (t.kind != ir::TriggerKind::Webhook) continue;
@@ -880,7 +880,7 @@ void ReportWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, Diagnost
 
 EmittedFiles EmitGitHub(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
   EmittedFiles files;
-  ReportWebhookCalls(p, opts, diags);
+  ReportGitHubWebhookCalls(p, opts, diags);
   GitHubEmitter emitter(p, opts, diags);
   files[GitHubWorkflowPath(p.name)] = WriteYaml(emitter.Workflow(), GeneratedHeader(opts), true);
   if (std::string m = emitter.SettingsManifest(); !m.empty()) files[GitHubSettingsManifestPath(p.name)] = m;

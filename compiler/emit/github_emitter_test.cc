@@ -11,15 +11,15 @@ namespace {
 
 using namespace testing;
 
-struct Built {
+struct GitHubBuilt {
   EmittedFiles files;
   DiagnosticSink diags;
   YAML::Node yaml;
   std::string text;
 };
 
-std::unique_ptr<Built> Build(const ir::Pipeline& p) {
-  auto b = std::make_unique<Built>();
+std::unique_ptr<GitHubBuilt> BuildGitHub(const ir::Pipeline& p) {
+  auto b = std::make_unique<GitHubBuilt>();
   EmitOptions opts;
   opts.source_display = "hat.pipe";
   b->files = EmitGitHub(p, opts, b->diags);
@@ -28,14 +28,8 @@ std::unique_ptr<Built> Build(const ir::Pipeline& p) {
   return b;
 }
 
-bool HasDiag(const DiagnosticSink& d, DiagKind k) {
-  for (const Diagnostic& x : d.diagnostics())
-    if (x.kind == k) return true;
-  return false;
-}
-
 TEST(GitHubEmitter, TriggersAndTypedInputs) {
-  auto b = Build(HatPipeline());
+  auto b = BuildGitHub(HatPipeline());
   YAML::Node on = b->yaml["on"];
   EXPECT_EQ(on["push"]["branches"][0].as<std::string>(), "master");
   EXPECT_TRUE(on["pull_request"]);
@@ -48,7 +42,7 @@ TEST(GitHubEmitter, TriggersAndTypedInputs) {
 }
 
 TEST(GitHubEmitter, ValueGateReadsNeedsOutputs) {
-  auto b = Build(HatPipeline());
+  auto b = BuildGitHub(HatPipeline());
   YAML::Node update = b->yaml["jobs"]["update_model"];
   std::string cond = update["if"].as<std::string>();
   EXPECT_NE(cond.find("needs.qualify.outputs.qualified == 'true'"), std::string::npos) << cond;
@@ -58,7 +52,7 @@ TEST(GitHubEmitter, ValueGateReadsNeedsOutputs) {
 }
 
 TEST(GitHubEmitter, ArtifactsMoveThroughPinnedActions) {
-  auto b = Build(HatPipeline());
+  auto b = BuildGitHub(HatPipeline());
   YAML::Node train = b->yaml["jobs"]["train"]["steps"];
   EXPECT_EQ(train[0]["uses"].as<std::string>(), kCheckoutAction);
   bool uploaded = false;
@@ -76,7 +70,7 @@ TEST(GitHubEmitter, ArtifactsMoveThroughPinnedActions) {
 }
 
 TEST(GitHubEmitter, SecretsOnlyThroughEnvAndNoExpressionsInRun) {
-  auto b = Build(HatPipeline());
+  auto b = BuildGitHub(HatPipeline());
   EXPECT_EQ(b->yaml["jobs"]["train"]["env"]["KAGGLE_KEY"].as<std::string>(), "${{ secrets.KAGGLE_KEY }}");
   for (const auto& job : b->yaml["jobs"])
     for (const auto& step : job.second["steps"]) {
@@ -90,7 +84,7 @@ TEST(GitHubEmitter, SecretsOnlyThroughEnvAndNoExpressionsInRun) {
 }
 
 TEST(GitHubEmitter, EnvironmentApprovalTimeoutAndRetryAreReported) {
-  auto b = Build(HatPipeline());
+  auto b = BuildGitHub(HatPipeline());
   YAML::Node deploy = b->yaml["jobs"]["deploy_api"];
   EXPECT_EQ(deploy["environment"]["name"].as<std::string>(), "staging");
   EXPECT_EQ(deploy["timeout-minutes"].as<int>(), 90);
@@ -118,7 +112,7 @@ ir::Pipeline WithMatrix(bool same_shape) {
 }
 
 TEST(GitHubEmitter, MatrixCellsFoldIntoStrategyMatrix) {
-  auto b = Build(WithMatrix(true));
+  auto b = BuildGitHub(WithMatrix(true));
   YAML::Node job = b->yaml["jobs"]["lint"];
   ASSERT_TRUE(job) << b->text;
   EXPECT_EQ(job["container"].as<std::string>(), "python:${{ matrix.py }}");
@@ -128,12 +122,12 @@ TEST(GitHubEmitter, MatrixCellsFoldIntoStrategyMatrix) {
 }
 
 TEST(GitHubEmitter, CellsThatDifferStayExpandedWithANote) {
-  auto b = Build(WithMatrix(false));
+  auto b = BuildGitHub(WithMatrix(false));
   YAML::Node job = b->yaml["jobs"]["lint_py_3_11"];
   ASSERT_TRUE(job) << b->text;
   EXPECT_EQ(job["name"].as<std::string>(), "lint[py=3.11]");
   EXPECT_TRUE(HasDiag(b->diags, DiagKind::EmitMatrixExpanded));
-  EXPECT_EQ(Build(WithMatrix(false))->files, b->files);
+  EXPECT_EQ(BuildGitHub(WithMatrix(false))->files, b->files);
 }
 
 }  // namespace

@@ -757,7 +757,7 @@ void ReportSecretScope(const ir::Pipeline& p, DiagnosticSink& diags) {
 
 // What to set up on GitLab so a webhook starts the pipeline: the trigger API call with the
 // variable its rules test and its inputs.
-void ReportWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
+void ReportGitLabWebhookCalls(const ir::Pipeline& p, const EmitOptions& opts, DiagnosticSink& diags) {
   if (opts.as_child) return;
   for (const ir::Trigger& t : p.triggers) {
     if (t.kind != ir::TriggerKind::Webhook) continue;
@@ -781,7 +781,7 @@ EmittedFiles EmitGitLab(const ir::Pipeline& p, const EmitOptions& opts, Diagnost
   GitLabEmitter emitter(p, opts, diags);
   files[path] = WriteYaml(emitter.Pipeline(), GeneratedHeader(opts), true);
   ReportSecretScope(p, diags);
-  ReportWebhookCalls(p, opts, diags);
+  ReportGitLabWebhookCalls(p, opts, diags);
   if (std::string vars = GitLabVariablesManifest(p, opts); !vars.empty())
     files[GitLabVariablesManifestPath(path)] = vars;
   if (std::string sched = GitLabSchedulesManifest(p, opts, diags); !sched.empty())

@@ -178,4 +178,10 @@ ir::Pipeline HatPipeline() {
   return p;
 }
 
+bool HasDiag(const DiagnosticSink& d, DiagKind k) {
+  for (const Diagnostic& x : d.diagnostics())
+    if (x.kind == k) return true;
+  return false;
+}
+
 }  // namespace pipec::emit::testing

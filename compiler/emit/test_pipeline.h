@@ -2,6 +2,7 @@
 // In-memory IR pipelines for the emitter tests (no front end involved).
 #include <string>
 
+#include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
 
 namespace pipec::emit::testing {
@@ -20,5 +21,8 @@ ir::Job RunJob(std::string name, std::string script);
 // The seed's ML pipeline (docs/language.md example), lowered by hand to IR: push/MR/schedule/
 // manual triggers, secrets, file and value outputs, a runtime gate, an environment.
 ir::Pipeline HatPipeline();
+
+// Whether the emitter reported a diagnostic of that kind.
+bool HasDiag(const DiagnosticSink& d, DiagKind k);
 
 }  // namespace pipec::emit::testing

@@ -15,7 +15,7 @@ namespace {
 
 using Op = ir::Condition::Op;
 
-ir::Condition Node(Op op, std::vector<ir::Condition> args = {}) {
+ir::Condition MakeCondition(Op op, std::vector<ir::Condition> args = {}) {
   ir::Condition c;
   c.op = op;
   c.args = std::move(args);
@@ -37,13 +37,13 @@ ir::Operand Literal(std::string text) {
 }
 
 ir::Condition Compare(Op op, ir::Operand left, ir::Operand right) {
-  ir::Condition c = Node(op);
+  ir::Condition c = MakeCondition(op);
   c.left = std::move(left);
   c.right = std::move(right);
   return c;
 }
 
-ir::Condition Not(ir::Condition c) { return Node(Op::Not, {std::move(c)}); }
+ir::Condition Not(ir::Condition c) { return MakeCondition(Op::Not, {std::move(c)}); }
 
 // The predefined variables that are `git.` fields on every target (emit/git_refs.cc).
 std::optional<std::string> GitFieldOf(std::string_view var) {
@@ -90,11 +90,11 @@ std::optional<std::string> RegexToGlob(const std::string& re) {
 
 // n-ary And / Or that leave a single term alone (And of none is True).
 ir::Condition AllOf(std::vector<ir::Condition> terms) {
-  if (terms.empty()) return Node(Op::True);
-  return terms.size() == 1 ? std::move(terms[0]) : Node(Op::And, std::move(terms));
+  if (terms.empty()) return MakeCondition(Op::True);
+  return terms.size() == 1 ? std::move(terms[0]) : MakeCondition(Op::And, std::move(terms));
 }
 ir::Condition AnyOf(std::vector<ir::Condition> alternatives) {
-  return alternatives.size() == 1 ? std::move(alternatives[0]) : Node(Op::Or, std::move(alternatives));
+  return alternatives.size() == 1 ? std::move(alternatives[0]) : MakeCondition(Op::Or, std::move(alternatives));
 }
 
 // The declared triggers a CI_PIPELINE_SOURCE value stands for (a tag is a push to GitLab), as
@@ -110,7 +110,7 @@ std::optional<ir::Condition> SourceCondition(const std::string& value, const std
     *why = "it tests the pipeline source \"" + value + "\", which Pipe has no trigger for";
     return std::nullopt;
   }
-  ir::Condition c = Node(Op::TriggerIn);
+  ir::Condition c = MakeCondition(Op::TriggerIn);
   for (const ir::Trigger& t : triggers)
     if (kinds.count(t.kind) && std::find(c.triggers.begin(), c.triggers.end(), t.Id()) == c.triggers.end())
       c.triggers.push_back(t.Id());
@@ -157,7 +157,7 @@ class RuleExpr {
     if (!c) return std::nullopt;
     if (args.empty()) return c;
     args.push_back(std::move(*c));
-    return Node(Op::Or, std::move(args));
+    return MakeCondition(Op::Or, std::move(args));
   }
   std::optional<ir::Condition> And() {
     std::optional<ir::Condition> c = Term();
@@ -169,7 +169,7 @@ class RuleExpr {
     if (!c) return std::nullopt;
     if (args.empty()) return c;
     args.push_back(std::move(*c));
-    return Node(Op::And, std::move(args));
+    return MakeCondition(Op::And, std::move(args));
   }
   std::optional<ir::Condition> Term() {
     if (Eat("(")) {
@@ -199,7 +199,7 @@ class RuleExpr {
   }
 
   std::optional<ir::Condition> MergeRequest() {
-    ir::Condition c = Node(Op::TriggerIn);
+    ir::Condition c = MakeCondition(Op::TriggerIn);
     for (const ir::Trigger& t : triggers_)
       if (t.kind == ir::TriggerKind::MergeRequest) c.triggers.push_back(t.Id());
     if (c.triggers.empty()) return Fail("it tests merge requests, and the Pipe file declares no merge_request trigger");
@@ -274,7 +274,7 @@ std::optional<ir::Condition> ChangedOf(const nlohmann::json& value, std::string*
     }
     paths = &value["paths"];
   }
-  ir::Condition c = Node(Op::Changed);
+  ir::Condition c = MakeCondition(Op::Changed);
   if (paths->is_array())
     for (const nlohmann::json& p : *paths) {
       std::optional<std::string> glob = p.is_string() ? GitLabChangesGlobToPipe(p.get<std::string>()) : std::nullopt;
@@ -313,7 +313,7 @@ std::optional<ir::Condition> UnderTheSameTriggers(ir::Condition out, const std::
       if (ir::EvalUnderTrigger(out, id) != 0) sema_view.push_back(id);
   }
   if (sema_view != wanted && !(sema_view.empty() && wanted == declared)) {
-    ir::Condition only = Node(Op::TriggerIn);
+    ir::Condition only = MakeCondition(Op::TriggerIn);
     only.triggers = wanted;
     if (out.IsTrue()) return only;
     std::vector<ir::Condition> terms;
@@ -324,7 +324,7 @@ std::optional<ir::Condition> UnderTheSameTriggers(ir::Condition out, const std::
     }
     auto at = std::find_if(terms.begin(), terms.end(), [](const ir::Condition& c) { return c.op == Op::Changed; });
     terms.insert(at == terms.end() ? terms.begin() : at + 1, std::move(only));
-    out = Node(Op::And, std::move(terms));
+    out = MakeCondition(Op::And, std::move(terms));
   }
   return out;
 }
@@ -482,7 +482,7 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
       *why = "a rule is not a mapping";
       return std::nullopt;
     }
-    ir::Condition cond = Node(Op::True);
+    ir::Condition cond = MakeCondition(Op::True);
     std::vector<ir::Condition> terms;
     bool never = false;
     for (const auto& [key, value] : rule->items()) {
@@ -504,7 +504,7 @@ std::optional<ir::Condition> GitLabRulesToCondition(const nlohmann::json& rules,
       }
     }
     if (terms.size() == 1) cond = std::move(terms[0]);
-    if (terms.size() > 1) cond = Node(Op::And, std::move(terms));
+    if (terms.size() > 1) cond = MakeCondition(Op::And, std::move(terms));
     if (never) {
       if (ir::CountChanged(cond) > 0) {
         *why = "a `when: never` rule tests `changes:`";

@@ -45,6 +45,12 @@ NodePtr DeepMerge(const NodePtr& base, const NodePtr& over) {
   return yaml::MakeMap(over->range, std::move(entries));
 }
 
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
+  return out;
+}
+
 void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what, bool when) {
   if (cfg.unread_includes.empty() || !when) return;
   const auto& [range, kind] = cfg.unread_includes.front();
@@ -55,11 +61,6 @@ void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_vie
 
 namespace {
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
-  return out;
-}
 
 class ConfigLoader {
  public:

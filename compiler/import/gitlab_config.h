@@ -42,6 +42,9 @@ struct GlConfig {
 // missing part cannot come from an include: the job it is about is complete in the file).
 void SoftenForUnreadIncludes(Diagnostic& d, const GlConfig& cfg, std::string_view what, bool when = true);
 
+// The items with `sep` between them (GitLab's messages list jobs and stages so).
+std::string Join(const std::vector<std::string>& v, std::string_view sep);
+
 // Top-level keys of .gitlab-ci.yml that are not jobs.
 bool IsGitLabGlobalKey(std::string_view key);
 

@@ -20,7 +20,7 @@ using yaml::NodePtr;
 
 namespace {
 
-constexpr std::array<std::string_view, 38> kJobKeys = {
+constexpr std::array<std::string_view, 38> kGitLabJobKeys = {
     "script", "run", "before_script", "after_script", "image", "services", "stage", "needs",
     "dependencies", "artifacts", "cache", "rules", "only", "except", "when", "start_in",
     "allow_failure", "retry", "timeout", "parallel", "trigger", "environment", "variables", "tags",
@@ -1350,7 +1350,7 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
   }
   for (const auto& [k, v] : body.entries) {
     const std::string& kname = k->scalar;
-    if (std::find(kJobKeys.begin(), kJobKeys.end(), kname) == kJobKeys.end()) {
+    if (std::find(kGitLabJobKeys.begin(), kGitLabJobKeys.end(), kname) == kGitLabJobKeys.end()) {
       sink.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("jobs:{} config contains unknown keys: {}", name, kname));
       continue;
     }

@@ -34,12 +34,6 @@ bool IsGitLabMaskedPredefined(std::string_view name) {
          name == "CI_REPOSITORY_URL";
 }
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
-  return out;
-}
-
 bool Inside(const SourceRange& r, const SourceRange& outer) {
   return outer.valid() && r.file == outer.file && outer.begin <= r.begin && r.begin < outer.end;
 }

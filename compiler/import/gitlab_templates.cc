@@ -22,12 +22,6 @@ std::string IrName(const std::string& key) {
          key;
 }
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
-  return out;
-}
-
 std::string Stripped(const std::string& name) {
   return !name.empty() && (name[0] == '.' || name[0] == '&') ? name.substr(1) : name;
 }

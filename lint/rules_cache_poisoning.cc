@@ -197,7 +197,7 @@ bool GoreleaserPublishes(const ir::Step& s) {
          !Contains(args, "skip-publish") && !Contains(args, "skip=announce,publish");
 }
 
-void CheckGitHub(RuleContext& ctx) {
+void CheckGitHubCaches(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   std::string workflow_release = ReleaseTriggers(p);
   for (const ir::Job& j : p.jobs) {
@@ -270,7 +270,7 @@ std::string KeyText(const nlohmann::json& cache) {
   return key.dump();
 }
 
-void CheckGitLab(RuleContext& ctx) {
+void CheckGitLabCaches(RuleContext& ctx) {
   for (const ir::Job& j : ctx.pipeline().jobs) {
     if (j.hidden || !j.raw_gitlab.contains("cache")) continue;
     // Only merge request pipelines: those run on unprotected refs themselves.
@@ -307,8 +307,8 @@ void CheckGitLab(RuleContext& ctx) {
 
 void CheckCachePoisoning(RuleContext& ctx) {
   switch (ctx.pipeline().origin) {
-    case ir::Origin::GitHub: CheckGitHub(ctx); break;
-    case ir::Origin::GitLab: CheckGitLab(ctx); break;
+    case ir::Origin::GitHub: CheckGitHubCaches(ctx); break;
+    case ir::Origin::GitLab: CheckGitLabCaches(ctx); break;
     case ir::Origin::Pipe: break;  // Pipe caches: see docs/rules/cache-poisoning.md
   }
 }

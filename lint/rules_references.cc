@@ -73,7 +73,7 @@ void CheckUses(RuleContext& ctx, const ir::Job& j, std::string_view uses, Source
               "uses: owner/action@<sha> # v1.2.3");
 }
 
-void CheckGitHub(RuleContext& ctx) {
+void CheckGitHubReferences(RuleContext& ctx) {
   for (const ir::Job& j : ctx.pipeline().jobs) {
     for (const ir::Step& s : j.steps)
       if (s.kind == ir::Step::Kind::Uses) CheckUses(ctx, j, s.uses, s.range, "action");
@@ -85,7 +85,7 @@ void CheckGitHub(RuleContext& ctx) {
 
 bool Variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
 
-void CheckGitLab(RuleContext& ctx) {
+void CheckGitLabReferences(RuleContext& ctx) {
   for (const ir::Include& inc : ctx.pipeline().includes) {
     switch (inc.kind) {
       case ir::Include::Kind::Template:
@@ -156,8 +156,8 @@ void CheckGitLab(RuleContext& ctx) {
 
 void CheckReferences(RuleContext& ctx) {
   switch (ctx.pipeline().origin) {
-    case ir::Origin::GitHub: CheckGitHub(ctx); break;
-    case ir::Origin::GitLab: CheckGitLab(ctx); break;
+    case ir::Origin::GitHub: CheckGitHubReferences(ctx); break;
+    case ir::Origin::GitLab: CheckGitLabReferences(ctx); break;
     case ir::Origin::Pipe: break;  // Pipe names only first-party actions and no includes
   }
 }

@@ -202,6 +202,13 @@ void CheckGraph(RuleContext& ctx) {
   auto edges = BuildEdges(ctx);
   CheckCycles(ctx, edges);
 
+  // The needs limits below are GitLab's own configuration errors, which a .pipe file must
+  // meet to build for GitLab. A YAML file's reader reports its vendor's own errors in the
+  // vendor's words (GitLab: undefined, duplicated, later-stage and too many needs; GitHub:
+  // unknown and repeated needs, and no stages or needs limit at all), so they are checked here
+  // for .pipe files only: one place per check, nothing to deduplicate.
+  if (p.origin != ir::Origin::Pipe) return;
+
   std::map<std::string_view, size_t> stage_index;
   for (size_t i = 0; i < p.stages.size(); ++i) stage_index.emplace(p.stages[i], i);
 
@@ -211,12 +218,7 @@ void CheckGraph(RuleContext& ctx) {
     for (const ir::Need& n : j.needs) {
       if (n.Hard()) ++listed;
       const ir::Job* target = p.JobAt(n.job_id);
-      if (!target) {
-        if (!n.optional)
-          ctx.Report(DiagKind::UnknownNeed, n.range,
-                     fmt::format("{} job: undefined need: {}", j.name, n.job));
-        continue;
-      }
+      if (!target) continue;  // sema reports an unknown name (unknown-name)
       // A data edge next to an explicit need on the same job is normal (`needs build` plus
       // `when build.ok`); only the same need written twice is a duplicate.
       bool written = n.origin == ir::Need::Origin::Explicit || n.origin == ir::Need::Origin::Import;

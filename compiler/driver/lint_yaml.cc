@@ -27,19 +27,6 @@ std::optional<std::string> ReadFile(const std::string& path) {
 
 namespace {
 
-// Checker findings that repeat what the importer already said in the vendor's own words.
-bool SameProblem(DiagKind checker, DiagKind importer) {
-  switch (checker) {
-    case DiagKind::NeedLaterStage: return importer == DiagKind::GlNeedLaterStage;
-    case DiagKind::DuplicateNeeds:
-      return importer == DiagKind::GlDuplicateNeeds || importer == DiagKind::GhDuplicateJob;
-    case DiagKind::TooManyNeeds: return importer == DiagKind::GlTooManyNeeds;
-    case DiagKind::UnknownNeed:
-      return importer == DiagKind::GlUndefinedNeed || importer == DiagKind::GhUnknownNeed;
-    default: return false;
-  }
-}
-
 // In YAML, secrets are guessed (docs/lint.md): a secret finding says what made the name one (the
 // first secret it is about, in declaration order).
 void ExplainSecret(Diagnostic& d, const ir::Pipeline& p) {
@@ -78,12 +65,9 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
     co.enable = args.enable;
     co.shellcheck = args.shellcheck;
     lint::RunChecks(*p, c.sources, co, findings);
+    // The reader reports the vendor's own errors, the checker its rules: no finding is
+    // reported twice (lint/rules_graph.cc), so they are simply put together.
     for (const Diagnostic& d : findings.diagnostics()) {
-      bool repeated = std::any_of(all.begin(), all.end(), [&](const Diagnostic& mine) {
-        if (!SameProblem(d.kind, mine.kind)) return false;
-        return mine.range.begin.line == d.range.begin.line;
-      });
-      if (repeated) continue;
       all.push_back(d);
       ExplainSecret(all.back(), *p);
     }

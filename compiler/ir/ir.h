@@ -21,8 +21,10 @@ namespace pipec::ir {
 
 // A job is referred to by its index in Pipeline::jobs. Each front end (sema, the importers)
 // fills the ids once its job list is final (ResolveJobIds); references keep the name too, for
-// messages and output. kNoJob: no job has that name (importers keep such references for lint
-// to report; sema never makes one).
+// messages and output. kNoJob: no job has that name. Sema never makes one; the importers
+// report unknown needs themselves and leave them out, and keep only what the checker judges:
+// a GitHub download the reader could not tie to an upload (github-missing-artifact), an
+// optional need on an absent job.
 using JobId = uint32_t;
 inline constexpr JobId kNoJob = std::numeric_limits<JobId>::max();
 

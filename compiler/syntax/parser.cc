@@ -486,20 +486,30 @@ class AstBuilder {
 
   std::unique_ptr<ast::File> Build(PipeParser::FileContext* ctx,
                                    const std::vector<ast::Comment>& comments) {
+    std::unique_ptr<ast::File> file = Start(comments);
+    if (auto* h = ctx->header()) Header(h, *file);
+    for (auto* item : ctx->topItem()) TopItem(item, *file);
+    return file;
+  }
+
+  // Piece by piece, for a file parsed one top-level item at a time (ParseFile).
+  std::unique_ptr<ast::File> Start(const std::vector<ast::Comment>& comments) {
     auto file = std::make_unique<ast::File>();
     file->file = pos_.file();
     file->comments = comments;
     comments_ = &file->comments;
-    if (auto* h = ctx->header()) {
-      ast::Header header;
-      header.name = Name(h->name());
-      header.version = Int(h->INT()->getSymbol());
-      header.range = pos_.Of(h);
-      file->header = std::move(header);
-    }
-    for (auto* item : ctx->topItem()) TopItem(item, *file);
     return file;
   }
+
+  void Header(PipeParser::HeaderContext* h, ast::File& f) {
+    ast::Header header;
+    header.name = Name(h->name());
+    header.version = Int(h->INT()->getSymbol());
+    header.range = pos_.Of(h);
+    f.header = std::move(header);
+  }
+
+  void Item(PipeParser::TopItemContext* c, ast::File& f) { TopItem(c, f); }
 
  private:
   SourceRange R(ParserRuleContext* c) const { return pos_.Of(c); }
@@ -1038,19 +1048,38 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   PipeParser parser(&tokens);
   parser.removeErrorListeners();
 
-  // Stage 1: SLL with bail-out, fast for the (usual) valid file.
-  PipeParser::FileContext* tree = nullptr;
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-      antlr4::atn::PredictionMode::SLL);
-  try {
-    tree = parser.file();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
+  // Stage 1: SLL with bail-out, fast for the (usual) valid file, one top-level item at a time
+  // (the rule `file : header? topItem* EOF` unrolled): each item's parse tree becomes AST and
+  // is freed before the next item is parsed, so a big file never holds its whole tree (about
+  // 100 bytes per token; issue 13). The AST's own diagnostics wait in `staged` until the
+  // whole file has parsed: when SLL fails, stage 2 builds the AST again.
+  {
+    DiagnosticSink staged;
+    AstBuilder builder(pos, sm, staged);
+    std::unique_ptr<ast::File> ast = builder.Start(comments);
+    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    try {
+      // `header` and a top-level item start with different keywords.
+      if (tokens.LA(1) == PipeLexer::PIPELINE) builder.Header(parser.header(), *ast);
+      while (tokens.LA(1) != Token::EOF) {
+        builder.Item(parser.topItem(), *ast);
+        parser.getTreeTracker().reset();
+      }
+    } catch (const antlr4::ParseCancellationException&) {
+      ast = nullptr;
+    }
+    if (ast) {
+      for (const Diagnostic& d : staged.diagnostics()) sink.Report(d);
+      if (sink.error_count() > errors_before) return nullptr;
+      return ast;
+    }
   }
   // Stage 2: full LL with recovery and plain-worded errors, only when SLL failed.
+  PipeParser::FileContext* tree = nullptr;
   ErrorListener listener(pos, sink, scan.quiet_tokens, scan.quiet_at_eof);
-  if (!tree) {
+  {
     tokens.seek(0);
     parser.reset();
     parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());

@@ -564,7 +564,8 @@ def main() -> int:
                 xpassed.append(label)
                 print(f'XPASS: {label}: expected to differ ({xf}) but behaves the same: remove the diff-xfail line')
             else:
-                print(f'PASS: {label}')
+                print(f'PASS: {label}' + (f" (pipec run {res['pipec']['seconds']:.1f} s, gitlab-ci-local "
+                                          f"{res['gcl']['seconds']:.1f} s)" if args.verbose and res['pipec'] and res['gcl'] else ''))
     wall = time.monotonic() - t0
     print(f'\ndifferential: {len(cases)} pipelines, {len(runs)} runs: '
           f'{len(runs) - len(failed) - xfailed - len(xpassed)} same, {xfailed} expected differences, '

@@ -1007,6 +1007,18 @@ class AstBuilder {
   std::vector<ast::Comment>* comments_ = nullptr;
 };
 
+
+// ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of nothing
+// but characters the lexer rejects (a no-break space) still parses, to its end.
+void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, antlr4::CharStream& input) {
+  if (!tokens.empty()) return;
+  auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF, "<EOF>");
+  eof->setStartIndex(input.size());
+  eof->setStopIndex(input.size() - 1);
+  eof->setLine(1);
+  tokens.push_back(std::move(eof));
+}
+
 }  // namespace
 
 std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink) {
@@ -1034,38 +1046,37 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   PreScan scan = Scan(std::move(all), pos, sink);
   if (scan.fatal) return nullptr;
 
-  // ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of
-  // nothing but characters the lexer rejects (a no-break space) still parses, to its end.
-  if (scan.tokens.empty()) {
-    auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF, "<EOF>");
-    eof->setStartIndex(input.size());
-    eof->setStopIndex(input.size() - 1);
-    eof->setLine(1);
-    scan.tokens.push_back(std::move(eof));
-  }
-  antlr4::ListTokenSource source(std::move(scan.tokens));
-  antlr4::CommonTokenStream tokens(&source);
-  PipeParser parser(&tokens);
-  parser.removeErrorListeners();
-
   // Stage 1: SLL with bail-out, fast for the (usual) valid file, one top-level item at a time
-  // (the rule `file : header? topItem* EOF` unrolled): each item's parse tree becomes AST and
-  // is freed before the next item is parsed, so a big file never holds its whole tree (about
-  // 100 bytes per token; issue 13). The AST's own diagnostics wait in `staged` until the
-  // whole file has parsed: when SLL fails, stage 2 builds the AST again.
+  // (the rule `file : header? topItem* EOF` unrolled), memory kept to what the rest of the file
+  // still needs (issue 13): each item's parse tree becomes AST and is freed before the next
+  // item is parsed, and the tokens stream through an unbuffered stream, which frees each one
+  // once its item is built (the mark keeps an item's tokens for the AST builder). The AST's
+  // own diagnostics wait in `staged` until the whole file has parsed: when SLL fails, stage 2
+  // builds the AST again. Comments (already collected) are not the parser's: an unbuffered
+  // stream does not skip hidden tokens.
   {
-    DiagnosticSink staged;
-    AstBuilder builder(pos, sm, staged);
-    std::unique_ptr<ast::File> ast = builder.Start(comments);
+    std::erase_if(scan.tokens, [](const std::unique_ptr<Token>& t) { return t->getChannel() != Token::DEFAULT_CHANNEL; });
+    EnsureEof(scan.tokens, input);
+    antlr4::ListTokenSource source(std::move(scan.tokens));
+    antlr4::UnbufferedTokenStream tokens(&source);
+    PipeParser parser(&tokens);
+    parser.removeErrorListeners();
     parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
         antlr4::atn::PredictionMode::SLL);
+    DiagnosticSink staged;
+    AstBuilder builder(pos, sm, staged);
+    std::unique_ptr<ast::File> ast = builder.Start(comments);
     try {
-      // `header` and a top-level item start with different keywords.
-      if (tokens.LA(1) == PipeLexer::PIPELINE) builder.Header(parser.header(), *ast);
-      while (tokens.LA(1) != Token::EOF) {
-        builder.Item(parser.topItem(), *ast);
+      // `header` (first, if at all) and a top-level item start with different keywords.
+      for (bool first = true; tokens.LA(1) != Token::EOF; first = false) {
+        ssize_t item_tokens = tokens.mark();
+        if (first && tokens.LA(1) == PipeLexer::PIPELINE)
+          builder.Header(parser.header(), *ast);
+        else
+          builder.Item(parser.topItem(), *ast);
         parser.getTreeTracker().reset();
+        tokens.release(item_tokens);
       }
     } catch (const antlr4::ParseCancellationException&) {
       ast = nullptr;
@@ -1076,12 +1087,22 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
       return ast;
     }
   }
+  // Stage 2 (a file SLL could not parse): the first stage consumed the tokens, so the text is
+  // lexed and scanned again, silently (the first scan reported what it found), and parsed whole.
+  input.reset();
+  PipeLexer relexer(&input);
+  relexer.removeErrorListeners();
+  DiagnosticSink reported_already;
+  scan = Scan(relexer.getAllTokens(), pos, reported_already);
+  EnsureEof(scan.tokens, input);
+  antlr4::ListTokenSource source(std::move(scan.tokens));
+  antlr4::CommonTokenStream tokens(&source);
+  PipeParser parser(&tokens);
+  parser.removeErrorListeners();
   // Stage 2: full LL with recovery and plain-worded errors, only when SLL failed.
   PipeParser::FileContext* tree = nullptr;
   ErrorListener listener(pos, sink, scan.quiet_tokens, scan.quiet_at_eof);
   {
-    tokens.seek(0);
-    parser.reset();
     parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
         antlr4::atn::PredictionMode::LL);

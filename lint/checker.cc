@@ -26,6 +26,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckUntrustedCode(ctx);
   CheckCachePoisoning(ctx);
   CheckUnused(ctx);
+  CheckWorkflowCommands(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }
 

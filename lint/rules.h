@@ -34,6 +34,8 @@ void CheckUntrustedCode(RuleContext& ctx);
 void CheckCachePoisoning(RuleContext& ctx);
 // unused-variable, unused-template, unused-secret, unused-cache
 void CheckUnused(RuleContext& ctx);
+// github-deprecated-command (GitHub `run:` scripts)
+void CheckWorkflowCommands(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)
 void CheckShellcheck(RuleContext& ctx);
 

@@ -154,58 +154,10 @@ class Checker {
     here.later_steps = ids;
     for (const Node* s : steps) {
       for (const auto& [k, v] : s->entries) Walk(*v, here, k->scalar == "if");
-      if (const Node* run = s->Get("run"); run && run->IsScalar()) WorkflowCommands(*run);
       if (const Node* id = s->Get("id"); id && id->IsScalar() && here.steps) {
         here.steps->insert(LowerAscii(id->scalar));
         here.later_steps.erase(LowerAscii(id->scalar));
       }
-    }
-  }
-
-  // `echo "::set-output name=x::1"`: the runner refuses `set-env` and `add-path` since 2020
-  // (the step fails) and warns on `set-output` and `save-state`, whose replacement is a line
-  // appended to the file $GITHUB_OUTPUT / $GITHUB_STATE.
-  void WorkflowCommands(const Node& run) {
-    struct Command {
-      std::string_view name, replacement;
-      bool disabled;
-    };
-    static constexpr std::array<Command, 4> kCommands = {{
-        {"set-output", "echo \"{name}={value}\" >> \"$GITHUB_OUTPUT\"", false},
-        {"save-state", "echo \"{name}={value}\" >> \"$GITHUB_STATE\"", false},
-        {"set-env", "echo \"{name}={value}\" >> \"$GITHUB_ENV\"", true},
-        {"add-path", "echo \"{path}\" >> \"$GITHUB_PATH\"", true},
-    }};
-    std::string_view text = run.scalar;
-    size_t line_start = 0;
-    while (line_start < text.size()) {
-      size_t line_end = text.find('\n', line_start);
-      if (line_end == std::string_view::npos) line_end = text.size();
-      std::string_view line = text.substr(line_start, line_end - line_start);
-      size_t first = line.find_first_not_of(" \t");
-      bool comment = first != std::string_view::npos && line[first] == '#';
-      for (size_t at = line.find("::"); !comment && at != std::string_view::npos;
-           at = line.find("::", at + 2)) {
-        for (const Command& c : kCommands) {
-          std::string_view rest = line.substr(at + 2);
-          if (rest.substr(0, c.name.size()) != c.name || rest.size() == c.name.size()) continue;
-          char next = rest[c.name.size()];
-          if (next != ' ' && next != ':') continue;
-          Diagnostic& d = sink_.Report(
-              DiagKind::GhDeprecatedCommand,
-              LocateInScalar(sm_, run, line_start + at, c.name.size() + 2),
-              c.disabled ? fmt::format("workflow command \"{}\" is disabled: the runner fails the "
-                                       "step. use `{}` instead",
-                                       c.name, c.replacement)
-                         : fmt::format("workflow command \"{}\" was deprecated. use `{}` instead",
-                                       c.name, c.replacement));
-          if (c.disabled) d.severity = Severity::Error;
-          d.Note({},
-                 "https://docs.github.com/en/actions/using-workflows/"
-                 "workflow-commands-for-github-actions");
-        }
-      }
-      line_start = line_end + 1;
     }
   }
 

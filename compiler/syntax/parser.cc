@@ -1007,7 +1007,6 @@ class AstBuilder {
   std::vector<ast::Comment>* comments_ = nullptr;
 };
 
-
 // ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of nothing
 // but characters the lexer rejects (a no-break space) still parses, to its end.
 void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, antlr4::CharStream& input) {
@@ -1078,7 +1077,9 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
         parser.getTreeTracker().reset();
         tokens.release(item_tokens);
       }
-    } catch (const antlr4::ParseCancellationException&) {
+    } catch (const antlr4::RuntimeException&) {
+      // ParseCancellationException: SLL gave up. Any other error of the runtime (none is
+      // known) also leaves the file to the whole-file stage below rather than ending pipec.
       ast = nullptr;
     }
     if (ast) {
@@ -1087,8 +1088,9 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
       return ast;
     }
   }
-  // Stage 2 (a file SLL could not parse): the first stage consumed the tokens, so the text is
-  // lexed and scanned again, silently (the first scan reported what it found), and parsed whole.
+  // Stage 2, only for a file SLL could not parse: full LL with recovery and plain-worded
+  // errors, over the whole file. The first stage consumed the tokens, so the text is lexed and
+  // scanned again, silently (the first scan reported what it found).
   input.reset();
   PipeLexer relexer(&input);
   relexer.removeErrorListeners();
@@ -1099,7 +1101,6 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   antlr4::CommonTokenStream tokens(&source);
   PipeParser parser(&tokens);
   parser.removeErrorListeners();
-  // Stage 2: full LL with recovery and plain-worded errors, only when SLL failed.
   PipeParser::FileContext* tree = nullptr;
   ErrorListener listener(pos, sink, scan.quiet_tokens, scan.quiet_at_eof);
   {

@@ -22,9 +22,9 @@ namespace pipec::ir {
 // A job is referred to by its index in Pipeline::jobs. Each front end (sema, the importers)
 // fills the ids once its job list is final (ResolveJobIds); references keep the name too, for
 // messages and output. kNoJob: no job has that name. Sema never makes one; the importers
-// report unknown needs themselves and leave them out, and keep only what the checker judges:
-// a GitHub download the reader could not tie to an upload (github-missing-artifact), an
-// optional need on an absent job.
+// report unknown needs themselves and leave them out (optional ones on absent jobs too), and
+// keep only what the checker judges: a GitHub download the reader could not tie to an upload
+// in a job it needs (job "", github-missing-artifact).
 using JobId = uint32_t;
 inline constexpr JobId kNoJob = std::numeric_limits<JobId>::max();
 
@@ -175,7 +175,7 @@ struct InputRef {        // `in NAME = JOB.OUTPUT`
 // artifacts a job without needs downloads (GitLab `dependencies:` without `needs:`): the
 // order comes from the stages, and the producer may be absent under a trigger ("its
 // artifacts if it ran"). All other origins are hard dependencies: sema guarantees that the
-// target exists wherever the job exists (importers keep unknown targets for lint to report).
+// target exists wherever the job exists (the importers report unknown targets and leave them out).
 struct Need {
   std::string job;       // expanded job name
   bool artifacts = false;  // restores the needed job's artifacts

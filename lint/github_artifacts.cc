@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/import/github_expressions.h"
+#include "lint/rule_context.h"
 
 namespace pipec::lint {
 
@@ -39,7 +39,7 @@ bool MayUploadUnseenArtifacts(const ir::Job& j) {
   if (j.trigger) return true;  // a reusable workflow call: its jobs may upload
   return std::any_of(j.steps.begin(), j.steps.end(), [](const ir::Step& s) {
     if (s.kind != ir::Step::Kind::Uses) return false;
-    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
+    std::string action = ActionName(s);
     static constexpr std::array<std::string_view, 5> kNoUpload = {
         "actions/checkout", "actions/upload-artifact", "actions/download-artifact", "actions/cache",
         "actions/labeler"};

@@ -39,7 +39,7 @@ const ir::Step* PullRequestCodeStep(const ir::Job& j) {
       if (fetches && PullRequestRef(text)) return &s;
       continue;
     }
-    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
+    std::string action = ActionName(s);
     if (action != "actions/checkout") continue;
     for (const char* key : {"ref", "repository"})
       if (auto it = s.with.find(key); it != s.with.end() && PullRequestRef(it->second)) return &s;

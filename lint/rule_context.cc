@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "compiler/import/github_expressions.h"
+
 namespace pipec::lint {
 
 RuleContext::RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
@@ -116,6 +118,10 @@ bool IsReport(ir::OutputKind k) {
 bool IsValue(ir::OutputKind k) {
   return k == ir::OutputKind::Bool || k == ir::OutputKind::Int || k == ir::OutputKind::Float ||
          k == ir::OutputKind::String;
+}
+
+std::string ActionName(const ir::Step& s) {
+  return import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
 }
 
 }  // namespace pipec::lint

@@ -48,6 +48,9 @@ bool HasRuntimeParts(const ir::Text& t);
 
 // "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME".
 std::string TriggerId(const ir::Trigger& t);
+
+// The action a GitHub `uses:` step runs, lower case, without its `@ref`: "actions/checkout".
+std::string ActionName(const ir::Step& s);
 const ir::Trigger* FindTrigger(const ir::Pipeline& p, std::string_view id);
 
 // The env names through which a job's scripts can read secrets: env name -> secret name.

@@ -83,8 +83,6 @@ constexpr std::array<std::string_view, 17> kPublishers = {
     "azure/webapps-deploy", "cloudflare/wrangler-action", "google-github-actions/deploy-appengine",
     "google-github-actions/deploy-cloudrun", "google-github-actions/deploy-cloud-functions"};
 
-std::string ActionOf(const ir::Step& s) { return LowerAscii(s.uses.substr(0, s.uses.find('@'))); }
-
 std::string With(const ir::Step& s, const char* key) {
   auto it = s.with.find(key);
   return it == s.with.end() ? std::string() : Trimmed(it->second);
@@ -107,7 +105,7 @@ int Major(const std::string& uses) {
 // does not or when an expression decides (not judged).
 std::optional<std::string> RestoresCache(const ir::Step& s) {
   if (s.kind != ir::Step::Kind::Uses) return std::nullopt;
-  std::string action = ActionOf(s);
+  std::string action = ActionName(s);
   auto it = std::find_if(kCacheActions.begin(), kCacheActions.end(), [&](const CacheAction& c) { return c.action == action; });
   if (it == kCacheActions.end()) return std::nullopt;
   if (it->toggle == CacheAction::Toggle::Always) return std::string("which always caches");
@@ -211,7 +209,7 @@ void CheckGitHubCaches(RuleContext& ctx) {
     if (why.empty())
       for (const ir::Step& s : j.steps)
         if (s.kind == ir::Step::Kind::Uses) {
-          std::string action = ActionOf(s);
+          std::string action = ActionName(s);
           if (std::find(kPublishers.begin(), kPublishers.end(), action) == kPublishers.end()) continue;
           if (action == "docker/build-push-action" && LowerAscii(With(s, "push")) != "true" && !Contains(With(s, "push"), "${{"))
             continue;  // builds without pushing
@@ -224,7 +222,7 @@ void CheckGitHubCaches(RuleContext& ctx) {
       if (SkippedOnRelease(s.condition)) continue;
       std::optional<std::string> how = RestoresCache(s);
       if (!how) continue;
-      std::string action = ActionOf(s);
+      std::string action = ActionName(s);
       if (Diagnostic* d = ctx.Report(
               DiagKind::CachePoisoning, ctx.Locate(s.range, s.uses, 40),
               fmt::format("job {} builds a release ({}) and restores the Actions cache through {}, {}: "

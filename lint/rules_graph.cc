@@ -221,7 +221,7 @@ void CheckGraph(RuleContext& ctx) {
       if (!target) continue;  // sema reports an unknown name (unknown-name)
       // A data edge next to an explicit need on the same job is normal (`needs build` plus
       // `when build.ok`); only the same need written twice is a duplicate.
-      bool written = n.origin == ir::Need::Origin::Explicit || n.origin == ir::Need::Origin::Import;
+      bool written = n.origin == ir::Need::Origin::Explicit;
       auto [it, inserted] = written ? first.emplace(n.job, &n) : std::make_pair(first.end(), true);
       if (!inserted) {
         // GitLab's wording: "<job> has the following needs duplicated: <n>."

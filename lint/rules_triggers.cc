@@ -42,7 +42,7 @@ const ir::Step* TriggeringArtifacts(const ir::Job& j) {
         return &s;
       continue;
     }
-    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
+    std::string action = ActionName(s);
     if (action != "actions/download-artifact" && action != "dawidd6/action-download-artifact")
       continue;
     for (const auto& [k, v] : s.with)
@@ -66,7 +66,7 @@ bool RunsAfter(const ir::Job& j, const ir::Step* from) {
     }
     if (!after) continue;
     if (s.kind == ir::Step::Kind::Run) return true;
-    std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
+    std::string action = ActionName(s);
     static constexpr std::string_view kReadOnly[] = {
         "actions/checkout", "actions/upload-artifact", "actions/download-artifact",
         "actions/cache", "actions/cache/restore", "actions/cache/save", "actions/github-script",

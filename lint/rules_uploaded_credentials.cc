@@ -49,7 +49,7 @@ void CheckUploadedCredentials(RuleContext& ctx) {
     std::vector<std::string> persisted;  // checkout directories that keep the token
     for (const ir::Step& s : j.steps) {
       if (s.kind != ir::Step::Kind::Uses) continue;
-      std::string action = import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
+      std::string action = ActionName(s);
       auto with = [&](const char* k) {
         auto it = s.with.find(k);
         return it == s.with.end() ? std::string() : it->second;

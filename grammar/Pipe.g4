@@ -138,6 +138,10 @@ name
   ;
 
 // ---- lexer ----
+// compiler/syntax/fast_lexer.cc lexes the usual file by hand: it reads the literal tokens
+// (keywords, punctuation) from the generated lexer, and implements DURATION, FLOAT, INT, ID,
+// the strings, COMMENT and WS itself. A new non-literal rule switches it off until it learns
+// the rule (syntax_test fails); every change is checked against this lexer token for token.
 PIPELINE : 'pipeline' ;
 VERSION : 'version' ;
 IMPORT : 'import' ;

@@ -27,6 +27,7 @@ void Analyzer::LowerJobs() {
   // Outputs first: consumers need their producers' kinds and paths.
   for (JobSpec& s : specs_)
     for (size_t c = 0; c < s.names.size(); ++c) outputs_[s.names[c]] = LowerOutputs(s, c);
+  out_.jobs.reserve(total);  // an ir::Job is over a kilobyte: no moves as the vector grows
   for (JobSpec& s : specs_) {
     if (!s.ok) continue;
     for (size_t c = 0; c < s.names.size(); ++c) out_.jobs.push_back(LowerJob(s, c));

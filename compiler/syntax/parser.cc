@@ -15,6 +15,7 @@
 #include "PipeLexer.h"
 #include "PipeParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/syntax/fast_lexer.h"
 #include "compiler/syntax/string_literal.h"
 
 namespace pipec::syntax {
@@ -515,7 +516,12 @@ class AstBuilder {
   SourceRange R(ParserRuleContext* c) const { return pos_.Of(c); }
   SourceRange R(antlr4::tree::TerminalNode* t) const { return pos_.OfToken(t->getSymbol()); }
 
-  ast::Ident Name(PipeParser::NameContext* c) { return {c->getText(), R(c)}; }
+  // The text of a rule that is one token (a name, a literal, a kind): the token's own text.
+  // RuleContext::getText builds it through a std::stringstream, a tenth of the AST's time.
+  static std::string OneToken(ParserRuleContext* c) {
+    return c->getStart() == c->getStop() ? c->getStart()->getText() : c->getText();
+  }
+  ast::Ident Name(PipeParser::NameContext* c) { return {OneToken(c), R(c)}; }
 
   ast::QualifiedName Qualified(PipeParser::QualifiedNameContext* c) {
     ast::QualifiedName q;
@@ -583,7 +589,7 @@ class AstBuilder {
   ast::Expr Literal(PipeParser::LiteralContext* c) {
     ast::Expr e;
     e.range = R(c);
-    e.spelling = c->getText();
+    e.spelling = OneToken(c);
     if (c->STRING()) {
       e.kind = ast::Expr::Kind::String;
       e.str = Str(c->STRING());
@@ -754,7 +760,7 @@ class AstBuilder {
         default: return e.spelling;  // durations stay as written ("30d")
       }
     }
-    if (c->name()) return c->name()->getText();
+    if (c->name()) return OneToken(c->name());
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (auto* v : c->rawValue()) arr.push_back(RawValue(v));
     return arr;
@@ -763,7 +769,7 @@ class AstBuilder {
   nlohmann::ordered_json RawObject(PipeParser::RawObjectContext* c) {
     nlohmann::ordered_json obj = nlohmann::ordered_json::object();
     for (auto* m : c->rawMember()) {
-      std::string key = m->name() ? m->name()->getText() : Str(m->STRING()).Flat();
+      std::string key = m->name() ? OneToken(m->name()) : Str(m->STRING()).Flat();
       if (obj.contains(key))
         sink_.Report(DiagKind::DuplicateItem, R(m), fmt::format("key `{}` appears twice in this raw block", key));
       obj[key] = RawValue(m->rawValue());
@@ -829,7 +835,7 @@ class AstBuilder {
     } else if (auto* x = dynamic_cast<PipeParser::OutFileItemContext*>(c)) {
       ast::OutItem o;
       o.name = Name(x->name());
-      o.kind = x->outKind()->getText();
+      o.kind = OneToken(x->outKind());
       o.kind_range = R(x->outKind());
       o.path = Str(x->STRING());
       if (x->DURATION()) o.expire_seconds = Duration(x->DURATION()->getSymbol());
@@ -838,7 +844,7 @@ class AstBuilder {
     } else if (auto* x = dynamic_cast<PipeParser::OutValueItemContext*>(c)) {
       ast::OutItem o;
       o.name = Name(x->name());
-      o.kind = x->valueType()->getText();
+      o.kind = OneToken(x->valueType());
       o.kind_range = R(x->valueType());
       o.value = true;
       o.path = Str(x->STRING());
@@ -1036,7 +1042,9 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   CodePointInput& input = *read;
   PipeLexer lexer(&input);
   lexer.removeErrorListeners();
-  std::vector<std::unique_ptr<Token>> all = lexer.getAllTokens();
+  // The hand-written lexer takes the usual file; ANTLR's lexes the rest (fast_lexer.h).
+  std::optional<TokenList> fast = LexFast(text, &lexer, &input);
+  std::vector<std::unique_ptr<Token>> all = fast ? std::move(*fast) : lexer.getAllTokens();
 
   std::vector<ast::Comment> comments;
   for (const auto& t : all)

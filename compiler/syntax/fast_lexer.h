@@ -1,0 +1,36 @@
+// A hand-written lexer for the usual, well-formed `.pipe` file (issue 13: ANTLR's generated
+// lexer was a third of `pipec check` on a large file, about 15 times slower than this one).
+// The grammar stays the definition: keywords and punctuation come from the generated lexer's
+// vocabulary, and anything this lexer is not certain of (a character the grammar rejects, an
+// unterminated string) makes it decline, so that the caller runs ANTLR's lexer, whose tokens
+// the parser's pre-scan turns into diagnostics. `FastLexerDisagreement` checks the two lexers
+// against each other (unit tests over every `.pipe` file of the repository, and the pipe fuzzer).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace antlr4 {
+class CharStream;
+class Token;
+class TokenSource;
+}  // namespace antlr4
+
+namespace pipec::syntax {
+
+using TokenList = std::vector<std::unique_ptr<antlr4::Token>>;
+
+// The tokens `PipeLexer::getAllTokens()` gives for `text` (valid UTF-8), with the same types,
+// channels, code-point start and stop indexes, lines, columns and text, each tied to
+// `source` and `input` as ANTLR's would be; or nullopt when the fast path declines.
+[[nodiscard]] std::optional<TokenList> LexFast(std::string_view text, antlr4::TokenSource* source,
+                                               antlr4::CharStream* input);
+
+// For tests: nullopt when LexFast declines `text` or gives exactly ANTLR's tokens; otherwise
+// the first difference, described. `declined` (if given) says whether it declined.
+[[nodiscard]] std::optional<std::string> FastLexerDisagreement(std::string_view text, bool* declined = nullptr);
+
+}  // namespace pipec::syntax

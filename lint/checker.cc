@@ -14,6 +14,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   RuleContext ctx(p, sm, opts, sink);
   CheckGraph(ctx);
   CheckArtifacts(ctx);
+  CheckGitLabArtifactRequests(ctx);
   CheckHardcodedSecrets(ctx);
   CheckSecretDeclarations(ctx);
   CheckSecretScripts(ctx);

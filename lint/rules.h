@@ -4,11 +4,13 @@
 
 namespace pipec::lint {
 
-// dependency-cycle, unknown-need, need-later-stage, duplicate-needs, too-many-needs
+// dependency-cycle, need-later-stage, duplicate-needs, too-many-needs
 void CheckGraph(RuleContext& ctx);
 // artifact-not-upstream, artifact-producer-inactive, artifact-expires-early,
-// artifact-path-conflict, unconsumed-output
+// artifact-path-conflict, unconsumed-output, github-missing-artifact
 void CheckArtifacts(RuleContext& ctx);
+// gitlab-need-without-artifacts (GitLab `needs: artifacts: true` and `dependencies:`)
+void CheckGitLabArtifactRequests(RuleContext& ctx);
 // hardcoded-secret
 void CheckHardcodedSecrets(RuleContext& ctx);
 // unmasked-secret, unmaskable-secret, secret-in-merge-request, protected-secret-unprotected-ref

@@ -581,7 +581,6 @@ class JobReader {
                      fmt::format("jobs:{}:artifacts config contains unknown keys: {}", name_, key));
       }
     }
-    g.has_artifacts = !g.job.outputs.empty();
   }
 
   void Reports(const Node& n, GlJob& g, std::optional<int64_t> expire) {

@@ -42,7 +42,6 @@ struct GlJob {
   SourceRange needs_range;
   bool has_dependencies = false;
   std::vector<GlNeed> dependencies;
-  bool has_artifacts = false;
   std::vector<std::map<std::string, std::string>> cells;  // parallel expansion; empty = none
   std::vector<std::string> cell_names;  // GitLab's names of the cells: "job: [a, b]", "job 1/3"
   int parallel_count = 0;  // `parallel: N`

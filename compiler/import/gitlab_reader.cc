@@ -408,11 +408,6 @@ class GitLabReader {
         if (my_stage >= 0 && their > my_stage)
           sink_.Report(DiagKind::GlNeedLaterStage, n.range,
                        fmt::format("{} job: need {} is not defined in current or prior stages", name, n.job));
-        if (n.artifacts_explicit && !it->second->has_artifacts && !it->second->job.trigger)
-          SoftenForUnreadIncludes(
-              sink_.Report(DiagKind::GlNeedNoArtifacts, n.range,
-                           fmt::format("{} job: needs the artifacts of {}, which declares no artifacts", name, n.job)),
-              cfg, fmt::format("the artifacts of {}", n.job), !Complete(*it->second));
       }
       if (!dups.empty())
         sink_.Report(DiagKind::GlDuplicateNeeds, g.needs_range,
@@ -436,11 +431,6 @@ class GitLabReader {
         if (g.has_needs && !seen.contains(d.job))
           sink_.Report(DiagKind::GlDependencyNotInNeeds, d.range,
                        fmt::format("jobs:{} dependencies the {} should be part of needs", name, d.job));
-        if (!it->second->has_artifacts && !it->second->job.trigger)
-          SoftenForUnreadIncludes(
-              sink_.Report(DiagKind::GlNeedNoArtifacts, d.range,
-                           fmt::format("{} job: dependency {} declares no artifacts, so there is nothing to download", name, d.job)),
-              cfg, fmt::format("the artifacts of {}", d.job), !Complete(*it->second));
       }
     }
   }
@@ -490,10 +480,15 @@ class GitLabReader {
                                            std::any_of(g.dependencies.begin(), g.dependencies.end(),
                                                        [&](const GlNeed& d) { return d.job == n.job; }));
           need.optional = n.optional;
+          need.artifacts_written = n.artifacts_explicit;
           need.origin = ir::Need::Origin::Import;
           need.range = n.range;
           base.needs.push_back(need);
         }
+      }
+      if (g.has_dependencies) {
+        base.dependencies.emplace();
+        for (const GlNeed& d : g.dependencies) base.dependencies->push_back({d.job, d.range});
       }
       // `dependencies` without `needs` download artifacts of earlier-stage jobs.
       for (const GlNeed& d : g.dependencies) {
@@ -568,10 +563,7 @@ class GitLabReader {
 
   // A job with a script, a trigger or run steps. One without is what an unread include is
   // meant to complete (then the include may give it artifacts too).
-  static bool Complete(const GlJob& g) {
-    bool has_script = std::any_of(g.job.steps.begin(), g.job.steps.end(), [](const ir::Step& s) { return s.name == "script"; });
-    return has_script || g.job.trigger || g.job.raw_gitlab.contains("run") || g.job.raw_gitlab.contains("trigger");
-  }
+  static bool Complete(const GlJob& g) { return ir::GitLabJobHasWork(g.job); }
 
   // A script line that reads a path only another job's artifacts provide, in a job that does
   // not download that job's artifacts (GitLab: `needs` lists what is downloaded; without

@@ -119,7 +119,15 @@ test:
   EXPECT_EQ(r->Messages(DiagKind::GlDependencyNotInNeeds),
             std::vector<std::string>{"jobs:test dependencies the other should be part of needs"});
   EXPECT_EQ(r->Messages(DiagKind::GlUndefinedDependency), std::vector<std::string>{"test job: undefined dependency: ghost"});
-  EXPECT_EQ(r->Messages(DiagKind::GlNeedNoArtifacts).size(), 1u);
+  // Whether the listed jobs have artifacts is the checker's (gitlab-need-without-artifacts):
+  // the IR keeps the list as written.
+  EXPECT_TRUE(r->Messages(DiagKind::GlNeedNoArtifacts).empty());
+  const ir::Job* test = r->Job("test");
+  ASSERT_TRUE(test && test->dependencies);
+  std::vector<std::string> listed;
+  for (const ir::Dependency& d : *test->dependencies) listed.push_back(d.job);
+  EXPECT_EQ(listed, (std::vector<std::string>{"build", "other", "ghost"}));
+  EXPECT_FALSE(r->Job("build")->dependencies);  // no `dependencies:` key
 }
 
 TEST(GitLabReader, TooManyNeeds) {

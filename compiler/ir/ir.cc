@@ -2,6 +2,7 @@
 
 #include "compiler/ir/conditions.h"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -85,6 +86,21 @@ std::string Trigger::Id() const {
   std::string id(TriggerKindName(kind));
   if (kind == TriggerKind::Schedule || kind == TriggerKind::Webhook) id += ":" + name;
   return id;
+}
+
+std::string_view IncludeKindName(Include::Kind k) {
+  switch (k) {
+    case Include::Kind::Remote: return "remote";
+    case Include::Kind::Template: return "template";
+    case Include::Kind::Project: return "project";
+    case Include::Kind::Component: return "component";
+  }
+  return "remote";
+}
+
+bool GitLabJobHasWork(const Job& j) {
+  bool has_script = std::any_of(j.steps.begin(), j.steps.end(), [](const Step& s) { return s.name == "script"; });
+  return has_script || j.trigger || j.raw_gitlab.contains("run") || j.raw_gitlab.contains("trigger");
 }
 
 std::string_view OutputKindName(OutputKind k) {

@@ -186,6 +186,9 @@ struct Need {
   bool Hard() const { return origin != Origin::StageArtifacts; }
   SourceRange range;
   JobId job_id = kNoJob;  // the needed job's index
+  // (import, GitLab) `artifacts: true` written out in the `needs:` entry: GitLab's default,
+  // but written it asks for artifacts (gitlab-need-without-artifacts).
+  bool artifacts_written = false;
 };
 
 struct Step {
@@ -233,6 +236,13 @@ struct TriggerJob {  // `trigger pipeline "x.pipe"` / `trigger project "group/p"
 
 enum class RunWhen { OnSuccess, OnFailure, Always };
 
+// (import, GitLab) one entry of a job's `dependencies:`, by the name written: a parallel
+// job's name stands for all its cells.
+struct Dependency {
+  std::string job;
+  SourceRange range;
+};
+
 struct Job {
   std::string name;        // expanded, unique: "test_api[py=3.11]"
   std::string base_name;   // as declared: "test_api"
@@ -271,7 +281,15 @@ struct Job {
   SourceRange range;       // the job's declaration (its name)
   SourceRange body_range;  // the whole declaration, for block-level suppressions
   bool hidden = false;     // (import) GitLab hidden `.job` kept for reference
+  // (import, GitLab) `dependencies:` as written (nullopt: no such key; empty: `[]`). Its
+  // effect is in `needs` already (which artifacts are downloaded); the list is for the
+  // checks that quote it.
+  std::optional<std::vector<Dependency>> dependencies;
 };
+
+// (import, GitLab) Whether a job has work of its own (a `script:`, `run:` or `trigger:`).
+// One without is incomplete as read: an include pipec does not read may complete it.
+bool GitLabJobHasWork(const Job& j);
 
 // What the pipeline declared but nothing used (for the checker's unused-* rules).
 struct Usage {
@@ -292,6 +310,7 @@ struct Include {
   bool integrity = false;  // remote: an `integrity:` hash is given
   SourceRange range;       // the include item
 };
+std::string_view IncludeKindName(Include::Kind k);  // "remote", "template", "project", "component"
 
 enum class Origin { Pipe, GitLab, GitHub };
 

@@ -150,10 +150,9 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
   out["caches"] = caches;
   out["stages"] = p.stages;
   if (!p.includes.empty()) {
-    static constexpr const char* kKinds[] = {"remote", "template", "project", "component"};
     J includes = J::array();
     for (const Include& inc : p.includes)
-      includes.push_back({{"kind", kKinds[static_cast<int>(inc.kind)]}, {"location", inc.location},
+      includes.push_back({{"kind", IncludeKindName(inc.kind)}, {"location", inc.location},
                           {"ref", inc.ref}, {"integrity", inc.integrity}, {"at", Loc(inc.range, sm)}});
     out["includes"] = includes;
   }
@@ -170,9 +169,15 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
     for (const Need& n : job.needs) {
       J nj{{"job", n.job}, {"artifacts", n.artifacts}, {"origin", NeedOrigin(n.origin)}};
       if (n.optional) nj["optional"] = true;
+      if (n.artifacts_written) nj["artifacts_written"] = true;
       needs.push_back(nj);
     }
     j["needs"] = needs;
+    if (job.dependencies) {
+      J deps = J::array();
+      for (const Dependency& d : *job.dependencies) deps.push_back(d.job);
+      j["dependencies"] = deps;
+    }
     if (!job.inputs.empty()) {
       J in = J::array();
       for (const InputRef& i : job.inputs)

@@ -49,6 +49,12 @@ std::vector<std::string> Verify(const Pipeline& p) {
     ForEachOutputRead(j.when, [&](const Operand& o) {
       if (!id_matches(o.job, o.job_id)) fail(at(fmt::format("reads `{}.{}` through a stale job id", o.job, o.name)));
     });
+    // What GitLab's YAML wrote, kept for the checks that quote it: no other front end has it.
+    if (p.origin != Origin::GitLab) {
+      if (j.dependencies) fail(at("has a GitLab `dependencies:` list outside a GitLab pipeline"));
+      if (std::any_of(j.needs.begin(), j.needs.end(), [](const Need& n) { return n.artifacts_written; }))
+        fail(at("has a need with GitLab's `artifacts: true` written outside a GitLab pipeline"));
+    }
     // Importers keep an unknown stage (reported with the vendor's wording); it orders nothing.
     if (from_pipe && !j.stage.empty() && !stages.count(j.stage))
       fail(at(fmt::format("stage `{}` is not in the pipeline's stages", j.stage)));

@@ -52,6 +52,26 @@ TEST(Verify, NamesEveryBrokenInvariant) {
   EXPECT_TRUE(has("job `b`: active under `tag`, which is no trigger"));
 }
 
+TEST(Verify, GitLabsWrittenArtifactRequestsOnlyInGitLabPipelines) {
+  Pipeline p = Valid();
+  p.jobs[1].dependencies = std::vector<Dependency>{{"b", {}}};
+  p.jobs[1].needs.push_back({"b", true, false, Need::Origin::Explicit, {}});
+  p.jobs[1].needs.back().artifacts_written = true;
+  ResolveJobIds(p);
+  std::vector<std::string> problems = Verify(p);
+  EXPECT_NE(std::find(problems.begin(), problems.end(),
+                      "job `t`: has a GitLab `dependencies:` list outside a GitLab pipeline"),
+            problems.end());
+  EXPECT_NE(std::find(problems.begin(), problems.end(),
+                      "job `t`: has a need with GitLab's `artifacts: true` written outside a GitLab pipeline"),
+            problems.end());
+  p.origin = Origin::GitLab;
+  problems = Verify(p);
+  EXPECT_EQ(std::count_if(problems.begin(), problems.end(),
+                          [](const std::string& s) { return s.find("GitLab") != std::string::npos; }),
+            0);
+}
+
 TEST(Verify, JobIdsMatchTheNames) {
   Pipeline p = Valid();
   p.jobs[1].needs[0].job_id = 1;        // the job itself, not `b`

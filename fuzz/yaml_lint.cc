@@ -21,7 +21,9 @@ void LintYaml(const uint8_t* data, size_t size, import::ConfigKind kind) {
   std::optional<ir::Pipeline> p =
       github ? import::ReadGitHub(file, sm, sink, opts) : import::ReadGitLab(file, sm, sink, opts);
   if (p) {
-    lint::RunChecks(*p, sm, lint::CheckOptions{}, sink);
+    lint::CheckOptions checks;
+    checks.fs = &fs;  // the (empty) repository the reader saw
+    lint::RunChecks(*p, sm, checks, sink);
     Require(nlohmann::json::accept(ir::DumpJson(*p, sm)), "--dump-ir wrote text that is not JSON");
   }
   WriteReports(sink.diagnostics(), sm, SarifSample(data, size));

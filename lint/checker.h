@@ -7,6 +7,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/ir/ir.h"
+#include "compiler/support/file_system.h"
 
 namespace pipec::lint {
 
@@ -15,6 +16,10 @@ struct CheckOptions {
   std::vector<std::string> enable;
   // Run shellcheck on every run script and map its findings back to the source.
   bool shellcheck = false;
+  // The repository an imported YAML file belongs to, for rules that ask whether a path is a
+  // file of it (gitlab-artifact-not-fetched). `fs` nullptr: the real file system.
+  std::string repo_root = ".";
+  const support::FileSystem* fs = nullptr;
 };
 
 // Runs every enabled rule on the IR. Rules see only the IR and source text for ranges.

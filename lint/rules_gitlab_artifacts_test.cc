@@ -101,5 +101,103 @@ TEST(GitLabArtifactRequests, OneFindingPerEntryOfAParallelJob) {
   EXPECT_EQ(diags[0].message, "test job: needs the artifacts of build, which declares no artifacts");
 }
 
+// build (stage build) leaves dist/ and report.txt; test (stage test) reads dist/app.
+TestPipeline Reads() {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitLab;
+  t.p.stages = {"build", "test", "deploy"};
+  t.AddJob("build", 10).stage = "build";
+  t.AddOutput("build", "dist", ir::OutputKind::Dir, "dist/", 11);
+  t.AddOutput("build", "report", ir::OutputKind::File, "report.txt", 12);
+  ir::Job& test = t.AddJob("test", 20);
+  test.stage = "test";
+  test.script_paths.push_back({"dist/app", false, t.At(21, 12, 8)});
+  return t;
+}
+
+std::vector<Diagnostic> NotFetched(const TestPipeline& t, const support::FileSystem* fs = nullptr) {
+  support::MemoryFileSystem empty;
+  CheckOptions opts;
+  opts.fs = fs ? fs : &empty;
+  return OfKind(t.Check(opts), DiagKind::GlArtifactNotFetched);
+}
+
+TEST(GitLabArtifactReads, AnEarlierStageIsDownloadedWithoutNeeds) {
+  TestPipeline t = Reads();
+  t.Job("test").after_stages = true;
+  EXPECT_TRUE(NotFetched(t).empty());
+}
+
+TEST(GitLabArtifactReads, NeedsThatLeaveTheProducerOut) {
+  TestPipeline t = Reads();
+  t.AddJob("lint", 30).stage = "build";
+  t.AddNeed("test", "lint", 22, ir::Need::Origin::Import);
+  auto diags = NotFetched(t);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].message, "job test reads dist/app, which only the artifacts of build provide, but test does not download them");
+  EXPECT_EQ(diags[0].range.begin.line, 21u);
+  ASSERT_EQ(diags[0].notes.size(), 1u);
+  EXPECT_EQ(diags[0].notes[0].message, "the `needs` of test do not include build");
+  EXPECT_EQ(diags[0].notes[0].range.begin.line, 11u);
+  EXPECT_EQ(diags[0].subject.job, "test");
+}
+
+TEST(GitLabArtifactReads, ANeedWithArtifactsFalse) {
+  TestPipeline t = Reads();
+  t.AddNeed("test", "build", 22, ir::Need::Origin::Import);  // artifacts false
+  auto diags = NotFetched(t);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].notes[0].message, "test needs build with `artifacts: false`");
+  t.Job("test").needs[0].artifacts = true;
+  EXPECT_TRUE(NotFetched(t).empty());
+}
+
+TEST(GitLabArtifactReads, DependenciesNarrowWhatIsDownloaded) {
+  // With `needs` and `dependencies: []` GitLab downloads nothing (the reader folds that into
+  // the need's artifacts flag).
+  TestPipeline t = Reads();
+  t.AddNeed("test", "build", 22, ir::Need::Origin::Import);
+  t.Job("test").dependencies = std::vector<ir::Dependency>{};
+  auto diags = NotFetched(t);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].notes[0].message, "the `dependencies` of test do not list build");
+  // Without needs, `dependencies` says whose artifacts come.
+  TestPipeline listed = Reads();
+  listed.Job("test").after_stages = true;
+  listed.Job("test").dependencies = std::vector<ir::Dependency>{{"build", listed.At(23, 18, 5)}};
+  EXPECT_TRUE(NotFetched(listed).empty());
+  listed.Job("test").dependencies = std::vector<ir::Dependency>{};
+  ASSERT_EQ(NotFetched(listed).size(), 1u);
+}
+
+TEST(GitLabArtifactReads, ProducersThatCannotRunFirstAreNotAsked) {
+  TestPipeline later = Reads();
+  later.Job("build").stage = "deploy";  // a later stage: the job makes dist/app itself
+  later.Job("test").after_stages = true;
+  EXPECT_TRUE(NotFetched(later).empty());
+  TestPipeline waits = Reads();  // build needs test: it cannot supply it
+  waits.AddJob("other", 40).stage = "build";
+  waits.AddNeed("test", "other", 22, ir::Need::Origin::Import);
+  waits.AddNeed("build", "test", 13, ir::Need::Origin::Import);
+  EXPECT_TRUE(NotFetched(waits).empty());
+}
+
+TEST(GitLabArtifactReads, WhatTheJobHasItselfOrTheRepositoryHas) {
+  TestPipeline written = Reads();
+  written.Job("test").script_paths.insert(written.Job("test").script_paths.begin(),
+                                          ir::ScriptPathRef{"dist", true, written.At(20, 5, 4)});
+  EXPECT_TRUE(NotFetched(written).empty());  // `mkdir dist` earlier in the job
+  TestPipeline own = Reads();
+  own.AddOutput("test", "dist", ir::OutputKind::Dir, "dist/", 24);
+  EXPECT_TRUE(NotFetched(own).empty());
+  TestPipeline in_repo = Reads();
+  support::MemoryFileSystem repo;
+  repo.Add("./dist/app", "#!/bin/sh\n");
+  EXPECT_TRUE(NotFetched(in_repo, &repo).empty());
+  TestPipeline code = Reads();  // source code in a folder listed whole: the repository's own
+  code.Job("test").script_paths[0].path = "dist/tool.py";
+  EXPECT_TRUE(NotFetched(code).empty());
+}
+
 }  // namespace
 }  // namespace pipec::lint

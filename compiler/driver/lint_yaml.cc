@@ -64,6 +64,8 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
     lint::CheckOptions co;
     co.enable = args.enable;
     co.shellcheck = args.shellcheck;
+    co.repo_root = opts.repo_root;  // the same repository the reader read includes from
+    co.fs = opts.fs;
     lint::RunChecks(*p, c.sources, co, findings);
     // The reader reports the vendor's own errors, the checker its rules: no finding is
     // reported twice (lint/rules_graph.cc), so they are simply put together.

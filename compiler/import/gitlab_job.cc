@@ -128,7 +128,7 @@ class JobReader {
         std::vector<ScriptPath> paths = ScriptPaths(line->scalar);
         if (paths.size() > kMaxPathsPerScriptLine) paths.resize(kMaxPathsPerScriptLine);
         for (const ScriptPath& sp : paths)
-          g.path_refs.push_back({sp.path, sp.writes, LocateInScalar(sm_, *line, sp.offset, sp.length)});
+          g.job.script_paths.push_back({sp.path, sp.writes, LocateInScalar(sm_, *line, sp.offset, sp.length)});
       }
     }
   }

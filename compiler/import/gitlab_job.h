@@ -52,13 +52,6 @@ struct GlJob {
   // File-type variables hold a path) and the lowercase ones they assign themselves (shell
   // variables of the script): neither is taken for a credential by its name.
   std::set<std::string> path_vars, script_locals;
-  // Paths the job's before_script/script lines mention (ScriptPaths), with their positions.
-  struct PathRef {
-    std::string path;
-    bool writes = false;
-    SourceRange range;
-  };
-  std::vector<PathRef> path_refs;
 };
 
 // Reads `body` (already merged with `default:`). Reports bad types into `sink`.

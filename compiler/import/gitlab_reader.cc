@@ -42,8 +42,6 @@ bool In(std::string_view v, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), v) != set.end();
 }
 
-std::string FirstSegment(const std::string& path) { return path.substr(0, path.find('/')); }
-
 class GitLabReader {
  public:
   GitLabReader(SourceManager& sm, DiagnosticSink& sink, const ImportOptions& opts)
@@ -99,7 +97,6 @@ class GitLabReader {
     std::map<std::string, size_t> sources;
     if (opts_.templates && opts_.keep_hidden) sources = CollectTemplateSources(*cfg, sm_, jobs, *opts_.templates);
     CheckJobs(root, *cfg, jobs);
-    CheckArtifactReads(jobs);
     BuildIr(jobs, p);
     if (!sources.empty()) TakeTemplateJobs(p, sources, *opts_.templates);
     std::string rules_text = p.raw_gitlab.contains("workflow") ? p.raw_gitlab["workflow"].dump() : "";
@@ -564,156 +561,6 @@ class GitLabReader {
   // A job with a script, a trigger or run steps. One without is what an unread include is
   // meant to complete (then the include may give it artifacts too).
   static bool Complete(const GlJob& g) { return ir::GitLabJobHasWork(g.job); }
-
-  // A script line that reads a path only another job's artifacts provide, in a job that does
-  // not download that job's artifacts (GitLab: `needs` lists what is downloaded; without
-  // `needs`, `dependencies` does; without both, every earlier stage's jobs are).
-  void CheckArtifactReads(const std::vector<GlJob>& jobs) {
-    auto stage_index = [&](const std::string& s) {
-      auto it = std::find(stages_.begin(), stages_.end(), s);
-      return it == stages_.end() ? -1 : static_cast<int>(it - stages_.begin());
-    };
-    auto covers = [](const std::string& artifact, const std::string& path) {
-      if (artifact.find_first_of("*?") != std::string::npos) return GlobMatch(artifact, path, GlobSyntax::Path);
-      return path == artifact || path.starts_with(artifact + "/");
-    };
-    auto cache_paths = [](const GlJob& g) {
-      std::vector<std::string> out;
-      const nlohmann::json& c = g.job.raw_gitlab["cache"];  // null without one
-      std::function<void(const nlohmann::json&, int)> add = [&](const nlohmann::json& one, int depth) {
-        if (one.is_array() && depth < 10)  // lists of caches may nest; GitLab flattens them
-          for (const auto& x : one) add(x, depth + 1);
-        if (one.is_object() && one.contains("paths") && one["paths"].is_array())
-          for (const auto& x : one["paths"])
-            if (x.is_string()) out.push_back(CanonicalArtifactPath(x.get<std::string>()));
-      };
-      add(c, 0);
-      return out;
-    };
-    std::map<std::string, bool> in_repo;  // path -> exists in the repository
-    auto exists_in_repo = [&](const std::string& path) {
-      auto [it, fresh] = in_repo.emplace(path, false);
-      if (fresh) {
-        std::string full = support::JoinPath(opts_.repo_root, path);
-        it->second = FsOf(opts_).Read(full).has_value() || !FsOf(opts_).ListFiles(full, 1).empty();
-      }
-      return it->second;
-    };
-    // Artifact paths indexed by their first path segment (a read can only be covered by an
-    // artifact that starts like it); glob artifacts are tried for every read.
-    struct Artifact {
-      const GlJob* job;
-      const ir::Output* output;
-      std::string path;
-    };
-    std::map<std::string, std::vector<Artifact>> by_first_segment;
-    std::vector<Artifact> globbed;
-    for (const GlJob& other : jobs) {
-      if (other.job.hidden) continue;
-      for (const ir::Output& o : other.job.outputs) {
-        if (ir::IsReportOutput(o.kind)) continue;
-        Artifact a{&other, &o, CanonicalArtifactPath(o.path)};
-        if (FirstSegment(a.path).find_first_of("*?[") != std::string::npos) globbed.push_back(std::move(a));
-        else by_first_segment[FirstSegment(a.path)].push_back(std::move(a));
-      }
-    }
-    // Whether `from` waits for `target` through its needs (then it cannot supply `target`).
-    std::map<std::string, const GlJob*> by_name;
-    for (const GlJob& j : jobs) by_name.emplace(j.job.name, &j);
-    auto needs_transitively = [&](const GlJob& from, const std::string& target) {
-      std::set<std::string> seen;
-      std::vector<const GlJob*> todo{&from};
-      while (!todo.empty()) {
-        const GlJob* j = todo.back();
-        todo.pop_back();
-        for (const GlNeed& n : j->needs) {
-          if (n.job == target) return true;
-          auto it = by_name.find(n.job);
-          if (it != by_name.end() && seen.insert(n.job).second) todo.push_back(it->second);
-        }
-      }
-      return false;
-    };
-    // Source code in a folder listed whole as artifacts (`tests/`) is the repository's own.
-    auto source_code = [](const std::string& path) {
-      static constexpr std::array<std::string_view, 24> kCode = {
-          ".py", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd", ".rb", ".pl", ".php", ".js", ".mjs",
-          ".cjs", ".ts", ".go", ".rs", ".c", ".cc", ".cpp", ".h", ".hpp", ".java", ".kt", ".swift"};
-      size_t slash = path.find_last_of('/');
-      size_t dot = path.find_last_of('.');
-      if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return false;
-      return std::find(kCode.begin(), kCode.end(), path.substr(dot)) != kCode.end();
-    };
-    for (const GlJob& g : jobs) {
-      if (g.job.hidden || g.path_refs.empty()) continue;
-      int my_stage = stage_index(g.stage);
-      // A producer that cannot run before this job: in a later stage, in the same stage
-      // without `needs`, or one that waits for this job. The job then makes the path itself
-      // (or the checkout has it); a missing file would fail its first run, not hide.
-      auto can_precede = [&](const GlJob& from) {
-        int their = stage_index(from.stage);
-        if (my_stage >= 0 && their >= 0 && (their > my_stage || (their == my_stage && !g.has_needs))) return false;
-        return !needs_transitively(from, g.job.name);
-      };
-      std::vector<std::string> own;  // what the job itself produces or restores from a cache
-      for (const ir::Output& o : g.job.outputs) own.push_back(CanonicalArtifactPath(o.path));
-      for (const std::string& c : cache_paths(g)) own.push_back(c);
-      std::set<std::string> written, reported;
-      auto downloads = [&](const GlJob& from) -> std::optional<std::string> {  // nullopt = it does
-        if (g.has_needs) {
-          for (const GlNeed& n : g.needs)
-            if (n.job == from.job.name) {
-              if (n.artifacts) return std::nullopt;
-              return fmt::format("{} needs {} with `artifacts: false`", g.job.name, from.job.name);
-            }
-          return fmt::format("the `needs` of {} do not include {}", g.job.name, from.job.name);
-        }
-        if (g.has_dependencies) {
-          for (const GlNeed& d : g.dependencies)
-            if (d.job == from.job.name) return std::nullopt;
-          return fmt::format("the `dependencies` of {} do not list {}", g.job.name, from.job.name);
-        }
-        if (stage_index(from.stage) < my_stage) return std::nullopt;
-        return fmt::format("{} runs in stage {}, which is not before {}'s stage {}", from.job.name, from.stage,
-                           g.job.name, g.stage);
-      };
-      for (const GlJob::PathRef& ref : g.path_refs) {
-        if (ref.writes) {
-          written.insert(ref.path);
-          continue;
-        }
-        auto mine = [&](const std::string& a) { return covers(a, ref.path) || covers(ref.path, a); };
-        if (std::any_of(own.begin(), own.end(), mine)) continue;
-        if (std::any_of(written.begin(), written.end(), [&](const std::string& w) { return covers(w, ref.path); }))
-          continue;
-        // Every job whose artifacts hold the path; one that is downloaded settles it.
-        std::vector<std::pair<const GlJob*, const ir::Output*>> producers;
-        bool fetched = false;
-        std::set<const GlJob*> seen;
-        auto consider = [&](const std::vector<Artifact>& candidates) {
-          for (const Artifact& a : candidates) {
-            if (a.job == &g || !covers(a.path, ref.path) || !can_precede(*a.job)) continue;
-            bool folder = a.path != ref.path && a.path.find_first_of("*?[") == std::string::npos;
-            if ((folder && source_code(ref.path)) || !seen.insert(a.job).second) continue;
-            producers.emplace_back(a.job, a.output);
-            if (!downloads(*a.job)) fetched = true;
-          }
-        };
-        if (auto it = by_first_segment.find(FirstSegment(ref.path)); it != by_first_segment.end()) consider(it->second);
-        consider(globbed);
-        std::sort(producers.begin(), producers.end(), [&](const auto& a, const auto& b) { return a.first < b.first; });
-        if (producers.empty() || fetched || !reported.insert(ref.path).second || exists_in_repo(ref.path)) continue;
-        std::vector<std::string> names;
-        for (const auto& pr : producers) names.push_back(pr.first->job.name);
-        Diagnostic& d = sink_.Report(
-            DiagKind::GlArtifactNotFetched, ref.range,
-            fmt::format("job {} reads {}, which only the artifacts of {} provide, but {} does not download them",
-                        g.job.name, ref.path, Join(names, " or "), g.job.name));
-        for (const auto& [producer, output] : producers)
-          d.Note(output->range, *downloads(*producer));
-      }
-    }
-  }
 
   // Which pipelines each job is added to: workflow:rules decide which kinds of pipeline
   // exist, then each job's rules (or only/except, or GitLab's default `only: [branches,

@@ -243,6 +243,15 @@ struct Dependency {
   SourceRange range;
 };
 
+// (import, GitLab) a path a `before_script`/`script` line mentions (compiler/import/
+// script_paths.h: words with a `/` or a file extension, as written without quotes and `./`),
+// placed in the YAML scalar, for gitlab-artifact-not-fetched.
+struct ScriptPathRef {
+  std::string path;
+  bool writes = false;  // the line writes it (a redirect, mkdir, cp/mv destination, `-o`)
+  SourceRange range;
+};
+
 struct Job {
   std::string name;        // expanded, unique: "test_api[py=3.11]"
   std::string base_name;   // as declared: "test_api"
@@ -285,6 +294,9 @@ struct Job {
   // effect is in `needs` already (which artifacts are downloaded); the list is for the
   // checks that quote it.
   std::optional<std::vector<Dependency>> dependencies;
+  // (import, GitLab) the paths the job's `before_script` and `script` lines mention, in order
+  // (at most import::kMaxPathsPerScriptLine per line).
+  std::vector<ScriptPathRef> script_paths;
 };
 
 // (import, GitLab) Whether a job has work of its own (a `script:`, `run:` or `trigger:`).

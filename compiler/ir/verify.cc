@@ -52,6 +52,7 @@ std::vector<std::string> Verify(const Pipeline& p) {
     // What GitLab's YAML wrote, kept for the checks that quote it: no other front end has it.
     if (p.origin != Origin::GitLab) {
       if (j.dependencies) fail(at("has a GitLab `dependencies:` list outside a GitLab pipeline"));
+      if (!j.script_paths.empty()) fail(at("has GitLab script paths outside a GitLab pipeline"));
       if (std::any_of(j.needs.begin(), j.needs.end(), [](const Need& n) { return n.artifacts_written; }))
         fail(at("has a need with GitLab's `artifacts: true` written outside a GitLab pipeline"));
     }

@@ -230,7 +230,8 @@ class ArtifactReads {
       ir::JobId j = todo.back();
       todo.pop_back();
       for (const ir::Need& n : p_.jobs[j].needs) {
-        if (n.job_id == ir::kNoJob) continue;
+        // (A `dependencies:` entry of a job without `needs` orders nothing: its stage does.)
+        if (n.job_id == ir::kNoJob || !n.Hard()) continue;
         if (BaseName(p_.jobs[n.job_id]) == target) return true;
         if (seen.insert(n.job_id).second) todo.push_back(n.job_id);
       }
@@ -247,19 +248,23 @@ class ArtifactReads {
       for (const ir::Need& n : g.needs)
         if (n.job_id == producer) {
           if (n.artifacts) return std::nullopt;
-          if (g.dependencies && n.origin == ir::Need::Origin::Import)
+          if (g.dependencies && !Lists(*g.dependencies, from))
             return fmt::format("the `dependencies` of {} do not list {}", me, them);
           return fmt::format("{} needs {} with `artifacts: false`", me, them);
         }
       return fmt::format("the `needs` of {} do not include {}", me, them);
     }
     if (g.dependencies) {
-      for (const ir::Dependency& d : *g.dependencies)
-        if (d.job == them || d.job == from.name) return std::nullopt;
+      if (Lists(*g.dependencies, from)) return std::nullopt;
       return fmt::format("the `dependencies` of {} do not list {}", me, them);
     }
     if (StageIndex(from.stage) < StageIndex(g.stage)) return std::nullopt;
     return fmt::format("{} runs in stage {}, which is not before {}'s stage {}", them, from.stage, me, g.stage);
+  }
+
+  static bool Lists(const std::vector<ir::Dependency>& dependencies, const ir::Job& j) {
+    return std::any_of(dependencies.begin(), dependencies.end(),
+                       [&](const ir::Dependency& d) { return d.job == BaseName(j) || d.job == j.name; });
   }
 
   bool InRepository(const std::string& path) {

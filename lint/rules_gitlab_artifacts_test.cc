@@ -161,6 +161,11 @@ TEST(GitLabArtifactReads, DependenciesNarrowWhatIsDownloaded) {
   auto diags = NotFetched(t);
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_EQ(diags[0].notes[0].message, "the `dependencies` of test do not list build");
+  // Listed in `dependencies`, the need's own `artifacts: false` is why.
+  t.Job("test").dependencies = std::vector<ir::Dependency>{{"build", t.At(23, 18, 5)}};
+  diags = NotFetched(t);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].notes[0].message, "test needs build with `artifacts: false`");
   // Without needs, `dependencies` says whose artifacts come.
   TestPipeline listed = Reads();
   listed.Job("test").after_stages = true;

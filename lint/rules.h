@@ -13,7 +13,8 @@ void CheckArtifacts(RuleContext& ctx);
 void CheckGitLabArtifactRequests(RuleContext& ctx);
 // hardcoded-secret
 void CheckHardcodedSecrets(RuleContext& ctx);
-// unmasked-secret, unmaskable-secret, secret-in-merge-request, protected-secret-unprotected-ref
+// unmasked-secret, unmaskable-secret, secret-in-merge-request, protected-secret-unprotected-ref,
+// secrets-inherit
 void CheckSecretDeclarations(RuleContext& ctx);
 // secret-echoed, secret-shell-trace, secret-env-dump, secret-on-command-line, secret-in-url,
 // curl-pipe-shell, secret-written-to-artifact

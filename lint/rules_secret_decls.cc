@@ -291,11 +291,36 @@ void CheckReach(RuleContext& ctx) {
   }
 }
 
+// `secrets: inherit` passes every repository, organization and environment secret the
+// caller can read. To a workflow of this repository that is the caller's own code (a note:
+// explicit secrets still document what it needs); to another repository's workflow it hands
+// every secret to code this repository does not control.
+void CheckSecretsInherit(RuleContext& ctx) {
+  for (const ir::Job& j : ctx.pipeline().jobs) {
+    if (!j.inherits_secrets.valid()) continue;
+    std::string target = j.raw_github.contains("uses") && j.raw_github["uses"].is_string()
+                             ? j.raw_github["uses"].get<std::string>()
+                             : "";
+    bool local = target.rfind("./", 0) == 0;
+    Diagnostic* d = ctx.Report(
+        DiagKind::SecretsInherit, j.inherits_secrets,
+        local ? fmt::format("job \"{}\" passes every secret to {} with `secrets: inherit`", j.name, target)
+              : fmt::format("job \"{}\" passes every secret of this repository to {}, a workflow "
+                            "of another repository, with `secrets: inherit`",
+                            j.name, target.empty() ? std::string("a reusable workflow") : target));
+    if (!d) continue;
+    d->AboutJob(j.name);
+    if (local) d->severity = Severity::Note;
+    d->Note({}, "pass only the secrets the workflow declares: secrets: { NAME: ${{ secrets.NAME }} }");
+  }
+}
+
 }  // namespace
 
 void CheckSecretDeclarations(RuleContext& ctx) {
   CheckDeclarations(ctx);
   CheckReach(ctx);
+  CheckSecretsInherit(ctx);
 }
 
 }  // namespace pipec::lint

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "lint/test_builder.h"
 
 namespace pipec::lint {
@@ -124,6 +126,28 @@ TEST(SecretDeclarations, MaskingAndReach) {
 
   t.p.triggers[0].branches = {"main"};
   EXPECT_TRUE(OfKind(t.Check(), DiagKind::ProtectedSecretUnprotectedRef).empty());
+}
+
+TEST(SecretDeclarations, SecretsInheritToAnotherRepositoryOrAWorkflowOfThisOne) {
+  TestPipeline t;
+  t.p.origin = ir::Origin::GitHub;
+  ir::Job& remote = t.AddJob("release", 10);
+  remote.raw_github.get()["uses"] = "acme/ci/.github/workflows/release.yml@v1";
+  remote.inherits_secrets = t.At(12, 14, 7);
+  ir::Job& local = t.AddJob("local", 20);
+  local.raw_github.get()["uses"] = "./.github/workflows/local.yml";
+  local.inherits_secrets = t.At(22, 14, 7);
+  t.AddJob("plain", 30).raw_github.get()["uses"] = "acme/ci/.github/workflows/release.yml@v1";
+  auto diags = OfKind(t.Check(), DiagKind::SecretsInherit);
+  ASSERT_EQ(diags.size(), 2u);
+  EXPECT_EQ(diags[0].severity, Severity::Warning);
+  EXPECT_EQ(diags[0].range.begin.line, 12u);
+  EXPECT_EQ(diags[0].message,
+            "job \"release\" passes every secret of this repository to acme/ci/.github/workflows/release.yml@v1, a "
+            "workflow of another repository, with `secrets: inherit`");
+  EXPECT_EQ(diags[0].subject.job, "release");
+  EXPECT_EQ(diags[1].severity, Severity::Note);
+  EXPECT_EQ(diags[1].message, "job \"local\" passes every secret to ./.github/workflows/local.yml with `secrets: inherit`");
 }
 
 TEST(HardcodedSecrets, FoundInScriptsAndEnvWithoutPrintingTheValue) {

@@ -138,8 +138,6 @@ class Checker {
         if (id->scalar.find("${{") != std::string::npos) computed_ids = true;
         ids.insert(LowerAscii(id->scalar));
       }
-    if (const Node* sec = job.Get("secrets"); sec && sec->IsScalar() && sec->scalar == "inherit")
-      SecretsInherit(name, *sec, job.Get("uses"));
     for (const auto& [k, v] : job.entries) {
       const std::string& key = k->scalar;
       if (key == "steps") continue;
@@ -193,25 +191,6 @@ class Checker {
     }
     // Only step scripts are parsed for workflow commands; a YAML value that merely mentions one
     // (a `name:`) runs nothing.
-  }
-
-  // `secrets: inherit` passes every repository, organization and environment secret the
-  // caller can read. To a workflow of this repository that is the caller's own code (a note:
-  // explicit secrets still document what it needs); to another repository's workflow it hands
-  // every secret to code this repository does not control.
-  void SecretsInherit(const std::string& job, const Node& value, const Node* uses) {
-    std::string target = uses && uses->IsScalar() ? uses->scalar : "";
-    bool local = target.rfind("./", 0) == 0;
-    Diagnostic& d = sink_.Report(
-        DiagKind::SecretsInherit, value.range,
-        local ? fmt::format("job \"{}\" passes every secret to {} with `secrets: inherit`", job,
-                            target)
-              : fmt::format("job \"{}\" passes every secret of this repository to {}, a workflow "
-                            "of another repository, with `secrets: inherit`",
-                            job, target.empty() ? std::string("a reusable workflow") : target));
-    d.AboutJob(job);
-    if (local) d.severity = Severity::Note;
-    d.Note({}, "pass only the secrets the workflow declares: secrets: { NAME: ${{ secrets.NAME }} }");
   }
 
   // The `secrets` context as a whole (`toJSON(secrets)`, `${{ secrets }}`), not one property:

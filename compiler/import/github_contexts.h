@@ -1,9 +1,10 @@
 #pragma once
-// Checks of a GitHub workflow's text that the IR does not keep: expressions reading `steps`,
-// `needs`, `inputs` or `matrix` properties that cannot exist where they are read (GitHub
-// evaluates them to empty strings without a word), and the workflow commands GitHub disabled
-// (`set-env`, `add-path`) or deprecated (`set-output`, `save-state`). actionlint reports the same
-// problems ([expression] "property ... is not defined", [deprecated-commands]).
+// Checks of the expressions of a GitHub workflow, which the IR does not keep: `steps`, `needs`,
+// `inputs` or `matrix` properties that cannot exist where they are read (GitHub evaluates them
+// to empty strings without a word; actionlint's [expression] "property ... is not defined"),
+// the whole `secrets` context read at once (all-secrets-exposed), and fields taken out of a
+// JSON secret (unredacted-secret). (`secrets: inherit` and the deprecated workflow commands
+// are the checker's: lint/.)
 #include "compiler/diag/diagnostic.h"
 #include "compiler/diag/source.h"
 #include "compiler/import/yaml_tree.h"

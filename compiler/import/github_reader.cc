@@ -596,6 +596,8 @@ class GitHubReader {
     if (const Node* c = body.Get("continue-on-error"); c && c->AsBool()) job.allow_failure = *c->AsBool();
     for (std::string_view k : {"if", "strategy", "permissions", "concurrency", "defaults", "name", "with", "secrets", "uses"})
       if (const Node* n = body.Get(k)) job.raw_github.get()[std::string(k)] = yaml::ToJson(*n);
+    if (const Node* sec = body.Get("secrets"); sec && sec->IsScalar() && sec->scalar == "inherit")
+      job.inherits_secrets = sec->range;
     if (const Node* k = body.KeyNode("if")) job.when.range = k->range;  // for notes about the condition
     if (const Node* sm = body.Get("strategy"); sm && sm->IsMap())
       if (const Node* m = sm->Get("matrix"); m && m->IsMap())

@@ -294,6 +294,9 @@ struct Job {
   // effect is in `needs` already (which artifacts are downloaded); the list is for the
   // checks that quote it.
   std::optional<std::vector<Dependency>> dependencies;
+  // (import, GitHub) where a reusable-workflow call writes `secrets: inherit` (every secret
+  // the caller can read goes to the called workflow); not valid otherwise.
+  SourceRange inherits_secrets;
   // (import, GitLab) the paths the job's `before_script` and `script` lines mention, in order
   // (at most import::kMaxPathsPerScriptLine per line).
   std::vector<ScriptPathRef> script_paths;

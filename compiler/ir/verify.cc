@@ -56,6 +56,8 @@ std::vector<std::string> Verify(const Pipeline& p) {
       if (std::any_of(j.needs.begin(), j.needs.end(), [](const Need& n) { return n.artifacts_written; }))
         fail(at("has a need with GitLab's `artifacts: true` written outside a GitLab pipeline"));
     }
+    if (p.origin != Origin::GitHub && j.inherits_secrets.valid())
+      fail(at("has GitHub's `secrets: inherit` outside a GitHub workflow"));
     // Importers keep an unknown stage (reported with the vendor's wording); it orders nothing.
     if (from_pipe && !j.stage.empty() && !stages.count(j.stage))
       fail(at(fmt::format("stage `{}` is not in the pipeline's stages", j.stage)));

@@ -52,7 +52,7 @@ TEST(Verify, NamesEveryBrokenInvariant) {
   EXPECT_TRUE(has("job `b`: active under `tag`, which is no trigger"));
 }
 
-TEST(Verify, GitLabsWrittenArtifactRequestsOnlyInGitLabPipelines) {
+TEST(Verify, VendorFactsOnlyInThatVendorsPipelines) {
   Pipeline p = Valid();
   p.jobs[1].dependencies = std::vector<Dependency>{{"b", {}}};
   p.jobs[1].needs.push_back({"b", true, false, Need::Origin::Explicit, {}});
@@ -65,6 +65,12 @@ TEST(Verify, GitLabsWrittenArtifactRequestsOnlyInGitLabPipelines) {
   EXPECT_NE(std::find(problems.begin(), problems.end(),
                       "job `t`: has a need with GitLab's `artifacts: true` written outside a GitLab pipeline"),
             problems.end());
+  p.jobs[0].inherits_secrets = {0, {3, 14}, {3, 21}};
+  problems = Verify(p);
+  EXPECT_NE(std::find(problems.begin(), problems.end(),
+                      "job `b`: has GitHub's `secrets: inherit` outside a GitHub workflow"),
+            problems.end());
+  p.jobs[0].inherits_secrets = {};
   p.origin = Origin::GitLab;
   problems = Verify(p);
   EXPECT_EQ(std::count_if(problems.begin(), problems.end(),

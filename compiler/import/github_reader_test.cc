@@ -207,5 +207,23 @@ TEST(GitHubReader, UntrustedInputPatterns) {
   EXPECT_EQ(UntrustedInput("github.head_ref"), "github.head_ref");
 }
 
+// The fact the checker's secrets-inherit judges: where a call writes `secrets: inherit`.
+TEST(GitHubReader, KeepsWhereACallInheritsSecrets) {
+  auto r = Read(R"(on: push
+jobs:
+  release:
+    uses: acme/ci/.github/workflows/release.yml@v1
+    secrets: inherit
+  named:
+    uses: acme/ci/.github/workflows/release.yml@v1
+    secrets: {TOKEN: x}
+)");
+  ASSERT_TRUE(r->p);
+  SourceRange at = r->Job("release")->inherits_secrets;
+  EXPECT_EQ(at.begin.line, 5u);
+  EXPECT_EQ(at.begin.column, 14u);
+  EXPECT_FALSE(r->Job("named")->inherits_secrets.valid());
+}
+
 }  // namespace
 }  // namespace pipec::import

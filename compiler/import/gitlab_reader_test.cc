@@ -1,5 +1,6 @@
 #include "compiler/import/gitlab_reader.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -128,6 +129,33 @@ test:
   for (const ir::Dependency& d : *test->dependencies) listed.push_back(d.job);
   EXPECT_EQ(listed, (std::vector<std::string>{"build", "other", "ghost"}));
   EXPECT_FALSE(r->Job("build")->dependencies);  // no `dependencies:` key
+}
+
+// The facts the checker's gitlab-artifact-not-fetched judges: each path a before_script or
+// script line mentions (not after_script), whether the line writes it, placed in the YAML (in a
+// double-quoted scalar with escapes, at the scalar); and `artifacts: true` as written.
+TEST(GitLabReader, KeepsScriptPathsAndWrittenArtifactRequests) {
+  auto r = Read(R"(build: {stage: build, script: x, artifacts: {paths: [dist/]}}
+test:
+  stage: test
+  needs: [{job: build, artifacts: true}]
+  before_script: [mkdir -p out]
+  script:
+    - ./dist/app > out/log.txt
+    - "echo \"x\" dist/VERSION"
+  after_script: [cat dist/after.txt]
+)");
+  const ir::Job* test = r->Job("test");
+  ASSERT_TRUE(test);
+  std::vector<std::string> seen;
+  for (const ir::ScriptPathRef& ref : test->script_paths)
+    seen.push_back(fmt::format("{}{} {}:{}", ref.writes ? "writes " : "", ref.path, ref.range.begin.line,
+                               ref.range.begin.column));
+  EXPECT_EQ(seen, (std::vector<std::string>{"writes out 5:28", "dist/app 7:7", "writes out/log.txt 7:20",
+                                            "dist/VERSION 8:7"}));
+  ASSERT_EQ(test->needs.size(), 1u);
+  EXPECT_TRUE(test->needs[0].artifacts_written);
+  EXPECT_TRUE(r->Job("build")->script_paths.empty());
 }
 
 TEST(GitLabReader, TooManyNeeds) {

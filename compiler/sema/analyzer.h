@@ -166,7 +166,7 @@ class Analyzer {
   void CheckRelativePath(const std::string& p, SourceRange r, const Env& env,
                          std::string_view what);
   void CheckJobRef(const ast::Ident& name, const Env& env);
-  ir::Job LowerJob(JobSpec& s, size_t cell);
+  void LowerJob(JobSpec& s, size_t cell, ir::Job& job);
   // `in NAME = JOB.OUTPUT`: the job's inputs and the data edges they imply.
   void LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx);
   void AddNeed(ir::Job& job, const std::string& target, bool artifacts, ir::Need::Origin origin,

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "PipeLexer.h"
+#include "compiler/diag/utf8.h"
 #include "antlr4-runtime.h"
 
 namespace pipec::syntax {
@@ -69,13 +70,12 @@ const Grammar& TheGrammar() {
   return grammar;
 }
 
-// Bytes of the UTF-8 sequence led by `c`; 0 for a byte that cannot lead one.
+// Bytes of the (valid) UTF-8 sequence led by `c`.
 size_t SequenceLength(unsigned char c) {
   if (c < 0x80) return 1;
   if ((c >> 5) == 0x6) return 2;
   if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 0;
+  return 4;
 }
 
 class Lexer {
@@ -85,21 +85,22 @@ class Lexer {
 
   std::optional<TokenList> Run() {
     const Grammar& g = TheGrammar();
-    if (!g.usable) return std::nullopt;
+    // Invalid UTF-8 is ANTLR's to refuse (ParseFile reports it); then every lead byte below
+    // starts a whole sequence.
+    if (!g.usable || FindInvalidUtf8(text_) != std::string_view::npos) return std::nullopt;
     TokenList tokens;
     tokens.reserve(text_.size() / 5);
     while (at_ < text_.size()) {
       unsigned char c = Peek(0);
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        (void)Advance();  // ASCII
+        Advance();
         continue;
       }
       Begin();
       size_t type = 0;
       size_t channel = antlr4::Token::DEFAULT_CHANNEL;
       if (c == '#') {
-        while (at_ < text_.size() && Peek(0) != '\r' && Peek(0) != '\n')
-          if (!Advance()) return std::nullopt;
+        while (at_ < text_.size() && Peek(0) != '\r' && Peek(0) != '\n') Advance();
         type = PipeLexer::COMMENT;
         channel = antlr4::Token::HIDDEN_CHANNEL;
       } else if (c == '"') {
@@ -108,7 +109,7 @@ class Lexer {
       } else if (IsDigit(c)) {
         type = Number();
       } else if (IsIdStart(c)) {
-        while (at_ < text_.size() && IsIdPart(Peek(0))) (void)Advance();  // ASCII
+        while (at_ < text_.size() && IsIdPart(Peek(0))) Advance();
         auto keyword = g.keywords.find(std::string(Taken()));
         type = keyword == g.keywords.end() ? size_t{PipeLexer::ID} : keyword->second;
       } else {
@@ -117,7 +118,7 @@ class Lexer {
         for (size_t n = longest; n > 0 && type == 0; --n) {
           auto p = g.punctuation.find(std::string(text_.substr(at_, n)));
           if (p == g.punctuation.end()) continue;
-          for (size_t k = 0; k < n; ++k) (void)Advance();  // ASCII
+          for (size_t k = 0; k < n; ++k) Advance();
           type = p->second;
         }
         if (type == 0) return std::nullopt;
@@ -137,21 +138,16 @@ class Lexer {
   }
 
   // One code point, counted as ANTLR's lexer counts it (a line feed starts a new line).
-  [[nodiscard]] bool Advance() {
+  void Advance() {
     unsigned char c = Peek(0);
-    size_t n = SequenceLength(c);
-    if (n == 0 || at_ + n > text_.size()) return false;
-    for (size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(text_[at_ + k]) & 0xC0) != 0x80) return false;
     if (c == '\n') {
       ++line_;
       column_ = 0;
     } else {
       ++column_;
     }
-    at_ += n;
+    at_ += SequenceLength(c);
     ++cp_;
-    return true;
   }
   void Begin() {
     start_ = at_;
@@ -167,20 +163,19 @@ class Lexer {
     if (Peek(1) == '"' && Peek(2) == '"') {
       size_t close = text_.find("\"\"\"", at_ + 3);
       if (close == std::string_view::npos) return false;
-      while (at_ < close + 3)
-        if (!Advance()) return false;
+      while (at_ < close + 3) Advance();
       return true;
     }
-    (void)Advance();  // the opening quote
+    Advance();  // the opening quote
     for (;;) {
       unsigned char c = Peek(0);
       if (at_ >= text_.size() || c == '\r' || c == '\n') return false;
-      if (c == '"') return Advance();
-      if (c == '\\') {
-        (void)Advance();
+      Advance();
+      if (c == '"') return true;
+      if (c == '\\') {  // an escape takes the next character, whatever it is, but not a line end
         if (at_ >= text_.size() || Peek(0) == '\r' || Peek(0) == '\n') return false;
+        Advance();
       }
-      if (!Advance()) return false;
     }
   }
 
@@ -205,7 +200,7 @@ class Lexer {
       type = PipeLexer::FLOAT;
       end = digits_from(end + 1);
     }
-    while (at_ < end) (void)Advance();  // ASCII only
+    while (at_ < end) Advance();
     return type;
   }
 

@@ -510,8 +510,6 @@ class AstBuilder {
     f.header = std::move(header);
   }
 
-  void Item(PipeParser::TopItemContext* c, ast::File& f) { TopItem(c, f); }
-
  private:
   SourceRange R(ParserRuleContext* c) const { return pos_.Of(c); }
   SourceRange R(antlr4::tree::TerminalNode* t) const { return pos_.OfToken(t->getSymbol()); }
@@ -935,6 +933,8 @@ class AstBuilder {
     f.triggers.push_back(std::move(t));
   }
 
+ public:
+  // One top-level item (the whole-file Build, or ParseFile item by item).
   void TopItem(PipeParser::TopItemContext* c, ast::File& f) {
     if (auto* x = c->importDecl()) {
       ast::Import imp;
@@ -1008,6 +1008,7 @@ class AstBuilder {
     }
   }
 
+ private:
   const Positions& pos_;
   const SourceManager& sm_;
   DiagnosticSink& sink_;
@@ -1082,7 +1083,7 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
         if (first && tokens.LA(1) == PipeLexer::PIPELINE)
           builder.Header(parser.header(), *ast);
         else
-          builder.Item(parser.topItem(), *ast);
+          builder.TopItem(parser.topItem(), *ast);
         parser.getTreeTracker().reset();
         tokens.release(item_tokens);
       }

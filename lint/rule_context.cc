@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include <functional>
+#include <nlohmann/json.hpp>
+
 #include "compiler/import/github_expressions.h"
 
 namespace pipec::lint {
@@ -122,6 +125,18 @@ bool IsValue(ir::OutputKind k) {
 
 std::string ActionName(const ir::Step& s) {
   return import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
+}
+
+std::vector<const nlohmann::json*> GitLabCaches(const ir::Job& j) {
+  std::vector<const nlohmann::json*> out;
+  if (!j.raw_gitlab.contains("cache")) return out;
+  std::function<void(const nlohmann::json&, int)> add = [&](const nlohmann::json& one, int depth) {
+    if (one.is_object()) out.push_back(&one);
+    if (one.is_array() && depth < 10)
+      for (const auto& x : one) add(x, depth + 1);
+  };
+  add(j.raw_gitlab["cache"], 0);
+  return out;
 }
 
 }  // namespace pipec::lint

@@ -51,6 +51,10 @@ std::string TriggerId(const ir::Trigger& t);
 
 // The action a GitHub `uses:` step runs, lower case, without its `@ref`: "actions/checkout".
 std::string ActionName(const ir::Step& s);
+
+// A GitLab job's `cache:` entries (kept in raw_gitlab): one hash, or a list of them, nested
+// lists flattened as GitLab flattens them (up to 10 deep); entries that are not hashes left out.
+std::vector<const nlohmann::json*> GitLabCaches(const ir::Job& j);
 const ir::Trigger* FindTrigger(const ir::Pipeline& p, std::string_view id);
 
 // The env names through which a job's scripts can read secrets: env name -> secret name.

@@ -275,12 +275,7 @@ void CheckGitLabCaches(RuleContext& ctx) {
     if (j.active_triggers.empty() ||
         std::all_of(j.active_triggers.begin(), j.active_triggers.end(), [](const std::string& t) { return t == "merge_request"; }))
       continue;
-    std::vector<const nlohmann::json*> caches;
-    const nlohmann::json& c = j.raw_gitlab["cache"];
-    if (c.is_object()) caches.push_back(&c);
-    else if (c.is_array())
-      for (const auto& one : c)
-        if (one.is_object()) caches.push_back(&one);
+    std::vector<const nlohmann::json*> caches = GitLabCaches(j);
     SourceRange cursor = j.body_range;  // each cache's `unprotect:` after the previous one's
     for (const nlohmann::json* cache : caches) {
       if (!cache->contains("unprotect") || (*cache)["unprotect"] != true) continue;

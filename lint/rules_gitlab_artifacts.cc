@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -108,18 +107,13 @@ bool SourceCode(const std::string& path) {
   return std::find(kCode.begin(), kCode.end(), path.substr(dot)) != kCode.end();
 }
 
-// The paths a job's caches restore (GitLab `cache:`, one or a list, lists nested up to 10 deep).
+// The paths a job's caches restore.
 std::vector<std::string> CachePaths(const ir::Job& j) {
   std::vector<std::string> out;
-  if (!j.raw_gitlab.contains("cache")) return out;
-  std::function<void(const nlohmann::json&, int)> add = [&](const nlohmann::json& one, int depth) {
-    if (one.is_array() && depth < 10)
-      for (const auto& x : one) add(x, depth + 1);
-    if (one.is_object() && one.contains("paths") && one["paths"].is_array())
-      for (const auto& x : one["paths"])
+  for (const nlohmann::json* cache : GitLabCaches(j))
+    if (cache->contains("paths") && (*cache)["paths"].is_array())
+      for (const auto& x : (*cache)["paths"])
         if (x.is_string()) out.push_back(import::CanonicalArtifactPath(x.get<std::string>()));
-  };
-  add(j.raw_gitlab["cache"], 0);
   return out;
 }
 

@@ -123,6 +123,8 @@ bool IsValue(ir::OutputKind k) {
          k == ir::OutputKind::String;
 }
 
+const std::string& DeclaredName(const ir::Job& j) { return j.base_name.empty() ? j.name : j.base_name; }
+
 std::string ActionName(const ir::Step& s) {
   return import::LowerAscii(s.uses.substr(0, s.uses.find('@')));
 }

@@ -49,6 +49,9 @@ bool HasRuntimeParts(const ir::Text& t);
 // "push", "merge_request", "tag", "manual", "schedule:NAME", "webhook:NAME".
 std::string TriggerId(const ir::Trigger& t);
 
+// The job's name as declared (a matrix or parallel cell's job, a template expansion's name).
+const std::string& DeclaredName(const ir::Job& j);
+
 // The action a GitHub `uses:` step runs, lower case, without its `@ref`: "actions/checkout".
 std::string ActionName(const ir::Step& s);
 

@@ -254,7 +254,7 @@ class ArtifactRules {
       const ir::Job& j = *entry.second;
       ctx_.Report(DiagKind::UnconsumedOutput, key.first,
                   fmt::format("output {} of job {} is read by no job", key.second,
-                              j.base_name.empty() ? j.name : j.base_name));
+                              DeclaredName(j)));
     }
   }
 

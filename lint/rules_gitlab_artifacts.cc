@@ -22,8 +22,6 @@
 namespace pipec::lint {
 namespace {
 
-const std::string& BaseName(const ir::Job& j) { return j.base_name.empty() ? j.name : j.base_name; }
-
 bool DeclaresNoArtifacts(const ir::Job& j) { return j.outputs.empty() && !j.trigger; }
 
 class ArtifactRequests {
@@ -33,8 +31,8 @@ class ArtifactRequests {
     for (const ir::Job& j : p_.jobs) {
       if (j.hidden) continue;
       by_name_.emplace(j.name, &j);
-      by_name_.emplace(BaseName(j), &j);
-      ++cells_[BaseName(j)];
+      by_name_.emplace(DeclaredName(j), &j);
+      ++cells_[DeclaredName(j)];
     }
   }
 
@@ -50,9 +48,9 @@ class ArtifactRequests {
           continue;
         // A need on a parallel job by its name expands to every cell: quote the name written.
         size_t entries = std::count_if(j.needs.begin(), j.needs.end(), [&](const ir::Need& o) { return o.range == n.range; });
-        const std::string& written = entries > 1 || cells_[BaseName(*target)] == 1 ? BaseName(*target) : target->name;
+        const std::string& written = entries > 1 || cells_[DeclaredName(*target)] == 1 ? DeclaredName(*target) : target->name;
         Report(j, *target, n.range, written,
-               fmt::format("{} job: needs the artifacts of {}, which declares no artifacts", BaseName(j), written));
+               fmt::format("{} job: needs the artifacts of {}, which declares no artifacts", DeclaredName(j), written));
       }
       if (!j.dependencies) continue;
       for (const ir::Dependency& d : *j.dependencies) {
@@ -60,7 +58,7 @@ class ArtifactRequests {
         if (target == by_name_.end() || !DeclaresNoArtifacts(*target->second) || !seen.insert(d.range).second) continue;
         Report(j, *target->second, d.range, d.job,
                fmt::format("{} job: dependency {} declares no artifacts, so there is nothing to download",
-                           BaseName(j), d.job));
+                           DeclaredName(j), d.job));
       }
     }
   }
@@ -72,7 +70,7 @@ class ArtifactRequests {
               std::string message) {
     Diagnostic* d = ctx_.Report(DiagKind::GlNeedNoArtifacts, at, std::move(message));
     if (!d) return;
-    d->AboutJob(BaseName(j));
+    d->AboutJob(DeclaredName(j));
     if (p_.includes.empty() || ir::GitLabJobHasWork(target)) return;
     const ir::Include& include = p_.includes.front();
     std::string what = fmt::format("the artifacts of {}", written);
@@ -161,12 +159,12 @@ class ArtifactReads {
         auto consider = [&](const std::vector<Artifact>& candidates) {
           for (const Artifact& a : candidates) {
             const ir::Job& from = p_.jobs[a.job];
-            if (a.job == c || BaseName(from) == BaseName(g) || !Covers(a.path, ref.path) || !CanPrecede(c, a.job))
+            if (a.job == c || DeclaredName(from) == DeclaredName(g) || !Covers(a.path, ref.path) || !CanPrecede(c, a.job))
               continue;
             bool folder = a.path != ref.path && a.path.find_first_of("*?[") == std::string::npos;
             if (folder && SourceCode(ref.path)) continue;
             if (!Downloads(c, a.job)) fetched = true;
-            if (seen.insert(BaseName(from)).second) producers.emplace_back(a.job, a.output);
+            if (seen.insert(DeclaredName(from)).second) producers.emplace_back(a.job, a.output);
           }
         };
         if (auto it = by_first_segment_.find(FirstSegment(ref.path)); it != by_first_segment_.end()) consider(it->second);
@@ -175,15 +173,15 @@ class ArtifactReads {
           continue;
         std::sort(producers.begin(), producers.end(), [&](const auto& a, const auto& b) { return a.first < b.first; });
         std::vector<std::string> names;
-        for (const auto& pr : producers) names.push_back(BaseName(p_.jobs[pr.first]));
+        for (const auto& pr : producers) names.push_back(DeclaredName(p_.jobs[pr.first]));
         std::string joined;
         for (const std::string& n : names) joined += (joined.empty() ? "" : " or ") + n;
         Diagnostic* d = ctx_.Report(
             DiagKind::GlArtifactNotFetched, ref.range,
             fmt::format("job {} reads {}, which only the artifacts of {} provide, but {} does not download them",
-                        BaseName(g), ref.path, joined, BaseName(g)));
+                        DeclaredName(g), ref.path, joined, DeclaredName(g)));
         if (!d) continue;
-        d->AboutJob(BaseName(g));
+        d->AboutJob(DeclaredName(g));
         for (const auto& [producer, output] : producers) d->Note(output->range, *Downloads(c, producer));
       }
     }
@@ -213,7 +211,7 @@ class ArtifactReads {
     const ir::Job& g = p_.jobs[consumer];
     int mine = StageIndex(g.stage), theirs = StageIndex(p_.jobs[producer].stage);
     if (mine >= 0 && theirs >= 0 && (theirs > mine || (theirs == mine && !HasNeeds(g)))) return false;
-    return !WaitsFor(producer, BaseName(g));
+    return !WaitsFor(producer, DeclaredName(g));
   }
 
   // Whether `from` waits, through its needs, for a job declared as `target`.
@@ -226,7 +224,7 @@ class ArtifactReads {
       for (const ir::Need& n : p_.jobs[j].needs) {
         // (A `dependencies:` entry of a job without `needs` orders nothing: its stage does.)
         if (n.job_id == ir::kNoJob || !n.Hard()) continue;
-        if (BaseName(p_.jobs[n.job_id]) == target) return true;
+        if (DeclaredName(p_.jobs[n.job_id]) == target) return true;
         if (seen.insert(n.job_id).second) todo.push_back(n.job_id);
       }
     }
@@ -237,7 +235,7 @@ class ArtifactReads {
   std::optional<std::string> Downloads(size_t consumer, ir::JobId producer) const {
     const ir::Job& g = p_.jobs[consumer];
     const ir::Job& from = p_.jobs[producer];
-    const std::string &me = BaseName(g), &them = BaseName(from);
+    const std::string &me = DeclaredName(g), &them = DeclaredName(from);
     if (HasNeeds(g)) {
       for (const ir::Need& n : g.needs)
         if (n.job_id == producer) {
@@ -258,7 +256,7 @@ class ArtifactReads {
 
   static bool Lists(const std::vector<ir::Dependency>& dependencies, const ir::Job& j) {
     return std::any_of(dependencies.begin(), dependencies.end(),
-                       [&](const ir::Dependency& d) { return d.job == BaseName(j) || d.job == j.name; });
+                       [&](const ir::Dependency& d) { return d.job == DeclaredName(j) || d.job == j.name; });
   }
 
   bool InRepository(const std::string& path) {

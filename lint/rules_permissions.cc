@@ -114,7 +114,7 @@ void CheckPermissions(RuleContext& ctx) {
             fmt::format("neither the workflow nor {} of its jobs ({}{}) set `permissions:`: their "
                         "token gets the repository's default permissions on {}",
                         inheriting.size() == jobs.size() ? "any" : std::to_string(inheriting.size()),
-                        first.base_name.empty() ? first.name : first.base_name,
+                        DeclaredName(first),
                         inheriting.size() > 1 ? ", ..." : "", write_events.front()))) {
       d->severity = Severity::Note;
       d->Note({}, "the default is read and write in repositories created before February 2023 "

@@ -28,6 +28,7 @@ void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOption
   CheckCachePoisoning(ctx);
   CheckUnused(ctx);
   CheckWorkflowCommands(ctx);
+  CheckGitHubExpressions(ctx);
   if (opts.shellcheck) CheckShellcheck(ctx);
 }
 

@@ -39,6 +39,9 @@ void CheckCachePoisoning(RuleContext& ctx);
 void CheckUnused(RuleContext& ctx);
 // github-deprecated-command (GitHub `run:` scripts)
 void CheckWorkflowCommands(RuleContext& ctx);
+// github-script-injection, github-undefined-property, all-secrets-exposed, unredacted-secret
+// (a GitHub workflow's `${{ ... }}` expressions)
+void CheckGitHubExpressions(RuleContext& ctx);
 // shellcheck, shellcheck-unavailable (only with CheckOptions::shellcheck)
 void CheckShellcheck(RuleContext& ctx);
 

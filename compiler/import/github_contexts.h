@@ -1,17 +1,17 @@
 #pragma once
-// Checks of the expressions of a GitHub workflow, which the IR does not keep: `steps`, `needs`,
-// `inputs` or `matrix` properties that cannot exist where they are read (GitHub evaluates them
-// to empty strings without a word; actionlint's [expression] "property ... is not defined"),
-// the whole `secrets` context read at once (all-secrets-exposed), and fields taken out of a
-// JSON secret (unredacted-secret). (`secrets: inherit` and the deprecated workflow commands
-// are the checker's: lint/.)
-#include "compiler/diag/diagnostic.h"
+// Collects what the checker's expression rules read and the IR's jobs and steps do not say
+// (lint/rules_github_expressions.cc): every `${{ ... }}` of a GitHub workflow, any key, with
+// its place in the file; what the `steps`, `needs`, `inputs` and `matrix` contexts hold where it
+// is read; and, in script text, its reads of untrusted event text (github_taint.h). A front
+// end's work: it decides nothing and reports nothing.
 #include "compiler/diag/source.h"
+#include "compiler/import/github_taint.h"
 #include "compiler/import/yaml_tree.h"
+#include "compiler/ir/github_facts.h"
 
 namespace pipec::import {
 
-void CheckContextReferences(const yaml::Node& workflow, const SourceManager& sm,
-                            DiagnosticSink& sink);
+ir::GitHubFacts CollectGitHubExpressions(const yaml::Node& workflow, const WorkflowTaint& taint,
+                                         const SourceManager& sm);
 
 }  // namespace pipec::import

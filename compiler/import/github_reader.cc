@@ -181,7 +181,6 @@ class GitHubReader {
       return p;
     }
     DuplicateIds(*jobs, load_sink, "jobs");
-    taint_ = WorkflowTaint(*doc);
     if (const Node* env = doc->Get("env")) workflow_env_ = ReadEnv(*env, "env", p);
     for (std::string_view key : {"permissions", "concurrency", "defaults", "run-name"})
       if (const Node* n = doc->Get(key)) p.raw_github.get()[std::string(key)] = yaml::ToJson(*n);
@@ -190,7 +189,8 @@ class GitHubReader {
     SiblingBuiltImages(main, p);
     CheckNeeds(p);
     ResolveArtifacts(p);
-    CheckContextReferences(*doc, sm_, sink_);
+    // The expression rules are the checker's (lint/rules_github_expressions.cc).
+    p.github = CollectGitHubExpressions(*doc, WorkflowTaint(*doc), sm_);
     Activate(p);
     return p;
   }
@@ -495,8 +495,6 @@ class GitHubReader {
   }
 
   void ReadJob(const Node& key, const Node& body, ir::Pipeline& p) {
-    job_key_ = LowerAscii(key.scalar);
-    job_taint_ = taint_.WithEnv(body.IsMap() ? body.Get("env") : nullptr, job_key_, taint_.workflow_env());
     ir::Job job;
     job.name = key.scalar;
     job.base_name = key.scalar;
@@ -715,10 +713,6 @@ class GitHubReader {
         step.env[e.name] = e.value;
       }
     }
-    // Environment variables holding untrusted event text (`TITLE: ${{ github.event.issue.title
-    // }}`): safe as `$TITLE` (the shell expands it as data), an injection again when a script
-    // reads them back as `${{ env.TITLE }}`, which is substituted before the shell parses it.
-    tainted_env_ = taint_.WithEnv(s.Get("env"), job_key_, job_taint_);
     if (run) {
       step.kind = ir::Step::Kind::Run;
       step.script.parts.push_back({ir::TextPart::Kind::Literal, run->scalar});
@@ -728,9 +722,6 @@ class GitHubReader {
       step.kind = ir::Step::Kind::Uses;
       step.uses = uses->scalar;
       Section(s.Get("with"), "with", {});
-      if (const Node* script = s.Get("with") ? s.Get("with")->Get("script") : nullptr;
-          script && LowerAscii(uses->scalar).rfind("actions/github-script@", 0) == 0)
-        CheckInjection(*script);
       if (const Node* with = s.Get("with"); with && with->IsMap())
         for (const auto& [k, v] : with->entries) {
           step.with[k->scalar] = v->IsScalar() ? v->scalar : yaml::ToJson(*v).dump();
@@ -773,40 +764,10 @@ class GitHubReader {
     }
   }
 
-  // `${{ github.event.* }}` an outsider controls, expanded into script text.
-  void CheckInjection(const Node& script) {
-    if (!script.IsScalar()) return;
-    for (const auto& [off, expr] : Expressions(script.scalar)) {
-      for (const TaintedRead& r : taint_.Reads(expr, job_key_, tainted_env_)) {
-        SourceRange at = LocateInScalar(sm_, script, off + r.offset, r.length);
-        if (r.via == TaintedRead::Via::Event) {
-          sink_.Report(DiagKind::GhScriptInjection, at,
-                       fmt::format("\"{}\" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable", r.source));
-          continue;
-        }
-        std::string what = r.via == TaintedRead::Via::Env          ? "environment variable"
-                           : r.via == TaintedRead::Via::StepOutput ? "step output"
-                                                                   : "job output";
-        Diagnostic& d = sink_.Report(
-            DiagKind::GhScriptInjection, at,
-            fmt::format("\"{}\" holds potentially untrusted \"{}\": `${{{{ {} }}}}` puts it into the script text "
-                        "before the shell runs. {}",
-                        r.property, r.source, r.property,
-                        r.via == TaintedRead::Via::Env
-                            ? fmt::format("read it as the variable \"${}\" instead", r.property.substr(4))
-                            : std::string("pass it through an environment variable instead")));
-        d.Note({}, r.via == TaintedRead::Via::Env
-                       ? std::string("the environment variable is safe only when the shell expands it: quoted, as data")
-                       : fmt::format("the {} carries it; an environment variable is safe only when the shell expands it: quoted, as data", what));
-      }
-    }
-  }
-
   // Secrets printed (`echo ${{ secrets.X }}`, `echo "$X"` of an env var bound to one) are the
   // checker's secret-echoed, which reads the script with the shell lexer: one finding per echo.
   void CheckRun(const Node& run, ir::Pipeline& p) {
     if (!run.IsScalar()) return;
-    CheckInjection(run);
     SecretsIn(run, p);
   }
 
@@ -903,12 +864,6 @@ class GitHubReader {
       if (rel != base) p.built_images.insert(p.built_images.end(), images.begin(), images.end());
   }
 
-  // Untrusted event text through env, step outputs and job outputs (github_taint.h); the job
-  // being read (lower case), its env's taint, and the step's (workflow, job and step env).
-  WorkflowTaint taint_;
-  std::string job_key_;
-  TaintSources job_taint_;
-  TaintSources tainted_env_;
 
   std::optional<ReusableWorkflow> LoadReusable(const std::string& target) {
     std::string path = support::JoinPath(opts_.repo_root, target);

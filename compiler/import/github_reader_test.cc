@@ -118,7 +118,9 @@ jobs:
   EXPECT_EQ(r->Of(DiagKind::GhDuplicateJob)[0]->range.begin.column, 16u);
 }
 
-TEST(GitHubReader, ScriptInjectionAndEchoedSecrets) {
+// The reader finds every `${{ }}` with its place, what it can read and, in script text, its
+// reads of untrusted text; the checker judges them (lint/rules_github_expressions.cc).
+TEST(GitHubReader, ExpressionsWithTheirPlacesAndUntrustedReads) {
   auto r = Read(R"(on: issues
 jobs:
   a:
@@ -132,13 +134,80 @@ jobs:
           echo "${{ secrets.OTHER }}" && echo $KEY
       - run: echo "${{ github.event.commits[0].message }} ${{ github.sha }}"
 )");
-  auto inj = r->Of(DiagKind::GhScriptInjection);
-  ASSERT_EQ(inj.size(), 2u);
-  EXPECT_EQ(inj[0]->range.begin.line, 8u);
-  EXPECT_EQ(inj[0]->range.begin.column, 24u);
-  EXPECT_NE(inj[1]->message.find("github.event.commits.*.message"), std::string::npos);
+  EXPECT_TRUE(r->Of(DiagKind::GhScriptInjection).empty());  // the checker's
   // Echoed secrets are the checker's secret-echoed (one finding per echo, issue 14 j).
   EXPECT_TRUE(r->Of(DiagKind::GhSecretEchoed).empty());
+  ASSERT_TRUE(r->p);
+  const std::vector<ir::GitHubExpression>& e = r->p->github.expressions;
+  ASSERT_EQ(e.size(), 5u);
+  EXPECT_EQ(e[0].text, " secrets.KEY ");
+  EXPECT_FALSE(e[0].script);
+  EXPECT_FALSE(e[0].steps_known);  // job env: steps are not known there
+  ASSERT_EQ(e[1].taint.size(), 1u);
+  EXPECT_TRUE(e[1].script);
+  EXPECT_EQ(e[1].steps_known, 0u);
+  EXPECT_EQ(e[1].taint[0].source, "github.event.issue.title");
+  SourceRange at = e[1].where.At(e[1].taint[0].offset, e[1].taint[0].length);
+  EXPECT_EQ(at.begin.line, 8u);
+  EXPECT_EQ(at.begin.column, 24u);
+  EXPECT_EQ(at.end.column, 48u);
+  // in a block scalar: the line of the script, not the `run: |` line
+  EXPECT_EQ(e[2].where.At(1, 7).begin.line, 11u);
+  EXPECT_EQ(e[2].where.At(1, 7).begin.column, 21u);  // the `s` of secrets
+  EXPECT_TRUE(e[2].taint.empty());
+  ASSERT_EQ(e[3].taint.size(), 1u);
+  EXPECT_EQ(e[3].taint[0].source, "github.event.commits.*.message");
+  EXPECT_TRUE(e[4].taint.empty());  // github.sha
+  ASSERT_EQ(r->p->github.jobs.size(), 1u);
+  EXPECT_EQ(r->p->github.jobs[0].name, "a");
+}
+
+// What `steps`, `needs`, `inputs` and `matrix` hold where each expression is read.
+TEST(GitHubReader, ExpressionScopes) {
+  auto r = Read(R"(on:
+  workflow_dispatch:
+    inputs: {Mode: {type: string}}
+run-name: ${{ inputs.mode }}
+jobs:
+  b:
+    runs-on: x
+    steps: [{run: make}]
+  a:
+    needs: [B, ghost]
+    if: ${{ matrix.os }}
+    strategy: {matrix: {os: [l], include: [{extra: 1}]}}
+    runs-on: ${{ matrix.os }}
+    outputs: {v: "${{ steps.s2.outputs.v }}"}
+    steps:
+      - id: S1
+        run: echo
+      - {run: echo, if: steps.s1.outcome}
+      - parallel:
+          - {id: s2, run: echo}
+)");
+  ASSERT_TRUE(r->p);
+  const ir::GitHubFacts& g = r->p->github;
+  ASSERT_TRUE(g.inputs);
+  EXPECT_EQ(*g.inputs, std::vector<std::string>{"mode"});
+  EXPECT_EQ(g.job_ids, (std::vector<std::string>{"b", "a"}));
+  ASSERT_EQ(g.jobs.size(), 2u);
+  EXPECT_EQ(g.jobs[1].needs, (std::vector<std::string>{"b", "ghost"}));
+  EXPECT_EQ(g.jobs[1].step_ids, (std::vector<std::string>{"s1", "", "s2"}));
+  EXPECT_EQ(g.jobs[1].matrix_keys, (std::vector<std::string>{"extra", "os"}));
+  ASSERT_EQ(g.expressions.size(), 5u);
+  EXPECT_EQ(g.expressions[0].job, -1);  // run-name
+  const ir::GitHubExpression& cond = g.expressions[1];
+  EXPECT_EQ(cond.job, 1);
+  EXPECT_TRUE(cond.condition);
+  EXPECT_FALSE(cond.matrix_known);  // the job's `if:` is read before the matrix expands
+  EXPECT_TRUE(g.expressions[2].matrix_known);  // runs-on
+  EXPECT_EQ(g.expressions[3].steps_known, 3u);  // outputs: every step
+  EXPECT_FALSE(g.expressions[3].in_step);
+  const ir::GitHubExpression& bare = g.expressions[4];  // an `if:` without `${{ }}`
+  EXPECT_EQ(bare.text, "steps.s1.outcome");
+  EXPECT_TRUE(bare.condition);
+  EXPECT_TRUE(bare.in_step);
+  EXPECT_EQ(bare.steps_known, 1u);
 }
 
 // The reader ties a download to the upload of the same name in a job it needs; one it cannot

@@ -3,8 +3,9 @@
 // github_reader.h) travels inside one workflow before a script reads it: through `env:` values
 // (workflow, job, step), through step outputs a `run:` script writes to `$GITHUB_OUTPUT` or an
 // `actions/github-script` step sets with `core.setOutput`, and through job outputs that other
-// jobs read as `needs.<job>.outputs.<name>`. github-script-injection reports every use of such
-// a value inside script text (`${{ ... }}` is substituted before the shell parses the script).
+// jobs read as `needs.<job>.outputs.<name>`. The reader records every read of such
+// a value inside script text (`${{ ... }}` is substituted before the shell parses the script)
+// for the checker's github-script-injection (ir::GitHubExpression::taint).
 //
 // A scanner, not an interpreter: an output counts as tainted when the line that writes it
 // names a tainted value. Heredoc-style outputs (`name<<EOF`), outputs of other actions and
@@ -16,21 +17,14 @@
 #include <vector>
 
 #include "compiler/import/yaml_tree.h"
+#include "compiler/ir/github_facts.h"
 
 namespace pipec::import {
 
 // Lower-case name -> the untrusted property its value carries ("github.event.issue.title").
 using TaintSources = std::map<std::string, std::string>;
 
-// One read of a tainted value inside an expression.
-struct TaintedRead {
-  enum class Via { Event, Env, StepOutput, JobOutput };
-  Via via = Via::Event;
-  size_t offset = 0;      // in the expression text
-  size_t length = 0;      // of the property read (`steps.s.outputs.y`)
-  std::string property;   // as written
-  std::string source;     // the untrusted event property it carries
-};
+using TaintedRead = ir::TaintedRead;
 
 class WorkflowTaint {
  public:

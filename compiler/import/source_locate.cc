@@ -2,9 +2,9 @@
 
 namespace pipec::import {
 
-SourceRange LocateInScalar(const SourceManager& sm, const yaml::Node& scalar, size_t offset, size_t length) {
-  SourceRange r = scalar.range;
-  if (!r.valid() || offset > scalar.scalar.size()) return r;
+std::optional<SourceLoc> FindInScalar(const SourceManager& sm, const yaml::Node& scalar, size_t offset) {
+  const SourceRange& r = scalar.range;
+  if (!r.valid() || offset > scalar.scalar.size()) return std::nullopt;
   const std::string& text = sm.file(r.file).contents;
   size_t from = sm.Offset(r.file, r.begin);
   // Every word of a long script line asks for the same line: remember the last line found,
@@ -30,8 +30,15 @@ SourceRange LocateInScalar(const SourceManager& sm, const yaml::Node& scalar, si
   }
   size_t at = last.at, line_start = last.line_start;
   // Only trust a hit close to the node (a block scalar's own lines follow it directly).
-  if (at == std::string::npos || at - from > scalar.scalar.size() + 4096) return r;
-  SourceLoc begin = sm.LocOf(r.file, at + (offset - line_start));
+  if (at == std::string::npos || at - from > scalar.scalar.size() + 4096) return std::nullopt;
+  return sm.LocOf(r.file, at + (offset - line_start));
+}
+
+SourceRange LocateInScalar(const SourceManager& sm, const yaml::Node& scalar, size_t offset, size_t length) {
+  SourceRange r = scalar.range;
+  std::optional<SourceLoc> found = FindInScalar(sm, scalar, offset);
+  if (!found) return r;
+  SourceLoc begin = *found;
   r.begin = begin;
   r.end = {begin.line, begin.column + static_cast<uint32_t>(length)};
   return r;

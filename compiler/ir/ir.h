@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/diag/source.h"
+#include "compiler/ir/github_facts.h"
 #include "compiler/support/json_box.h"
 
 namespace pipec::ir {
@@ -343,6 +344,8 @@ struct Pipeline {
   // (import, GitHub) image references the repository's workflows build or push, this file's
   // and those next to it in .github/workflows/, expressions resolved (built_images.h)
   std::vector<std::string> built_images;
+  // (import, GitHub) every `${{ ... }}` with what it can read (github_facts.h); in memory only.
+  GitHubFacts github;
   std::vector<Usage> declarations;  // every var/template/secret/cache with its use state
   support::JsonBox raw_gitlab;  // top-level escape hatches (objects)
   support::JsonBox raw_github;

@@ -99,6 +99,28 @@ std::vector<std::string> Verify(const Pipeline& p) {
         if (!trigger_ids.count(t))
           fail(at(fmt::format("active under `{}`, which is no trigger", t)));
   }
+
+  // GitHub's expressions (github_facts.h): only a GitHub workflow has them, each read in a job
+  // the facts list (or at workflow level), its text mapped from offset 0 on, lines ascending.
+  const GitHubFacts& g = p.github;
+  if (p.origin != Origin::GitHub && (!g.expressions.empty() || !g.jobs.empty() || g.inputs))
+    fail("pipeline: has GitHub expression facts outside a GitHub workflow");
+  for (size_t i = 0; i < g.expressions.size(); ++i) {
+    const GitHubExpression& e = g.expressions[i];
+    auto at = [&](std::string_view what) { return fmt::format("github expression {}: {}", i, what); };
+    if (e.job < -1 || e.job >= static_cast<int>(g.jobs.size())) fail(at("reads in no known job"));
+    if (e.job < 0 && (e.steps_known || e.in_step || e.matrix_known))
+      fail(at("knows a job's steps or matrix at workflow level"));
+    if (e.job >= 0 && e.steps_known && *e.steps_known > g.jobs[static_cast<size_t>(e.job)].step_ids.size())
+      fail(at("knows more steps than its job has"));
+    if (!e.script && !e.taint.empty()) fail(at("has untrusted reads outside script text"));
+    if (e.where.lines.empty() || e.where.lines.front().offset != 0 ||
+        !std::is_sorted(e.where.lines.begin(), e.where.lines.end(),
+                        [](const TextMap::Line& a, const TextMap::Line& b) { return a.offset < b.offset; }))
+      fail(at("its text map does not start at offset 0 or is not in order"));
+    for (const TaintedRead& r : e.taint)
+      if (r.offset + r.length > e.text.size()) fail(at(fmt::format("reads `{}` past its text", r.property)));
+  }
   return bad;
 }
 

@@ -78,6 +78,37 @@ TEST(Verify, VendorFactsOnlyInThatVendorsPipelines) {
             0);
 }
 
+TEST(Verify, GitHubExpressionFacts) {
+  Pipeline p = Valid();
+  p.origin = Origin::GitHub;
+  GitHubExpression e;
+  e.text = " github.event.issue.title ";
+  e.where.lines.push_back({0, {4, 10}});
+  p.github.jobs.push_back({"b", {"x"}, {}, std::nullopt});
+  e.job = 0;
+  e.steps_known = 1;
+  p.github.expressions.push_back(e);
+  EXPECT_EQ(Verify(p), std::vector<std::string>{});
+  GitHubExpression& bad = p.github.expressions[0];
+  bad.steps_known = 2;                                    // the job has one step
+  bad.taint.push_back({TaintedRead::Via::Event, 1, 40, "github.event.issue.title", "x"});  // not script text, and past the text
+  bad.where.lines.insert(bad.where.lines.begin(), {3, {3, 1}});  // not from offset 0
+  std::vector<std::string> problems = Verify(p);
+  EXPECT_EQ(problems, (std::vector<std::string>{
+                          "github expression 0: knows more steps than its job has",
+                          "github expression 0: has untrusted reads outside script text",
+                          "github expression 0: its text map does not start at offset 0 or is not in order",
+                          "github expression 0: reads `github.event.issue.title` past its text"}));
+  p.github.expressions[0] = e;
+  p.github.expressions[0].job = -1;  // workflow level knows no steps
+  p.github.expressions[0].steps_known.reset();
+  p.github.expressions[0].matrix_known = true;
+  EXPECT_EQ(Verify(p), std::vector<std::string>{"github expression 0: knows a job's steps or matrix at workflow level"});
+  p.github.expressions[0].job = 1;  // no such job in the facts
+  p.github.expressions[0].matrix_known = false;
+  EXPECT_EQ(Verify(p), std::vector<std::string>{"github expression 0: reads in no known job"});
+}
+
 TEST(Verify, JobIdsMatchTheNames) {
   Pipeline p = Valid();
   p.jobs[1].needs[0].job_id = 1;        // the job itself, not `b`

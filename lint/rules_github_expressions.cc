@@ -25,38 +25,46 @@ namespace pipec::lint {
 namespace {
 
 using import::LowerAscii;
-using Names = std::optional<std::set<std::string>>;  // nullopt: not known here, not checked
+// The names a context holds where an expression is read, sorted; nullptr: not known there,
+// not checked. The job's, the workflow's and the matrix's lists are the facts' own (sorted
+// by the reader); only the step ids depend on the expression.
+using Names = const std::vector<std::string>*;
 
-// What each context holds where one expression is read.
 struct Scope {
   std::string job;
-  Names steps, needs, inputs, matrix;
-  std::set<std::string> later_steps;  // ids of this and later steps: "runs later" in the message
+  Names steps = nullptr, needs = nullptr, inputs = nullptr, matrix = nullptr;
+  std::vector<std::string> earlier_steps;  // what `steps` points to when known
+  std::set<std::string> later_steps;       // ids of this and later steps: "runs later" in the message
   const std::vector<std::string>* all_jobs = nullptr;
 };
 
-Scope ScopeOf(const ir::GitHubFacts& facts, const ir::GitHubExpression& e) {
-  Scope scope;
-  scope.all_jobs = &facts.job_ids;
-  if (facts.inputs) scope.inputs.emplace(facts.inputs->begin(), facts.inputs->end());
-  if (e.job < 0) return scope;
-  const ir::GitHubJobScope& job = facts.jobs[static_cast<size_t>(e.job)];
-  scope.job = job.name;
-  scope.needs.emplace(job.needs.begin(), job.needs.end());
-  if (e.matrix_known && job.matrix_keys) scope.matrix.emplace(job.matrix_keys->begin(), job.matrix_keys->end());
-  if (e.steps_known) {
-    size_t known = std::min(*e.steps_known, job.step_ids.size());
-    scope.steps.emplace();
-    for (size_t i = 0; i < job.step_ids.size(); ++i) {
-      if (job.step_ids[i].empty()) continue;
-      if (i < known) scope.steps->insert(job.step_ids[i]);
-      else if (e.in_step) scope.later_steps.insert(job.step_ids[i]);
-    }
-  }
-  return scope;
+bool Holds(const std::vector<std::string>& sorted, const std::string& name) {
+  return std::binary_search(sorted.begin(), sorted.end(), name);
 }
 
-std::string Joined(const std::set<std::string>& names) {
+// Filled in place: `steps` points into the scope itself.
+void FillScope(const ir::GitHubFacts& facts, const ir::GitHubExpression& e, Scope& scope) {
+  scope.all_jobs = &facts.job_ids;
+  if (facts.inputs) scope.inputs = &*facts.inputs;
+  if (e.job < 0) return;
+  const ir::GitHubJobScope& job = facts.jobs[static_cast<size_t>(e.job)];
+  scope.job = job.name;
+  scope.needs = &job.needs;
+  if (e.matrix_known && job.matrix_keys) scope.matrix = &*job.matrix_keys;
+  if (!e.steps_known) return;
+  size_t known = std::min(*e.steps_known, job.step_ids.size());
+  for (size_t i = 0; i < job.step_ids.size(); ++i) {
+    if (job.step_ids[i].empty()) continue;
+    if (i < known) scope.earlier_steps.push_back(job.step_ids[i]);
+    else if (e.in_step) scope.later_steps.insert(job.step_ids[i]);
+  }
+  std::sort(scope.earlier_steps.begin(), scope.earlier_steps.end());
+  scope.earlier_steps.erase(std::unique(scope.earlier_steps.begin(), scope.earlier_steps.end()),
+                            scope.earlier_steps.end());
+  scope.steps = &scope.earlier_steps;
+}
+
+std::string Joined(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
   return out.empty() ? "none" : out;
@@ -104,7 +112,7 @@ std::string Message(std::string_view context, const std::string& shown, const st
 }
 
 std::string Explanation(std::string_view context, const std::string& name,
-                        const std::set<std::string>& known, const Scope& scope) {
+                        const std::vector<std::string>& known, const Scope& scope) {
   if (context == "steps")
     return fmt::format("GitHub evaluates it to an empty string; step ids readable here: {}",
                        Joined(known));
@@ -144,13 +152,13 @@ class ExpressionRules {
   }
 
  private:
-  void Context(const std::string& expr, std::string_view context, const Names& known,
+  void Context(const std::string& expr, std::string_view context, Names known,
                const Scope& scope) {
     if (!known) return;
     std::string prefix = std::string(context) + ".";
     for (const auto& [poff, property] : import::Properties(expr, prefix)) {
       std::string name = FirstName(property, prefix.size());
-      if (name.empty() || known->count(name)) continue;
+      if (name.empty() || Holds(*known, name)) continue;
       std::string shown = std::string(context) + "." + property.substr(prefix.size(), name.size());
       Diagnostic* d = Report(DiagKind::GhUndefinedProperty, e_.where.At(poff, shown.size()),
                                   Message(context, shown, name, scope));
@@ -268,8 +276,11 @@ class ExpressionRules {
 void CheckGitHubExpressions(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   if (p.origin != ir::Origin::GitHub) return;
-  for (const ir::GitHubExpression& e : p.github.expressions)
-    ExpressionRules(ctx, e).Run(ScopeOf(p.github, e));
+  for (const ir::GitHubExpression& e : p.github.expressions) {
+    Scope scope;
+    FillScope(p.github, e, scope);
+    ExpressionRules(ctx, e).Run(scope);
+  }
 }
 
 }  // namespace pipec::lint

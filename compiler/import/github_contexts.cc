@@ -94,6 +94,7 @@ struct Place {
   bool in_step = false;
   bool matrix_known = false;
   const TaintSources* env = nullptr;  // script text: the env in effect, for its tainted reads
+  std::string_view job_id;            // lower case, for the taint trace's look-ups
 };
 
 class Collector {
@@ -128,8 +129,10 @@ class Collector {
       if (has_id && id->scalar.find("${{") != std::string::npos) computed_ids = true;
       scope.step_ids.push_back(has_id ? LowerAscii(id->scalar) : "");
     }
+    std::string job_id = LowerAscii(name);
     Place place;
     place.job = static_cast<int>(facts_.jobs.size());
+    place.job_id = job_id;
     place.matrix_known = true;
     facts_.jobs.push_back(std::move(scope));
     for (const auto& [k, v] : job.entries) {
@@ -141,7 +144,6 @@ class Collector {
       if (key == "strategy" || key == "if") here.matrix_known = false;
       Walk(*v, here, key == "if");
     }
-    std::string job_id = LowerAscii(name);
     TaintSources job_env = taint_.WithEnv(job.Get("env"), job_id, taint_.workflow_env());
     for (size_t i = 0; i < steps.size(); ++i) {
       const Node& s = *steps[i];
@@ -205,14 +207,12 @@ class Collector {
       e.condition = is_condition;
       e.script = place.env != nullptr;
       if (place.env) {
-        e.taint = taint_.Reads(text, JobId(place.job), *place.env);
+        e.taint = taint_.Reads(text, place.job_id, *place.env);
       }
       e.text = std::move(text);
       facts_.expressions.push_back(std::move(e));
     }
   }
-
-  std::string JobId(int job) const { return LowerAscii(facts_.jobs[static_cast<size_t>(job)].name); }
 
   const WorkflowTaint& taint_;
   const SourceManager& sm_;

@@ -60,12 +60,13 @@ struct GitHubExpression {
 struct GitHubJobScope {
   std::string name;                   // as written
   std::vector<std::string> step_ids;  // lower case, in order, parallel groups' steps in place; "" = none
-  std::vector<std::string> needs;     // lower case, as written (unknown jobs too)
-  std::optional<std::vector<std::string>> matrix_keys;  // lower case; nullopt: from an expression
+  std::vector<std::string> needs;     // lower case, sorted, unique, as written (unknown jobs too)
+  std::optional<std::vector<std::string>> matrix_keys;  // lower case, sorted, unique; nullopt: from an expression
 };
 
 struct GitHubFacts {
-  // Inputs declared under `on.workflow_call` / `on.workflow_dispatch` (lower case); nullopt
+  // Inputs declared under `on.workflow_call` / `on.workflow_dispatch` (lower case, sorted,
+  // unique); nullopt
   // when `on:` has a form whose inputs cannot be read.
   std::optional<std::vector<std::string>> inputs;
   std::vector<std::string> job_ids;   // every key of `jobs:`, lower case

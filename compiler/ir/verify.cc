@@ -105,6 +105,14 @@ std::vector<std::string> Verify(const Pipeline& p) {
   const GitHubFacts& g = p.github;
   if (p.origin != Origin::GitHub && (!g.expressions.empty() || !g.jobs.empty() || g.inputs))
     fail("pipeline: has GitHub expression facts outside a GitHub workflow");
+  // The checker looks names up by binary search.
+  auto sorted_unique = [](const std::vector<std::string>& v) {
+    return std::is_sorted(v.begin(), v.end()) && std::adjacent_find(v.begin(), v.end()) == v.end();
+  };
+  if (g.inputs && !sorted_unique(*g.inputs)) fail("pipeline: GitHub inputs are not sorted and unique");
+  for (const GitHubJobScope& j : g.jobs)
+    if (!sorted_unique(j.needs) || (j.matrix_keys && !sorted_unique(*j.matrix_keys)))
+      fail(fmt::format("github job `{}`: needs or matrix keys are not sorted and unique", j.name));
   for (size_t i = 0; i < g.expressions.size(); ++i) {
     const GitHubExpression& e = g.expressions[i];
     auto at = [&](std::string_view what) { return fmt::format("github expression {}: {}", i, what); };

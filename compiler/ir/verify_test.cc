@@ -107,6 +107,9 @@ TEST(Verify, GitHubExpressionFacts) {
   p.github.expressions[0].job = 1;  // no such job in the facts
   p.github.expressions[0].matrix_known = false;
   EXPECT_EQ(Verify(p), std::vector<std::string>{"github expression 0: reads in no known job"});
+  p.github.expressions.clear();
+  p.github.jobs[0].needs = {"x", "a"};  // the checker looks names up by binary search
+  EXPECT_EQ(Verify(p), std::vector<std::string>{"github job `b`: needs or matrix keys are not sorted and unique"});
 }
 
 TEST(Verify, JobIdsMatchTheNames) {

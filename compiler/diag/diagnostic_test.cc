@@ -92,5 +92,12 @@ TEST(Utf8, FindsTheFirstInvalidByte) {
   EXPECT_EQ(FindInvalidUtf8("x\xF5"), 1u);
 }
 
+TEST(Utf8, DecodesEveryLengthOfSequence) {
+  // One, two, three and four bytes: `a`, `é`, the euro sign, and U+1F600; a BOM stays.
+  EXPECT_EQ(DecodeUtf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), std::u32string(U"a\u00E9\u20AC\U0001F600"));
+  EXPECT_EQ(DecodeUtf8("\xEF\xBB\xBFx"), std::u32string(U"\uFEFFx"));
+  EXPECT_EQ(DecodeUtf8(""), std::u32string());
+}
+
 }  // namespace
 }  // namespace pipec

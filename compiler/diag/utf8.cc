@@ -41,4 +41,22 @@ size_t FindInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+std::u32string DecodeUtf8(std::string_view s) {
+  // Counted first, so the result is allocated once (std::wstring_convert grows and zero-fills
+  // its buffer as it goes: a tenth of parsing a large file, issue 13).
+  size_t count = 0;
+  for (char c : s) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  std::u32string out(count, U'\0');
+  size_t k = 0;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    char32_t cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+    for (size_t j = 1; j <= n && i + j < s.size(); ++j) cp = (cp << 6) | (static_cast<unsigned char>(s[i + j]) & 0x3F);
+    out[k++] = cp;
+    i += n + 1;
+  }
+  return out;
+}
+
 }  // namespace pipec

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <new>
 #include <set>
 #include <unordered_map>
 
@@ -78,16 +81,126 @@ size_t SequenceLength(unsigned char c) {
   return 4;
 }
 
+// The fast path's tokens (issue 13): ANTLR's CommonToken is 112 bytes, each its own heap
+// block with a copy of its text, so a 10,000-job file's 200,000 tokens took 25 MB and an
+// eighth of `pipec check`'s time in malloc. A SlimToken is a third of that: its text is a view
+// of the source (which outlives the parse), positions are 32-bit (sources are at most 16 MiB;
+// LexFast declines larger text), and it comes from a pool, a free list over large blocks. The
+// setters ANTLR's token streams use work; text set by hand is kept in its own string.
+class SlimToken;
+
+// The pool the tokens come from. Tokens are created and destroyed on one thread (one parse),
+// so the pool is per thread; its blocks go back to the heap when its last token is destroyed.
+class TokenPool {
+ public:
+  void* Allocate(size_t size);
+  void Release(void* p);
+
+ private:
+  union Slot {
+    Slot* next;
+    alignas(std::max_align_t) std::byte storage[64];
+  };
+  std::vector<std::unique_ptr<Slot[]>> blocks_;
+  Slot* free_ = nullptr;
+  size_t live_ = 0;
+  size_t next_block_slots_ = 1024;
+
+  friend class SlimToken;
+};
+
+thread_local TokenPool token_pool;
+
+void* TokenPool::Allocate(size_t size) {
+  if (size > sizeof(Slot)) throw std::bad_alloc();  // a static_assert below rules it out
+  if (!free_) {
+    // Blocks double up to 64 K slots (4 MiB): few allocations for a large file, little
+    // waste for a small one.
+    size_t n = next_block_slots_;
+    next_block_slots_ = std::min<size_t>(n * 2, 64 * 1024);
+    blocks_.push_back(std::make_unique_for_overwrite<Slot[]>(n));
+    Slot* block = blocks_.back().get();
+    for (size_t i = n; i-- > 0;) {
+      block[i].next = free_;
+      free_ = &block[i];
+    }
+  }
+  Slot* slot = free_;
+  free_ = slot->next;
+  ++live_;
+  return slot;
+}
+
+void TokenPool::Release(void* p) {
+  auto* slot = static_cast<Slot*>(p);
+  slot->next = free_;
+  free_ = slot;
+  if (--live_ == 0) {
+    free_ = nullptr;
+    blocks_.clear();
+    next_block_slots_ = 1024;
+  }
+}
+
+class SlimToken final : public antlr4::WritableToken {
+ public:
+  SlimToken(const TokenOrigin* shared, uint32_t type, uint32_t channel, uint32_t start_cp, uint32_t stop_cp,
+            uint32_t line, uint32_t column, uint32_t byte_begin, uint32_t byte_size)
+      : shared_(shared),
+        type_(type),
+        channel_(channel),
+        start_(start_cp),
+        stop_(stop_cp),
+        line_(line),
+        column_(column),
+        byte_begin_(byte_begin),
+        byte_size_(byte_size) {}
+
+  static void* operator new(size_t size) { return token_pool.Allocate(size); }
+  static void operator delete(void* p) { token_pool.Release(p); }
+
+  std::string getText() const override {
+    return text_ ? *text_ : std::string(shared_->text.substr(byte_begin_, byte_size_));
+  }
+  size_t getType() const override { return type_; }
+  size_t getLine() const override { return line_; }
+  size_t getCharPositionInLine() const override { return column_; }
+  size_t getChannel() const override { return channel_; }
+  size_t getTokenIndex() const override { return index_; }
+  size_t getStartIndex() const override { return start_; }
+  size_t getStopIndex() const override { return stop_; }
+  antlr4::TokenSource* getTokenSource() const override { return shared_->source; }
+  antlr4::CharStream* getInputStream() const override { return shared_->input; }
+  std::string toString() const override {
+    return fmt::format("[@{},{}:{}='{}',<{}>,{}:{}]", static_cast<ptrdiff_t>(index_), start_, stop_, getText(),
+                       type_, line_, column_);
+  }
+
+  void setText(const std::string& text) override { text_ = std::make_unique<std::string>(text); }
+  void setType(size_t type) override { type_ = static_cast<uint32_t>(type); }
+  void setLine(size_t line) override { line_ = static_cast<uint32_t>(line); }
+  void setCharPositionInLine(size_t column) override { column_ = static_cast<uint32_t>(column); }
+  void setChannel(size_t channel) override { channel_ = static_cast<uint32_t>(channel); }
+  void setTokenIndex(size_t index) override { index_ = index; }
+
+ private:
+  const TokenOrigin* shared_;
+  std::unique_ptr<std::string> text_;  // set by setText, else the source's bytes
+  size_t index_ = INVALID_INDEX;
+  uint32_t type_, channel_, start_, stop_, line_, column_, byte_begin_, byte_size_;
+};
+static_assert(sizeof(SlimToken) <= 64, "a SlimToken must fit a pool slot");
+
 class Lexer {
  public:
-  Lexer(std::string_view text, antlr4::TokenSource* source, antlr4::CharStream* input)
-      : text_(text), source_{source, input} {}
+  Lexer(std::string_view text, const TokenOrigin* shared) : text_(text), shared_(shared) {}
 
   std::optional<TokenList> Run() {
     const Grammar& g = TheGrammar();
     // Invalid UTF-8 is ANTLR's to refuse (ParseFile reports it); then every lead byte below
     // starts a whole sequence.
     if (!g.usable || FindInvalidUtf8(text_) != std::string_view::npos) return std::nullopt;
+    if (text_.size() >= std::numeric_limits<uint32_t>::max()) return std::nullopt;  // SlimToken's positions
     TokenList tokens;
     tokens.reserve(text_.size() / 5);
     while (at_ < text_.size()) {
@@ -123,11 +236,10 @@ class Lexer {
         }
         if (type == 0) return std::nullopt;
       }
-      auto token = std::make_unique<antlr4::CommonToken>(source_, type, channel, start_cp_, cp_ - 1);
-      token->setLine(start_line_);
-      token->setCharPositionInLine(start_column_);
-      token->setText(std::string(Taken()));
-      tokens.push_back(std::move(token));
+      tokens.push_back(std::make_unique<SlimToken>(
+          shared_, static_cast<uint32_t>(type), static_cast<uint32_t>(channel), static_cast<uint32_t>(start_cp_),
+          static_cast<uint32_t>(cp_ - 1), static_cast<uint32_t>(start_line_), static_cast<uint32_t>(start_column_),
+          static_cast<uint32_t>(start_), static_cast<uint32_t>(at_ - start_)));
     }
     return tokens;
   }
@@ -205,7 +317,7 @@ class Lexer {
   }
 
   std::string_view text_;
-  std::pair<antlr4::TokenSource*, antlr4::CharStream*> source_;
+  const TokenOrigin* shared_;
   size_t at_ = 0, cp_ = 0, line_ = 1, column_ = 0;
   size_t start_ = 0, start_cp_ = 0, start_line_ = 1, start_column_ = 0;
 };
@@ -218,14 +330,15 @@ std::string Describe(const antlr4::Token* t) {
 
 }  // namespace
 
-std::optional<TokenList> LexFast(std::string_view text, antlr4::TokenSource* source, antlr4::CharStream* input) {
-  return Lexer(text, source, input).Run();
+std::optional<TokenList> LexFast(const TokenOrigin& origin) {
+  return Lexer(origin.text, &origin).Run();
 }
 
 std::optional<std::string> FastLexerDisagreement(std::string_view text, bool* declined) {
   antlr4::ANTLRInputStream input(std::string{});
   PipeLexer lexer(&input);
-  std::optional<TokenList> fast = LexFast(text, &lexer, &input);
+  TokenOrigin origin{text, &lexer, &input};
+  std::optional<TokenList> fast = LexFast(origin);
   if (declined) *declined = !fast;
   if (!fast) return std::nullopt;
   // LexFast took the text, so it is valid UTF-8 without a leading byte-order mark (which

@@ -23,11 +23,19 @@ namespace pipec::syntax {
 
 using TokenList = std::vector<std::unique_ptr<antlr4::Token>>;
 
-// The tokens `PipeLexer::getAllTokens()` gives for `text` (valid UTF-8), with the same types,
-// channels, code-point start and stop indexes, lines, columns and text, each tied to
-// `source` and `input` as ANTLR's would be; or nullopt when the fast path declines.
-[[nodiscard]] std::optional<TokenList> LexFast(std::string_view text, antlr4::TokenSource* source,
-                                               antlr4::CharStream* input);
+// What the tokens of one text share: the text (their text is a view of it), and the token
+// source and character stream they say they come from, as ANTLR's would.
+struct TokenOrigin {
+  std::string_view text;
+  antlr4::TokenSource* source = nullptr;
+  antlr4::CharStream* input = nullptr;
+};
+
+// The tokens `PipeLexer::getAllTokens()` gives for `origin.text` (valid UTF-8), with the same
+// types, channels, code-point start and stop indexes, lines, columns and text; or nullopt when
+// the fast path declines. `origin` and its text must outlive the tokens, and the tokens are
+// destroyed on the thread that made them (they come from a per-thread pool).
+[[nodiscard]] std::optional<TokenList> LexFast(const TokenOrigin& origin);
 
 // For tests: nullopt when LexFast declines `text` or gives exactly ANTLR's tokens; otherwise
 // the first difference, described. `declined` (if given) says whether it declined.

@@ -15,6 +15,7 @@
 #include "PipeLexer.h"
 #include "PipeParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/diag/utf8.h"
 #include "compiler/syntax/fast_lexer.h"
 #include "compiler/syntax/string_literal.h"
 
@@ -29,28 +30,37 @@ using antlr4::Token;
 // Thrown from the error listener after kMaxSyntaxErrors to stop parsing at once.
 struct StopParsing {};
 
-// The text as ANTLR reads it, code point by code point. ANTLRInputStream would drop a leading
-// byte-order mark itself; the source reader has dropped the file's one already, so another
-// is a character like any other (two BOMs: fmt aborted on text cut inside the second).
+// The text as ANTLR reads it, code point by code point, decoded only when ANTLR's lexer runs:
+// the fast lexer's tokens do not read it (issue 13: the copy was 4 bytes per character).
+// ANTLRInputStream would drop a leading byte-order mark itself; the source reader has dropped
+// the file's one already, so another is a character like any other (two BOMs: fmt aborted on
+// text cut inside the second).
 class CodePointInput : public antlr4::ANTLRInputStream {
  public:
-  explicit CodePointInput(const std::string& text) {
-    _data = antlrcpp::utf8_to_utf32(text.data(), text.data() + text.size());  // throws std::range_error
+  void Load(std::string_view valid_utf8) {
+    _data = DecodeUtf8(valid_utf8);
     p = 0;
   }
 };
 
 // Maps ANTLR's code-point indexes to byte offsets (sources are UTF-8, ANTLR counts code points).
+// In an ASCII text, the usual one, they are the same and no table is kept.
 class Positions {
  public:
   Positions(FileId file, const SourceManager& sm) : file_(file), sm_(sm) {
     const std::string& s = sm.file(file).contents;
+    size_ = s.size();
+    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
     cp_to_byte_.reserve(s.size() + 1);
     for (size_t i = 0; i < s.size(); ++i)
       if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) cp_to_byte_.push_back(i);
     cp_to_byte_.push_back(s.size());
   }
-  size_t Byte(size_t cp) const { return cp < cp_to_byte_.size() ? cp_to_byte_[cp] : cp_to_byte_.back(); }
+  size_t Byte(size_t cp) const {
+    if (cp_to_byte_.empty()) return std::min(cp, size_);
+    return cp < cp_to_byte_.size() ? cp_to_byte_[cp] : cp_to_byte_.back();
+  }
+  size_t CodePoints() const { return cp_to_byte_.empty() ? size_ : cp_to_byte_.size() - 1; }
   SourceRange OfToken(const Token* t) const {
     if (t->getType() == Token::EOF) return AtEnd();
     size_t b = Byte(t->getStartIndex());
@@ -77,7 +87,8 @@ class Positions {
  private:
   FileId file_;
   const SourceManager& sm_;
-  std::vector<size_t> cp_to_byte_;
+  size_t size_ = 0;
+  std::vector<size_t> cp_to_byte_;  // empty for ASCII text
 };
 
 std::string Quote(std::string_view s) { return fmt::format("`{}`", s); }
@@ -305,13 +316,21 @@ std::string DescribeOpener(const std::vector<std::unique_ptr<Token>>& toks, size
   return "block";
 }
 
+// The token as a CommonToken the pre-scan can rewrite (type, text, stop index). The fast
+// lexer's tokens are not CommonTokens; such a token is replaced by a copy that is.
+antlr4::CommonToken* Rewritable(std::unique_ptr<Token>& tok) {
+  if (auto* common = dynamic_cast<antlr4::CommonToken*>(tok.get())) return common;
+  tok = std::make_unique<antlr4::CommonToken>(tok.get());
+  return static_cast<antlr4::CommonToken*>(tok.get());
+}
+
 char CloserOf(size_t type) {
   return type == PipeLexer::LBRACE ? '}' : type == PipeLexer::LBRACK ? ']' : ')';
 }
 
 PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, DiagnosticSink& sink) {
   PreScan out;
-  std::vector<std::pair<size_t, std::string>> stack;  // (index in out.tokens, description)
+  std::vector<size_t> stack;  // open brackets, as indexes in out.tokens (described when reported)
   int not_run = 0;
   int bool_ops = 0;  // `and`/`or` since the last `when`
   size_t lexical_errors = 0;
@@ -327,8 +346,8 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
                      next->getStartIndex() == tok->getStopIndex() + 1 && (text == "&" || text == "|");
       std::string op = doubled ? text + text : text;
       std::optional<std::string_view> word = ConditionOperatorWord(op);
-      auto* writable = dynamic_cast<antlr4::CommonToken*>(tok.get());
-      if (word && writable && (doubled || text == "!")) {
+      if (word && (doubled || text == "!")) {
+        antlr4::CommonToken* writable = Rewritable(tok);
         SourceRange r = pos.OfToken(tok.get());
         if (doubled) r.end = pos.OfToken(next).end;
         if (++lexical_errors <= kMaxSyntaxErrors)
@@ -365,7 +384,8 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
       // Apart (`2 hours`) only for a whole unit word: `retry 2` then a name on the same line
       // is some other mistake.
       if (duration && (adjacent || (same_line && unit->getText().size() >= 3))) {
-        if (auto* writable = dynamic_cast<antlr4::CommonToken*>(tok.get())) {
+        {
+          antlr4::CommonToken* writable = Rewritable(tok);
           SourceRange r = pos.OfToken(tok.get());
           r.end = pos.OfToken(unit).end;
           sink.Report(DiagKind::BadLiteral, r,
@@ -400,10 +420,9 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
                   "this string is not closed before the end of the line; add `\"`")
           .Note({}, "use `\"\"\"` ... `\"\"\"` for text that spans lines");
       // Let the parser see a closed string so one mistake gives one error.
-      if (auto* ct = dynamic_cast<antlr4::CommonToken*>(tok.get())) {
-        ct->setType(PipeLexer::STRING);
-        ct->setText(tok->getText() + "\"");
-      }
+      antlr4::CommonToken* ct = Rewritable(tok);
+      ct->setType(PipeLexer::STRING);
+      ct->setText(tok->getText() + "\"");
       type = PipeLexer::STRING;
     }
     // `a and b and c ...` builds a tree as deep as it has operators, and every later stage
@@ -437,7 +456,7 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
         return out;
       }
       out.tokens.push_back(std::move(tok));
-      stack.push_back({out.tokens.size() - 1, DescribeOpener(out.tokens, out.tokens.size() - 1)});
+      stack.push_back(out.tokens.size() - 1);
       continue;
     }
     if (type == PipeLexer::RBRACE || type == PipeLexer::RBRACK || type == PipeLexer::RPAREN) {
@@ -448,12 +467,12 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
         out.quiet_tokens.insert(out.tokens.size());
         out.fatal = true;
       } else {
-        const Token* open = out.tokens[stack.back().first].get();
+        const Token* open = out.tokens[stack.back()].get();
         if (CloserOf(open->getType()) != closer) {
           SourceRange o = pos.OfToken(open);
           sink.Report(DiagKind::UnclosedBlock, pos.OfToken(tok.get()),
                       fmt::format("expected `{}` to close {} opened at {}:{}, found `{}`",
-                                  CloserOf(open->getType()), stack.back().second, o.begin.line,
+                                  CloserOf(open->getType()), DescribeOpener(out.tokens, stack.back()), o.begin.line,
                                   o.begin.column, closer))
               .Note(o, "opened here");
           out.fatal = true;
@@ -465,12 +484,12 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
   }
   if (!stack.empty() && !out.quiet_at_eof) {
     // Report the outermost unclosed bracket: that is where the user lost track.
-    const auto& [index, what] = stack.front();
+    size_t index = stack.front();
     const Token* open = out.tokens[index].get();
     SourceRange o = pos.OfToken(open);
     sink.Report(DiagKind::UnclosedBlock, pos.AtEnd(),
                 fmt::format("expected `{}` to close {} opened at {}:{}", CloserOf(open->getType()),
-                            what, o.begin.line, o.begin.column))
+                            DescribeOpener(out.tokens, index), o.begin.line, o.begin.column))
         .Note(o, "opened here");
     out.quiet_at_eof = true;
     out.fatal = true;
@@ -1017,11 +1036,11 @@ class AstBuilder {
 
 // ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of nothing
 // but characters the lexer rejects (a no-break space) still parses, to its end.
-void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, antlr4::CharStream& input) {
+void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, size_t code_points) {
   if (!tokens.empty()) return;
   auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF, "<EOF>");
-  eof->setStartIndex(input.size());
-  eof->setStopIndex(input.size() - 1);
+  eof->setStartIndex(code_points);
+  eof->setStopIndex(code_points - 1);
   eof->setLine(1);
   tokens.push_back(std::move(eof));
 }
@@ -1030,23 +1049,28 @@ void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, antlr4::CharStream& 
 
 std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink) {
   const std::string& text = sm.file(file).contents;
-  Positions pos(file, sm);
   size_t errors_before = sink.error_count();
 
   // Sources are checked UTF-8 when read (source_reader.h); text made in memory may not be.
-  std::optional<CodePointInput> read;
-  try {
-    read.emplace(text);
-  } catch (const std::range_error&) {
+  if (FindInvalidUtf8(text) != std::string::npos) {
     sink.Report(DiagKind::InvalidUtf8, {file, {1, 1}, {1, 1}}, "the text is not valid UTF-8");
     return nullptr;
   }
-  CodePointInput& input = *read;
+  Positions pos(file, sm);
+  CodePointInput input;
   PipeLexer lexer(&input);
   lexer.removeErrorListeners();
   // The hand-written lexer takes the usual file; ANTLR's lexes the rest (fast_lexer.h).
-  std::optional<TokenList> fast = LexFast(text, &lexer, &input);
-  std::vector<std::unique_ptr<Token>> all = fast ? std::move(*fast) : lexer.getAllTokens();
+  TokenOrigin origin{text, &lexer, &input};
+  std::optional<TokenList> fast = LexFast(origin);
+  std::vector<std::unique_ptr<Token>> all;
+  if (fast) {
+    all = std::move(*fast);
+  } else {
+    input.Load(text);
+    lexer.setInputStream(&input);
+    all = lexer.getAllTokens();
+  }
 
   std::vector<ast::Comment> comments;
   for (const auto& t : all)
@@ -1065,7 +1089,7 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   // stream does not skip hidden tokens.
   {
     std::erase_if(scan.tokens, [](const std::unique_ptr<Token>& t) { return t->getChannel() != Token::DEFAULT_CHANNEL; });
-    EnsureEof(scan.tokens, input);
+    EnsureEof(scan.tokens, pos.CodePoints());
     antlr4::ListTokenSource source(std::move(scan.tokens));
     antlr4::UnbufferedTokenStream tokens(&source);
     PipeParser parser(&tokens);
@@ -1101,12 +1125,13 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   // Stage 2, only for a file SLL could not parse: full LL with recovery and plain-worded
   // errors, over the whole file. The first stage consumed the tokens, so the text is lexed and
   // scanned again, silently (the first scan reported what it found).
+  if (input.size() == 0) input.Load(text);
   input.reset();
   PipeLexer relexer(&input);
   relexer.removeErrorListeners();
   DiagnosticSink reported_already;
   scan = Scan(relexer.getAllTokens(), pos, reported_already);
-  EnsureEof(scan.tokens, input);
+  EnsureEof(scan.tokens, pos.CodePoints());
   antlr4::ListTokenSource source(std::move(scan.tokens));
   antlr4::CommonTokenStream tokens(&source);
   PipeParser parser(&tokens);

@@ -1,0 +1,127 @@
+// Where `pipec check` spends its time and memory on one .pipe file, phase by phase (issue 13):
+// lexing, parsing (lexing + ANTLR parse + AST), sema (analysis and lowering to the IR, parse
+// included: the phase is the difference), checks, and output (findings sorted and rendered).
+// Each phase runs in a fresh child process, so its peak RSS is its own and one phase's heap
+// does not warm the next one's. Not a test: numbers go in bench/front/README.md and notes.
+// Usage: phases FILE.pipe [RUNS]  (default 5 runs; the table shows each phase's best).
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "antlr4-runtime.h"
+#include "compiler/sema/sema.h"
+#include "compiler/syntax/fast_lexer.h"
+#include "compiler/syntax/parser.h"
+#include "lint/checker.h"
+
+namespace {
+
+std::string ReadAll(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double g_phase_seconds = 0;  // set by Timed() in the child
+
+struct Sample {
+  double seconds = 0;
+  long peak_kib = 0;
+};
+
+// Runs one phase (its set-up untimed, the phase itself through Timed) in a child; returns the
+// phase's wall time and the child's peak RSS.
+Sample InChild(const std::function<void()>& prepare_and_run, int* pipe_fds) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(pipe_fds[0]);
+    prepare_and_run();
+    // The child reports through the pipe the time the phase itself took.
+    double seconds = g_phase_seconds;
+    if (write(pipe_fds[1], &seconds, sizeof seconds) != sizeof seconds) _exit(2);
+    _exit(0);
+  }
+  Sample s;
+  if (read(pipe_fds[0], &s.seconds, sizeof s.seconds) != sizeof s.seconds) s.seconds = -1;
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  s.peak_kib = ru.ru_maxrss;
+  return s;
+}
+
+template <typename F>
+void Timed(F&& f) {
+  auto t0 = std::chrono::steady_clock::now();
+  f();
+  g_phase_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s FILE.pipe [RUNS]\n", argv[0]);
+    return 2;
+  }
+  const std::string text = ReadAll(argv[1]);
+  const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  std::vector<std::pair<std::string, std::function<void()>>> phases = {
+      {"startup", [] { Timed([] {}); }},
+      {"lex", [&] {
+         Timed([&] {
+           // What ParseFile's lexing costs: the hand-written lexer's tokens.
+           auto tokens = pipec::syntax::LexFast({text});
+           if (!tokens) std::fprintf(stderr, "the fast lexer declined the file\n");
+         });
+       }},
+      {"parse (lex + parse + AST)", [&] {
+         pipec::SourceManager sm;
+         pipec::DiagnosticSink sink;
+         pipec::FileId f = sm.AddFile(argv[1], text);
+         Timed([&] { auto ast = pipec::syntax::ParseFile(f, sm, sink); });
+       }},
+      {"front (parse + sema + IR)", [&] {
+         pipec::SourceManager sm;
+         pipec::DiagnosticSink sink;
+         pipec::FileId f = sm.AddFile(argv[1], text);
+         Timed([&] { auto ir = pipec::sema::AnalyzeLoaded(f, sm, sink); });
+       }},
+      {"checks (all rules)", [&] {
+         pipec::SourceManager sm;
+         pipec::DiagnosticSink sink;
+         pipec::FileId f = sm.AddFile(argv[1], text);
+         auto ir = pipec::sema::AnalyzeLoaded(f, sm, sink);
+         if (!ir) std::fprintf(stderr, "the file has errors\n");
+         Timed([&] {
+           if (ir) pipec::lint::RunChecks(*ir, sm, {}, sink);
+         });
+       }},
+  };
+  std::printf("%-28s %10s %12s\n", "phase", "best ms", "peak MiB");
+  for (auto& [name, run] : phases) {
+    Sample best{1e9, 0};
+    for (int i = 0; i < runs; ++i) {
+      int fds[2];
+      if (pipe(fds) != 0) return 1;
+      Sample s = InChild(run, fds);
+      close(fds[0]);
+      close(fds[1]);
+      if (s.seconds >= 0 && s.seconds < best.seconds) best = s;
+    }
+    std::printf("%-28s %10.1f %12.1f\n", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0);
+  }
+  return 0;
+}

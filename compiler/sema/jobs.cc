@@ -156,7 +156,7 @@ void Analyzer::LowerSettings(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx)
     if (first_cell) fn();
   };
   if (auto* li = Last<ast::WhenItem>(s)) {
-    job.when = LowerCond(std::get<ast::WhenItem>(li->item->value).cond, *li->env, job, first_cell);
+    job.when = LowerCond(*std::get<ast::WhenItem>(li->item->value).cond, *li->env, job, first_cell);
     CheckChangedPlacement(job.when, *li->env, first_cell);
   }
   if (auto* li = Last<ast::RunWhenItem>(s)) {

@@ -13,6 +13,30 @@
 
 namespace pipec::ast {
 
+// A value kept on the heap, copied deeply: for the rare large member of a variant alternative,
+// so every alternative is not as large as it (issue 13: a `when` condition, 624 bytes, made
+// every job item 656 bytes).
+template <typename T>
+class Box {
+ public:
+  Box() : value_(std::make_unique<T>()) {}
+  Box(T value) : value_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit, like T
+  Box(const Box& other) : value_(std::make_unique<T>(*other.value_)) {}
+  Box(Box&&) noexcept = default;
+  Box& operator=(const Box& other) {
+    if (this != &other) value_ = std::make_unique<T>(*other.value_);
+    return *this;
+  }
+  Box& operator=(Box&&) noexcept = default;
+  const T& operator*() const { return *value_; }
+  T& operator*() { return *value_; }
+  const T* operator->() const { return value_.get(); }
+  T* operator->() { return value_.get(); }
+
+ private:
+  std::unique_ptr<T> value_;  // never null, except in a moved-from Box
+};
+
 struct Ident {
   std::string text;
   SourceRange range;
@@ -99,7 +123,7 @@ struct NeedsItem {
   std::vector<bool> optional;  // per job: `needs optional lint` (GitLab `optional: true`)
 };
 struct RunWhenItem { std::string value; };  // "always" | "on_failure" | "manual"
-struct WhenItem { Condition cond; };
+struct WhenItem { Box<Condition> cond; };
 struct ImageItem { Expr value; };
 struct ServicesItem { std::vector<StringLit> values; };
 struct RunnerItem { std::vector<StringLit> values; };

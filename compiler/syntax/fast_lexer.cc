@@ -90,7 +90,8 @@ size_t SequenceLength(unsigned char c) {
 class SlimToken;
 
 // The pool the tokens come from. Tokens are created and destroyed on one thread (one parse),
-// so the pool is per thread; its blocks go back to the heap when its last token is destroyed.
+// so the pool is per thread; its blocks but the first (64 KiB) go back to the heap when its
+// last token is destroyed.
 class TokenPool {
  public:
   void* Allocate(size_t size);
@@ -104,7 +105,8 @@ class TokenPool {
   std::vector<std::unique_ptr<Slot[]>> blocks_;
   Slot* free_ = nullptr;
   size_t live_ = 0;
-  size_t next_block_slots_ = 1024;
+  static constexpr size_t kFirstBlockSlots = 1024;
+  size_t next_block_slots_ = kFirstBlockSlots;
 
   friend class SlimToken;
 };
@@ -135,10 +137,16 @@ void TokenPool::Release(void* p) {
   auto* slot = static_cast<Slot*>(p);
   slot->next = free_;
   free_ = slot;
-  if (--live_ == 0) {
+  if (--live_ == 0 && blocks_.size() > 1) {
+    // Keep the first block: a stream of tokens destroyed one by one would otherwise make and
+    // free one each time.
+    blocks_.resize(1);
     free_ = nullptr;
-    blocks_.clear();
-    next_block_slots_ = 1024;
+    for (size_t i = kFirstBlockSlots; i-- > 0;) {
+      blocks_[0][i].next = free_;
+      free_ = &blocks_[0][i];
+    }
+    next_block_slots_ = 2 * kFirstBlockSlots;
   }
 }
 
@@ -191,18 +199,26 @@ class SlimToken final : public antlr4::WritableToken {
 };
 static_assert(sizeof(SlimToken) <= 64, "a SlimToken must fit a pool slot");
 
-class Lexer {
- public:
-  Lexer(std::string_view text, const TokenOrigin* shared) : text_(text), shared_(shared) {}
+}  // namespace
 
-  std::optional<TokenList> Run() {
+// The lexer's state (FastLexer's implementation).
+class FastLexerImpl {
+ public:
+  FastLexerImpl(std::string_view text, const TokenOrigin* shared) : text_(text), shared_(shared) {}
+
+  // False when the whole text is not for the fast path: invalid UTF-8 is ANTLR's to refuse
+  // (ParseFile reports it; valid, every lead byte below starts a whole sequence), and
+  // SlimToken's positions are 32-bit.
+  bool Usable() const {
+    return TheGrammar().usable && text_.size() < std::numeric_limits<uint32_t>::max() &&
+           FindInvalidUtf8(text_) == std::string_view::npos;
+  }
+
+  // The next token (comments too), nullptr at the end of the text; `declined` when it meets
+  // one it is not sure of.
+  std::unique_ptr<antlr4::Token> Next(bool& declined) {
     const Grammar& g = TheGrammar();
-    // Invalid UTF-8 is ANTLR's to refuse (ParseFile reports it); then every lead byte below
-    // starts a whole sequence.
-    if (!g.usable || FindInvalidUtf8(text_) != std::string_view::npos) return std::nullopt;
-    if (text_.size() >= std::numeric_limits<uint32_t>::max()) return std::nullopt;  // SlimToken's positions
-    TokenList tokens;
-    tokens.reserve(text_.size() / 5);
+    declined = false;
     while (at_ < text_.size()) {
       unsigned char c = Peek(0);
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -217,7 +233,10 @@ class Lexer {
         type = PipeLexer::COMMENT;
         channel = antlr4::Token::HIDDEN_CHANNEL;
       } else if (c == '"') {
-        if (!String()) return std::nullopt;
+        if (!String()) {
+          declined = true;
+          return nullptr;
+        }
         type = PipeLexer::STRING;
       } else if (IsDigit(c)) {
         type = Number();
@@ -234,15 +253,22 @@ class Lexer {
           for (size_t k = 0; k < n; ++k) Advance();
           type = p->second;
         }
-        if (type == 0) return std::nullopt;
+        if (type == 0) {
+          declined = true;
+          return nullptr;
+        }
       }
-      tokens.push_back(std::make_unique<SlimToken>(
-          shared_, static_cast<uint32_t>(type), static_cast<uint32_t>(channel), static_cast<uint32_t>(start_cp_),
-          static_cast<uint32_t>(cp_ - 1), static_cast<uint32_t>(start_line_), static_cast<uint32_t>(start_column_),
-          static_cast<uint32_t>(start_), static_cast<uint32_t>(at_ - start_)));
+      return std::make_unique<SlimToken>(shared_, static_cast<uint32_t>(type), static_cast<uint32_t>(channel),
+                                         static_cast<uint32_t>(start_cp_), static_cast<uint32_t>(cp_ - 1),
+                                         static_cast<uint32_t>(start_line_), static_cast<uint32_t>(start_column_),
+                                         static_cast<uint32_t>(start_), static_cast<uint32_t>(at_ - start_));
     }
-    return tokens;
+    return nullptr;
   }
+
+  size_t code_points() const { return cp_; }
+  size_t line() const { return line_; }
+  size_t column() const { return column_; }
 
  private:
   unsigned char Peek(size_t ahead) const {
@@ -322,6 +348,8 @@ class Lexer {
   size_t start_ = 0, start_cp_ = 0, start_line_ = 1, start_column_ = 0;
 };
 
+namespace {
+
 std::string Describe(const antlr4::Token* t) {
   if (!t) return "no token";
   return fmt::format("type {} channel {} [{}, {}] line {} column {} text `{}`", t->getType(), t->getChannel(),
@@ -330,8 +358,23 @@ std::string Describe(const antlr4::Token* t) {
 
 }  // namespace
 
+FastLexer::FastLexer(const TokenOrigin& origin) : lexer_(std::make_unique<FastLexerImpl>(origin.text, &origin)) {}
+FastLexer::~FastLexer() = default;
+bool FastLexer::Usable() const { return lexer_->Usable(); }
+std::unique_ptr<antlr4::Token> FastLexer::Next(bool& declined) { return lexer_->Next(declined); }
+size_t FastLexer::code_points() const { return lexer_->code_points(); }
+size_t FastLexer::line() const { return lexer_->line(); }
+size_t FastLexer::column() const { return lexer_->column(); }
+
 std::optional<TokenList> LexFast(const TokenOrigin& origin) {
-  return Lexer(origin.text, &origin).Run();
+  FastLexer lexer(origin);
+  if (!lexer.Usable()) return std::nullopt;
+  TokenList tokens;
+  tokens.reserve(origin.text.size() / 5);
+  bool declined = false;
+  while (std::unique_ptr<antlr4::Token> token = lexer.Next(declined)) tokens.push_back(std::move(token));
+  if (declined) return std::nullopt;
+  return tokens;
 }
 
 std::optional<std::string> FastLexerDisagreement(std::string_view text, bool* declined) {

@@ -31,6 +31,31 @@ struct TokenOrigin {
   antlr4::CharStream* input = nullptr;
 };
 
+// The fast lexer, a token at a time (ParseFile streams them to the parser). The same
+// lifetime rules as LexFast's tokens.
+class FastLexerImpl;
+class FastLexer {
+ public:
+  explicit FastLexer(const TokenOrigin& origin);
+  ~FastLexer();
+  FastLexer(const FastLexer&) = delete;
+  FastLexer& operator=(const FastLexer&) = delete;
+
+  // False when the fast path declines the whole text (invalid UTF-8, 4 GiB or more, a grammar
+  // rule it does not know); then Next must not be called.
+  [[nodiscard]] bool Usable() const;
+  // The next token, hidden ones (comments) included; nullptr at the end of the text, or with
+  // `declined` set when it meets a token it is not sure of (then ANTLR's lexer must run).
+  [[nodiscard]] std::unique_ptr<antlr4::Token> Next(bool& declined);
+  // Where it is: code points read, line (1-based) and column (0-based, in code points).
+  size_t code_points() const;
+  size_t line() const;
+  size_t column() const;
+
+ private:
+  std::unique_ptr<FastLexerImpl> lexer_;
+};
+
 // The tokens `PipeLexer::getAllTokens()` gives for `origin.text` (valid UTF-8), with the same
 // types, channels, code-point start and stop indexes, lines, columns and text; or nullopt when
 // the fast path declines. `origin` and its text must outlive the tokens, and the tokens are

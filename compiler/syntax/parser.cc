@@ -328,6 +328,23 @@ char CloserOf(size_t type) {
   return type == PipeLexer::LBRACE ? '}' : type == PipeLexer::LBRACK ? ']' : ')';
 }
 
+// `7days`, `30min`, `2 hours`: the duration a number and the name after it spell, when the
+// pre-scan reads them as that duration (and says so), else nullopt.
+std::optional<std::string> SpelledDuration(const Token* number, const Token* unit) {
+  if (!unit || (number->getType() != PipeLexer::DURATION && number->getType() != PipeLexer::INT)) return std::nullopt;
+  std::string unit_text = unit->getText();
+  if (unit_text.empty() ||
+      !std::all_of(unit_text.begin(), unit_text.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+    return std::nullopt;
+  bool adjacent = unit->getStartIndex() == number->getStopIndex() + 1;
+  bool same_line = unit->getLine() == number->getLine();
+  std::optional<std::string> duration = DurationSpelling(number->getText() + unit_text);
+  // Apart (`2 hours`) only for a whole unit word: `retry 2` then a name on the same line
+  // is some other mistake.
+  if (duration && (adjacent || (same_line && unit_text.size() >= 3))) return duration;
+  return std::nullopt;
+}
+
 PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, DiagnosticSink& sink) {
   PreScan out;
   std::vector<size_t> stack;  // open brackets, as indexes in out.tokens (described when reported)
@@ -371,35 +388,23 @@ PreScan Scan(std::vector<std::unique_ptr<Token>> all, const Positions& pos, Diag
       }
     }
     // `7days`, `30min`, `2 hours`: say the duration form and read it as that duration.
-    auto letters = [](const std::string& t) {
-      return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-    };
-    if ((type == PipeLexer::DURATION || type == PipeLexer::INT) && i + 1 < all.size() &&
-        letters(all[i + 1]->getText())) {
+    if (std::optional<std::string> duration = SpelledDuration(tok.get(), i + 1 < all.size() ? all[i + 1].get() : nullptr)) {
       const Token* unit = all[i + 1].get();
       bool adjacent = unit->getStartIndex() == tok->getStopIndex() + 1;
-      bool same_line = unit->getLine() == tok->getLine();
       std::string spelled = tok->getText() + unit->getText();
-      std::optional<std::string> duration = DurationSpelling(spelled);
-      // Apart (`2 hours`) only for a whole unit word: `retry 2` then a name on the same line
-      // is some other mistake.
-      if (duration && (adjacent || (same_line && unit->getText().size() >= 3))) {
-        {
-          antlr4::CommonToken* writable = Rewritable(tok);
-          SourceRange r = pos.OfToken(tok.get());
-          r.end = pos.OfToken(unit).end;
-          sink.Report(DiagKind::BadLiteral, r,
-                      fmt::format("`{}` is not a duration; write `{}`",
-                                  adjacent ? spelled : tok->getText() + " " + unit->getText(), *duration))
-              .Note({}, "durations are a number and a unit, s m h d w, combined like `1h30m`")
-              .Fix(r, *duration);
-          writable->setType(PipeLexer::DURATION);
-          writable->setText(*duration);
-          writable->setStopIndex(unit->getStopIndex());
-          type = PipeLexer::DURATION;
-          ++i;
-        }
-      }
+      antlr4::CommonToken* writable = Rewritable(tok);
+      SourceRange r = pos.OfToken(tok.get());
+      r.end = pos.OfToken(unit).end;
+      sink.Report(DiagKind::BadLiteral, r,
+                  fmt::format("`{}` is not a duration; write `{}`",
+                              adjacent ? spelled : tok->getText() + " " + unit->getText(), *duration))
+          .Note({}, "durations are a number and a unit, s m h d w, combined like `1h30m`")
+          .Fix(r, *duration);
+      writable->setType(PipeLexer::DURATION);
+      writable->setText(*duration);
+      writable->setStopIndex(unit->getStopIndex());
+      type = PipeLexer::DURATION;
+      ++i;
     }
     if (type == PipeLexer::UNTERMINATED_STRING) {
       bool triple = !out.tokens.empty() && out.tokens.back()->getType() == PipeLexer::STRING &&
@@ -796,7 +801,7 @@ class AstBuilder {
 
   std::vector<ast::JobItem> Items(const std::vector<PipeParser::JobItemContext*>& items) {
     std::vector<ast::JobItem> out;
-    out.reserve(items.size());  // an ast::JobItem is 656 bytes: no moves as the vector grows
+    out.reserve(items.size());
     for (auto* c : items) {
       ast::JobItem item;
       item.range = R(c);
@@ -1036,6 +1041,128 @@ class AstBuilder {
 
 // ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of nothing
 // but characters the lexer rejects (a no-break space) still parses, to its end.
+// ---- the streaming path: the usual, well-formed file ----
+
+// Thrown by StreamingScan when the file needs the pre-scan's diagnostics or rewrites.
+struct NeedsPreScan {};
+
+// The fast lexer's tokens, one at a time, as the parser asks for them (issue 13: a file's
+// tokens all at once took a fifth of its parse's memory). It checks what the pre-scan (Scan)
+// checks, and gives up, throwing NeedsPreScan, wherever Scan would report or rewrite anything;
+// comments go straight to the AST. So a file it streams to the end parses exactly as through
+// Scan.
+class StreamingScan : public antlr4::TokenSource {
+ public:
+  StreamingScan(FastLexer& lexer, const Positions& pos, std::vector<ast::Comment>& comments,
+                antlr4::CharStream* input)
+      : lexer_(lexer), pos_(pos), comments_(comments), input_(input) {}
+
+  std::unique_ptr<Token> nextToken() override {
+    for (;;) {
+      std::unique_ptr<Token> tok = pending_ ? std::move(pending_) : Lex();
+      if (!tok) return End();
+      if (tok->getType() == PipeLexer::COMMENT) {
+        comments_.push_back({tok->getText(), pos_.OfToken(tok.get())});
+        continue;
+      }
+      Check(tok.get());
+      return tok;
+    }
+  }
+  size_t getLine() const override { return lexer_.line(); }
+  size_t getCharPositionInLine() override { return lexer_.column(); }
+  antlr4::CharStream* getInputStream() override { return input_; }
+  std::string getSourceName() override { return input_->getSourceName(); }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
+  }
+
+ private:
+  std::unique_ptr<Token> Lex() {
+    bool declined = false;
+    std::unique_ptr<Token> tok = lexer_.Next(declined);
+    if (declined) throw NeedsPreScan{};
+    return tok;
+  }
+
+  // Scan's checks, in its order, for a token on the parser's channel.
+  void Check(const Token* tok) {
+    size_t type = tok->getType();
+    if (type == PipeLexer::DURATION || type == PipeLexer::INT) {
+      pending_ = Lex();  // Scan reads the token after a number, whatever it is
+      if (SpelledDuration(tok, pending_.get())) throw NeedsPreScan{};
+    }
+    if (type == PipeLexer::WHEN) {
+      bool_ops_ = 0;
+    } else if ((type == PipeLexer::AND || type == PipeLexer::OR) && ++bool_ops_ > kMaxNesting) {
+      throw NeedsPreScan{};
+    }
+    if (type == PipeLexer::NOT) {
+      if (++not_run_ > kMaxNesting) throw NeedsPreScan{};
+    } else {
+      not_run_ = 0;
+    }
+    if (type == PipeLexer::LBRACE || type == PipeLexer::LBRACK || type == PipeLexer::LPAREN) {
+      if (open_.size() >= static_cast<size_t>(kMaxNesting)) throw NeedsPreScan{};
+      open_.push_back(type);
+    } else if (type == PipeLexer::RBRACE || type == PipeLexer::RBRACK || type == PipeLexer::RPAREN) {
+      if (open_.empty() || CloserOf(open_.back()) != tok->getText()[0]) throw NeedsPreScan{};
+      open_.pop_back();
+    }
+  }
+
+  std::unique_ptr<Token> End() {
+    if (!open_.empty()) throw NeedsPreScan{};  // an unclosed bracket
+    auto eof = std::make_unique<antlr4::CommonToken>(std::make_pair(this, input_), Token::EOF,
+                                                      Token::DEFAULT_CHANNEL, lexer_.code_points(),
+                                                      lexer_.code_points() - 1);
+    eof->setLine(lexer_.line());
+    eof->setCharPositionInLine(lexer_.column());
+    eof->setText("<EOF>");
+    return eof;
+  }
+
+  FastLexer& lexer_;
+  const Positions& pos_;
+  std::vector<ast::Comment>& comments_;
+  antlr4::CharStream* input_;
+  std::unique_ptr<Token> pending_;
+  std::vector<size_t> open_;  // the open brackets' token types
+  int not_run_ = 0;
+  int bool_ops_ = 0;
+};
+
+// Parses the file one top-level item at a time with SLL, bailing out at the first error
+// (the rule `file : header? topItem* EOF` unrolled). Each item's parse tree becomes AST and
+// is freed before the next item is parsed, and the tokens stream through an unbuffered stream
+// that frees each one once its item is built (the mark keeps an item's tokens for the AST
+// builder). The AST's own diagnostics are staged; they are reported only if the whole file
+// parsed. False when SLL gave up (NeedsPreScan from `source` propagates).
+[[nodiscard]] bool ParseItemByItem(antlr4::TokenSource& source, ast::File& ast, AstBuilder& builder) {
+  antlr4::UnbufferedTokenStream tokens(&source);
+  PipeParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  try {
+    // `header` (first, if at all) and a top-level item start with different keywords.
+    for (bool first = true; tokens.LA(1) != Token::EOF; first = false) {
+      ssize_t item_tokens = tokens.mark();
+      if (first && tokens.LA(1) == PipeLexer::PIPELINE)
+        builder.Header(parser.header(), ast);
+      else
+        builder.TopItem(parser.topItem(), ast);
+      parser.getTreeTracker().reset();
+      tokens.release(item_tokens);
+    }
+  } catch (const antlr4::RuntimeException&) {
+    // ParseCancellationException: SLL gave up. Any other error of the runtime (none is
+    // known) also leaves the file to the whole-file stage rather than ending pipec.
+    return false;
+  }
+  return true;
+}
+
 void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, size_t code_points) {
   if (!tokens.empty()) return;
   auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF, "<EOF>");
@@ -1062,6 +1189,29 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   lexer.removeErrorListeners();
   // The hand-written lexer takes the usual file; ANTLR's lexes the rest (fast_lexer.h).
   TokenOrigin origin{text, &lexer, &input};
+  // The parsed AST, with the builder's staged diagnostics reported.
+  auto finish = [&](std::unique_ptr<ast::File> ast, const DiagnosticSink& staged) -> std::unique_ptr<ast::File> {
+    for (const Diagnostic& d : staged.diagnostics()) sink.Report(d);
+    if (sink.error_count() > errors_before) return nullptr;
+    return ast;
+  };
+
+  // Stage 0, the usual file: the fast lexer's tokens streamed to the parser, item by item.
+  // Anything the pre-scan would report or rewrite, or SLL's giving up, leaves the file to
+  // the stages below, which start again from the text.
+  if (FastLexer fast(origin); fast.Usable()) {
+    DiagnosticSink staged;
+    AstBuilder builder(pos, sm, staged);
+    std::unique_ptr<ast::File> ast = builder.Start({});
+    StreamingScan source(fast, pos, ast->comments, &input);
+    bool parsed = false;
+    try {
+      parsed = ParseItemByItem(source, *ast, builder);
+    } catch (const NeedsPreScan&) {
+    }
+    if (parsed) return finish(std::move(ast), staged);
+  }
+
   std::optional<TokenList> fast = LexFast(origin);
   std::vector<std::unique_ptr<Token>> all;
   if (fast) {
@@ -1079,48 +1229,17 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   PreScan scan = Scan(std::move(all), pos, sink);
   if (scan.fatal) return nullptr;
 
-  // Stage 1: SLL with bail-out, fast for the (usual) valid file, one top-level item at a time
-  // (the rule `file : header? topItem* EOF` unrolled), memory kept to what the rest of the file
-  // still needs (issue 13): each item's parse tree becomes AST and is freed before the next
-  // item is parsed, and the tokens stream through an unbuffered stream, which frees each one
-  // once its item is built (the mark keeps an item's tokens for the AST builder). The AST's
-  // own diagnostics wait in `staged` until the whole file has parsed: when SLL fails, stage 2
-  // builds the AST again. Comments (already collected) are not the parser's: an unbuffered
-  // stream does not skip hidden tokens.
+  // Stage 1: the pre-scanned tokens, SLL item by item. When SLL fails, stage 2 builds the AST
+  // again. Comments (already collected) are not the parser's: an unbuffered stream does not
+  // skip hidden tokens.
   {
     std::erase_if(scan.tokens, [](const std::unique_ptr<Token>& t) { return t->getChannel() != Token::DEFAULT_CHANNEL; });
     EnsureEof(scan.tokens, pos.CodePoints());
     antlr4::ListTokenSource source(std::move(scan.tokens));
-    antlr4::UnbufferedTokenStream tokens(&source);
-    PipeParser parser(&tokens);
-    parser.removeErrorListeners();
-    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::SLL);
     DiagnosticSink staged;
     AstBuilder builder(pos, sm, staged);
     std::unique_ptr<ast::File> ast = builder.Start(comments);
-    try {
-      // `header` (first, if at all) and a top-level item start with different keywords.
-      for (bool first = true; tokens.LA(1) != Token::EOF; first = false) {
-        ssize_t item_tokens = tokens.mark();
-        if (first && tokens.LA(1) == PipeLexer::PIPELINE)
-          builder.Header(parser.header(), *ast);
-        else
-          builder.TopItem(parser.topItem(), *ast);
-        parser.getTreeTracker().reset();
-        tokens.release(item_tokens);
-      }
-    } catch (const antlr4::RuntimeException&) {
-      // ParseCancellationException: SLL gave up. Any other error of the runtime (none is
-      // known) also leaves the file to the whole-file stage below rather than ending pipec.
-      ast = nullptr;
-    }
-    if (ast) {
-      for (const Diagnostic& d : staged.diagnostics()) sink.Report(d);
-      if (sink.error_count() > errors_before) return nullptr;
-      return ast;
-    }
+    if (ParseItemByItem(source, *ast, builder)) return finish(std::move(ast), staged);
   }
   // Stage 2, only for a file SLL could not parse: full LL with recovery and plain-worded
   // errors, over the whole file. The first stage consumed the tokens, so the text is lexed and

@@ -45,8 +45,8 @@ job train {
   EXPECT_EQ(*out->expire_seconds, 30 * 86400);
   auto* when = std::get_if<ast::WhenItem>(&j.items[5].value);
   ASSERT_TRUE(when);
-  EXPECT_EQ(when->cond.op, ast::Condition::Op::And);
-  EXPECT_EQ(when->cond.args[0].triggers.size(), 2u);
+  EXPECT_EQ(when->cond->op, ast::Condition::Op::And);
+  EXPECT_EQ(when->cond->args[0].triggers.size(), 2u);
   EXPECT_EQ(std::get<ast::TimeoutItem>(j.items[6].value).seconds, 5400);
   EXPECT_EQ(p->file->secrets[0].masked, true);
 }

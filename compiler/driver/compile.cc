@@ -11,6 +11,7 @@
 #include <set>
 
 #include "compiler/ir/verify.h"
+#include "compiler/support/heap.h"
 #include "compiler/sema/sema.h"
 #include "compiler/syntax/source_reader.h"
 #include "compiler/emit/plan_emitter.h"
@@ -53,6 +54,9 @@ void VerifyFrontEnd(const std::optional<ir::Pipeline>& p, std::string_view front
 
 std::optional<ir::Pipeline> CompilePipeFile(const std::string& path, const CompileOptions& opts,
                                             Compilation& c) {
+  std::error_code size_error;
+  uintmax_t bytes = std::filesystem::file_size(path, size_error);
+  if (!size_error) support::PrepareHeapFor(static_cast<size_t>(bytes));
   return RunChecks(sema::AnalyzeFile(path, c.sources, c.diags), opts, c);
 }
 

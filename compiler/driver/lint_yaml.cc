@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compiler/driver/report.h"
+#include "compiler/support/heap.h"
 #include "compiler/import/github_reader.h"
 #include "compiler/import/gitlab_reader.h"
 #include "compiler/ir/ir_json.h"
@@ -49,6 +50,7 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
     out.push_back(d);
     return out;
   }
+  support::PrepareHeapFor(text->size());
   FileId file = c.sources.AddFile(path, std::move(*text));
   import::ImportOptions opts;
   opts.repo_root = args.root.empty() ? import::RepoRootFor(path, kind) : args.root;

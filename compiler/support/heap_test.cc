@@ -1,0 +1,29 @@
+#include "compiler/support/heap.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+namespace pipec::support {
+namespace {
+
+TEST(Heap, EstimateIsSixtyFourBytesPerSourceByteUpToOneGiB) {
+  EXPECT_EQ(HeapEstimate(1u << 20), 64u << 20);
+  EXPECT_EQ(HeapEstimate(size_t{1} << 40), size_t{1} << 30);
+}
+
+TEST(Heap, APreparedHeapServesAndFreesBlocksAsBefore) {
+  PrepareHeapFor(1);              // below the threshold: nothing
+  PrepareHeapFor(1u << 20);       // 64 MiB of heap
+  PrepareHeapFor(size_t{1} << 30);  // once per process: nothing more
+  std::vector<std::unique_ptr<char[]>> blocks;
+  for (size_t size : {size_t{16}, size_t{4096}, size_t{1} << 20, size_t{40} << 20}) {
+    blocks.push_back(std::make_unique<char[]>(size));
+    blocks.back()[size - 1] = 'x';
+  }
+  EXPECT_EQ(blocks.back()[(size_t{40} << 20) - 1], 'x');
+}
+
+}  // namespace
+}  // namespace pipec::support

@@ -13,8 +13,9 @@ for n in 1000 10000 100000; do
   python3 "$(dirname "$0")/gen_pipeline.py" "$n" --matrix > "$dir/m$n.pipe"
   for mode in plain matrix; do
     f="$dir/p$n.pipe"; [ $mode = matrix ] && f="$dir/m$n.pipe"
-    out=$( { /usr/bin/time -f '%e %M' "$pipec" check --disable unconsumed-output "$f" >/dev/null 2>/dev/null; } 2>&1 | tail -1) || true
-    read -r secs kb <<<"$out"
+    # time's own report goes to a file: the command's stderr (the findings) is discarded.
+    /usr/bin/time -o "$dir/time" -f '%e %M' "$pipec" check --disable unconsumed-output "$f" >/dev/null 2>&1 || true
+    read -r secs kb < <(tail -1 "$dir/time")
     printf '%-10s %-8s %10s %12.1f\n' "$n" "$mode" "$secs" "$(echo "$kb/1024" | bc -l)"
   done
 done

@@ -3,7 +3,8 @@
 // included: the phase is the difference), checks, and output (findings sorted and rendered).
 // Each phase runs in a fresh child process, so its peak RSS is its own and one phase's heap
 // does not warm the next one's. Not a test: numbers go in bench/front/README.md and notes.
-// Usage: phases FILE.pipe [RUNS]  (default 5 runs; the table shows each phase's best).
+// Usage: phases FILE.pipe [RUNS]  (default 5 runs; the table shows each phase's best). "heap" is
+// the heap in use when the phase ends, its results alive (mallinfo2).
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 
 #include "antlr4-runtime.h"
 #include "compiler/sema/sema.h"
+#include "compiler/support/heap.h"
 #include "compiler/syntax/fast_lexer.h"
 #include "compiler/syntax/parser.h"
 #include "lint/checker.h"
@@ -35,9 +37,11 @@ std::string ReadAll(const char* path) {
 }
 
 double g_phase_seconds = 0;  // set by Timed() in the child
+double g_phase_heap = 0;     // bytes of heap in use when the phase ended (before its results are freed)
 
 struct Sample {
   double seconds = 0;
+  double heap_bytes = 0;
   long peak_kib = 0;
 };
 
@@ -48,13 +52,16 @@ Sample InChild(const std::function<void()>& prepare_and_run, int* pipe_fds) {
   if (pid == 0) {
     close(pipe_fds[0]);
     prepare_and_run();
-    // The child reports through the pipe the time the phase itself took.
-    double seconds = g_phase_seconds;
-    if (write(pipe_fds[1], &seconds, sizeof seconds) != sizeof seconds) _exit(2);
+    // The child reports through the pipe the time the phase itself took and its heap.
+    double report[2] = {g_phase_seconds, g_phase_heap};
+    if (write(pipe_fds[1], report, sizeof report) != sizeof report) _exit(2);
     _exit(0);
   }
   Sample s;
-  if (read(pipe_fds[0], &s.seconds, sizeof s.seconds) != sizeof s.seconds) s.seconds = -1;
+  double report[2] = {-1, 0};
+  if (read(pipe_fds[0], report, sizeof report) != sizeof report) report[0] = -1;
+  s.seconds = report[0];
+  s.heap_bytes = report[1];
   int status = 0;
   struct rusage ru {};
   wait4(pid, &status, 0, &ru);
@@ -69,6 +76,12 @@ void Timed(F&& f) {
   g_phase_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Records the heap in use now (call it where a phase's results are still alive).
+void RecordHeap() {
+  struct mallinfo2 info = mallinfo2();
+  g_phase_heap = static_cast<double>(info.uordblks + info.hblkhd);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,9 +91,12 @@ int main(int argc, char** argv) {
   }
   const std::string text = ReadAll(argv[1]);
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  // As the driver does for a large source (compiler/support/heap.h), in each child.
+  auto prepare_heap = [&] { pipec::support::PrepareHeapFor(text.size()); };
   std::vector<std::pair<std::string, std::function<void()>>> phases = {
       {"startup", [] { Timed([] {}); }},
       {"lex", [&] {
+         prepare_heap();
          Timed([&] {
            // What ParseFile's lexing costs: the hand-written lexer's tokens, streamed.
            pipec::syntax::TokenOrigin origin{text};
@@ -92,18 +108,27 @@ int main(int argc, char** argv) {
          });
        }},
       {"parse (lex + parse + AST)", [&] {
+         prepare_heap();
          pipec::SourceManager sm;
          pipec::DiagnosticSink sink;
          pipec::FileId f = sm.AddFile(argv[1], text);
-         Timed([&] { auto ast = pipec::syntax::ParseFile(f, sm, sink); });
+         Timed([&] {
+           auto ast = pipec::syntax::ParseFile(f, sm, sink);
+           RecordHeap();
+         });
        }},
       {"front (parse + sema + IR)", [&] {
+         prepare_heap();
          pipec::SourceManager sm;
          pipec::DiagnosticSink sink;
          pipec::FileId f = sm.AddFile(argv[1], text);
-         Timed([&] { auto ir = pipec::sema::AnalyzeLoaded(f, sm, sink); });
+         Timed([&] {
+           auto ir = pipec::sema::AnalyzeLoaded(f, sm, sink);
+           RecordHeap();
+         });
        }},
       {"checks (all rules)", [&] {
+         prepare_heap();
          pipec::SourceManager sm;
          pipec::DiagnosticSink sink;
          pipec::FileId f = sm.AddFile(argv[1], text);
@@ -111,10 +136,11 @@ int main(int argc, char** argv) {
          if (!ir) std::fprintf(stderr, "the file has errors\n");
          Timed([&] {
            if (ir) pipec::lint::RunChecks(*ir, sm, {}, sink);
+           RecordHeap();
          });
        }},
   };
-  std::printf("%-28s %10s %12s\n", "phase", "best ms", "peak MiB");
+  std::printf("%-28s %10s %12s %12s\n", "phase", "best ms", "peak MiB", "heap MiB");
   for (auto& [name, run] : phases) {
     Sample best{1e9, 0};
     for (int i = 0; i < runs; ++i) {
@@ -125,7 +151,8 @@ int main(int argc, char** argv) {
       close(fds[1]);
       if (s.seconds >= 0 && s.seconds < best.seconds) best = s;
     }
-    std::printf("%-28s %10.1f %12.1f\n", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0);
+    std::printf("%-28s %10.1f %12.1f %12.1f\n", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0,
+                best.heap_bytes / (1 << 20));
   }
   return 0;
 }

@@ -12,7 +12,7 @@ namespace pipec::sema {
 using ir::TypeKind;
 
 void Analyzer::BuildSpecs() {
-  const ast::File& f = *main_->ast;
+  ast::File& f = *main_->ast;
   for (const ast::JobDecl& j : f.jobs) {
     if (auto it = job_decls_.find(j.name.text); it != job_decls_.end()) {
       Duplicate("job", j.name.text, j.name.range, it->second->name.range);
@@ -21,7 +21,7 @@ void Analyzer::BuildSpecs() {
     job_decls_[j.name.text] = &j;
     job_names_.insert(j.name.text);
   }
-  for (const ast::JobDecl& j : f.jobs) {
+  for (ast::JobDecl& j : f.jobs) {
     if (job_decls_[j.name.text] != &j) continue;
     JobSpec spec;
     spec.decl = &j;

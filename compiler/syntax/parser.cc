@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -65,6 +66,15 @@ class Positions {
     if (t->getType() == Token::EOF) return AtEnd();
     size_t b = Byte(t->getStartIndex());
     size_t e = Byte(t->getStopIndex() + 1);
+    // In ASCII text a token on one line has its place already: ANTLR's line, and its column in
+    // code points, which are bytes here (no search of the line table per token).
+    const std::string& s = sm_.file(file_).contents;
+    if (cp_to_byte_.empty() && e >= b && e <= s.size() && t->getLine() > 0 &&
+        std::memchr(s.data() + b, '\n', e - b) == nullptr) {
+      auto line = static_cast<uint32_t>(t->getLine());
+      auto column = static_cast<uint32_t>(t->getCharPositionInLine() + 1);
+      return {file_, {line, column}, {line, static_cast<uint32_t>(column + (e - b))}};
+    }
     return {file_, sm_.LocOf(file_, b), sm_.LocOf(file_, e)};
   }
   SourceRange OfTokens(const Token* first, const Token* last) const {

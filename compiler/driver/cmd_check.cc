@@ -33,7 +33,10 @@ CommandAction SetupCheckCommand(CLI::App& app) {
     opts.shellcheck = args->shellcheck;
     std::vector<Diagnostic> yaml_findings;
     for (const std::string& path : args->files) {
-      import::ConfigKind kind = import::ClassifyConfig(path, ReadFile(path).value_or(""));
+      // A .pipe file is one by its name; only YAML is sniffed (reading a large source twice
+      // was a twentieth of checking it).
+      import::ConfigKind kind = import::ClassifyConfig(path, "");
+      if (kind != import::ConfigKind::Pipe) kind = import::ClassifyConfig(path, ReadFile(path).value_or(""));
       if (kind == import::ConfigKind::GitLab || kind == import::ConfigKind::GitHub) {
         LintYamlOptions yaml;
         yaml.enable = args->report.enable;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compiler/driver/report.h"
+#include "compiler/support/file_system.h"
 #include "compiler/support/heap.h"
 #include "compiler/import/github_reader.h"
 #include "compiler/import/gitlab_reader.h"
@@ -17,14 +18,7 @@
 
 namespace pipec::driver {
 
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::optional<std::string> ReadFile(const std::string& path) { return support::RealFileSystem().Read(path); }
 
 namespace {
 

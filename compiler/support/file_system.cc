@@ -25,9 +25,18 @@ class RealFs : public FileSystem {
     if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    // Read in one piece at the size the file has (a stream copy through a stringbuf grows
+    // and copies it several times); a file that grows meanwhile is read to its end all the same.
+    std::string text(std::filesystem::file_size(path, ec), '\0');
+    if (ec) text.clear();
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (in) {
+      std::ostringstream rest;
+      rest << in.rdbuf();
+      text += rest.str();
+    }
+    return text;
   }
   std::vector<std::string> ListFiles(const std::string& root, size_t limit) const override {
     std::vector<std::string> out;

@@ -1,6 +1,10 @@
 #include "compiler/support/file_system.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace pipec::support {
 namespace {
@@ -40,6 +44,24 @@ TEST(FileSystem, RealStat) {
   EXPECT_EQ(RealFileSystem().Stat("/").kind, FileInfo::Kind::Directory);
   EXPECT_EQ(RealFileSystem().Stat("/definitely/not/here").kind, FileInfo::Kind::Missing);
   EXPECT_EQ(RealFileSystem().Stat("/dev/null").kind, FileInfo::Kind::Other);
+}
+
+TEST(FileSystem, RealReadGivesTheWholeFile) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("pipec-fs-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string big(300'000, 'x');
+  big[123'456] = '\0';  // bytes, not a C string
+  std::ofstream(dir / "big", std::ios::binary) << big;
+  std::ofstream(dir / "empty", std::ios::binary).flush();
+  EXPECT_EQ(RealFileSystem().Read((dir / "big").string()), big);
+  EXPECT_EQ(RealFileSystem().Read((dir / "empty").string()), "");
+  EXPECT_EQ(RealFileSystem().Read((dir / "missing").string()), std::nullopt);
+  EXPECT_EQ(RealFileSystem().Read(dir.string()), std::nullopt);  // a directory
+  std::filesystem::remove_all(dir);
+  // A file whose size the file system does not know reads to its end all the same.
+  std::optional<std::string> status = RealFileSystem().Read("/proc/self/status");
+  ASSERT_TRUE(status);
+  EXPECT_NE(status->find("Name:"), std::string::npos);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Pipe front end: read (size, NUL, UTF-8, BOM checks) -> parse -> sema -> checks -> every
 // report writer. Any input must give diagnostics, never a crash, hang or runaway memory; the
-// fast lexer must decline it or agree with ANTLR's.
+// fast lexer must decline it or agree with ANTLR's, and the streaming parse with the pre-scanned one.
 #include "compiler/sema/sema.h"
 #include "compiler/syntax/fast_lexer.h"
+#include "compiler/syntax/parser.h"
 #include "compiler/syntax/source_reader.h"
 #include "fuzz/fuzz_support.h"
 #include "lint/checker.h"
@@ -16,6 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The hand-written lexer declines or gives exactly ANTLR's tokens (fast_lexer.h).
     std::optional<std::string> lexers_differ = syntax::FastLexerDisagreement(sm.file(*file).contents);
     fuzz::Require(!lexers_differ, lexers_differ ? lexers_differ->c_str() : "");
+    // The streaming parse and the pre-scanned one agree (parser.h).
+    std::optional<std::string> paths_differ = syntax::StreamingPathDisagreement(*file, sm);
+    fuzz::Require(!paths_differ, paths_differ ? paths_differ->c_str() : "");
     std::optional<ir::Pipeline> p = sema::AnalyzeLoaded(*file, sm, sink);
     // (An IR may come with errors: a missing `import` is reported by the module loader and
     // the command still fails; so "IR iff no errors" is not an invariant.)

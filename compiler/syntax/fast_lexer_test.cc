@@ -1,4 +1,5 @@
 #include "compiler/syntax/fast_lexer.h"
+#include "compiler/syntax/repository_pipe_files.h"
 
 #include <gtest/gtest.h>
 
@@ -46,23 +47,13 @@ TEST(FastLexer, LeavesWhatItIsNotSureOfToAntlr) {
 // Every .pipe file of the repository, valid and broken: the fast lexer declines or agrees, and
 // it takes every file of the examples and the standard library (the common case it is for).
 TEST(FastLexer, AgreesWithAntlrOnEveryPipeFileOfTheRepository) {
-  namespace fs = std::filesystem;
   size_t files = 0, taken = 0;
-  for (const char* dir : {"examples", "stdlib", "tests", "bench", "fuzz"}) {
-    fs::path root = fs::path(PIPEC_SOURCE_ROOT) / dir;
-    if (!fs::exists(root)) continue;
-    for (const auto& entry : fs::recursive_directory_iterator(root)) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".pipe") continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      ++files;
-      bool declined = CheckAgrees(text.str());
-      if (!declined) ++taken;
-      std::string relative = fs::relative(entry.path(), PIPEC_SOURCE_ROOT).string();
-      if (relative.starts_with("examples/") || relative.starts_with("stdlib/")) {
-        EXPECT_FALSE(declined) << relative;
-      }
+  for (const auto& [relative, text] : testing::RepositoryPipeFiles()) {
+    ++files;
+    bool declined = CheckAgrees(text);
+    if (!declined) ++taken;
+    if (relative.starts_with("examples/") || relative.starts_with("stdlib/")) {
+      EXPECT_FALSE(declined) << relative;
     }
   }
   EXPECT_GT(files, 100u);

@@ -1184,7 +1184,8 @@ void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, size_t code_points) 
 
 }  // namespace
 
-std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink) {
+std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink,
+                                     const ParseOptions& options) {
   const std::string& text = sm.file(file).contents;
   size_t errors_before = sink.error_count();
 
@@ -1209,7 +1210,7 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   // Stage 0, the usual file: the fast lexer's tokens streamed to the parser, item by item.
   // Anything the pre-scan would report or rewrite, or SLL's giving up, leaves the file to
   // the stages below, which start again from the text.
-  if (FastLexer fast(origin); fast.Usable()) {
+  if (FastLexer fast(origin); options.stream && fast.Usable()) {
     DiagnosticSink staged;
     AstBuilder builder(pos, sm, staged);
     std::unique_ptr<ast::File> ast = builder.Start({});
@@ -1283,6 +1284,63 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
   auto ast = builder.Build(tree, comments);
   if (sink.error_count() > errors_before) return nullptr;
   return ast;
+}
+
+namespace {
+
+std::string DescribeRange(const SourceRange& r) {
+  return fmt::format("{}:{}-{}:{}", r.begin.line, r.begin.column, r.end.line, r.end.column);
+}
+
+// One line per diagnostic, comment and declaration (with its items): what the two paths must
+// agree on.
+std::vector<std::string> Digest(const ast::File* f, const DiagnosticSink& sink) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : sink.diagnostics())
+    out.push_back(fmt::format("diagnostic {} {} {}", static_cast<int>(d.kind), DescribeRange(d.range), d.message));
+  if (!f) {
+    out.push_back("no AST");
+    return out;
+  }
+  for (const ast::Comment& c : f->comments) out.push_back(fmt::format("comment {} {}", DescribeRange(c.range), c.text));
+  auto items = [&](std::string_view what, const ast::Ident& name, const std::vector<ast::JobItem>& list) {
+    out.push_back(fmt::format("{} {} {} items", what, name.text, list.size()));
+    for (const ast::JobItem& item : list)
+      out.push_back(fmt::format("  {} {}", item.Keyword(), DescribeRange(item.range)));
+  };
+  if (f->header) out.push_back(fmt::format("header {} {}", f->header->name.text, DescribeRange(f->header->range)));
+  for (const auto& x : f->imports) out.push_back("import " + DescribeRange(x.range));
+  for (const auto& x : f->triggers) out.push_back("trigger " + DescribeRange(x.range));
+  for (const auto& x : f->vars) out.push_back("var " + x.name.text + " " + DescribeRange(x.range));
+  for (const auto& x : f->secrets) out.push_back("secret " + x.name.text + " " + DescribeRange(x.range));
+  for (const auto& x : f->stages) out.push_back(fmt::format("stages {} {}", x.stages.size(), DescribeRange(x.range)));
+  for (const auto& x : f->defaults) items("default", {}, x.items);
+  for (const auto& x : f->caches) out.push_back("cache " + x.name.text + " " + DescribeRange(x.range));
+  for (const auto& x : f->templates) {
+    items("template", x.name, x.items);
+    out.push_back(fmt::format("  {} params, doc {}", x.params.size(), x.doc));
+  }
+  for (const auto& x : f->jobs) {
+    items("job", x.name, x.items);
+    if (x.base) out.push_back(fmt::format("  base {} {} args", x.base->name.Joined(), x.base->args.size()));
+  }
+  for (const auto& x : f->raws) out.push_back("raw " + x.vendor + " " + DescribeRange(x.range));
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> StreamingPathDisagreement(FileId file, const SourceManager& sm) {
+  DiagnosticSink streamed_sink, scanned_sink;
+  std::unique_ptr<ast::File> streamed = ParseFile(file, sm, streamed_sink, {.stream = true});
+  std::unique_ptr<ast::File> scanned = ParseFile(file, sm, scanned_sink, {.stream = false});
+  std::vector<std::string> a = Digest(streamed.get(), streamed_sink), b = Digest(scanned.get(), scanned_sink);
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    std::string_view x = i < a.size() ? std::string_view(a[i]) : "(nothing)";
+    std::string_view y = i < b.size() ? std::string_view(b[i]) : "(nothing)";
+    if (x != y) return fmt::format("streamed: {}\npre-scanned: {}", x, y);
+  }
+  return std::nullopt;
 }
 
 }  // namespace pipec::syntax

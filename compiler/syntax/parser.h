@@ -3,6 +3,8 @@
 // errors become plain-worded diagnostics (at most 50 syntax errors a file); the ANTLR
 // parse tree never leaves parser.cc.
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/syntax/ast.h"
@@ -12,7 +14,19 @@ namespace pipec::syntax {
 inline constexpr int kMaxNesting = 200;
 inline constexpr int kMaxSyntaxErrors = 50;
 
+struct ParseOptions {
+  // False: the file goes through the pre-scan even where the streaming path would take it
+  // (parser.cc). For StreamingPathDisagreement.
+  bool stream = true;
+};
+
 // Returns the AST, or nullptr when the file has syntax errors (they are in `sink`).
-std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink);
+std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, DiagnosticSink& sink,
+                                     const ParseOptions& options = {});
+
+// For tests and the fuzzer: nullopt when the streaming path and the pre-scan path give the
+// same result for `file`: the same diagnostics, comments and declarations (kinds, names,
+// ranges, and each job's and template's items with their ranges); else the first difference.
+std::optional<std::string> StreamingPathDisagreement(FileId file, const SourceManager& sm);
 
 }  // namespace pipec::syntax

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "compiler/syntax/repository_pipe_files.h"
+
 namespace pipec::syntax {
 namespace {
 
@@ -84,6 +86,42 @@ TEST(Parser, StopsAfterFiftyErrors) {
   auto p = Parse(src);
   EXPECT_EQ(p->sink.error_count(), 51u);
   EXPECT_EQ(p->sink.diagnostics().back().kind, DiagKind::TooManyErrors);
+}
+
+std::optional<std::string> PathsDisagree(const std::string& src) {
+  SourceManager sm;
+  FileId f = sm.AddFile("t.pipe", src);
+  return StreamingPathDisagreement(f, sm);
+}
+
+TEST(Parser, StreamedAndPreScannedParsesAgree) {
+  // Taken by the streaming path: doc comments, a trailing comment, a number followed by a name
+  // that spells no duration, nested brackets.
+  const char* streamed = R"(pipeline demo version 1
+# the build
+template step(n: int = 1) { run "echo ${{ n }}" }
+job a : step(n: 2) {
+  retry 2
+  stage build  # where it runs
+  when push and not schedule.nightly
+  matrix { py: ["3.10", ["x"]] }
+}
+# the end
+)";
+  EXPECT_EQ(PathsDisagree(streamed), std::nullopt);
+  // Handed to the pre-scan: each reports or rewrites something.
+  for (const char* pre_scanned : {"job a { timeout 7days }\n", "job a { timeout 2 hours }\n", "job a { run \"x\" ",
+                                  "job a { run \"x\" ]\n", "job a { when push && tag }\n", "job a { run \"x }\n"})
+    EXPECT_EQ(PathsDisagree(pre_scanned), std::nullopt) << pre_scanned;
+}
+
+TEST(Parser, StreamedAndPreScannedParsesAgreeOnEveryPipeFileOfTheRepository) {
+  size_t files = 0;
+  for (const auto& [relative, text] : testing::RepositoryPipeFiles()) {
+    ++files;
+    EXPECT_EQ(PathsDisagree(text), std::nullopt) << relative;
+  }
+  EXPECT_GT(files, 100u);
 }
 
 }  // namespace

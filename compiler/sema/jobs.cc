@@ -39,6 +39,10 @@ void Analyzer::LowerJobs() {
     std::vector<SourceRange>().swap(s.expanded_from);
     std::vector<ast::JobItem>().swap(s.decl->items);
   }
+  // Consumers read their producers' outputs from outputs_ while jobs are lowered; now each
+  // job takes its own (moved, not copied: outputs_ goes with the analyzer).
+  for (ir::Job& job : out_.jobs)
+    if (auto it = outputs_.find(job.name); it != outputs_.end()) job.outputs = std::move(it->second);
 }
 
 std::vector<ir::Output> Analyzer::LowerOutputs(JobSpec& s, size_t cell) {
@@ -139,7 +143,6 @@ void Analyzer::LowerJob(JobSpec& s, size_t cell, ir::Job& job) {
   job.body_range = s.decl->range;
   job.expanded_from = s.expanded_from;
   std::reverse(job.expanded_from.begin(), job.expanded_from.end());
-  job.outputs = outputs_[job.name];
   JobCtx ctx;
   ctx.cell = &s.cells[cell];
 

@@ -21,13 +21,18 @@ void Analyzer::BuildSpecs() {
     job_decls_[j.name.text] = &j;
     job_names_.insert(j.name.text);
   }
+  // The environments of `default`'s items and of each job's own items are the same for every
+  // job: one each (two, so that items of the two layers never share one; LowerEnv tells
+  // layers apart by environment).
+  auto default_env = std::make_shared<Env>(Env{main_, {}, "", {}});
+  auto own_env = std::make_shared<Env>(Env{main_, {}, "", {}});
   for (ast::JobDecl& j : f.jobs) {
     if (job_decls_[j.name.text] != &j) continue;
     JobSpec spec;
     spec.decl = &j;
     int layer = 0;
     if (!f.defaults.empty()) {
-      auto env = std::make_shared<Env>(Env{main_, {}, "", {}});
+      const std::shared_ptr<Env>& env = default_env;
       for (const ast::JobItem& item : f.defaults[0].items) {
         if (!AllowedInDefault(item, env)) continue;
         spec.items.push_back({&item, env, layer});
@@ -39,8 +44,7 @@ void Analyzer::BuildSpecs() {
       if (!Instantiate(*j.base, main_, {}, j.base->range, spec, layer, chain, 0)) spec.ok = false;
     }
     spec.job_layer = layer;
-    auto own = std::make_shared<Env>(Env{main_, {}, "", {}});
-    for (const ast::JobItem& item : j.items) spec.items.push_back({&item, own, layer});
+    for (const ast::JobItem& item : j.items) spec.items.push_back({&item, own_env, layer});
     ExpandMatrix(spec);
     specs_.push_back(std::move(spec));
   }

@@ -72,7 +72,7 @@ struct LayerItem {
 };
 
 struct JobSpec {
-  ast::JobDecl* decl = nullptr;  // in the main module's AST, which lowering consumes (LowerJobs)
+  const ast::JobDecl* decl = nullptr;
   std::vector<LayerItem> items;
   int job_layer = 0;
   std::vector<SourceRange> expanded_from;               // template declarations, innermost first

@@ -29,15 +29,8 @@ void Analyzer::LowerJobs() {
     for (size_t c = 0; c < s.names.size(); ++c) outputs_[s.names[c]] = LowerOutputs(s, c);
   out_.jobs.reserve(total);  // an ir::Job is over a kilobyte: no moves as the vector grows
   for (JobSpec& s : specs_) {
-    if (s.ok)
-      for (size_t c = 0; c < s.names.size(); ++c) LowerJob(s, c, out_.jobs.emplace_back());
-    // Other jobs read only a spec's names and cells (their inputs and needs), and only the
-    // name and range of its declaration: its items, their environments and the job's own
-    // AST items go now, so the IR reuses their memory (issue 13: the peak was AST, specs and
-    // IR together). Template and `default` items are shared and stay.
-    std::vector<LayerItem>().swap(s.items);
-    std::vector<SourceRange>().swap(s.expanded_from);
-    std::vector<ast::JobItem>().swap(s.decl->items);
+    if (!s.ok) continue;
+    for (size_t c = 0; c < s.names.size(); ++c) LowerJob(s, c, out_.jobs.emplace_back());
   }
   // Consumers read their producers' outputs from outputs_ while jobs are lowered; now each
   // job takes its own (moved, not copied: outputs_ goes with the analyzer).

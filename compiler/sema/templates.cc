@@ -12,7 +12,7 @@ namespace pipec::sema {
 using ir::TypeKind;
 
 void Analyzer::BuildSpecs() {
-  ast::File& f = *main_->ast;
+  const ast::File& f = *main_->ast;
   for (const ast::JobDecl& j : f.jobs) {
     if (auto it = job_decls_.find(j.name.text); it != job_decls_.end()) {
       Duplicate("job", j.name.text, j.name.range, it->second->name.range);
@@ -26,7 +26,7 @@ void Analyzer::BuildSpecs() {
   // layers apart by environment).
   auto default_env = std::make_shared<Env>(Env{main_, {}, "", {}});
   auto own_env = std::make_shared<Env>(Env{main_, {}, "", {}});
-  for (ast::JobDecl& j : f.jobs) {
+  for (const ast::JobDecl& j : f.jobs) {
     if (job_decls_[j.name.text] != &j) continue;
     JobSpec spec;
     spec.decl = &j;

@@ -238,7 +238,7 @@ class ArtifactRules {
     std::set<std::pair<std::string, std::string>> read;
     for (const ir::Job& j : jobs_) {
       for (const ir::InputRef& in : j.inputs) read.insert({in.job, in.output});
-      CollectOutputRefs(j.when, read);
+      CollectOutputRefs(*j.when, read);
     }
     // Matrix cells and template expansions share one declaration: report it once, and only
     // when no expansion of it is read.

@@ -204,8 +204,8 @@ void CheckJobs(RuleContext& ctx) {
           p.triggers.empty()
               ? fmt::format("job {} never runs: the pipeline declares no trigger", j.name)
               : fmt::format("job {} never runs: {} ({})", j.name, why, declared));
-      if (d && j.when.range.valid())
-        d->Note(j.when.range, p.origin == ir::Origin::GitLab   ? "the rules"
+      if (d && j.when->range.valid())
+        d->Note(j.when->range, p.origin == ir::Origin::GitLab   ? "the rules"
                               : p.origin == ir::Origin::GitHub ? "the condition (`if:`)"
                                                                : "the condition");
     }

@@ -209,14 +209,14 @@ void CheckReach(RuleContext& ctx) {
     const ir::Trigger* any_branch_push = nullptr;
     if (std::find(j.active_triggers.begin(), j.active_triggers.end(), "push") !=
             j.active_triggers.end() &&
-        !MentionsGitRef(j.when)) {
+        !MentionsGitRef(*j.when)) {
       const ir::Trigger* t = FindTrigger(p, "push");
       if (t && AnyBranch(*t)) any_branch_push = t;
     }
     // A webhook (GitLab's trigger API, a repository dispatch) names the ref it runs on: any
     // branch, unless the job itself tests the ref.
     const ir::Trigger* any_ref_webhook = nullptr;
-    if (!MentionsGitRef(j.when))
+    if (!MentionsGitRef(*j.when))
       for (const std::string& id : j.active_triggers)
         if (id.rfind("webhook:", 0) == 0)
           if ((any_ref_webhook = FindTrigger(p, id))) break;

@@ -153,7 +153,7 @@ void ForEachCondition(const ir::Pipeline& p,
   for (const ir::Job& j : p.jobs) {
     if (j.hidden) continue;
     if (j.raw_github.contains("if") && j.raw_github["if"].is_string())
-      fn(j, j.raw_github["if"].get<std::string>(), j.when.range.valid() ? j.when.range : j.range);
+      fn(j, j.raw_github["if"].get<std::string>(), j.when->range.valid() ? j.when->range : j.range);
     for (const ir::Step& s : j.steps)
       if (!s.condition.empty()) fn(j, s.condition, j.body_range.valid() ? j.body_range : s.range);
   }

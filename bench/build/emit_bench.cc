@@ -64,10 +64,10 @@ ir::Pipeline Make(int n) {
     } else if (i > 1 && i % 3 == 2 && (i - 2) % 10 != 5) {
       std::string prev = "j" + std::to_string(i - 2);
       j.needs.push_back({prev, false, false, ir::Need::Origin::Explicit, {}});
-      j.when.op = ir::Condition::Op::Truthy;
-      j.when.left.kind = ir::Operand::Kind::Output;
-      j.when.left.job = prev;
-      j.when.left.name = "ok";
+      j.when->op = ir::Condition::Op::Truthy;
+      j.when->left.kind = ir::Operand::Kind::Output;
+      j.when->left.job = prev;
+      j.when->left.name = "ok";
     }
     if (matrix) {
       for (const char* py : {"3.10", "3.11"}) {

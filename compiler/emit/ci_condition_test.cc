@@ -69,7 +69,7 @@ int RunShell(const std::string& cond, const std::string& env) {
 TEST(CiCondition, ShellGuardEvaluatesLikeTheCondition) {
   ir::Pipeline p = HatPipeline();
   DiagnosticSink diags;
-  const ir::Condition& when = p.jobs[3].when;  // qualify.qualified or inputs.force_update
+  const ir::Condition& when = *p.jobs[3].when;  // qualify.qualified or inputs.force_update
   std::string sh = RenderShell(FromCondition(p, when, false, diags));
   EXPECT_EQ(RunShell(sh, "PIPEC_OUT_QUALIFY_QUALIFIED=true"), 0) << sh;
   EXPECT_EQ(RunShell(sh, "PIPEC_OUT_QUALIFY_QUALIFIED=false PIPEC_INPUT_FORCE_UPDATE=true"), 0) << sh;
@@ -85,10 +85,10 @@ TEST(CiCondition, ShellGuardEvaluatesLikeTheCondition) {
 
 TEST(CiCondition, ConditionTextUsesPipeSpelling) {
   ir::Pipeline p = HatPipeline();
-  EXPECT_EQ(ir::ConditionText(p.jobs[1].when), "trigger in [schedule.daily, manual]");
-  EXPECT_EQ(ir::ConditionText(p.jobs[3].when), "qualify.qualified or inputs.force_update");
-  EXPECT_TRUE(ReadsOutputs(p.jobs[3].when));
-  EXPECT_FALSE(ReadsOutputs(p.jobs[1].when));
+  EXPECT_EQ(ir::ConditionText(*p.jobs[1].when), "trigger in [schedule.daily, manual]");
+  EXPECT_EQ(ir::ConditionText(*p.jobs[3].when), "qualify.qualified or inputs.force_update");
+  EXPECT_TRUE(ReadsOutputs(*p.jobs[3].when));
+  EXPECT_FALSE(ReadsOutputs(*p.jobs[1].when));
 }
 
 TEST(PortablePathGlob, TrailingOrGluedDoubleStarBecomesDirectoriesThenOneSegment) {

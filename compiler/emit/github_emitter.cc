@@ -166,7 +166,7 @@ class GitHubEmitter {
     std::set<std::string> used_ids, used_outputs;
     for (const ir::Job& j : p_.jobs) used_ids.insert(ids_.Of(j.name));
     for (const ir::Job& j : p_.jobs) {
-      const ir::Condition* c = ir::ChangedTerm(j.when);
+      const ir::Condition* c = ir::ChangedTerm(*j.when);
       if (j.hidden || !c || j.raw_github.contains("if") || changed_outputs_.count(c->paths)) continue;
       std::string name = ids_.Of(j.name);
       for (int n = 2; used_outputs.count(name); ++n) name = ids_.Of(j.name) + "_" + std::to_string(n);
@@ -374,8 +374,8 @@ class GitHubEmitter {
   std::string IfExpr(const ir::Job& j) {
     // An `if:` kept verbatim (`raw github { if: ... }`, as `pipec import` writes it) decides.
     if (j.raw_github.contains("if")) return "";
-    std::string cond = GitHubConditionExpr(Ctx(), j.when);
-    if (!TestsTrigger(j.when) && TriggerRestricted(p_, j)) {
+    std::string cond = GitHubConditionExpr(Ctx(), *j.when);
+    if (!TestsTrigger(*j.when) && TriggerRestricted(p_, j)) {
       std::string trig = GitHubTriggersExpr(Ctx(), j.active_triggers);
       cond = cond == "true" ? trig : "(" + trig + ") && (" + cond + ")";
     }
@@ -383,7 +383,7 @@ class GitHubEmitter {
     // `run_<job>` input checked (ManualInputs()); that run is the dispatch, whatever triggers
     // the job has elsewhere, so only the rest of its condition is kept.
     if (j.manual) {
-      cond = TestsTrigger(j.when) ? "true" : GitHubConditionExpr(Ctx(), j.when);
+      cond = TestsTrigger(*j.when) ? "true" : GitHubConditionExpr(Ctx(), *j.when);
       std::string started = "github.event_name == 'workflow_dispatch' && inputs." + ManualInputName(j) + " == true";
       cond = cond == "true" ? started : "(" + cond + ") && " + started;
     }
@@ -403,13 +403,13 @@ class GitHubEmitter {
         if (n.Hard() && !n.optional) data.insert(n.job);
       for (const ir::InputRef& in : j.inputs) data.insert(in.job);
       std::vector<std::string> cond_jobs;
-      CollectOutputJobs(j.when, cond_jobs);
+      CollectOutputJobs(*j.when, cond_jobs);
       data.insert(cond_jobs.begin(), cond_jobs.end());
       for (const ir::Need& n : j.needs)
         if (n.origin == ir::Need::Origin::Data) data.insert(n.job);
       status = "!cancelled() && !failure()";
       for (const ir::Need& n : j.needs)
-        if (const ir::Job* d = n.optional ? p_.JobAt(n.job_id) : nullptr; d && ReadsOutputs(d->when))
+        if (const ir::Job* d = n.optional ? p_.JobAt(n.job_id) : nullptr; d && ReadsOutputs(*d->when))
           diags_->Report(DiagKind::EmitUnsupported, n.range.valid() ? n.range : j.range,
                          "`" + n.job + "` decides at run time whether it runs (its condition reads a value); "
                          "GitHub cannot tell that skip from its absence, so `" + j.name +
@@ -417,7 +417,7 @@ class GitHubEmitter {
               .severity = Severity::Note;
       std::set<std::string> data_ids;
       for (const std::string& d : data) data_ids.insert(ids_.Of(d));
-      if (ir::ChangedTerm(j.when) && !changes_id_.empty()) data_ids.insert(changes_id_);
+      if (ir::ChangedTerm(*j.when) && !changes_id_.empty()) data_ids.insert(changes_id_);
       for (const std::string& id : data_ids) status += " && needs." + id + ".result == 'success'";
     }
     if (status.empty()) return cond == "true" ? "" : cond;
@@ -433,10 +433,10 @@ class GitHubEmitter {
       listed.insert(n.job);
       if (ids.insert(ids_.Of(n.job)).second) needs.push_back(ids_.Of(n.job));
     }
-    if (ir::ChangedTerm(j.when) && !changes_id_.empty() && ids.insert(changes_id_).second)
+    if (ir::ChangedTerm(*j.when) && !changes_id_.empty() && ids.insert(changes_id_).second)
       needs.push_back(changes_id_);
     std::vector<std::string> cond_jobs;
-    CollectOutputJobs(j.when, cond_jobs);
+    CollectOutputJobs(*j.when, cond_jobs);
     for (const ir::InputRef& in : j.inputs) cond_jobs.push_back(in.job);
     for (const std::string& dep : cond_jobs) {
       if (!listed.insert(dep).second) continue;

@@ -242,7 +242,7 @@ class GitLabEmitter {
     std::set<std::string> jobs;
     for (const ir::InputRef& in : j.inputs) jobs.insert(in.job);
     std::vector<std::string> cond_jobs;
-    CollectOutputJobs(j.when, cond_jobs);
+    CollectOutputJobs(*j.when, cond_jobs);
     jobs.insert(cond_jobs.begin(), cond_jobs.end());
     return jobs;
   }
@@ -274,7 +274,7 @@ class GitLabEmitter {
       needs.push_back(need);
     }
     std::vector<std::string> cond_jobs;
-    CollectOutputJobs(j.when, cond_jobs);
+    CollectOutputJobs(*j.when, cond_jobs);
     for (const std::string& dep : cond_jobs) {
       if (listed.count(dep)) continue;
       listed.insert(dep);
@@ -293,21 +293,21 @@ class GitLabEmitter {
   // rules:if from the static part of the condition; the runtime part becomes a guard.
   void Rules(const ir::Job& j, Doc& out, std::string& guard) {
     CiCond cond = CiCond::Always();
-    bool runtime = ReadsOutputs(j.when);
+    bool runtime = ReadsOutputs(*j.when);
     if (runtime) {
       if (TriggerRestricted(p_, j)) cond = TriggersCond(p_, j.active_triggers, opts_.as_child);
-      CiCond full = FromCondition(p_, j.when, opts_.as_child, *diags_);
+      CiCond full = FromCondition(p_, *j.when, opts_.as_child, *diags_);
       guard = "if ! { " + RenderShell(full) + "; }; then " +
-              SkipLines(j, "condition is false: " + ir::ConditionText(j.when)) + "; fi";
+              SkipLines(j, "condition is false: " + ir::ConditionText(*j.when)) + "; fi";
       diags_->Report(
-          DiagKind::EmitRuntimeGate, j.when.range.valid() ? j.when.range : j.range,
+          DiagKind::EmitRuntimeGate, j.when->range.valid() ? j.when->range : j.range,
           "GitLab evaluates rules when the pipeline is created, before `" + j.name +
               "`'s upstream values exist: the condition is checked by a script guard; when it "
               "is false, the job and every job that needs it (transitively, except `when "
               "always`/`on_failure` jobs) end without running their scripts");
     } else {
-      cond = FromCondition(p_, j.when, opts_.as_child, *diags_);
-      if (!TestsTrigger(j.when) && TriggerRestricted(p_, j))
+      cond = FromCondition(p_, *j.when, opts_.as_child, *diags_);
+      if (!TestsTrigger(*j.when) && TriggerRestricted(p_, j))
         cond = CiCond::All({TriggersCond(p_, j.active_triggers, opts_.as_child), cond});
     }
     // GitLab refuses a pipeline in which a job needs a job its rules left out; `pipec run`
@@ -332,7 +332,7 @@ class GitLabEmitter {
         for (const std::string& path : list) paths += (paths.empty() ? "" : ", ") + path;
         lists += (lists.empty() ? "[" : " and [") + paths + "]";
       }
-      diags_->Report(DiagKind::EmitUnsupported, j.when.range.valid() ? j.when.range : j.range,
+      diags_->Report(DiagKind::EmitUnsupported, j.when->range.valid() ? j.when->range : j.range,
                      "job `" + j.name + "` runs only when files changed in each of " + lists +
                          " (its own `changed` and those of the jobs it needs); a GitLab rule "
                          "takes one `changes` list, which matches any of its paths")
@@ -397,7 +397,7 @@ class GitLabEmitter {
   bool MaySkip(const ir::Job& j) {
     if (auto it = may_skip_.find(j.name); it != may_skip_.end()) return it->second;
     may_skip_[j.name] = false;  // a cycle is the checker's to report
-    bool skip = ReadsOutputs(j.when);
+    bool skip = ReadsOutputs(*j.when);
     if (!skip && j.run_when == ir::RunWhen::OnSuccess)
       for (ir::JobId dep : SkipSources(j))
         if (MaySkip(p_.jobs[dep])) skip = true;
@@ -415,7 +415,7 @@ class GitLabEmitter {
     std::vector<ir::JobId> jobs;
     for (const ir::Need& n : j.needs)
       if (n.Hard() && (with_optional || !n.optional)) jobs.push_back(n.job_id);
-    CollectOutputJobIds(j.when, jobs);
+    CollectOutputJobIds(*j.when, jobs);
     std::erase_if(jobs, [&](ir::JobId id) { return !p_.JobAt(id); });  // a need on no job: lint's
     std::sort(jobs.begin(), jobs.end(),
               [&](ir::JobId a, ir::JobId b) { return p_.jobs[a].name < p_.jobs[b].name; });
@@ -449,8 +449,8 @@ class GitLabEmitter {
     std::vector<CiCond> parts;
     bool raw_rules = j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
                      j.raw_gitlab.contains("except");
-    if (!raw_rules && !ReadsOutputs(j.when) && TestsMoreThanTrigger(j.when))
-      parts.push_back(Scratch([&] { return FromCondition(p_, j.when, opts_.as_child, *diags_); }));
+    if (!raw_rules && !ReadsOutputs(*j.when) && TestsMoreThanTrigger(*j.when))
+      parts.push_back(Scratch([&] { return FromCondition(p_, *j.when, opts_.as_child, *diags_); }));
     if (j.run_when == ir::RunWhen::OnSuccess)
       for (ir::JobId dep : SkipSources(j, false)) parts.push_back(Inherited(p_.jobs[dep]));
     CiCond out = CiCond::All(std::move(parts));
@@ -466,7 +466,7 @@ class GitLabEmitter {
     std::set<std::vector<std::string>> out;
     bool raw_rules = j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
                      j.raw_gitlab.contains("except");
-    if (const ir::Condition* c = ir::ChangedTerm(j.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
+    if (const ir::Condition* c = ir::ChangedTerm(*j.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
     if (j.run_when == ir::RunWhen::OnSuccess)
       for (ir::JobId dep : SkipSources(j, false))
         for (const auto& list : ChangesOf(p_.jobs[dep])) out.insert(list);

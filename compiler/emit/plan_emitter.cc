@@ -176,7 +176,7 @@ plan::Job LowerJob(const ir::Job& j, DiagnosticSink& diags) {
     out.inputs.push_back({in.name, in.job, in.output, LowerOutputKind(in.kind), in.path});
   for (const ir::Output& o : j.outputs)
     out.outputs.push_back({o.name, LowerOutputKind(o.kind), o.path});
-  out.condition = LowerCondition(j.when);
+  out.condition = LowerCondition(*j.when);
   out.triggers = j.active_triggers;
   out.run_when = LowerRunWhen(j.run_when);
   out.timeout_seconds = j.timeout_seconds;

@@ -141,7 +141,7 @@ ir::Pipeline HatPipeline() {
   ir::Job qualify = RunJob("qualify", "python -m pipeline.qualify metrics.json > qualified.txt");
   qualify.stage = "train";
   qualify.active_triggers = train.active_triggers;
-  qualify.when = train.when;
+  qualify.when = *train.when;
   qualify.needs.push_back({"train", true, false, ir::Need::Origin::Data, {}});
   qualify.inputs.push_back({"metrics", "train", "metrics", ir::OutputKind::File, "metrics.json", {}});
   ir::Output qualified;

@@ -84,7 +84,7 @@ JobGraph BuildJobGraph(const ir::Pipeline& p, const GraphOptions& opts) {
       std::set<std::string> labels;
       for (const ir::InputRef& in : j.inputs)
         if (in.job_id == need.job_id) labels.insert(in.output);
-      OutputsRead(j.when, need.job_id, labels);
+      OutputsRead(*j.when, need.job_id, labels);
       e.labels.assign(labels.begin(), labels.end());
       if (!e.labels.empty() || need.origin == ir::Need::Origin::Data)
         e.kind = GraphEdge::Kind::Data;

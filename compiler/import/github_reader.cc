@@ -596,7 +596,7 @@ class GitHubReader {
       if (const Node* n = body.Get(k)) job.raw_github.get()[std::string(k)] = yaml::ToJson(*n);
     if (const Node* sec = body.Get("secrets"); sec && sec->IsScalar() && sec->scalar == "inherit")
       job.inherits_secrets = sec->range;
-    if (const Node* k = body.KeyNode("if")) job.when.range = k->range;  // for notes about the condition
+    if (const Node* k = body.KeyNode("if")) job.when->range = k->range;  // for notes about the condition
     if (const Node* sm = body.Get("strategy"); sm && sm->IsMap())
       if (const Node* m = sm->Get("matrix"); m && m->IsMap())
         for (const auto& [k, v] : m->entries)

@@ -591,7 +591,7 @@ class GitLabReader {
       const Node* only = body ? body->Get("only") : nullptr;
       const Node* except = body ? body->Get("except") : nullptr;
       for (std::string_view key : {"rules", "only", "except"})
-        if (const Node* k = body ? body->KeyNode(key) : nullptr; k && !j.when.range.valid()) j.when.range = k->range;
+        if (const Node* k = body ? body->KeyNode(key) : nullptr; k && !j.when->range.valid()) j.when->range = k->range;
       std::map<std::string, Tri>& verdict = verdicts_[j.name];
       j.active_triggers.clear();
       for (const ir::Trigger& t : p.triggers) {
@@ -630,7 +630,7 @@ class GitLabReader {
         Diagnostic& d = sink_.Report(
             DiagKind::GlNeedRemovedByRules, n.range,
             fmt::format("'{}' job needs '{}' job, but '{}' is not in any previous stage", j.name, n.job, n.job));
-        d.Note(target->when.range.valid() ? target->when.range : target->range,
+        d.Note(target->when->range.valid() ? target->when->range : target->range,
                fmt::format("in {} pipelines the rules of '{}' do not add it, while '{}' {} added",
                            Join(where, ", "), n.job, j.name,
                            std::all_of(where.begin(), where.end(), [&](const std::string& id) {

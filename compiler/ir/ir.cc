@@ -1,5 +1,7 @@
 #include "compiler/ir/ir.h"
 
+#include <utility>
+
 #include "compiler/ir/conditions.h"
 
 #include <algorithm>
@@ -159,7 +161,8 @@ void ResolveJobIds(Pipeline& p) {
   for (Job& j : p.jobs) {
     for (Need& n : j.needs) n.job_id = id_of(n.job);
     for (InputRef& in : j.inputs) in.job_id = id_of(in.job);
-    ForEachOutputRead(j.when, [&](Operand& o) { o.job_id = id_of(o.job); });
+    // A job without a condition reads no outputs (and writing through its Box would allocate one).
+    if (!std::as_const(j.when)->IsTrue()) ForEachOutputRead(*j.when, [&](Operand& o) { o.job_id = id_of(o.job); });
   }
 }
 

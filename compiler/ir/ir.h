@@ -16,6 +16,7 @@
 
 #include "compiler/diag/source.h"
 #include "compiler/ir/github_facts.h"
+#include "compiler/support/box.h"
 #include "compiler/support/json_box.h"
 
 namespace pipec::ir {
@@ -271,7 +272,7 @@ struct Job {
   std::vector<std::string> services;
   std::vector<std::string> runner;  // runner labels / tags
   std::vector<EnvVar> env;
-  Condition when;          // evaluated when the job becomes ready
+  support::Box<Condition> when;  // evaluated when the job becomes ready (`*when`; most jobs: true)
   RunWhen run_when = RunWhen::OnSuccess;
   // `when manual`: a person starts it (GitLab `when: manual`, not blocking the pipeline).
   // Until someone does, it counts as skipped: jobs that need it are skipped, later stages go on.

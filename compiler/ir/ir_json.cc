@@ -220,7 +220,7 @@ J ToJson(const Pipeline& p, const SourceManager& sm) {
         env[e.name] = e.secret.empty() ? TextJson(e.value) : J{{"secret", e.secret}};
       j["env"] = env;
     }
-    if (!job.when.IsTrue()) j["when"] = CondJson(job.when);
+    if (!job.when->IsTrue()) j["when"] = CondJson(*job.when);
     if (job.run_when != RunWhen::OnSuccess) j["run_when"] = RunWhenName(job.run_when);
     if (job.manual) j["manual"] = true;
     if (job.timeout_seconds) j["timeout_seconds"] = *job.timeout_seconds;

@@ -46,7 +46,7 @@ std::vector<std::string> Verify(const Pipeline& p) {
     for (const InputRef& in : j.inputs)
       if (!id_matches(in.job, in.job_id))
         fail(at(fmt::format("reads `{}.{}` through a stale job id", in.job, in.output)));
-    ForEachOutputRead(j.when, [&](const Operand& o) {
+    ForEachOutputRead(*j.when, [&](const Operand& o) {
       if (!id_matches(o.job, o.job_id)) fail(at(fmt::format("reads `{}.{}` through a stale job id", o.job, o.name)));
     });
     // What GitLab's YAML wrote, kept for the checks that quote it: no other front end has it.
@@ -86,9 +86,9 @@ std::vector<std::string> Verify(const Pipeline& p) {
       for (const InputRef& in : j.inputs)
         if (!needed.count(in.job))
           fail(at(fmt::format("reads `{}.{}` without a need on `{}`", in.job, in.output, in.job)));
-    if (size_t changed = CountChanged(j.when); changed > 1 || (changed == 1 && !ChangedTerm(j.when)))
+    if (size_t changed = CountChanged(*j.when); changed > 1 || (changed == 1 && !ChangedTerm(*j.when)))
       fail(at("`changed` is not the condition or one term of its top-level `and`, or is there twice"));
-    if (const Condition* c = ChangedTerm(j.when); c && c->paths.empty())
+    if (const Condition* c = ChangedTerm(*j.when); c && c->paths.empty())
       fail(at("`changed` has no paths"));
     if (!std::is_sorted(j.active_triggers.begin(), j.active_triggers.end()) ||
         std::adjacent_find(j.active_triggers.begin(), j.active_triggers.end()) !=

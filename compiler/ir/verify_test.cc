@@ -120,8 +120,8 @@ TEST(Verify, JobIdsMatchTheNames) {
   out.kind = Operand::Kind::Output;
   out.job = "b";
   out.name = "ok";
-  p.jobs[1].when.op = Condition::Op::Truthy;
-  p.jobs[1].when.left = out;  // never resolved
+  p.jobs[1].when->op = Condition::Op::Truthy;
+  p.jobs[1].when->left = out;  // never resolved
   std::vector<std::string> problems = Verify(p);
   auto has = [&](const std::string& s) {
     return std::find(problems.begin(), problems.end(), s) != problems.end();
@@ -130,7 +130,7 @@ TEST(Verify, JobIdsMatchTheNames) {
   EXPECT_TRUE(has("job `t`: reads `b.bin` through a stale job id"));
   EXPECT_TRUE(has("job `t`: reads `b.ok` through a stale job id"));
   ResolveJobIds(p);
-  EXPECT_EQ(p.jobs[1].when.left.job_id, 0u);
+  EXPECT_EQ(p.jobs[1].when->left.job_id, 0u);
   EXPECT_EQ(p.jobs[1].needs[0].job_id, 0u);
 }
 

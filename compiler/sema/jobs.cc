@@ -160,7 +160,7 @@ void Analyzer::LowerSettings(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx)
   };
   if (auto* li = Last<ast::WhenItem>(s)) {
     job.when = LowerCond(*std::get<ast::WhenItem>(li->item->value).cond, *li->env, job, first_cell);
-    CheckChangedPlacement(job.when, *li->env, first_cell);
+    CheckChangedPlacement(*job.when, *li->env, first_cell);
   }
   if (auto* li = Last<ast::RunWhenItem>(s)) {
     const std::string& w = std::get<ast::RunWhenItem>(li->item->value).value;

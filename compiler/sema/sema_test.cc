@@ -187,8 +187,8 @@ job d { when q.ok run "deploy" }
   ASSERT_TRUE(r->ir) << r->Messages();
   const ir::Job& d = JobNamed(*r->ir, "d");
   ASSERT_EQ(d.needs.size(), 1u);
-  EXPECT_EQ(d.when.op, ir::Condition::Op::Truthy);
-  EXPECT_EQ(d.when.left.kind, ir::Operand::Kind::Output);
+  EXPECT_EQ(d.when->op, ir::Condition::Op::Truthy);
+  EXPECT_EQ(d.when->left.kind, ir::Operand::Kind::Output);
 }
 
 TEST(Sema, TemplateErrorsPointAtUseWithNote) {

@@ -33,7 +33,7 @@ class TriggerSolver {
     std::set<std::pair<std::string, std::string>> reported;
     for (size_t i = 0; i < p_.jobs.size(); ++i) {
       const ir::Job& j = p_.jobs[i];
-      if (!ir::MentionsTriggers(j.when)) continue;
+      if (!ir::MentionsTriggers(*j.when)) continue;
       for (const ir::Need& n : j.needs) {
         if (!Restricts(n)) continue;
         auto it = index_.find(n.job);
@@ -50,7 +50,7 @@ class TriggerSolver {
             DiagKind::TriggerMismatch, n.range,
             fmt::format("job `{}` runs on {} but depends on `{}`, which does not run then", j.base_name,
                         list, dep.base_name));
-        d.Note(dep.when.range.valid() ? dep.when.range : dep.range,
+        d.Note(dep.when->range.valid() ? dep.when->range : dep.range,
                fmt::format("`{}` runs only on {}", dep.base_name,
                            dep.active_triggers.empty() ? std::string("no trigger") : Join(dep.active_triggers)));
         d.Note({}, fmt::format("GitLab would stop that pipeline with \"'{}' job needs '{}' job, but '{}' "
@@ -73,9 +73,9 @@ class TriggerSolver {
     state_[i] = 1;
     const ir::Job& j = p_.jobs[i];
     std::set<std::string> s;
-    if (ir::MentionsTriggers(j.when)) {
+    if (ir::MentionsTriggers(*j.when)) {
       for (const std::string& t : all_)
-        if (ir::EvalUnderTrigger(j.when, t) != 0) s.insert(t);
+        if (ir::EvalUnderTrigger(*j.when, t) != 0) s.insert(t);
     } else {
       s.insert(all_.begin(), all_.end());
       for (const ir::Need& n : j.needs) {

@@ -100,6 +100,7 @@ void Analyzer::SetStageOrder() {
 }
 
 void Analyzer::PlaceJobsWithoutStage() {
+  if (std::none_of(out_.jobs.begin(), out_.jobs.end(), [](const ir::Job& j) { return j.stage.empty(); })) return;
   std::map<std::string_view, size_t> stage_index, job_index;
   for (size_t s = 0; s < out_.stages.size(); ++s) stage_index.emplace(out_.stages[s], s);
   for (size_t i = 0; i < out_.jobs.size(); ++i) job_index.emplace(out_.jobs[i].name, i);

@@ -401,21 +401,51 @@ EvalContext ContextOf(const RunInfo& info) {
 void DropOptionalNeedsOnAbsentJobs(plan::Plan& plan, const EvalContext& ctx) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < plan.jobs.size(); ++i) index[plan.jobs[i].name] = i;
-  std::vector<int> absent(plan.jobs.size(), -1);  // -1 unknown, 0 present, 1 absent
-  std::function<bool(size_t)> is_absent = [&](size_t i) -> bool {
-    if (absent[i] >= 0) return absent[i] == 1;
-    absent[i] = 0;  // a cycle is the checker's to report
-    const plan::Job& j = plan.jobs[i];
+  std::vector<int> absent(plan.jobs.size(), -1);  // -1 unknown, 0 present (or in progress), 1 absent
+  // Whether a job is left out by itself (its trigger or its static condition); else an
+  // on_success job is absent when a job it needs (not optionally) is.
+  auto absent_by_itself = [&](const plan::Job& j) {
     bool under_trigger = j.triggers.empty() ||
                          std::any_of(j.triggers.begin(), j.triggers.end(),
                                      [&](const std::string& t) { return TriggerMatches(t, ctx.trigger); });
-    bool out = !under_trigger || (!ReadsOutputs(j.condition) && !EvaluateCondition(j.condition, ctx));
-    if (!out && j.run_when == plan::RunWhen::OnSuccess)
-      for (const std::string& n : j.needs)
-        if (std::find(j.optional_needs.begin(), j.optional_needs.end(), n) == j.optional_needs.end())
-          if (auto it = index.find(n); it != index.end() && is_absent(it->second)) out = true;
-    absent[i] = out ? 1 : 0;
-    return out;
+    return !under_trigger || (!ReadsOutputs(j.condition) && !EvaluateCondition(j.condition, ctx));
+  };
+  // Depth first with a stack of its own (a chain of 100,000 needs overflowed the call stack
+  // when this recursed). A job in progress counts as present: a cycle is the checker's to report.
+  auto is_absent = [&](size_t root) -> bool {
+    if (absent[root] >= 0) return absent[root] == 1;
+    std::vector<std::pair<size_t, size_t>> stack;  // (job, index of its next need)
+    auto enter = [&](size_t i) {
+      absent[i] = 0;
+      const plan::Job& j = plan.jobs[i];
+      if (absent_by_itself(j)) {
+        absent[i] = 1;
+        return;
+      }
+      if (j.run_when == plan::RunWhen::OnSuccess) stack.push_back({i, 0});
+    };
+    enter(root);
+    while (!stack.empty()) {
+      auto [i, k] = stack.back();
+      const plan::Job& j = plan.jobs[i];
+      if (absent[i] == 1 || k >= j.needs.size()) {
+        stack.pop_back();
+        if (!stack.empty() && absent[i] == 1) absent[stack.back().first] = 1;
+        continue;
+      }
+      stack.back().second = k + 1;
+      const std::string& n = j.needs[k];
+      if (std::find(j.optional_needs.begin(), j.optional_needs.end(), n) != j.optional_needs.end()) continue;
+      auto it = index.find(n);
+      if (it == index.end()) continue;
+      if (absent[it->second] < 0) {
+        enter(it->second);
+        if (absent[it->second] == 1) absent[i] = 1;
+      } else if (absent[it->second] == 1) {
+        absent[i] = 1;
+      }
+    }
+    return absent[root] == 1;
   };
   for (plan::Job& j : plan.jobs)
     std::erase_if(j.needs, [&](const std::string& n) {

@@ -395,14 +395,52 @@ class GitLabEmitter {
   // report; each on_success job that needs it reads the variable and does the same, so nothing
   // downstream of a false gate runs, as under `pipec run` and on GitHub.
   bool MaySkip(const ir::Job& j) {
-    if (auto it = may_skip_.find(j.name); it != may_skip_.end()) return it->second;
-    may_skip_[j.name] = false;  // a cycle is the checker's to report
-    bool skip = ReadsOutputs(*j.when);
-    if (!skip && j.run_when == ir::RunWhen::OnSuccess)
-      for (ir::JobId dep : SkipSources(j))
-        if (MaySkip(p_.jobs[dep])) skip = true;
-    may_skip_[j.name] = skip;
-    return skip;
+    return Memoized<bool>(
+        may_skip_, j, false,
+        [&](const ir::Job& x) {
+          bool decided = ReadsOutputs(*x.when) || x.run_when != ir::RunWhen::OnSuccess;
+          return decided ? std::vector<ir::JobId>{} : SkipSources(x);
+        },
+        [&](const ir::Job& x, const std::vector<const bool*>& sources) {
+          return ReadsOutputs(*x.when) || std::any_of(sources.begin(), sources.end(), [](const bool* b) { return *b; });
+        });
+  }
+
+  // What `compute(job, results of its sources)` gives for `root`, each job's sources being
+  // `sources(job)` (SkipSources), memoized in `memo` by job name. Bottom-up with a stack of
+  // its own: a chain of 100,000 jobs, each needing the next, overflowed the call stack when
+  // these walks recursed. A source still in progress (a cycle, the checker's to report) gives
+  // `while_in_progress`.
+  template <typename T>
+  const T& Memoized(std::map<std::string, T>& memo, const ir::Job& root, const T& while_in_progress,
+                    const std::function<std::vector<ir::JobId>(const ir::Job&)>& sources,
+                    const std::function<T(const ir::Job&, const std::vector<const T*>&)>& compute) {
+    if (auto it = memo.find(root.name); it != memo.end()) return it->second;
+    struct Frame {
+      const ir::Job* job;
+      std::vector<ir::JobId> sources;
+      size_t next = 0;
+    };
+    std::vector<Frame> stack;
+    auto enter = [&](const ir::Job& j) {
+      memo[j.name] = while_in_progress;
+      stack.push_back({&j, sources(j), 0});
+    };
+    enter(root);
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next < f.sources.size()) {
+        const ir::Job& dep = p_.jobs[f.sources[f.next++]];
+        if (!memo.count(dep.name)) enter(dep);  // `f` is not used after this
+        continue;
+      }
+      std::vector<const T*> results;  // std::map keeps its values in place
+      for (ir::JobId id : f.sources) results.push_back(&memo.find(p_.jobs[id].name)->second);
+      T value = compute(*f.job, results);
+      memo[f.job->name] = std::move(value);
+      stack.pop_back();
+    }
+    return memo.find(root.name)->second;
   }
 
   // The jobs whose skip a job inherits: what it needs (stage order is not among them: GitLab
@@ -444,34 +482,39 @@ class GitLabEmitter {
   // The static condition under which a job is in the pipeline, beyond its triggers: its own
   // (when known at pipeline creation) and, for an on_success job, what it needs.
   CiCond Inherited(const ir::Job& j) {
-    if (auto it = inherited_.find(j.name); it != inherited_.end()) return it->second;
-    inherited_[j.name] = CiCond::Always();  // a cycle is the checker's to report
-    std::vector<CiCond> parts;
-    bool raw_rules = j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
-                     j.raw_gitlab.contains("except");
-    if (!raw_rules && !ReadsOutputs(*j.when) && TestsMoreThanTrigger(*j.when))
-      parts.push_back(Scratch([&] { return FromCondition(p_, *j.when, opts_.as_child, *diags_); }));
-    if (j.run_when == ir::RunWhen::OnSuccess)
-      for (ir::JobId dep : SkipSources(j, false)) parts.push_back(Inherited(p_.jobs[dep]));
-    CiCond out = CiCond::All(std::move(parts));
-    inherited_[j.name] = out;
-    return out;
+    return Memoized<CiCond>(
+        inherited_, j, CiCond::Always(),
+        [&](const ir::Job& x) {
+          return x.run_when == ir::RunWhen::OnSuccess ? SkipSources(x, false) : std::vector<ir::JobId>{};
+        },
+        [&](const ir::Job& x, const std::vector<const CiCond*>& sources) {
+          std::vector<CiCond> parts;
+          bool raw_rules = x.raw_gitlab.contains("rules") || x.raw_gitlab.contains("only") ||
+                           x.raw_gitlab.contains("except");
+          if (!raw_rules && !ReadsOutputs(*x.when) && TestsMoreThanTrigger(*x.when))
+            parts.push_back(Scratch([&] { return FromCondition(p_, *x.when, opts_.as_child, *diags_); }));
+          for (const CiCond* c : sources) parts.push_back(*c);
+          return CiCond::All(std::move(parts));
+        });
   }
 
   // The `changed` path lists a job's presence depends on: its own and, for an on_success
   // job, those of the jobs it needs (as Inherited), in GitLab's glob form.
   std::set<std::vector<std::string>> ChangesOf(const ir::Job& j) {
-    if (auto it = changes_of_.find(j.name); it != changes_of_.end()) return it->second;
-    changes_of_[j.name] = {};  // a cycle is the checker's to report
-    std::set<std::vector<std::string>> out;
-    bool raw_rules = j.raw_gitlab.contains("rules") || j.raw_gitlab.contains("only") ||
-                     j.raw_gitlab.contains("except");
-    if (const ir::Condition* c = ir::ChangedTerm(*j.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
-    if (j.run_when == ir::RunWhen::OnSuccess)
-      for (ir::JobId dep : SkipSources(j, false))
-        for (const auto& list : ChangesOf(p_.jobs[dep])) out.insert(list);
-    changes_of_[j.name] = out;
-    return out;
+    using Lists = std::set<std::vector<std::string>>;
+    return Memoized<Lists>(
+        changes_of_, j, Lists{},
+        [&](const ir::Job& x) {
+          return x.run_when == ir::RunWhen::OnSuccess ? SkipSources(x, false) : std::vector<ir::JobId>{};
+        },
+        [&](const ir::Job& x, const std::vector<const Lists*>& sources) {
+          Lists out;
+          bool raw_rules = x.raw_gitlab.contains("rules") || x.raw_gitlab.contains("only") ||
+                           x.raw_gitlab.contains("except");
+          if (const ir::Condition* c = ir::ChangedTerm(*x.when); c && !raw_rules) out.insert(PortablePaths(c->paths));
+          for (const Lists* lists : sources) out.insert(lists->begin(), lists->end());
+          return out;
+        });
   }
 
   static std::vector<std::string> PortablePaths(const std::vector<std::string>& paths) {

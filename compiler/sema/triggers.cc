@@ -67,10 +67,40 @@ class TriggerSolver {
     return s;
   }
 
-  void Visit(size_t i) {
-    if (state_[i] == 2) return;
-    if (state_[i] == 1) return;  // a cycle: the checker reports it; treat the edge as open
-    state_[i] = 1;
+  // Depth first over the restricting needs, with a stack of its own: a chain of 100,000 jobs,
+  // each needing the next, overflowed the call stack when this recursed.
+  void Visit(size_t root) {
+    if (state_[root] != 0) return;
+    std::vector<std::pair<size_t, size_t>> stack;  // (job, index of its next need to look at)
+    state_[root] = 1;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto [i, k] = stack.back();
+      const ir::Job& j = p_.jobs[i];
+      // A job whose condition names triggers does not depend on its needs' triggers.
+      bool descended = false;
+      if (!ir::MentionsTriggers(*j.when)) {
+        while (k < j.needs.size() && !descended) {
+          const ir::Need& n = j.needs[k++];
+          if (!Restricts(n)) continue;
+          auto it = index_.find(n.job);
+          if (it == index_.end() || state_[it->second] != 0) continue;
+          state_[it->second] = 1;
+          stack.back().second = k;
+          stack.push_back({it->second, 0});
+          descended = true;
+        }
+      }
+      if (descended) continue;
+      Finish(i);
+      stack.pop_back();
+    }
+  }
+
+  // The job's triggers, its needs done: those its condition allows, or those all its
+  // restricting needs run under. A need still in progress is on a cycle (the checker reports
+  // it): its edge is treated as open.
+  void Finish(size_t i) {
     const ir::Job& j = p_.jobs[i];
     std::set<std::string> s;
     if (ir::MentionsTriggers(*j.when)) {
@@ -81,9 +111,7 @@ class TriggerSolver {
       for (const ir::Need& n : j.needs) {
         if (!Restricts(n)) continue;
         auto it = index_.find(n.job);
-        if (it == index_.end()) continue;
-        Visit(it->second);
-        if (state_[it->second] != 2) continue;
+        if (it == index_.end() || state_[it->second] != 2) continue;
         std::set<std::string> keep;
         for (const auto& t : s)
           if (result_[it->second].count(t)) keep.insert(t);

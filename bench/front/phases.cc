@@ -1,9 +1,9 @@
 // Where `pipec check` spends its time and memory on one .pipe file, phase by phase (issue 13):
 // lexing, parsing (lexing + ANTLR parse + AST), sema (analysis and lowering to the IR, parse
-// included: the phase is the difference), checks, and output (findings sorted and rendered).
+// included: the phase is the difference), and the checks (every rule on the IR).
 // Each phase runs in a fresh child process, so its peak RSS is its own and one phase's heap
 // does not warm the next one's. Not a test: numbers go in bench/front/README.md and notes.
-// Usage: phases FILE.pipe [RUNS]  (default 5 runs; the table shows each phase's best). "heap" is
+// Usage: front_phases FILE.pipe [RUNS]  (default 5 runs; the table shows each phase's best). "heap" is
 // the heap in use when the phase ends, its results alive (mallinfo2).
 #include <malloc.h>
 #include <sys/resource.h>
@@ -82,6 +82,18 @@ void RecordHeap() {
   g_phase_heap = static_cast<double>(info.uordblks + info.hblkhd);
 }
 
+// The file registered for a phase, in a child whose heap is prepared as the driver prepares it
+// for a large source (compiler/support/heap.h).
+struct Loaded {
+  Loaded(const char* path, const std::string& text) {
+    pipec::support::PrepareHeapFor(text.size());
+    file = sm.AddFile(path, text);
+  }
+  pipec::SourceManager sm;
+  pipec::DiagnosticSink sink;
+  pipec::FileId file;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,12 +103,10 @@ int main(int argc, char** argv) {
   }
   const std::string text = ReadAll(argv[1]);
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-  // As the driver does for a large source (compiler/support/heap.h), in each child.
-  auto prepare_heap = [&] { pipec::support::PrepareHeapFor(text.size()); };
   std::vector<std::pair<std::string, std::function<void()>>> phases = {
       {"startup", [] { Timed([] {}); }},
       {"lex", [&] {
-         prepare_heap();
+         pipec::support::PrepareHeapFor(text.size());  // as the driver does (compiler/support/heap.h)
          Timed([&] {
            // What ParseFile's lexing costs: the hand-written lexer's tokens, streamed.
            pipec::syntax::TokenOrigin origin{text};
@@ -108,34 +118,25 @@ int main(int argc, char** argv) {
          });
        }},
       {"parse (lex + parse + AST)", [&] {
-         prepare_heap();
-         pipec::SourceManager sm;
-         pipec::DiagnosticSink sink;
-         pipec::FileId f = sm.AddFile(argv[1], text);
+         Loaded source(argv[1], text);
          Timed([&] {
-           auto ast = pipec::syntax::ParseFile(f, sm, sink);
+           auto ast = pipec::syntax::ParseFile(source.file, source.sm, source.sink);
            RecordHeap();
          });
        }},
       {"front (parse + sema + IR)", [&] {
-         prepare_heap();
-         pipec::SourceManager sm;
-         pipec::DiagnosticSink sink;
-         pipec::FileId f = sm.AddFile(argv[1], text);
+         Loaded source(argv[1], text);
          Timed([&] {
-           auto ir = pipec::sema::AnalyzeLoaded(f, sm, sink);
+           auto ir = pipec::sema::AnalyzeLoaded(source.file, source.sm, source.sink);
            RecordHeap();
          });
        }},
       {"checks (all rules)", [&] {
-         prepare_heap();
-         pipec::SourceManager sm;
-         pipec::DiagnosticSink sink;
-         pipec::FileId f = sm.AddFile(argv[1], text);
-         auto ir = pipec::sema::AnalyzeLoaded(f, sm, sink);
+         Loaded source(argv[1], text);
+         auto ir = pipec::sema::AnalyzeLoaded(source.file, source.sm, source.sink);
          if (!ir) std::fprintf(stderr, "the file has errors\n");
          Timed([&] {
-           if (ir) pipec::lint::RunChecks(*ir, sm, {}, sink);
+           if (ir) pipec::lint::RunChecks(*ir, source.sm, {}, source.sink);
            RecordHeap();
          });
        }},

@@ -11,9 +11,9 @@
 #include <iostream>
 #include <memory>
 #include <set>
-#include <sstream>
 
 #include "compiler/driver/command.h"
+#include "compiler/driver/lint_yaml.h"
 #include "compiler/driver/compile.h"
 #include "compiler/driver/report.h"
 #include "compiler/emit/github_emitter.h"
@@ -114,19 +114,11 @@ plan::Plan PlanOf(const Unit& u, DiagnosticSink& diags) {
   return plan;
 }
 
-std::optional<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int CheckFiles(const emit::EmittedFiles& files, const fs::path& out_dir) {
   int drift = 0;
   for (const auto& [rel, text] : files) {
     fs::path path = out_dir / rel;
-    std::optional<std::string> disk = ReadFile(path);
+    std::optional<std::string> disk = ReadFile(path.string());
     std::string diff = emit::UnifiedDiff(disk.value_or(""), text, disk ? "a/" + rel : "/dev/null", "b/" + rel);
     if (diff.empty()) continue;
     ++drift;
@@ -145,7 +137,7 @@ int WriteFiles(const emit::EmittedFiles& files, const fs::path& out_dir) {
     fs::path path = out_dir / rel;
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
-    if (std::optional<std::string> disk = ReadFile(path); disk && *disk == text) continue;  // keep mtime
+    if (std::optional<std::string> disk = ReadFile(path.string()); disk && *disk == text) continue;  // keep mtime
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
     if (!out) {

@@ -32,10 +32,9 @@ void Analyzer::BuildSpecs() {
     spec.decl = &j;
     int layer = 0;
     if (!f.defaults.empty()) {
-      const std::shared_ptr<Env>& env = default_env;
       for (const ast::JobItem& item : f.defaults[0].items) {
-        if (!AllowedInDefault(item, env)) continue;
-        spec.items.push_back({&item, env, layer});
+        if (!AllowedInDefault(item, default_env)) continue;
+        spec.items.push_back({&item, default_env, layer});
       }
     }
     ++layer;

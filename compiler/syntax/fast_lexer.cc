@@ -107,8 +107,6 @@ class TokenPool {
   size_t live_ = 0;
   static constexpr size_t kFirstBlockSlots = 1024;
   size_t next_block_slots_ = kFirstBlockSlots;
-
-  friend class SlimToken;
 };
 
 thread_local TokenPool token_pool;
@@ -204,7 +202,7 @@ static_assert(sizeof(SlimToken) <= 64, "a SlimToken must fit a pool slot");
 // The lexer's state (FastLexer's implementation).
 class FastLexerImpl {
  public:
-  FastLexerImpl(std::string_view text, const TokenOrigin* shared) : text_(text), shared_(shared) {}
+  explicit FastLexerImpl(const TokenOrigin& origin) : text_(origin.text), shared_(&origin) {}
 
   // False when the whole text is not for the fast path: invalid UTF-8 is ANTLR's to refuse
   // (ParseFile reports it; valid, every lead byte below starts a whole sequence), and
@@ -358,7 +356,7 @@ std::string Describe(const antlr4::Token* t) {
 
 }  // namespace
 
-FastLexer::FastLexer(const TokenOrigin& origin) : lexer_(std::make_unique<FastLexerImpl>(origin.text, &origin)) {}
+FastLexer::FastLexer(const TokenOrigin& origin) : lexer_(std::make_unique<FastLexerImpl>(origin)) {}
 FastLexer::~FastLexer() = default;
 bool FastLexer::Usable() const { return lexer_->Usable(); }
 std::unique_ptr<antlr4::Token> FastLexer::Next(bool& declined) { return lexer_->Next(declined); }

@@ -1049,8 +1049,6 @@ class AstBuilder {
   std::vector<ast::Comment>* comments_ = nullptr;
 };
 
-// ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of nothing
-// but characters the lexer rejects (a no-break space) still parses, to its end.
 // ---- the streaming path: the usual, well-formed file ----
 
 // Thrown by StreamingScan when the file needs the pre-scan's diagnostics or rewrites.
@@ -1173,6 +1171,8 @@ class StreamingScan : public antlr4::TokenSource {
   return true;
 }
 
+// ANTLR's ListTokenSource throws (a char const*: an abort) on an empty list: a file of nothing
+// but characters the lexer rejects (a no-break space) still parses, to its end.
 void EnsureEof(std::vector<std::unique_ptr<Token>>& tokens, size_t code_points) {
   if (!tokens.empty()) return;
   auto eof = std::make_unique<antlr4::CommonToken>(Token::EOF, "<EOF>");

@@ -4,7 +4,9 @@
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <regex>
+#include <memory>
+
+#include "compiler/support/regex.h"
 
 namespace pipec::lint {
 namespace {
@@ -12,14 +14,14 @@ namespace {
 struct Pattern {
   const char* kind;
   std::vector<std::string_view> keywords;  // cheap pre-check before the regex (case-sensitive)
-  std::regex re;
+  std::unique_ptr<const RE2> re;  // RE2 (compiler/support/regex.h): linear, constant stack
   double min_entropy;  // matches at or below are dropped (0 = no check)
   int group;           // capture group holding the credential
 };
 
 const std::vector<Pattern>& Patterns() {
   static const std::vector<Pattern> kPatterns = [] {
-    auto re = [](const char* s) { return std::regex(s, std::regex::ECMAScript | std::regex::optimize); };
+    auto re = [](const char* s) { return support::FixedRegex(s); };
     std::vector<Pattern> v;
     v.push_back({"AWS access key id", {"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
                  re(R"(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)"), 3, 1});
@@ -196,42 +198,34 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
       if (std::none_of(p.keywords.begin(), p.keywords.end(),
                        [&](std::string_view k) { return line.find(k) != std::string_view::npos; }))
         continue;
-      std::string s(line);
-      for (auto it = std::sregex_iterator(s.begin(), s.end(), p.re); it != std::sregex_iterator();
-           ++it) {
-        const std::smatch& m = *it;
-        std::string value = m[p.group].str();
-        if (value.empty() || value[0] == '$') continue;
-        if (p.min_entropy > 0 && ShannonEntropy(value) <= p.min_entropy) continue;
-        if (IsDummy(value) || (value.size() >= 7 && value.compare(value.size() - 7, 7, "EXAMPLE") == 0))
-          continue;
-        size_t off = line_start + m.position(p.group);
+      support::ForEachMatch(*p.re, line, [&](const support::RegexGroups& m) {
+        std::string_view value = m[p.group];
+        if (value.empty() || value[0] == '$') return;
+        if (p.min_entropy > 0 && ShannonEntropy(value) <= p.min_entropy) return;
+        if (IsDummy(value) || (value.size() >= 7 && value.substr(value.size() - 7) == "EXAMPLE"))
+          return;
+        size_t off = line_start + support::OffsetIn(line, value);
         if (!overlaps(off, value.size())) out.push_back({p.kind, off, value.size()});
-      }
+      });
     }
     // NAME=value / NAME: value / --password value
-    static const std::regex kAssign(
-        R"(([A-Za-z_][A-Za-z0-9_.-]{1,60})[ \t]*(?:=|:=|:|=>)[ \t]*["']?([A-Za-z0-9_.=+/~@-]{10,150}))",
-        std::regex::ECMAScript | std::regex::optimize);
-    static const std::regex kOption(
-        R"(--?([A-Za-z][A-Za-z0-9_-]{0,40})[ =]["']?([A-Za-z0-9_.=+/~@-]{10,150}))",
-        std::regex::ECMAScript | std::regex::optimize);
+    static const std::unique_ptr<const RE2> kAssign = support::FixedRegex(
+        R"(([A-Za-z_][A-Za-z0-9_.-]{1,60})[ \t]*(?:=|:=|:|=>)[ \t]*["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
+    static const std::unique_ptr<const RE2> kOption =
+        support::FixedRegex(R"(--?([A-Za-z][A-Za-z0-9_-]{0,40})[ =]["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
     std::string lower = Lower(line);
     bool keyword = false;
     for (std::string_view k : {"pass", "secret", "token", "key", "auth", "cred", "pwd"})
       keyword = keyword || lower.find(k) != std::string::npos;
     if (keyword) {
-      std::string s(line);
-      for (const std::regex* re : {&kAssign, &kOption}) {
-        for (auto it = std::sregex_iterator(s.begin(), s.end(), *re); it != std::sregex_iterator();
-             ++it) {
-          const std::smatch& m = *it;
-          if (!LooksLikeSecretAssignment(m[1].str(), m[2].str())) continue;
-          size_t off = line_start + m.position(2);
-          if (!overlaps(off, m.length(2)))
-            out.push_back({"credential assigned to " + m[1].str(), off,
-                           static_cast<size_t>(m.length(2))});
-        }
+      for (const RE2* re : {kAssign.get(), kOption.get()}) {
+        support::ForEachMatch(*re, line, [&](const support::RegexGroups& m) {
+          std::string_view name = m[1], value = m[2];
+          if (!LooksLikeSecretAssignment(name, value)) return;
+          size_t off = line_start + support::OffsetIn(line, value);
+          if (!overlaps(off, value.size()))
+            out.push_back({"credential assigned to " + std::string(name), off, value.size()});
+        });
       }
     }
     if (eol == text.size()) break;

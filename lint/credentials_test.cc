@@ -49,6 +49,35 @@ TEST(Credentials, SecretLikeNamesWithHighEntropyValues) {
             std::vector<std::string>{"credential assigned to password"});
 }
 
+// Found by fuzz_mutate_gitlab: one 32 KB line (a pinned `pip install git+https://...@<hash>`)
+// overflowed the stack in std::regex's backtracking. Every pattern's keyword is in these
+// lines, each followed by a run its repetition takes to the end of the line.
+TEST(Credentials, LongLinesAreScannedWithoutOverflowingTheStack) {
+  const std::string run(1 << 20, 'a');
+  for (std::string prefix : {"pip install git+https://github.com/acme/lib@", "curl -H ", "eyJ",
+                             "xoxb-1234567890-", "hvs.", "password=", "--token ", "://u:"}) {
+    EXPECT_TRUE(Kinds(prefix + run).empty()) << prefix;
+  }
+  EXPECT_EQ(Kinds(std::string(100000, ' ') + "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5 " + run),
+            std::vector<std::string>{"GitHub personal access token"});
+}
+
+// Each vendor pattern finds its own format (the patterns all compile: FixedRegex aborts).
+TEST(Credentials, EveryPatternFindsItsFormat) {
+  auto one = [](const std::string& text) {
+    auto found = FindCredentials(text);
+    return found.size() == 1 ? found[0].kind : "(" + std::to_string(found.size()) + " matches)";
+  };
+  EXPECT_EQ(one("key=AIzaSyD4x8kP2mQ9vR4tL8wN3zXy7_kP2mQ9vR4"), "Google API key");
+  EXPECT_EQ(one("xoxb-1234567890-abcdEFGH1234ijkl"), "Slack token");
+  EXPECT_EQ(one("url: https://deploy:k9Xq2vLm7R@db.example.org/x"), "password in a URL");
+  EXPECT_EQ(one("curl -s -H 'Authorization: Bearer k9Xq2vLm7RtZ4pW8' https://api"),
+            "credential in a curl header");
+  EXPECT_EQ(one("t=eyJhbGciOiJIUzI1NiJ9x.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+            "JSON Web Token");
+  EXPECT_EQ(one("VAULT_TOKEN hvs.CAESIJx8kP2mQ9vR4tL8wN3zXy7kP2m"), "Vault service token");
+}
+
 TEST(Credentials, EntropyOfUniformAndMixedStrings) {
   EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0.0);
   EXPECT_DOUBLE_EQ(ShannonEntropy("abcd"), 2.0);

@@ -5,7 +5,6 @@
 #include <cctype>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>

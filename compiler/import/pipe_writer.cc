@@ -7,13 +7,13 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <nlohmann/json.hpp>
 
 #include "compiler/import/gitlab_conditions.h"
 #include "compiler/import/gitlab_values.h"
 #include "compiler/ir/conditions.h"
+#include "compiler/support/regex.h"
 
 namespace pipec::import {
 
@@ -910,16 +910,17 @@ class Writer {
   // a vendor expression) turned back into Pipe interpolations of the job's matrix.
   static std::string WithMatrixReads(std::string text, const std::set<std::string>& keys) {
     if (keys.empty()) return text;
-    static const std::regex kRead(R"(\\\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
+    static const std::unique_ptr<const RE2> kRead =
+        support::FixedRegex(R"(\\\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
     std::string out;
-    auto begin = std::sregex_iterator(text.begin(), text.end(), kRead);
     size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      const std::smatch& m = *it;
-      out += text.substr(last, m.position(0) - last);
-      out += keys.contains(m[1].str()) ? "${{ matrix." + m[1].str() + " }}" : m.str(0);
-      last = m.position(0) + m.length(0);
-    }
+    support::ForEachMatch(*kRead, text, [&](const support::RegexGroups& m) {
+      size_t at = support::OffsetIn(text, m[0]);
+      out.append(text, last, at - last);
+      const std::string key(m[1]);
+      out += keys.contains(key) ? "${{ matrix." + key + " }}" : std::string(m[0]);
+      last = at + m[0].size();
+    });
     return out + text.substr(last);
   }
 

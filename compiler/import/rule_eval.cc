@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <regex>
 #include <vector>
+
+#include "compiler/support/regex.h"
 
 namespace pipec::import {
 
@@ -128,13 +129,15 @@ Tri Matches(const Val& subject, const Val& pattern) {
   using S = Val::State;
   if (subject.state == S::Unset) return Tri::False;
   if (subject.state != S::Known || pattern.state != S::Known || !pattern.regex) return Tri::Unknown;
-  try {
-    auto opts = std::regex::ECMAScript;
-    if (pattern.flags.find('i') != std::string::npos) opts |= std::regex::icase;
-    return Of(std::regex_search(subject.text, std::regex(pattern.text, opts)));
-  } catch (const std::regex_error&) {
-    return Tri::Unknown;  // RE2 syntax std::regex does not know
-  }
+  // As GitLab (Gitlab::UntrustedRegexp::RubySyntax): RE2, the flags put in front as `(?flags)`.
+  // A pattern RE2 refuses (or one over its memory budget) fails the pipeline on GitLab; here
+  // the value stays unknown.
+  RE2::Options options;
+  options.set_log_errors(false);
+  const std::string text = pattern.flags.empty() ? pattern.text : "(?" + pattern.flags + ")" + pattern.text;
+  const RE2 re(text, options);
+  if (!re.ok()) return Tri::Unknown;
+  return Of(RE2::PartialMatch(subject.text, re));
 }
 
 // What both vendors' expression languages share: `||` over `&&` over terms, spaces between

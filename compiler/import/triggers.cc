@@ -1,6 +1,6 @@
 #include "compiler/import/triggers.h"
 
-#include <regex>
+#include "compiler/support/regex.h"
 
 namespace pipec::import {
 
@@ -16,7 +16,7 @@ void AddGitLabTriggers(ir::Pipeline& p, const std::string& rules_text) {
   };
   // Whole words: the text is JSON, where quotes are escaped (`\"schedule\"`).
   auto mentions = [&](const char* pattern) {
-    return std::regex_search(rules_text, std::regex(pattern));
+    return RE2::PartialMatch(rules_text, *support::FixedRegex(pattern));
   };
   add(ir::TriggerKind::Push, "");
   if (mentions(R"(\bmerge_request_event\b|\bmerge_requests\b|\bCI_MERGE_REQUEST_)"))

@@ -1,6 +1,7 @@
 #include "compiler/import/yaml_tree.h"
 
 #include "compiler/diag/utf8.h"
+#include "compiler/support/regex.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
@@ -227,16 +227,18 @@ class Converter {
   void SetInputDefaults(std::map<std::string, std::string> inputs) { inputs_ = std::move(inputs); }
 
   std::string Interpolate(const std::string& text) const {
-    static const std::regex use(R"(\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\])");
+    static const std::unique_ptr<const RE2> use =
+        support::FixedRegex(R"(\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\])");
     std::string out;
-    auto last = text.cbegin();
-    for (std::sregex_iterator it(text.begin(), text.end(), use), end; it != end; ++it) {
-      auto found = inputs_.find((*it)[1].str());
-      if (found == inputs_.end()) continue;
-      out.append(last, text.cbegin() + it->position()).append(found->second);
-      last = text.cbegin() + it->position() + it->length();
-    }
-    out.append(last, text.cend());
+    size_t last = 0;
+    support::ForEachMatch(*use, text, [&](const support::RegexGroups& m) {
+      auto found = inputs_.find(std::string(m[1]));
+      if (found == inputs_.end()) return;
+      size_t at = support::OffsetIn(text, m[0]);
+      out.append(text, last, at - last).append(found->second);
+      last = at + m[0].size();
+    });
+    out.append(text, last);
     return out;
   }
 

@@ -1,0 +1,48 @@
+#pragma once
+// The one regular-expression engine: RE2, in linear time and constant stack space whatever the
+// text (std::regex's backtracking recursed once per character a repetition took: a 32 KB line
+// overflowed the stack, and a search was quadratic in the line). GitLab evaluates `=~` with
+// RE2 as well (Gitlab::UntrustedRegexp), so its syntax and limits are GitLab's.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+namespace pipec::support {
+
+enum class RegexBytes { Utf8, Latin1 };
+
+// A pattern of pipec's own (a constant in the code): aborts if it does not compile, which
+// every test that reaches it would show. Latin1 reads the text as bytes.
+std::unique_ptr<const RE2> FixedRegex(std::string_view pattern, RegexBytes bytes = RegexBytes::Latin1);
+
+// One match: groups[0] is the whole match, groups[i] the i-th capture (empty and null-data when
+// the group did not take part).
+using RegexGroups = std::vector<std::string_view>;
+
+// Calls on_match(groups) for each leftmost-first, non-overlapping match of `re` in `text`, in
+// order, as std::sregex_iterator did; `\b` and `^` see the text before a later match.
+template <typename OnMatch>
+void ForEachMatch(const RE2& re, std::string_view text, OnMatch&& on_match) {
+  const int n = re.NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> pieces(n);
+  RegexGroups groups(n);
+  const re2::StringPiece whole(text.data(), text.size());
+  size_t pos = 0;
+  while (pos <= text.size() &&
+         re.Match(whole, pos, text.size(), RE2::UNANCHORED, pieces.data(), n)) {
+    for (int i = 0; i < n; ++i) groups[i] = std::string_view(pieces[i].data(), pieces[i].size());
+    on_match(static_cast<const RegexGroups&>(groups));
+    size_t end = static_cast<size_t>(pieces[0].data() - text.data()) + pieces[0].size();
+    pos = end > pos ? end : pos + 1;  // an empty match moves on by one
+  }
+}
+
+// Offset of a group in the text it was found in.
+inline size_t OffsetIn(std::string_view text, std::string_view group) {
+  return static_cast<size_t>(group.data() - text.data());
+}
+
+}  // namespace pipec::support

@@ -212,6 +212,22 @@ class AnchorNames : public YAML::EventHandler {
   int last_doc_ = -1;
 };
 
+// yaml-cpp 0.7 decodes the double-quoted escapes `\N` (U+0085) and `\_` (U+00A0) to the
+// single bytes 0x85 and 0xA0 instead of their UTF-8 forms (its other escapes are encoded
+// right), and the JSON writers threw on them (`pipec check` aborted on `"a\_b"`). The file is
+// valid UTF-8 (Load checks it first), so an invalid byte in a scalar comes from those escapes.
+void RepairYamlCppEscapes(std::string& s) {
+  for (size_t from = 0;;) {
+    size_t bad = FindInvalidUtf8(std::string_view(s).substr(from));
+    if (bad == std::string_view::npos) return;
+    bad += from;
+    const auto byte = static_cast<unsigned char>(s[bad]);
+    if (byte != 0x85 && byte != 0xA0) return;  // not from an escape; cannot happen (above)
+    s.insert(bad, 1, '\xC2');                  // U+0085 and U+00A0 are C2 85 and C2 A0
+    from = bad + 2;
+  }
+}
+
 // Converts yaml-cpp's tree. Aliases share yaml-cpp nodes; a shared node has one start position,
 // so (position, kind) identifies it and each is converted once: an alias bomb costs its text's
 // size in memory, and `weight` tells how big it would be expanded.
@@ -263,6 +279,7 @@ class Converter {
         node->kind = Node::Kind::Scalar;
         node->scalar = n.Scalar();
         node->quoted = n.Tag() == "!";
+        if (node->quoted) RepairYamlCppEscapes(node->scalar);
         if (n.Tag() != "?" && n.Tag() != "!") node->tag = n.Tag();
         // Plain single-line scalars: the range covers the text; otherwise the first character.
         uint32_t width = 1;

@@ -29,6 +29,21 @@ TEST(YamlTree, InvalidUtf8IsRejectedWithItsPosition) {
   EXPECT_EQ(d.range.begin.column, 3u);
 }
 
+// yaml-cpp decodes `\N` and `\_` to single Latin-1 bytes; the tree holds their UTF-8 forms
+// (the JSON writers threw on the bytes). The other escapes are yaml-cpp's own, already right.
+TEST(YamlTree, EscapesOfDoubleQuotedScalarsAreUtf8) {
+  auto l = LoadText("\"k\\_\": [\"a\\_b\", \"\\N\\_\\_\", \"\u00e9\\_\\L\\P\\xe9\\u00e9\", 'c\\_d']\n");
+  ASSERT_TRUE(l->root);
+  const Node* list = l->root->Get("k\xC2\xA0");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->items.size(), 4u);
+  EXPECT_EQ(list->items[0]->scalar, "a\xC2\xA0" "b");
+  EXPECT_EQ(list->items[1]->scalar, "\xC2\x85\xC2\xA0\xC2\xA0");
+  EXPECT_EQ(list->items[2]->scalar, "\u00e9\u00a0\u2028\u2029\u00e9\u00e9");
+  EXPECT_EQ(list->items[3]->scalar, "c\\_d");  // single-quoted: no escapes
+  EXPECT_NO_THROW(ToJson(*l->root).dump());
+}
+
 TEST(YamlTree, ParserWithoutProgressStops) {
   // yaml-cpp 0.7's LoadAll appends empty documents forever here.
   auto l = LoadText(" a: 1\n,\n");

@@ -13,8 +13,20 @@ pick() {  # pick DIR NAME-PATTERN...
   [ -d "$dir" ] || return 0
   local args=()
   for p in "$@"; do args+=(-o -name "$p"); done
-  find "$dir" -type f \( -false "${args[@]}" \) -size -256k -print0 |
-    while IFS= read -r -d '' f; do cp "$f" "$out/$(sha1sum "$f" | cut -c1-16)"; done
+  # Each file is named by its content's SHA-1 (16 hex digits), so duplicates collapse. One
+  # process hashes and copies them all: a sha1sum, cut and cp per file took 8 of the 9 s of
+  # fuzz_replay_github.
+  # tests/.npm holds the npm test tools (git-ignored): their package files are no seeds.
+  find "$dir" \( -name .npm -o -name node_modules \) -prune -o \
+    -type f \( -false "${args[@]}" \) -size -256k -print0 |
+    python3 -c '
+import hashlib, shutil, sys
+for path in filter(None, sys.stdin.buffer.read().split(b"\0")):
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(sys.argv[1] + "/" + hashlib.sha1(data).hexdigest()[:16], "wb") as f:
+        f.write(data)
+' "$out"
 }
 case $target in
   pipe | fmt)

@@ -13,7 +13,34 @@ constexpr DiagInfo kInfos[] = {
 #undef DIAG
 };
 
+// Where a cut at `at` (moved back to the start of a UTF-8 character) falls.
+size_t CharStart(std::string_view s, size_t at) {
+  while (at > 0 && at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
 }  // namespace
+
+std::string ShortenQuotedSpans(std::string message) {
+  constexpr size_t kLong = kMaxQuotedSpan, kHead = 80, kTail = 24;
+  std::string out;
+  size_t done = 0;
+  for (size_t open = message.find('`'); open != std::string::npos;) {
+    size_t close = message.find('`', open + 1);
+    if (close == std::string::npos) break;
+    std::string_view span = std::string_view(message).substr(open + 1, close - open - 1);
+    if (span.size() > kLong) {
+      size_t head = CharStart(span, kHead), tail = CharStart(span, span.size() - kTail);
+      out.append(message, done, open + 1 - done);
+      out.append(span.substr(0, head)).append("\u2026").append(span.substr(tail));
+      done = close;
+    }
+    open = message.find('`', close + 1);
+  }
+  if (done == 0) return message;
+  out.append(message, done);
+  return out;
+}
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
@@ -45,6 +72,7 @@ Diagnostic MakeDiag(DiagKind kind, SourceRange range, std::string message) {
 }
 
 Diagnostic& DiagnosticSink::Report(Diagnostic d) {
+  d.message = ShortenQuotedSpans(std::move(d.message));
   diags_.push_back(std::move(d));
   return diags_.back();
 }

@@ -79,6 +79,12 @@ struct Diagnostic {
   }
 };
 
+// Messages quote user text between backquotes; a quote longer than this many bytes (a 32 KB
+// script word) keeps its first 80 and last 24 bytes around "…". DiagnosticSink::Report
+// applies it to every message; the range still covers the whole text.
+inline constexpr size_t kMaxQuotedSpan = 120;
+std::string ShortenQuotedSpans(std::string message);
+
 // A diagnostic of `kind` at its default severity.
 Diagnostic MakeDiag(DiagKind kind, SourceRange range, std::string message);
 

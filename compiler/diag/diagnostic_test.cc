@@ -101,3 +101,38 @@ TEST(Utf8, DecodesEveryLengthOfSequence) {
 
 }  // namespace
 }  // namespace pipec
+
+namespace pipec {
+namespace {
+
+TEST(DiagnosticMessage, LongQuotesKeepTheirEnds) {
+  const std::string word = "git+https://github.com/acme/lib@" + std::string(32000, 'a') + "#egg=lib";
+  std::string shortened = ShortenQuotedSpans("`pip install " + word + "` installs it, `x`");
+  EXPECT_EQ(shortened, "`pip install git+https://github.com/acme/lib@" + std::string(36, 'a') + "\u2026" +
+                           std::string(16, 'a') + "#egg=lib` installs it, `x`");
+  EXPECT_EQ(ShortenQuotedSpans("`short` and `" + std::string(120, 'b') + "`"),
+            "`short` and `" + std::string(120, 'b') + "`");
+  EXPECT_EQ(ShortenQuotedSpans("no quotes " + std::string(500, 'c')), "no quotes " + std::string(500, 'c'));
+  EXPECT_EQ(ShortenQuotedSpans("`unclosed " + std::string(500, 'd')), "`unclosed " + std::string(500, 'd'));
+}
+
+TEST(DiagnosticMessage, ShortenedQuotesCutWholeCharacters) {
+  std::string e = "\u00e9";  // two bytes
+  std::string word;
+  for (int i = 0; i < 100; ++i) word += e;
+  std::string shortened = ShortenQuotedSpans("`" + word + "`");
+  std::string expected = "`";
+  for (int i = 0; i < 40; ++i) expected += e;
+  expected += "\u2026";
+  for (int i = 0; i < 12; ++i) expected += e;
+  EXPECT_EQ(shortened, expected + "`");
+}
+
+TEST(DiagnosticMessage, TheSinkShortensEveryMessage) {
+  DiagnosticSink sink;
+  sink.Report(DiagKind::InsecureDownload, {}, "`" + std::string(1000, 'x') + "`");
+  EXPECT_EQ(sink.diagnostics()[0].message.size(), 1 + 80 + 3 + 24 + 1u);
+}
+
+}  // namespace
+}  // namespace pipec

@@ -14,14 +14,14 @@ namespace {
 struct Pattern {
   const char* kind;
   std::vector<std::string_view> keywords;  // cheap pre-check before the regex (case-sensitive)
-  std::unique_ptr<const RE2> re;  // RE2 (compiler/support/regex.h): linear, constant stack
+  support::LazyRegex re;  // RE2 (compiler/support/regex.h): linear, constant stack
   double min_entropy;  // matches at or below are dropped (0 = no check)
   int group;           // capture group holding the credential
 };
 
 const std::vector<Pattern>& Patterns() {
   static const std::vector<Pattern> kPatterns = [] {
-    auto re = [](const char* s) { return support::FixedRegex(s); };
+    auto re = [](const char* s) { return support::LazyRegex(s); };
     std::vector<Pattern> v;
     v.push_back({"AWS access key id", {"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
                  re(R"(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)"), 3, 1});
@@ -198,7 +198,7 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
       if (std::none_of(p.keywords.begin(), p.keywords.end(),
                        [&](std::string_view k) { return line.find(k) != std::string_view::npos; }))
         continue;
-      support::ForEachMatch(*p.re, line, [&](const support::RegexGroups& m) {
+      support::ForEachMatch(p.re.Get(), line, [&](const support::RegexGroups& m) {
         std::string_view value = m[p.group];
         if (value.empty() || value[0] == '$') return;
         if (p.min_entropy > 0 && ShannonEntropy(value) <= p.min_entropy) return;
@@ -209,17 +209,17 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
       });
     }
     // NAME=value / NAME: value / --password value
-    static const std::unique_ptr<const RE2> kAssign = support::FixedRegex(
+    static const support::LazyRegex kAssign(
         R"(([A-Za-z_][A-Za-z0-9_.-]{1,60})[ \t]*(?:=|:=|:|=>)[ \t]*["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
-    static const std::unique_ptr<const RE2> kOption =
-        support::FixedRegex(R"(--?([A-Za-z][A-Za-z0-9_-]{0,40})[ =]["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
+    static const support::LazyRegex kOption(
+        R"(--?([A-Za-z][A-Za-z0-9_-]{0,40})[ =]["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
     std::string lower = Lower(line);
     bool keyword = false;
     for (std::string_view k : {"pass", "secret", "token", "key", "auth", "cred", "pwd"})
       keyword = keyword || lower.find(k) != std::string::npos;
     if (keyword) {
-      for (const RE2* re : {kAssign.get(), kOption.get()}) {
-        support::ForEachMatch(*re, line, [&](const support::RegexGroups& m) {
+      for (const support::LazyRegex* re : {&kAssign, &kOption}) {
+        support::ForEachMatch(re->Get(), line, [&](const support::RegexGroups& m) {
           std::string_view name = m[1], value = m[2];
           if (!LooksLikeSecretAssignment(name, value)) return;
           size_t off = line_start + support::OffsetIn(line, value);

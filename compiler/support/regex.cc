@@ -18,4 +18,13 @@ std::unique_ptr<const RE2> FixedRegex(std::string_view pattern, RegexBytes bytes
   return re;
 }
 
+const RE2& LazyRegex::Get() const {
+  if (const RE2* re = re_.load(std::memory_order_acquire)) return *re;
+  const RE2* fresh = FixedRegex(pattern_, bytes_).release();
+  const RE2* expected = nullptr;
+  if (re_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
+  delete fresh;  // another thread's is in place
+  return *expected;
+}
+
 }  // namespace pipec::support

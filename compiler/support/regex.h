@@ -3,6 +3,7 @@
 // text (std::regex's backtracking recursed once per character a repetition took: a 32 KB line
 // overflowed the stack, and a search was quadratic in the line). GitLab evaluates `=~` with
 // RE2 as well (Gitlab::UntrustedRegexp), so its syntax and limits are GitLab's.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,28 @@ enum class RegexBytes { Utf8, Latin1 };
 // A pattern of pipec's own (a constant in the code): aborts if it does not compile, which
 // every test that reaches it would show. Latin1 reads the text as bytes.
 std::unique_ptr<const RE2> FixedRegex(std::string_view pattern, RegexBytes bytes = RegexBytes::Latin1);
+
+// A FixedRegex compiled on first use: compiling costs (RE2 unrolls `[\w-]{50,1000}` into a
+// thousand states; the credential patterns took 12 ms of every `pipec check`), and most
+// patterns are only needed when their keyword occurs. `pattern` must outlive it (a literal).
+// Get() is safe from several threads (a race compiles twice and keeps one).
+class LazyRegex {
+ public:
+  explicit LazyRegex(std::string_view pattern, RegexBytes bytes = RegexBytes::Latin1)
+      : pattern_(pattern), bytes_(bytes) {}
+  LazyRegex(LazyRegex&& other) noexcept
+      : pattern_(other.pattern_), bytes_(other.bytes_), re_(other.re_.exchange(nullptr)) {}
+  LazyRegex(const LazyRegex&) = delete;
+  LazyRegex& operator=(const LazyRegex&) = delete;
+  ~LazyRegex() { delete re_.load(); }
+
+  const RE2& Get() const;
+
+ private:
+  std::string_view pattern_;
+  RegexBytes bytes_;
+  mutable std::atomic<const RE2*> re_{nullptr};
+};
 
 // One match: groups[0] is the whole match, groups[i] the i-th capture (empty and null-data when
 // the group did not take part).

@@ -51,5 +51,14 @@ TEST(Regex, Latin1ReadsBytesUtf8ReadsCharacters) {
   EXPECT_EQ(All(*FixedRegex("^..$", RegexBytes::Latin1), text).size(), 1u);
 }
 
+TEST(Regex, LazyRegexCompilesOnceOnFirstUse) {
+  LazyRegex lazy(R"((\d+)-(\d+))");
+  const RE2& first = lazy.Get();
+  EXPECT_EQ(&first, &lazy.Get());
+  LazyRegex moved(std::move(lazy));
+  EXPECT_EQ(&first, &moved.Get());
+  EXPECT_EQ(All(moved.Get(), "1-2 x 30-4", 2), (std::vector<std::string>{"2", "4"}));
+}
+
 }  // namespace
 }  // namespace pipec::support

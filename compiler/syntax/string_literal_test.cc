@@ -25,6 +25,31 @@ TEST(StringLiteral, ShellVariablesPassThrough) {
   EXPECT_FALSE(d->sink.has_errors());
 }
 
+// A plain literal takes the short path; an escape elsewhere in the same text takes the
+// general one. Both give the same part, ranges and line starts for the same characters.
+TEST(StringLiteral, PlainLiteralsMatchTheGeneralPath) {
+  for (std::string body : {"", "x", "echo $HOME ${X} $ {{ }}", "tab\there"}) {
+    auto plain = Decode("\"" + body + "\"");
+    auto general = Decode("\"" + body + "\\$\"");  // `\$` forces the escape path
+    SCOPED_TRACE(body);
+    EXPECT_FALSE(plain->sink.has_errors());
+    ASSERT_EQ(plain->lit.line_locs.size(), 1u);
+    EXPECT_EQ(plain->lit.line_locs[0].column, 2u);
+    EXPECT_EQ(plain->lit.line_locs, general->lit.line_locs);
+    EXPECT_EQ(plain->lit.range.end.column, body.size() + 3);
+    if (body.empty()) {
+      EXPECT_TRUE(plain->lit.parts.empty());
+      continue;
+    }
+    ASSERT_EQ(plain->lit.parts.size(), 1u);
+    ASSERT_EQ(general->lit.parts.size(), 1u);
+    EXPECT_EQ(plain->lit.parts[0].text, body);
+    EXPECT_EQ(general->lit.parts[0].text, body + "$");
+    EXPECT_EQ(plain->lit.parts[0].range.begin, general->lit.parts[0].range.begin);
+    EXPECT_EQ(plain->lit.parts[0].range.end.column, body.size() + 2);
+  }
+}
+
 TEST(StringLiteral, SplitsInterpolations) {
   auto d = Decode(R"("python:${{ version }}-slim")");
   ASSERT_EQ(d->lit.parts.size(), 3u);

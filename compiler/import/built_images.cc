@@ -1,5 +1,6 @@
 #include "compiler/import/built_images.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -113,12 +114,16 @@ void FromStep(const Node& step, Values values, std::vector<std::string>& out) {
 }  // namespace
 
 std::vector<std::string> ImagesBuiltByScript(std::string_view script) {
+  static constexpr std::string_view kBuilders[] = {"docker",  "podman", "buildah", "executor",
+                                                   "kaniko", "nerdctl", "buildctl"};
   std::vector<std::string> out;
+  // Most scripts name no image builder: no lexing for them (a third of the checks' shell lexing).
+  if (std::none_of(std::begin(kBuilders), std::end(kBuilders),
+                   [&](std::string_view b) { return script.find(b) != std::string_view::npos; }))
+    return out;
   for (const shell::ShellCommand& c : shell::LexShell(script)) {
     std::string_view n = c.Name();
-    if (n != "docker" && n != "podman" && n != "buildah" && n != "executor" && n != "kaniko" && n != "nerdctl" &&
-        n != "buildctl")
-      continue;
+    if (std::find(std::begin(kBuilders), std::end(kBuilders), n) == std::end(kBuilders)) continue;
     bool tagging = false;  // the words after `docker tag SRC` / `docker push`
     for (size_t i = 1; i < c.words.size(); ++i) {
       const std::string& v = c.words[i].value;

@@ -20,6 +20,13 @@ TEST(BuiltImages, ScriptsBuildTagAndPush) {
             (std::vector<std::string>{"app:1", "registry.example/app:1", "app:1", "app:latest", "gcr.io/p/x:2"}));
 }
 
+// Scripts that name no builder are not lexed; a builder named by a path or in quotes still is.
+TEST(BuiltImages, OnlyScriptsNamingABuilderAreRead) {
+  EXPECT_TRUE(ImagesBuiltByScript("make && echo -t not-an-image").empty());
+  EXPECT_EQ(ImagesBuiltByScript("\"podman\" build --tag app:2 ."), (std::vector<std::string>{"app:2"}));
+  EXPECT_EQ(ImagesBuiltByScript("buildah bud -t app:3 ."), (std::vector<std::string>{"app:3"}));
+}
+
 // Tags take env and matrix values (every matrix value, include rows too); a tag with an
 // expression nothing here resolves is left out.
 TEST(BuiltImages, WorkflowTagsWithEnvAndMatrix) {

@@ -446,6 +446,7 @@ std::vector<ShellVarRef> ExpandedVars(std::string_view text, uint32_t base) {
 }
 
 std::vector<ShellVarRef> ScriptVars(std::string_view script) {
+  if (script.find('$') == std::string_view::npos) return {};  // every reference starts with `$`
   Lexer lexer(script);
   lexer.Run();
   return lexer.TakeAllVars();

@@ -55,6 +55,11 @@ TEST(ShellLexer, ProcessSubstitutionIsAWord) {
   EXPECT_TRUE(cmds[0].redirects.empty());
 }
 
+TEST(ShellLexer, ScriptsWithoutDollarReferenceNothing) {
+  EXPECT_TRUE(ScriptVars("echo hi > out.txt && `date` 'x' \"y\"").empty());
+  EXPECT_EQ(ScriptVars("echo \"$A\"").size(), 1u);
+}
+
 TEST(ShellLexer, VariableOffsetsPointAtTheDollar) {
   std::string s = "echo  ${A:-x} $B";
   auto vars = ExpandedVars(s);

@@ -19,7 +19,14 @@ std::string Escape(std::string_view text) {
 }  // namespace
 
 ScriptMap::ScriptMap(const SourceManager& sm, const SourceRange& step, std::string_view script)
-    : script_(script), step_(step) {
+    : sm_(sm), script_(script), step_(step) {}
+
+void ScriptMap::Build() const {
+  if (built_) return;
+  built_ = true;
+  const SourceManager& sm = sm_;
+  const SourceRange& step = step_;
+  std::string_view script = script_;
   bool usable = step.valid() && step.file < sm.size();
   uint32_t cursor = step.begin.line;
   uint32_t limit = step.end.line >= step.begin.line ? step.end.line : step.begin.line;
@@ -69,6 +76,7 @@ ScriptMap::ScriptMap(const SourceManager& sm, const SourceRange& step, std::stri
 }
 
 SourceRange ScriptMap::At(size_t offset, size_t length) const {
+  Build();
   auto it = std::upper_bound(lines_.begin(), lines_.end(), offset,
                              [](size_t o, const Line& l) { return o < l.script_offset; });
   if (it == lines_.begin()) return step_;
@@ -91,6 +99,7 @@ SourceRange ScriptMap::At(size_t offset, size_t length) const {
 
 SourceRange ScriptMap::AtLineColumn(uint32_t line, uint32_t column, uint32_t end_line,
                                     uint32_t end_column) const {
+  Build();
   if (line == 0 || line > lines_.size()) return step_;
   size_t begin = lines_[line - 1].script_offset + (column ? column - 1 : 0);
   SourceRange r = At(begin, 1);

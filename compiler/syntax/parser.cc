@@ -559,6 +559,20 @@ std::vector<T*> OfRule(antlr4::ParserRuleContext* c, size_t rule) {
   return out;
 }
 
+// The i-th child token of type `type`, as the generated `ctx->STRING(i)` gives it, without the
+// runtime's dynamic_cast per child (a failing cross-cast, the dearest kind, for each rule
+// context among them: 1,600 instructions per `out` item's accessor).
+antlr4::tree::TerminalNode* Tok(antlr4::ParserRuleContext* c, size_t type, size_t i = 0) {
+  for (antlr4::tree::ParseTree* child : c->children) {
+    const std::type_info& t = typeid(*child);
+    if (t != typeid(antlr4::tree::TerminalNodeImpl) && t != typeid(antlr4::tree::ErrorNodeImpl))
+      continue;
+    auto* node = static_cast<antlr4::tree::TerminalNode*>(child);
+    if (node->getSymbol()->getType() == type && i-- == 0) return node;
+  }
+  return nullptr;
+}
+
 class AstBuilder {
  public:
   AstBuilder(const Positions& pos, const SourceManager& sm, DiagnosticSink& sink)
@@ -667,12 +681,12 @@ class AstBuilder {
     ast::Expr e;
     e.range = R(c);
     e.spelling = OneToken(c);
-    if (c->STRING()) {
+    if (auto* str = Tok(c, PipeParser::STRING)) {
       e.kind = ast::Expr::Kind::String;
-      e.str = Str(c->STRING());
-    } else if (c->INT()) {
+      e.str = Str(str);
+    } else if (auto* i = Tok(c, PipeParser::INT)) {
       e.kind = ast::Expr::Kind::Int;
-      e.int_value = Int(c->INT()->getSymbol());
+      e.int_value = Int(i->getSymbol());
     } else if (c->FLOAT()) {
       e.kind = ast::Expr::Kind::Float;
       e.float_value = std::strtod(e.spelling.c_str(), nullptr);
@@ -874,7 +888,7 @@ class AstBuilder {
       ast::NeedsItem n;
       for (auto* r : x->needRef()) {
         n.jobs.push_back(Qualified(r->qualifiedName()));
-        n.optional.push_back(r->OPTIONAL() != nullptr);
+        n.optional.push_back(Tok(r, PipeParser::OPTIONAL) != nullptr);
       }
       item.value = std::move(n);
     } else if (auto* x = Alt<PipeParser::RunWhenItemContext>(c)) {
@@ -905,10 +919,10 @@ class AstBuilder {
       in.name = Name(name(0));
       in.job = Name(name(1));
       in.output = Name(name(2));
-      if (x->STRING()) in.at = Str(x->STRING());
+      if (auto* at = Tok(x, PipeParser::STRING)) in.at = Str(at);
       item.value = std::move(in);
     } else if (auto* x = Alt<PipeParser::RunItemContext>(c)) {
-      item.value = ast::RunItem{Str(x->STRING())};
+      item.value = ast::RunItem{Str(Tok(x, PipeParser::STRING))};
     } else if (auto* x = Alt<PipeParser::SetupItemContext>(c)) {
       item.value = ast::SetupItem{Str(x->STRING())};
     } else if (auto* x = Alt<PipeParser::TeardownItemContext>(c)) {
@@ -919,9 +933,10 @@ class AstBuilder {
       auto* kind = x->outKind();
       o.kind = OneToken(kind);
       o.kind_range = R(kind);
-      o.path = Str(x->STRING());
-      if (x->DURATION()) o.expire_seconds = Duration(x->DURATION()->getSymbol());
-      o.publish = x->PUBLISH() != nullptr;
+      o.path = Str(Tok(x, PipeParser::STRING));
+      if (auto* expire = Tok(x, PipeParser::DURATION))
+        o.expire_seconds = Duration(expire->getSymbol());
+      o.publish = Tok(x, PipeParser::PUBLISH) != nullptr;
       item.value = std::move(o);
     } else if (auto* x = Alt<PipeParser::OutValueItemContext>(c)) {
       ast::OutItem o;

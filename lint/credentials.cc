@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 
 #include "compiler/support/regex.h"
@@ -66,6 +67,37 @@ const std::vector<Pattern>& Patterns() {
   }();
   return kPatterns;
 }
+
+// Which patterns have a keyword in a line, in one pass over the line: a table of the keywords'
+// first two bytes says where one may start, and only there are they compared (a search of the
+// line per keyword, 35 per line, was 3.5% of a 10,000-job check).
+class KeywordIndex {
+ public:
+  explicit KeywordIndex(const std::vector<Pattern>& patterns) : by_pair_(1 << 16) {
+    for (size_t p = 0; p < patterns.size(); ++p)
+      for (std::string_view k : patterns[p].keywords) {
+        if (k.size() < 2) std::abort();  // a keyword of ours; every one is longer
+        by_pair_[Pair(k[0], k[1])].push_back({k, p});
+      }
+  }
+
+  // found[p] is set for each pattern p with a keyword in `line`.
+  void Find(std::string_view line, std::vector<char>& found) const {
+    for (size_t i = 0; i + 1 < line.size(); ++i)
+      for (const Entry& e : by_pair_[Pair(line[i], line[i + 1])])
+        if (line.substr(i, e.keyword.size()) == e.keyword) found[e.pattern] = 1;
+  }
+
+ private:
+  struct Entry {
+    std::string_view keyword;
+    size_t pattern;
+  };
+  static size_t Pair(char a, char b) {
+    return static_cast<size_t>(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b);
+  }
+  std::vector<std::vector<Entry>> by_pair_;
+};
 
 constexpr std::array<std::string_view, 14> kDummyWords = {
     "example", "placeholder", "changeme", "redacted", "your_", "your-", "xxxxxx", "dummy",
@@ -189,15 +221,18 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
     out.push_back({"private key", at, hdr_end + 5 - at});
   }
   // Everything else is line-based, with a keyword pre-check before any regex runs.
+  static const KeywordIndex kKeywords(Patterns());
+  std::vector<char> found(Patterns().size());
   size_t line_start = 0;
   while (line_start <= text.size()) {
     size_t eol = text.find('\n', line_start);
     if (eol == std::string_view::npos) eol = text.size();
     std::string_view line = text.substr(line_start, eol - line_start);
-    for (const Pattern& p : Patterns()) {
-      if (std::none_of(p.keywords.begin(), p.keywords.end(),
-                       [&](std::string_view k) { return line.find(k) != std::string_view::npos; }))
-        continue;
+    std::fill(found.begin(), found.end(), 0);
+    kKeywords.Find(line, found);
+    for (size_t pi = 0; pi < Patterns().size(); ++pi) {
+      if (!found[pi]) continue;
+      const Pattern& p = Patterns()[pi];
       support::ForEachMatch(p.re.Get(), line, [&](const support::RegexGroups& m) {
         std::string_view value = m[p.group];
         if (value.empty() || value[0] == '$') return;

@@ -78,6 +78,17 @@ TEST(Credentials, EveryPatternFindsItsFormat) {
   EXPECT_EQ(one("VAULT_TOKEN hvs.CAESIJx8kP2mQ9vR4tL8wN3zXy7kP2m"), "Vault service token");
 }
 
+// Keywords are found at the start and end of any line of a text (KeywordIndex).
+TEST(Credentials, KeywordsAtLineEdges) {
+  auto found = FindCredentials("echo start\nAKIAZ7VRSQ5TJN2XLM4P\nx ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].kind, "AWS access key id");
+  EXPECT_EQ(found[0].offset, 11u);
+  EXPECT_EQ(found[1].kind, "GitHub personal access token");
+  EXPECT_TRUE(FindCredentials("A").empty());
+  EXPECT_TRUE(FindCredentials("").empty());
+}
+
 TEST(Credentials, EntropyOfUniformAndMixedStrings) {
   EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0.0);
   EXPECT_DOUBLE_EQ(ShannonEntropy("abcd"), 2.0);

@@ -59,7 +59,7 @@ void ForEachMatch(const RE2& re, std::string_view text, OnMatch&& on_match) {
     for (int i = 0; i < n; ++i) groups[i] = std::string_view(pieces[i].data(), pieces[i].size());
     on_match(static_cast<const RegexGroups&>(groups));
     size_t end = static_cast<size_t>(pieces[0].data() - text.data()) + pieces[0].size();
-    pos = end > pos ? end : pos + 1;  // an empty match moves on by one
+    pos = pieces[0].empty() ? end + 1 : end;  // an empty match is not found twice
   }
 }
 

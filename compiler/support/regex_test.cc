@@ -31,6 +31,14 @@ TEST(Regex, EmptyMatchesMoveOn) {
   EXPECT_EQ(All(*re, "baab"), (std::vector<std::string>{"", "aa", "", ""}));
 }
 
+TEST(Regex, AnEmptyMatchAfterTheStartIsFoundOnce) {
+  std::vector<size_t> at;
+  std::string text = "  ab cd";
+  ForEachMatch(*FixedRegex(R"(\b)"), text,
+               [&](const RegexGroups& m) { at.push_back(OffsetIn(text, m[0])); });
+  EXPECT_EQ(at, (std::vector<size_t>{2, 4, 5, 7}));
+}
+
 TEST(Regex, WordBoundarySeesTheTextBeforeALaterMatch) {
   auto re = FixedRegex(R"(\bab)");
   EXPECT_EQ(All(*re, "ab cab ab").size(), 2u);

@@ -221,8 +221,9 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
     out.push_back({"private key", at, hdr_end + 5 - at});
   }
   // Everything else is line-based, with a keyword pre-check before any regex runs.
-  static const KeywordIndex kKeywords(Patterns());
-  std::vector<char> found(Patterns().size());
+  const std::vector<Pattern>& patterns = Patterns();
+  static const KeywordIndex kKeywords(patterns);
+  std::vector<char> found(patterns.size());
   size_t line_start = 0;
   while (line_start <= text.size()) {
     size_t eol = text.find('\n', line_start);
@@ -230,9 +231,9 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
     std::string_view line = text.substr(line_start, eol - line_start);
     std::fill(found.begin(), found.end(), 0);
     kKeywords.Find(line, found);
-    for (size_t pi = 0; pi < Patterns().size(); ++pi) {
+    for (size_t pi = 0; pi < patterns.size(); ++pi) {
       if (!found[pi]) continue;
-      const Pattern& p = Patterns()[pi];
+      const Pattern& p = patterns[pi];
       support::ForEachMatch(p.re.Get(), line, [&](const support::RegexGroups& m) {
         std::string_view value = m[p.group];
         if (value.empty() || value[0] == '$') return;

@@ -22,14 +22,14 @@ size_t CharStart(std::string_view s, size_t at) {
 }  // namespace
 
 std::string ShortenQuotedSpans(std::string message) {
-  constexpr size_t kLong = kMaxQuotedSpan, kHead = 80, kTail = 24;
+  constexpr size_t kHead = 80, kTail = 24;
   std::string out;
   size_t done = 0;
   for (size_t open = message.find('`'); open != std::string::npos;) {
     size_t close = message.find('`', open + 1);
     if (close == std::string::npos) break;
     std::string_view span = std::string_view(message).substr(open + 1, close - open - 1);
-    if (span.size() > kLong) {
+    if (span.size() > kMaxQuotedSpan) {
       size_t head = CharStart(span, kHead), tail = CharStart(span, span.size() - kTail);
       out.append(message, done, open + 1 - done);
       out.append(span.substr(0, head)).append("\u2026").append(span.substr(tail));

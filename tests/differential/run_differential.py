@@ -458,6 +458,12 @@ def run_one(case: Case, trig: Trigger, args) -> dict:
     work = Path(tempfile.mkdtemp(prefix='pipec-diff-'))
     # `{work}` in an example's env is this run's own directory (never shared between runs).
     env = clean_env({k: v.replace('{work}', str(work)) for k, v in case.env.items()})
+    # An empty HOME of the run's own: node gives its children a socket for stdin, and bash
+    # with a socket on stdin and no SHLVL reads ~/.bashrc (Debian's SSH_SOURCE_BASHRC), so
+    # every job shell of gitlab-ci-local ran the user's ~/.bashrc (here `pyenv init`, 8 s a
+    # pipeline). Neither side may depend on the user's dotfiles.
+    env['HOME'] = str(work / 'home')
+    (work / 'home').mkdir()
     try:
         src = prepare_repo(case, trig, work, args.pipec, env)
         a, b = work / 'pipec', work / 'gcl'

@@ -10,19 +10,6 @@
 
 namespace pipec::driver {
 
-void AddReportOptions(CLI::App& app, ReportOptions& opts) {
-  app.add_option("--format", opts.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "sarif", "codequality", "github"}))
-      ->capture_default_str();
-  app.add_option("--color", opts.color, "Colour the text output")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
-  app.add_option("--disable", opts.disable, "Turn off a check (name or id); repeatable");
-  app.add_option("--enable", opts.enable, "Turn on a check that is off by default; repeatable");
-  app.add_flag("--warnings-as-errors", opts.warnings_as_errors, "Treat warnings as errors");
-  app.add_option("--output", opts.output, "Write the report to FILE instead of stdout");
-}
-
 bool IsKnownDiagName(const std::string& name_or_id) {
   return FindDiagInfo(name_or_id) != nullptr;
 }

@@ -1,11 +1,14 @@
 #pragma once
 // Options shared by every command that reports findings (check, lint, build, run), and the
 // one place that sends a sorted diagnostic list to the chosen formatter.
-#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
+
+namespace CLI {
+class App;
+}
 
 namespace pipec::driver {
 
@@ -17,6 +20,8 @@ struct ReportOptions {
   std::string output;  // --output FILE ("" = stdout)
 };
 
+// Adds --format, --color, --disable, --enable, --warnings-as-errors and --output to a command
+// (report_options.cc, part of the `pipec` binary: the driver library does not parse CLI11).
 void AddReportOptions(CLI::App& app, ReportOptions& opts);
 
 // Applies --disable/--enable/--warnings-as-errors, sorts, formats, writes; returns the exit

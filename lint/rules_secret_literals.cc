@@ -17,38 +17,44 @@ constexpr const char* kFix =
     "declare `secret NAME masked`, bind it in the job's `env { }`, and revoke this credential: "
     "it is in the repository's history";
 
+// `where` (the place, for the message) is a callable returning it: formatted only for a
+// finding, not for each of the thousands of texts scanned clean.
 class LiteralScan {
  public:
   explicit LiteralScan(RuleContext& ctx) : ctx_(ctx) {}
 
   // A value whose name is known (variable, env entry, `with:` key).
+  template <typename Where>
   void Named(std::string_view name, std::string_view value, const SourceRange& hint,
-             std::string_view where) {
+             const Where& where) {
     if (Text(value, hint, where)) return;
     if (!LooksLikeSecretAssignment(name, value)) return;
-    Report(fmt::format("credential assigned to {}", name), ctx_.Locate(hint, value, 3), where);
+    Report(fmt::format("credential assigned to {}", name), ctx_.Locate(hint, value, 3), where());
   }
 
   // Free text: returns whether anything was reported.
-  bool Text(std::string_view text, const SourceRange& hint, std::string_view where) {
+  template <typename Where>
+  bool Text(std::string_view text, const SourceRange& hint, const Where& where) {
     bool any = false;
     for (const CredentialMatch& m : FindCredentials(text)) {
-      Report(m.kind, ctx_.Locate(hint, text.substr(m.offset, m.length), 3), where);
+      Report(m.kind, ctx_.Locate(hint, text.substr(m.offset, m.length), 3), where());
       any = true;
     }
     return any;
   }
 
-  void Script(const ir::Step& step, std::string_view where) {
-    std::string script = RenderText(step.script);
+  // `script` is RenderText(step.script).
+  template <typename Where>
+  void Script(const ir::Step& step, const std::string& script, const Where& where) {
     std::vector<CredentialMatch> found = FindCredentials(script);
     if (found.empty()) return;
     ScriptMap map(ctx_.sources(), step.range, script);
-    for (const CredentialMatch& m : found) Report(m.kind, map.At(m.offset, m.length), where);
+    for (const CredentialMatch& m : found) Report(m.kind, map.At(m.offset, m.length), where());
   }
 
+  template <typename Where>
   void Json(const nlohmann::json& j, const std::string& key, const SourceRange& hint,
-            std::string_view where) {
+            const Where& where) {
     if (j.is_string()) {
       Named(key, j.get<std::string>(), hint, where);
     } else if (j.is_object()) {
@@ -68,13 +74,18 @@ class LiteralScan {
   RuleContext& ctx_;
 };
 
+// A `where` that is already a fixed text.
+auto Fixed(std::string_view text) {
+  return [text] { return std::string(text); };
+}
+
 }  // namespace
 
 void CheckHardcodedSecrets(RuleContext& ctx) {
   const ir::Pipeline& p = ctx.pipeline();
   LiteralScan scan(ctx);
   for (const ir::Variable& v : p.variables) {
-    std::string where = fmt::format("variable {}", v.name);
+    auto where = [&] { return fmt::format("variable {}", v.name); };
     if (v.value.type.kind == ir::TypeKind::List) {
       for (const ir::Value& e : v.value.list) scan.Named(v.name, e.string_value, v.range, where);
     } else if (v.value.type.kind == ir::TypeKind::String || v.value.type.kind == ir::TypeKind::Path) {
@@ -85,9 +96,9 @@ void CheckHardcodedSecrets(RuleContext& ctx) {
     for (const ir::Param& param : t.inputs)
       if (param.default_value)
         scan.Named(param.name, param.default_value->string_value, param.range,
-                   fmt::format("the default of input {}", param.name));
-  scan.Json(p.raw_gitlab, "", {}, "raw gitlab keys");
-  scan.Json(p.raw_github, "", {}, "raw github keys");
+                   [&] { return fmt::format("the default of input {}", param.name); });
+  scan.Json(p.raw_gitlab, "", {}, Fixed("raw gitlab keys"));
+  scan.Json(p.raw_github, "", {}, Fixed("raw github keys"));
 
   // Jobs expanded from one template or matrix share their text: scan each place once.
   std::set<std::pair<SourceRange, std::string>> seen;
@@ -95,35 +106,41 @@ void CheckHardcodedSecrets(RuleContext& ctx) {
     const SourceRange& body = j.body_range.valid() ? j.body_range : j.range;
     for (const ir::EnvVar& e : j.env) {
       if (!e.secret.empty()) continue;
-      std::string value = RenderText(e.value);
-      if (!seen.insert({e.range, value}).second) continue;
-      scan.Named(e.name, value, e.range, fmt::format("env {} of job {}", e.name, j.name));
+      auto [it, fresh] = seen.insert({e.range, RenderText(e.value)});
+      if (!fresh) continue;
+      scan.Named(e.name, it->second, e.range,
+                 [&] { return fmt::format("env {} of job {}", e.name, j.name); });
     }
     for (const ir::Step& s : j.steps) {
       if (s.kind == ir::Step::Kind::Run) {
-        if (seen.insert({s.range, RenderText(s.script)}).second)
-          scan.Script(s, fmt::format("the script of job {}", j.name));
+        auto [it, fresh] = seen.insert({s.range, RenderText(s.script)});
+        if (fresh)
+          scan.Script(s, it->second, [&] { return fmt::format("the script of job {}", j.name); });
       }
       for (const auto& [k, v] : s.with)
         if (seen.insert({s.range, k + "=" + v}).second)
-          scan.Named(k, v, s.range, fmt::format("input {} of a step of job {}", k, j.name));
+          scan.Named(k, v, s.range,
+                     [&] { return fmt::format("input {} of a step of job {}", k, j.name); });
       for (const auto& [k, v] : s.env) {
         std::string value = RenderText(v);
         if (seen.insert({s.range, k + "=" + value}).second)
-          scan.Named(k, value, s.range, fmt::format("env {} of a step of job {}", k, j.name));
+          scan.Named(k, value, s.range,
+                     [&] { return fmt::format("env {} of a step of job {}", k, j.name); });
       }
     }
     if (j.trigger)
       for (const auto& [k, v] : j.trigger->inputs)
         scan.Named(k, RenderText(v), j.trigger->range,
-                   fmt::format("input {} of the pipeline job {}", k, j.name));
-    std::string image = RenderText(j.image);
-    if (seen.insert({body, image}).second)
-      scan.Text(image, body, fmt::format("the image of job {}", j.name));
+                   [&] { return fmt::format("input {} of the pipeline job {}", k, j.name); });
+    auto [it, fresh] = seen.insert({body, RenderText(j.image)});
+    if (fresh)
+      scan.Text(it->second, body, [&] { return fmt::format("the image of job {}", j.name); });
     if (!j.raw_gitlab.empty() && seen.insert({body, j.raw_gitlab.dump()}).second)
-      scan.Json(j.raw_gitlab, "", body, fmt::format("raw gitlab keys of job {}", j.name));
+      scan.Json(j.raw_gitlab, "", body,
+                [&] { return fmt::format("raw gitlab keys of job {}", j.name); });
     if (!j.raw_github.empty() && seen.insert({body, j.raw_github.dump()}).second)
-      scan.Json(j.raw_github, "", body, fmt::format("raw github keys of job {}", j.name));
+      scan.Json(j.raw_github, "", body,
+                [&] { return fmt::format("raw github keys of job {}", j.name); });
   }
 }
 

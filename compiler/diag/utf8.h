@@ -6,6 +6,10 @@
 
 namespace pipec {
 
+// A UTF-8 continuation byte (10xxxxxx): not the start of a code point. Columns count the other
+// bytes; a cut in the middle of a line moves back over these.
+constexpr bool IsUtf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
 // The byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and values
 // past U+10FFFF included), or npos.
 size_t FindInvalidUtf8(std::string_view s);

@@ -55,7 +55,7 @@ class Positions {
     if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
     cp_to_byte_.reserve(s.size() + 1);
     for (size_t i = 0; i < s.size(); ++i)
-      if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) cp_to_byte_.push_back(i);
+      if (!IsUtf8Continuation(s[i])) cp_to_byte_.push_back(i);
     cp_to_byte_.push_back(s.size());
   }
   size_t Byte(size_t cp) const {
@@ -616,7 +616,7 @@ class AstBuilder {
 
   ast::QualifiedName Qualified(PipeParser::QualifiedNameContext* c) {
     ast::QualifiedName q;
-    for (auto* n : c->name()) q.parts.push_back(Name(n));
+    for (auto* n : All<PipeParser::NameContext>(c)) q.parts.push_back(Name(n));
     q.range = R(c);
     return q;
   }
@@ -883,7 +883,7 @@ class AstBuilder {
 
   bool JobItem(PipeParser::JobItemContext* c, ast::JobItem& item) {
     if (auto* x = Alt<PipeParser::StageItemContext>(c)) {
-      item.value = ast::StageItem{Name(x->name())};
+      item.value = ast::StageItem{Name(First<PipeParser::NameContext>(x))};
     } else if (auto* x = Alt<PipeParser::NeedsItemContext>(c)) {
       ast::NeedsItem n;
       for (auto* r : x->needRef()) {
@@ -929,8 +929,8 @@ class AstBuilder {
       item.value = ast::TeardownItem{Str(x->STRING())};
     } else if (auto* x = Alt<PipeParser::OutFileItemContext>(c)) {
       ast::OutItem o;
-      o.name = Name(x->name());
-      auto* kind = x->outKind();
+      o.name = Name(First<PipeParser::NameContext>(x));
+      auto* kind = First<PipeParser::OutKindContext>(x);
       o.kind = OneToken(kind);
       o.kind_range = R(kind);
       o.path = Str(Tok(x, PipeParser::STRING));
@@ -940,12 +940,12 @@ class AstBuilder {
       item.value = std::move(o);
     } else if (auto* x = Alt<PipeParser::OutValueItemContext>(c)) {
       ast::OutItem o;
-      o.name = Name(x->name());
-      auto* type = x->valueType();
+      o.name = Name(First<PipeParser::NameContext>(x));
+      auto* type = First<PipeParser::ValueTypeContext>(x);
       o.kind = OneToken(type);
       o.kind_range = R(type);
       o.value = true;
-      o.path = Str(x->STRING());
+      o.path = Str(Tok(x, PipeParser::STRING));
       item.value = std::move(o);
     } else if (auto* x = Alt<PipeParser::EnvironmentItemContext>(c)) {
       ast::EnvironmentItem e;

@@ -10,12 +10,13 @@ constexpr DiagInfo kInfos[] = {
 #define DIAG(Enum, Id, Name, Sev, Category, Summary) \
   {DiagKind::Enum, Id, Name, Severity::Sev, Category, Summary},
 #include "compiler/diag/diagnostics.def"
+#include "compiler/diag/utf8.h"
 #undef DIAG
 };
 
 // Where a cut at `at` (moved back to the start of a UTF-8 character) falls.
 size_t CharStart(std::string_view s, size_t at) {
-  while (at > 0 && at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  while (at > 0 && at < s.size() && IsUtf8Continuation(s[at])) --at;
   return at;
 }
 

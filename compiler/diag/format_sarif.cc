@@ -9,6 +9,7 @@
 #include "compiler/diag/formats.h"
 #include "compiler/support/version.h"
 #include "compiler/support/embedded.h"
+#include "compiler/diag/utf8.h"
 
 namespace pipec {
 namespace {
@@ -61,7 +62,7 @@ class CodePoints {
       cols.reserve(line.size() + 1);
       uint32_t col = 0;
       for (size_t i = 0; i < line.size(); ++i) {
-        if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+        if (!IsUtf8Continuation(line[i])) ++col;
         cols.push_back(col);
       }
       cols.push_back(col + 1);
@@ -78,7 +79,7 @@ class CodePoints {
   static uint32_t Count(std::string_view line, uint32_t column) {
     uint32_t col = 1;
     for (size_t i = 0; i + 1 < column && i < line.size(); ++i)
-      if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+      if (!IsUtf8Continuation(line[i])) ++col;
     if (column > line.size() + 1) col += column - static_cast<uint32_t>(line.size()) - 1;
     return col;
   }

@@ -1,4 +1,5 @@
 #include "compiler/diag/text_format.h"
+#include "compiler/diag/utf8.h"
 
 #include <fmt/format.h>
 
@@ -25,7 +26,7 @@ const char* SeverityColor(Severity s) {
 size_t DisplayWidth(std::string_view line, size_t n) {
   size_t w = 0;
   for (size_t i = 0; i < n && i < line.size(); ++i)
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++w;
+    if (!IsUtf8Continuation(line[i])) ++w;
   return w;
 }
 
@@ -51,10 +52,10 @@ void AppendSnippet(std::string& out, const SourceManager& sm, const SourceRange&
     shown_from = begin > 60 ? begin - 60 : 0;
     // Back to the start of a UTF-8 character: at most 3 bytes (invalid text may hold long runs
     // of continuation bytes; following them all moved the range out of the window: fuzz_gitlab).
-    for (int k = 0; k < 3 && shown_from > 0 && (static_cast<unsigned char>(line[shown_from]) & 0xC0) == 0x80; ++k)
+    for (int k = 0; k < 3 && shown_from > 0 && IsUtf8Continuation(line[shown_from]); ++k)
       --shown_from;
     size_t shown_to = std::min(line.size(), shown_from + kMaxShown);
-    for (int k = 0; k < 3 && shown_to < line.size() && (static_cast<unsigned char>(line[shown_to]) & 0xC0) == 0x80; ++k)
+    for (int k = 0; k < 3 && shown_to < line.size() && IsUtf8Continuation(line[shown_to]); ++k)
       ++shown_to;
     line = line.substr(shown_from, shown_to - shown_from);
     begin = std::min(begin - shown_from, line.size());
@@ -66,7 +67,7 @@ void AppendSnippet(std::string& out, const SourceManager& sm, const SourceRange&
   std::string marker = "  ";
   // Keep tabs so the marker lines up under tab-indented text.
   for (size_t i = 0; i < begin; ++i) {
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+    if (IsUtf8Continuation(line[i])) continue;
     marker += line[i] == '\t' ? '\t' : ' ';
   }
   size_t width = std::max<size_t>(1, DisplayWidth(line.substr(begin), end - begin));

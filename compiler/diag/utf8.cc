@@ -45,7 +45,7 @@ std::u32string DecodeUtf8(std::string_view s) {
   // Counted first, so the result is allocated once (std::wstring_convert grows and zero-fills
   // its buffer as it goes: a tenth of parsing a large file, issue 13).
   size_t count = 0;
-  for (char c : s) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  for (char c : s) count += !IsUtf8Continuation(c);
   std::u32string out(count, U'\0');
   size_t k = 0;
   for (size_t i = 0; i < s.size();) {

@@ -11,6 +11,7 @@
 #include "compiler/fmt/layout_lexer.h"
 #include "compiler/fmt/triple_string.h"
 #include "compiler/syntax/parser.h"
+#include "compiler/diag/utf8.h"
 
 namespace pipec::formatter {
 namespace {
@@ -115,7 +116,7 @@ size_t Columns(std::string_view s) {
   if (nl != std::string_view::npos) s = s.substr(nl + 1);
   size_t n = 0;
   for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;  // code points, not bytes
+    if (!IsUtf8Continuation(c)) ++n;  // code points, not bytes
   return n;
 }
 

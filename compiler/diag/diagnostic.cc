@@ -83,6 +83,11 @@ size_t DiagnosticSink::error_count() const {
                        [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
+bool DiagnosticSink::HasErrorsSince(size_t mark) const {
+  return std::any_of(diags_.begin() + static_cast<std::ptrdiff_t>(std::min(mark, diags_.size())),
+                     diags_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
 void SortDiagnostics(std::vector<Diagnostic>& diags, const SourceManager& sm) {
   auto key = [&](const Diagnostic& d) {
     return std::make_tuple(sm.Path(d.range.file), d.range.begin, d.range.end, d.info().id,

@@ -99,6 +99,10 @@ class DiagnosticSink {
   std::vector<Diagnostic>& mutable_diagnostics() { return diags_; }
   size_t error_count() const;
   bool has_errors() const { return error_count() > 0; }
+  // Whether an error was reported after the first `mark` diagnostics (mark: diagnostics().size()
+  // taken before). Looks only at the new ones: error_count() reads every diagnostic of the run,
+  // which per output of every job was quadratic when earlier files left thousands of findings.
+  bool HasErrorsSince(size_t mark) const;
   // Sorted by file, position, id, message; exact duplicates removed.
   std::vector<Diagnostic> Sorted(const SourceManager& sm) const;
 

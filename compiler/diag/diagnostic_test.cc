@@ -134,5 +134,19 @@ TEST(DiagnosticMessage, TheSinkShortensEveryMessage) {
   EXPECT_EQ(sink.diagnostics()[0].message.size(), 1 + 80 + 3 + 24 + 1u);
 }
 
+TEST(DiagnosticSink, HasErrorsSinceLooksOnlyAtNewDiagnostics) {
+  DiagnosticSink sink;
+  sink.Report(DiagKind::SyntaxError, {}, "earlier error");
+  size_t mark = sink.diagnostics().size();
+  EXPECT_FALSE(sink.HasErrorsSince(mark));
+  sink.Report(DiagKind::UnusedSecret, {}, "a warning");
+  EXPECT_FALSE(sink.HasErrorsSince(mark));
+  sink.Report(DiagKind::UnknownName, {}, "new error");
+  EXPECT_TRUE(sink.HasErrorsSince(mark));
+  EXPECT_TRUE(sink.HasErrorsSince(0));
+  EXPECT_FALSE(sink.HasErrorsSince(100));  // a mark past the end: nothing new
+  EXPECT_EQ(sink.error_count(), 2u);
+}
+
 }  // namespace
 }  // namespace pipec

@@ -64,9 +64,9 @@ std::vector<ir::Output> Analyzer::LowerOutputs(JobSpec& s, size_t cell) {
     ir::Output out;
     out.name = name;
     out.kind = *OutputKindOf(o.kind);
-    size_t errors_before = sink_.error_count();
+    size_t mark = sink_.diagnostics().size();
     ir::Text path = LowerText(o.path, *li.env, &ctx, "an output path");
-    bool path_ok = sink_.error_count() == errors_before;
+    bool path_ok = !sink_.HasErrorsSince(mark);
     if (!path.IsLiteral()) {
       if (cell == 0)
         ReportIn(*li.env, DiagKind::InvalidValue, o.path.range,

@@ -9,7 +9,7 @@
 namespace pipec::sema {
 
 std::optional<ir::Pipeline> Analyzer::Run(Module* main) {
-  size_t errors_before = sink_.error_count();
+  size_t mark = sink_.diagnostics().size();
   if (!main || !main->ast) return std::nullopt;
   main_ = main;
   for (const auto& m : loader_.modules())
@@ -27,7 +27,7 @@ std::optional<ir::Pipeline> Analyzer::Run(Module* main) {
   SetStageOrder();
   ComputeTriggers();
   RecordUsage();
-  if (sink_.error_count() > errors_before) return std::nullopt;
+  if (sink_.HasErrorsSince(mark)) return std::nullopt;
   ir::ResolveJobIds(out_);
   return std::move(out_);
 }

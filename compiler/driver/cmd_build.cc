@@ -20,6 +20,7 @@
 #include "compiler/emit/gitlab_emitter.h"
 #include "compiler/emit/plan_emitter.h"
 #include "compiler/emit/unified_diff.h"
+#include "compiler/support/heap.h"
 
 namespace pipec::driver {
 namespace {
@@ -160,6 +161,7 @@ CommandAction SetupBuildCommand(CLI::App& app) {
                "Do not run the checker's rules (language errors still stop the build); `pipec check` runs them");
   AddReportOptions(app, args->report);
   return [args]() {
+    support::EnableKeepUntilExit();  // the process ends after the files are written (support/heap.h)
     Targets t;
     t.gitlab = args->target == "gitlab" || args->target == "all";
     t.github = args->target == "github" || args->target == "all";
@@ -181,7 +183,9 @@ CommandAction SetupBuildCommand(CLI::App& app) {
     }
     int code = EmitReport(c.diags.diagnostics(), c.sources, args->report);
     if (!unit || code != 0) return code == 0 ? 1 : code;
-    return args->check ? CheckFiles(files, out_dir) : WriteFiles(files, out_dir);
+    code = args->check ? CheckFiles(files, out_dir) : WriteFiles(files, out_dir);
+    support::KeepUntilExit(std::move(unit));
+    return code;
   };
 }
 

@@ -9,6 +9,7 @@
 #include "compiler/driver/lint_yaml.h"
 #include "compiler/driver/report.h"
 #include "compiler/ir/ir_json.h"
+#include "compiler/support/heap.h"
 
 namespace pipec::driver {
 namespace {
@@ -27,6 +28,7 @@ CommandAction SetupCheckCommand(CLI::App& app) {
   app.add_flag("--dump-ir", args->dump_ir, "Print the pipeline IR as JSON (see docs/ir.md)");
   app.add_flag("--shellcheck", args->shellcheck, "Run shellcheck on every script");
   return [args]() {
+    support::EnableKeepUntilExit();  // the process ends after the report (support/heap.h)
     Compilation c;
     CompileOptions opts;
     opts.enable = args->report.enable;
@@ -48,6 +50,7 @@ CommandAction SetupCheckCommand(CLI::App& app) {
       std::optional<ir::Pipeline> p = CompilePipeFile(path, opts, c);
       if (p) CheckChildPipelines(path, *p, c);
       if (args->dump_ir && p) std::cout << ir::DumpJson(*p, c.sources);
+      if (p) support::KeepUntilExit(std::make_unique<ir::Pipeline>(std::move(*p)));
     }
     std::vector<Diagnostic> all = c.diags.diagnostics();
     for (Diagnostic& d : yaml_findings) all.push_back(std::move(d));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "compiler/sema/analyzer.h"
+#include "compiler/support/heap.h"
 
 namespace pipec::sema {
 
@@ -104,16 +105,22 @@ void Analyzer::RecordUsage() {
             [](const ir::Usage& a, const ir::Usage& b) { return a.range < b.range; });
 }
 
+// The analyzer (the modules' ASTs, the job specs) goes to support::KeepUntilExit: a one-shot
+// command does not spend time freeing it (support/heap.h).
 std::optional<ir::Pipeline> AnalyzeFile(const std::string& path, SourceManager& sm,
                                         DiagnosticSink& sink, const support::FileSystem& fs) {
-  Analyzer a(sm, sink, fs);
-  return a.Run(a.loader().LoadMain(path));
+  auto a = std::make_unique<Analyzer>(sm, sink, fs);
+  std::optional<ir::Pipeline> p = a->Run(a->loader().LoadMain(path));
+  support::KeepUntilExit(std::move(a));
+  return p;
 }
 
 std::optional<ir::Pipeline> AnalyzeLoaded(FileId main, SourceManager& sm, DiagnosticSink& sink,
                                           const support::FileSystem& fs) {
-  Analyzer a(sm, sink, fs);
-  return a.Run(a.loader().LoadMainLoaded(main));
+  auto a = std::make_unique<Analyzer>(sm, sink, fs);
+  std::optional<ir::Pipeline> p = a->Run(a->loader().LoadMainLoaded(main));
+  support::KeepUntilExit(std::move(a));
+  return p;
 }
 
 }  // namespace pipec::sema

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
 
 #if defined(__linux__) && defined(__GLIBC__)
 #include <malloc.h>
@@ -42,6 +43,22 @@ void PrepareHeapFor(size_t input_bytes) {
 #else
   (void)input_bytes;
 #endif
+}
+
+namespace {
+bool keep_enabled = false;
+// Never destroyed (a static object's destructor would free everything at exit after all);
+// reachable through this pointer until the process ends.
+std::deque<std::shared_ptr<void>>* kept = nullptr;
+}  // namespace
+
+void EnableKeepUntilExit(bool enabled) { keep_enabled = enabled; }
+bool KeepUntilExitEnabled() { return keep_enabled; }
+
+void KeepErasedUntilExit(std::shared_ptr<void> object) {
+  if (!kept) kept = new std::deque<std::shared_ptr<void>>;
+  kept->push_back(std::move(object));
+  if (kept->size() > kKeptObjects) kept->pop_front();  // frees the oldest
 }
 
 }  // namespace pipec::support

@@ -25,5 +25,31 @@ TEST(Heap, APreparedHeapServesAndFreesBlocksAsBefore) {
   EXPECT_EQ(blocks.back()[(size_t{40} << 20) - 1], 'x');
 }
 
+// Counts its live instances.
+struct Tracked {
+  static inline int live = 0;
+  Tracked() { ++live; }
+  ~Tracked() { --live; }
+};
+
+TEST(Heap, KeepUntilExitDestroysAtOnceUnlessEnabled) {
+  EnableKeepUntilExit(false);
+  KeepUntilExit(std::make_unique<Tracked>());
+  EXPECT_EQ(Tracked::live, 0);
+}
+
+TEST(Heap, KeepUntilExitKeepsTheMostRecentObjects) {
+  EnableKeepUntilExit(true);
+  const int before = Tracked::live;
+  KeepUntilExit(std::make_unique<Tracked>());
+  EXPECT_EQ(Tracked::live, before + 1);  // kept, not destroyed
+  for (size_t i = 0; i < 3 * kKeptObjects; ++i) KeepUntilExit(std::make_unique<Tracked>());
+  // Older ones are freed as newer ones arrive: at most kKeptObjects are held.
+  EXPECT_EQ(Tracked::live, static_cast<int>(kKeptObjects));
+  KeepUntilExit(std::unique_ptr<Tracked>());  // null: nothing to keep
+  EXPECT_EQ(Tracked::live, static_cast<int>(kKeptObjects));
+  EnableKeepUntilExit(false);
+}
+
 }  // namespace
 }  // namespace pipec::support

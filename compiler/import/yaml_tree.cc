@@ -279,7 +279,9 @@ class Converter {
         node->kind = Node::Kind::Scalar;
         node->scalar = n.Scalar();
         node->quoted = n.Tag() == "!";
-        if (node->quoted) RepairYamlCppEscapes(node->scalar);
+        // Every scalar, not only `quoted` ones: a double-quoted scalar with a tag of its own
+        // (`!t "a\_b"`) has that tag instead of "!", and aborted `check --dump-ir` (fuzzer).
+        RepairYamlCppEscapes(node->scalar);
         if (n.Tag() != "?" && n.Tag() != "!") node->tag = n.Tag();
         // Plain single-line scalars: the range covers the text; otherwise the first character.
         uint32_t width = 1;
@@ -514,8 +516,11 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
       std::map<std::string, std::string> defaults;
       if (YAML::Node inputs = docs[0]["spec"]["inputs"]; inputs && inputs.IsMap())
         for (const auto& kv : inputs)
-          if (kv.second.IsMap() && kv.second["default"] && kv.second["default"].IsScalar())
-            defaults[kv.first.as<std::string>()] = kv.second["default"].Scalar();
+          if (kv.second.IsMap() && kv.second["default"] && kv.second["default"].IsScalar()) {
+            std::string value = kv.second["default"].Scalar();
+            RepairYamlCppEscapes(value);  // put into scalars by Interpolate
+            defaults[kv.first.as<std::string>()] = std::move(value);
+          }
       c.SetInputDefaults(std::move(defaults));
     }
     return c.Convert(docs[pick], 0);

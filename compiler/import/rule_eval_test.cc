@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace pipec::import {
 namespace {
 
@@ -41,6 +43,23 @@ TEST(GitLabIf, BranchAndTagVariablesExistOnlyInTheirPipelines) {
   EXPECT_EQ(EvalGitLabIf("$CI_COMMIT_TAG !~ /^v[0-9]+/", Ctx(K::Push)), Tri::True);
   EXPECT_EQ(EvalGitLabIf("$CI_MERGE_REQUEST_IID", Ctx(K::MergeRequest)), Tri::True);
   EXPECT_EQ(EvalGitLabIf("$CI_COMMIT_TAG == null", Ctx(K::Schedule)), Tri::True);
+}
+
+TEST(GitLabIf, RegexFlagsAndManyPatterns) {
+  // The flags are part of the compiled pattern: the same text with and without /i differs.
+  EXPECT_EQ(EvalGitLabIf("$CI_PIPELINE_SOURCE =~ /^MERGE/i", Ctx(K::MergeRequest)), Tri::True);
+  EXPECT_EQ(EvalGitLabIf("$CI_PIPELINE_SOURCE =~ /^MERGE/", Ctx(K::MergeRequest)), Tri::False);
+  // More distinct patterns than the compiled-pattern cache holds: every answer stays right.
+  for (int i = 0; i < 600; ++i) {
+    std::string hit = "$CI_PIPELINE_SOURCE =~ /^merge_request_event$|x{" + std::to_string(i + 1) + "}/";
+    std::string miss = "$CI_PIPELINE_SOURCE =~ /^push$|y{" + std::to_string(i + 1) + "}/";
+    ASSERT_EQ(EvalGitLabIf(hit, Ctx(K::MergeRequest)), Tri::True) << hit;
+    ASSERT_EQ(EvalGitLabIf(miss, Ctx(K::MergeRequest)), Tri::False) << miss;
+  }
+  EXPECT_EQ(EvalGitLabIf("$CI_PIPELINE_SOURCE =~ /^MERGE/i", Ctx(K::MergeRequest)), Tri::True);
+  // A pattern RE2 refuses leaves the value unknown, every time it is met.
+  EXPECT_EQ(EvalGitLabIf("$CI_PIPELINE_SOURCE =~ /(?<x>a/", Ctx(K::MergeRequest)), Tri::Unknown);
+  EXPECT_EQ(EvalGitLabIf("$CI_PIPELINE_SOURCE =~ /(?<x>a/", Ctx(K::MergeRequest)), Tri::Unknown);
 }
 
 TEST(GitLabIf, ThreeValuedLogicAndGrouping) {

@@ -47,12 +47,25 @@ bool MentionsTriggers(const Condition& c) {
 
 namespace {
 
-// A Pipe string literal.
+// A Pipe string literal on one line: line breaks and tabs escaped, and `${{` escaped so that
+// it is not read as an interpolation (a branch name spanning lines in a YAML `only:` list made
+// `pipec import` write a string that did not close on its line; fuzz_import).
 std::string Quoted(const std::string& s) {
   std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '$' && s.compare(i, 3, "${{") == 0) {
+      out += "\\$";
+    } else {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
   }
   return out + "\"";
 }

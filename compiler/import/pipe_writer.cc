@@ -496,10 +496,10 @@ class Writer {
       out += "secret " + PipeName(s.name);
       if (s.masked) out += " masked";
       if (s.protected_) out += " protected";
-      out += "  # " + s.origin + "\n";
+      out += "  # " + CommentText(s.origin) + "\n";
     }
     for (const auto& [name, origin] : value_secrets_)
-      out += "secret " + PipeName(name) + "  # " + origin + "\n";
+      out += "secret " + PipeName(name) + "  # " + CommentText(origin) + "\n";
     if (!p_.secrets.empty() || !value_secrets_.empty()) out += "\n";
     bool github = p_.origin == ir::Origin::GitHub;
     if (!p_.variables.empty() || !defaults_.single.empty() || !defaults_.raw.empty() || github) {

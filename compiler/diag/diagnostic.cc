@@ -84,8 +84,9 @@ size_t DiagnosticSink::error_count() const {
 }
 
 bool DiagnosticSink::HasErrorsSince(size_t mark) const {
-  return std::any_of(diags_.begin() + static_cast<std::ptrdiff_t>(std::min(mark, diags_.size())),
-                     diags_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });
+  auto from = diags_.begin() + static_cast<std::ptrdiff_t>(std::min(mark, diags_.size()));
+  return std::any_of(from, diags_.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diags, const SourceManager& sm) {

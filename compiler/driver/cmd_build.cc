@@ -161,7 +161,7 @@ CommandAction SetupBuildCommand(CLI::App& app) {
                "Do not run the checker's rules (language errors still stop the build); `pipec check` runs them");
   AddReportOptions(app, args->report);
   return [args]() {
-    support::EnableKeepUntilExit();  // the process ends after the files are written (support/heap.h)
+    support::EnableKeepUntilExit();  // the process ends once the files are written (heap.h)
     Targets t;
     t.gitlab = args->target == "gitlab" || args->target == "all";
     t.github = args->target == "github" || args->target == "all";

@@ -37,7 +37,8 @@ CommandAction SetupImportCommand(CLI::App& app) {
   app.add_option("--vendor", args->vendor, "Read the file as gitlab or github (default: detect)")
       ->check(CLI::IsMember({"auto", "gitlab", "github"}))
       ->capture_default_str();
-  app.add_option("--secret", args->secrets, "Treat the variable NAME as a secret; repeatable")->allow_extra_args(false);
+  app.add_option("--secret", args->secrets, "Treat the variable NAME as a secret; repeatable")
+      ->allow_extra_args(false);
   AddReportOptions(app, args->report);
   return [args]() {
     std::ifstream in(args->file, std::ios::binary);

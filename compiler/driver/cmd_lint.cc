@@ -60,7 +60,8 @@ CommandAction SetupLintCommand(CLI::App& app) {
   app.add_option("paths", args->paths, "Files or directories: .pipe, .gitlab-ci.yml, .github/workflows/*.yml")
       ->required();
   AddReportOptions(app, args->report);
-  app.add_option("--secret", args->secrets, "Treat the variable NAME as a secret; repeatable")->allow_extra_args(false);
+  app.add_option("--secret", args->secrets, "Treat the variable NAME as a secret; repeatable")
+      ->allow_extra_args(false);
   app.add_option("--root", args->root, "Repository root for local includes and reusable workflows");
   app.add_option("--vendor", args->vendor, "How to read YAML files that are not named after a vendor")
       ->check(CLI::IsMember({"auto", "gitlab", "github"}))

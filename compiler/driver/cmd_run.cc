@@ -60,7 +60,8 @@ void AddRunContextOptions(CLI::App& app, runtime::RunOptions& run, std::vector<s
   app.add_option("--base", run.base,
                  "What `changed [...]` diffs against under push and merge_request (default: the "
                  "merge base of HEAD with the default branch)");
-  app.add_option("--input", inputs, "A pipeline input NAME=VALUE; repeatable")->allow_extra_args(false);
+  app.add_option("--input", inputs, "A pipeline input NAME=VALUE; repeatable")
+      ->allow_extra_args(false);
   app.add_option("--secrets-file", run.secrets_file, "A dotenv file with secret values (else the environment)");
   app.add_option("--root", run.project_root, "The project directory (default: the current directory)");
 }
@@ -82,7 +83,8 @@ CommandAction SetupRunCommand(CLI::App& app) {
   // Not required here: `pipec run --approve FILE` gives FILE to --approve, moved back below.
   app.add_option("file", args->file, "A .pipe file or a compiled plan.json");
   AddRunContextOptions(app, args->run, args->inputs);
-  app.add_option("--job", args->run.jobs, "Run only these jobs and everything they need; repeatable")->allow_extra_args(false);
+  app.add_option("--job", args->run.jobs, "Run only these jobs and everything they need; repeatable")
+      ->allow_extra_args(false);
   app.add_option("-j,--parallel", args->run.parallelism, "How many jobs run at once (default: the number of CPUs)")
       ->check(CLI::Range(1, 1024));
   app.add_flag("--dry-run", args->run.dry_run, "Print what would run, in order, and run nothing");

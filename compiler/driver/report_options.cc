@@ -14,8 +14,10 @@ void AddReportOptions(CLI::App& app, ReportOptions& opts) {
   app.add_option("--color", opts.color, "Colour the text output")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  app.add_option("--disable", opts.disable, "Turn off a check (name or id); repeatable")->allow_extra_args(false);
-  app.add_option("--enable", opts.enable, "Turn on a check that is off by default; repeatable")->allow_extra_args(false);
+  app.add_option("--disable", opts.disable, "Turn off a check (name or id); repeatable")
+      ->allow_extra_args(false);
+  app.add_option("--enable", opts.enable, "Turn on a check that is off by default; repeatable")
+      ->allow_extra_args(false);
   app.add_flag("--warnings-as-errors", opts.warnings_as_errors, "Treat warnings as errors");
   app.add_option("--output", opts.output, "Write the report to FILE instead of stdout");
 }

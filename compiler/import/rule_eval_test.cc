@@ -51,8 +51,9 @@ TEST(GitLabIf, RegexFlagsAndManyPatterns) {
   EXPECT_EQ(EvalGitLabIf("$CI_PIPELINE_SOURCE =~ /^MERGE/", Ctx(K::MergeRequest)), Tri::False);
   // More distinct patterns than the compiled-pattern cache holds: every answer stays right.
   for (int i = 0; i < 600; ++i) {
-    std::string hit = "$CI_PIPELINE_SOURCE =~ /^merge_request_event$|x{" + std::to_string(i + 1) + "}/";
-    std::string miss = "$CI_PIPELINE_SOURCE =~ /^push$|y{" + std::to_string(i + 1) + "}/";
+    std::string n = std::to_string(i + 1);
+    std::string hit = "$CI_PIPELINE_SOURCE =~ /^merge_request_event$|x{" + n + "}/";
+    std::string miss = "$CI_PIPELINE_SOURCE =~ /^push$|y{" + n + "}/";
     ASSERT_EQ(EvalGitLabIf(hit, Ctx(K::MergeRequest)), Tri::True) << hit;
     ASSERT_EQ(EvalGitLabIf(miss, Ctx(K::MergeRequest)), Tri::False) << miss;
   }

@@ -43,7 +43,8 @@ void KeepErasedUntilExit(std::shared_ptr<void> object);
 // Takes `object`: kept until exit when enabled, else destroyed now.
 template <typename T>
 void KeepUntilExit(std::unique_ptr<T> object) {
-  if (object && KeepUntilExitEnabled()) KeepErasedUntilExit(std::shared_ptr<void>(std::move(object)));
+  if (object && KeepUntilExitEnabled())
+    KeepErasedUntilExit(std::shared_ptr<void>(std::move(object)));
 }
 
 }  // namespace pipec::support

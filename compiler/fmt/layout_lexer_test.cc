@@ -44,5 +44,18 @@ TEST(LayoutLexer, RecordsLineStartsAndBlankLines) {
   EXPECT_FALSE(toks[4].first_on_line);
 }
 
+TEST(LayoutLexer, CarriageReturnsEndLinesAsInTheGrammar) {
+  // A lone CR ends a comment and a line (COMMENT is '#' ~[\r\n]*); CR LF is one line break.
+  auto toks = ScanLayoutTokens("# c\rjob b\r\nx # d\r\n");
+  ASSERT_EQ(toks.size(), 5u);
+  EXPECT_EQ(toks[0].text, "# c");
+  EXPECT_EQ(toks[1].text, "job");
+  EXPECT_TRUE(toks[1].first_on_line);
+  EXPECT_TRUE(toks[3].first_on_line);   // x
+  EXPECT_FALSE(toks[3].blank_before);   // CR LF is not two line breaks
+  EXPECT_EQ(toks[4].text, "# d");
+  EXPECT_EQ(Texts("run \"a\rb\""), (std::vector<std::string>{"run", "\"a", "b", "\""}));
+}
+
 }  // namespace
 }  // namespace pipec::formatter

@@ -32,7 +32,7 @@ struct ImportArgs {
 CommandAction SetupImportCommand(CLI::App& app) {
   auto args = std::make_shared<ImportArgs>();
   app.add_option("file", args->file, "A .gitlab-ci.yml or a GitHub workflow")->required();
-  app.add_option("-o,--out", args->output, "Write the Pipe file here (default: stdout)");
+  app.add_option("-o,--out", args->output, "Write the Pipe file here (default, or `-`: stdout)");
   app.add_option("--root", args->root, "Repository root for local includes and reusable workflows");
   app.add_option("--vendor", args->vendor, "Read the file as gitlab or github (default: detect)")
       ->check(CLI::IsMember({"auto", "gitlab", "github"}))
@@ -41,6 +41,7 @@ CommandAction SetupImportCommand(CLI::App& app) {
       ->allow_extra_args(false);
   AddReportOptions(app, args->report);
   return [args]() {
+    if (args->output == "-") args->output.clear();  // `-o -`: stdout, as the usual convention
     std::ifstream in(args->file, std::ios::binary);
     if (!in) {
       std::cerr << "pipec import: cannot read " << args->file << "\n";

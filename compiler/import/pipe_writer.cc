@@ -68,29 +68,7 @@ std::string PipeString(std::string_view text) {
     }
     return out + std::string(trailing, '\n') + "  \"\"\"";
   }
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '$' && text.substr(i, 3) == "${{") {
-      out += "\\$";
-      continue;
-    }
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    if (c == '\t') {
-      out += "\\t";
-      continue;
-    }
-    if (c == '\r') {
-      out += "\\r";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
+  return ir::QuotedPipeString(text);
 }
 
 namespace {

@@ -47,33 +47,10 @@ bool MentionsTriggers(const Condition& c) {
 
 namespace {
 
-// A Pipe string literal on one line: line breaks and tabs escaped, and `${{` escaped so that
-// it is not read as an interpolation (a branch name spanning lines in a YAML `only:` list made
-// `pipec import` write a string that did not close on its line; fuzz_import).
-std::string Quoted(const std::string& s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size(); ++i) {
-    char ch = s[i];
-    if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\r') {
-      out += "\\r";
-    } else if (ch == '\t') {
-      out += "\\t";
-    } else if (ch == '$' && s.compare(i, 3, "${{") == 0) {
-      out += "\\$";
-    } else {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 std::string OperandText(const Operand& o) {
   switch (o.kind) {
     case Operand::Kind::Literal:
-      return o.literal.type.kind == TypeKind::String ? Quoted(o.literal.ToString())
+      return o.literal.type.kind == TypeKind::String ? QuotedPipeString(o.literal.ToString())
                                                          : o.literal.ToString();
     case Operand::Kind::Git: return "git." + o.name;
     case Operand::Kind::Input: return "inputs." + o.name;
@@ -83,6 +60,28 @@ std::string OperandText(const Operand& o) {
 }
 
 }  // namespace
+
+// Line breaks are escaped: a branch name spanning lines was written raw, a string Pipe cannot
+// close (fuzz_import).
+std::string QuotedPipeString(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '$' && s.substr(i, 3) == "${{") {
+      out += "\\$";
+    } else {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
 
 std::string ConditionText(const Condition& c,
                           const std::function<std::string(const std::string& id)>& trigger_ref) {
@@ -119,11 +118,13 @@ std::string ConditionText(const Condition& c,
     }
     case Op::Eq: return OperandText(c.left) + " == " + OperandText(c.right);
     case Op::Ne: return OperandText(c.left) + " != " + OperandText(c.right);
-    case Op::Matches: return OperandText(c.left) + " matches " + Quoted(c.right.literal.ToString());
+    case Op::Matches:
+      return OperandText(c.left) + " matches " + QuotedPipeString(c.right.literal.ToString());
     case Op::Truthy: return OperandText(c.left);
     case Op::Changed: {
       std::string out = "changed [";
-      for (size_t i = 0; i < c.paths.size(); ++i) out += (i ? ", " : "") + Quoted(c.paths[i]);
+      for (size_t i = 0; i < c.paths.size(); ++i)
+        out += (i ? ", " : "") + QuotedPipeString(c.paths[i]);
       return out + "]";
     }
   }

@@ -5,6 +5,7 @@
 #include <concepts>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "compiler/ir/ir.h"
@@ -27,6 +28,11 @@ void ForEachOutputRead(C& c, const Fn& fn) {
     if (o->kind == Operand::Kind::Output) fn(*o);
   for (auto& a : c.args) ForEachOutputRead(a, fn);
 }
+
+// A one-line Pipe string literal: `"` and `\` escaped, line breaks and tabs as `\n` `\r`
+// `\t`, and `${{` as `\${{` so that it is not read as an interpolation. (The importer's
+// PipeString uses it for text without line breaks.)
+std::string QuotedPipeString(std::string_view s);
 
 // Pipe spelling: `trigger in [push, schedule.nightly] and git.branch == "main"`. Trigger ids
 // are written by `trigger_ref` when given (else `schedule:x` as `schedule.x`).

@@ -55,7 +55,7 @@ bool TriggersSayGitHubOn(const std::string& pipe_text, const nlohmann::json& ori
   auto workflow = files.find(emit::GitHubWorkflowPath(p->name));
   if (c.diags.has_errors() || workflow == files.end()) return false;
   FileId built = c.sources.AddFile("<built>.yml", workflow->second);
-  yaml::NodePtr doc = yaml::Load(c.sources, built, c.diags);
+  yaml::NodePtr doc = yaml::Load(c.sources, built, c.diags, yaml::MergeKeys::kNone);
   const yaml::Node* on = doc ? doc->Get("on") : nullptr;
   if (!on) return false;
   return NormalizedGitHubOn(yaml::ToJson(*on)) == NormalizedGitHubOn(original_on);

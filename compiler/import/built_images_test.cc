@@ -9,7 +9,7 @@ std::vector<std::string> Built(const std::string& workflow) {
   static SourceManager sm;  // nodes keep ranges into it
   FileId f = sm.AddFile("wf.yml", workflow);
   DiagnosticSink sink;
-  yaml::NodePtr doc = yaml::Load(sm, f, sink);
+  yaml::NodePtr doc = yaml::Load(sm, f, sink, yaml::MergeKeys::kNone);
   EXPECT_TRUE(doc);
   return doc ? GitHubBuiltImages(*doc) : std::vector<std::string>{};
 }

@@ -140,7 +140,7 @@ class GitHubReader {
 
   std::optional<ir::Pipeline> Run(FileId main) {
     DiagnosticSink load_sink;
-    NodePtr doc = yaml::Load(sm_, main, load_sink, opts_.limits);
+    NodePtr doc = yaml::Load(sm_, main, load_sink, yaml::MergeKeys::kNone, opts_.limits);
     for (const Diagnostic& d : load_sink.diagnostics()) sink_.Report(d);
     if (!doc) return std::nullopt;
     if (!doc->IsMap()) {
@@ -855,7 +855,7 @@ class GitHubReader {
         SourceManager scratch;  // not reported: their problems are their own lint's
         FileId id = scratch.AddFile(dir + "/" + rel, std::move(*text));
         DiagnosticSink ignored;
-        if (NodePtr doc = yaml::Load(scratch, id, ignored, opts_.limits)) per_file[rel] = GitHubBuiltImages(*doc);
+        if (NodePtr doc = yaml::Load(scratch, id, ignored, yaml::MergeKeys::kNone, opts_.limits)) per_file[rel] = GitHubBuiltImages(*doc);
       }
       it = store.emplace(dir, std::move(per_file)).first;
     }
@@ -871,7 +871,7 @@ class GitHubReader {
     if (!text) return reusable_[path] = std::nullopt;
     FileId id = sm_.AddFile(path, std::move(*text));
     DiagnosticSink ignore;  // the called workflow is linted on its own
-    NodePtr doc = yaml::Load(sm_, id, ignore, opts_.limits);
+    NodePtr doc = yaml::Load(sm_, id, ignore, yaml::MergeKeys::kNone, opts_.limits);
     ReusableWorkflow wf;
     const Node* on = doc ? doc->Get("on") : nullptr;
     const Node* call = on && on->IsMap() ? on->Get("workflow_call") : nullptr;

@@ -9,7 +9,7 @@ WorkflowTaint Trace(const std::string& workflow) {
   static SourceManager sm;  // nodes keep ranges into it
   FileId f = sm.AddFile("wf.yml", workflow);
   DiagnosticSink sink;
-  yaml::NodePtr doc = yaml::Load(sm, f, sink);
+  yaml::NodePtr doc = yaml::Load(sm, f, sink, yaml::MergeKeys::kNone);
   EXPECT_TRUE(doc);
   return doc ? WorkflowTaint(*doc) : WorkflowTaint();
 }

@@ -68,7 +68,7 @@ class ConfigLoader {
       : sm_(sm), sink_(sink), opts_(opts) {}
 
   std::optional<GlConfig> Run(FileId main) {
-    NodePtr doc = yaml::Load(sm_, main, sink_, opts_.limits);
+    NodePtr doc = yaml::Load(sm_, main, sink_, yaml::MergeKeys::kGitLab, opts_.limits);
     if (!doc) return std::nullopt;
     if (doc->IsNull()) {
       sink_.Report(DiagKind::GlNoVisibleJob, doc->range,
@@ -183,7 +183,7 @@ class ConfigLoader {
       }
       FileId id = sm_.AddFile(full, std::move(*text));
       cfg.included.push_back(full);
-      NodePtr doc = yaml::Load(sm_, id, sink_, opts_.limits);
+      NodePtr doc = yaml::Load(sm_, id, sink_, yaml::MergeKeys::kGitLab, opts_.limits);
       if (!doc) continue;
       if (!doc->IsMap()) {
         sink_.Report(DiagKind::YamlWrongType, doc->range,

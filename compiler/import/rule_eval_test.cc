@@ -21,7 +21,7 @@ yaml::NodePtr Yaml(const std::string& text) {
   static SourceManager sm;  // nodes keep ranges into it
   FileId f = sm.AddFile("t.yml", text);
   DiagnosticSink sink;
-  yaml::NodePtr n = yaml::Load(sm, f, sink);
+  yaml::NodePtr n = yaml::Load(sm, f, sink, yaml::MergeKeys::kGitLab);
   EXPECT_TRUE(sink.diagnostics().empty());
   return n;
 }

@@ -233,9 +233,14 @@ void RepairYamlCppEscapes(std::string& s) {
 // size in memory, and `weight` tells how big it would be expanded.
 class Converter {
  public:
-  Converter(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits,
-            std::map<int, std::string> anchors)
-      : sm_(sm), file_(file), sink_(sink), limits_(limits), anchors_(std::move(anchors)) {}
+  Converter(const SourceManager& sm, FileId file, DiagnosticSink& sink, MergeKeys merge_keys,
+            const LoadLimits& limits, std::map<int, std::string> anchors)
+      : sm_(sm),
+        file_(file),
+        sink_(sink),
+        merge_keys_(merge_keys),
+        limits_(limits),
+        anchors_(std::move(anchors)) {}
 
   // GitLab `spec:inputs` defaults, put in for `$[[ inputs.NAME ]]` as GitLab does before it
   // reads the configuration. Inputs without a default, and uses with functions
@@ -330,18 +335,47 @@ class Converter {
     return Saturate(MakeSeq(RangeOf(n.Mark(), 1), std::move(items)));
   }
 
+  // Psych's `revive_hash`: entries are taken in order into one mapping, a key already there
+  // keeps its place and takes the new value. Explicit keys written twice are reported (last
+  // wins, as in GitLab); a merge replacing a value written before its `<<` is reported too.
   NodePtr ConvertMap(const YAML::Node& n, size_t depth) {
-    std::vector<std::pair<NodePtr, NodePtr>> own;     // explicit entries, last wins
-    std::vector<std::pair<NodePtr, NodePtr>> merged;  // from `<<`, first wins
+    std::vector<std::pair<NodePtr, NodePtr>> entries;
     std::vector<NodePtr> merged_from;
-    std::map<std::string, size_t> index;
+    std::map<std::string, size_t> index;         // key -> its place in `entries`
+    std::map<std::string, NodePtr> written;       // key -> where it was first written here
+    std::map<std::string, bool> value_is_written;  // key -> its value is a written one, not merged
     for (auto it = n.begin(); it != n.end(); ++it) {
       NodePtr k = Convert(it->first, depth + 1);
       if (!k) return nullptr;
       NodePtr v = Convert(it->second, depth + 1);
       if (!v) return nullptr;
-      if (k->kind == Node::Kind::Scalar && k->scalar == "<<" && !k->quoted) {
-        if (!AddMerge(*v, merged)) return nullptr;
+      if (IsUnsupportedMergeKey(*k)) {
+        // Dropped after the error: kept as an ordinary key it would only add findings about a
+        // key named `<<` (an unknown step key, an input without a type, ...).
+        sink_.Report(DiagKind::GhMergeKey, k->range,
+                     "GitHub Actions does not support YAML merge keys: this `<<` merges nothing")
+            .Note({}, "GitHub supports anchors and aliases of a whole value (`env: *common`); "
+                      "write the keys out where a mapping adds to or changes another");
+        continue;
+      }
+      if (IsMergeKey(*k)) {
+        std::vector<std::pair<NodePtr, NodePtr>> merged;
+        if (!Merged(*v, merged)) return nullptr;
+        std::vector<const Node*> replaced;
+        for (auto& [mk, mv] : merged) {
+          auto found = index.find(mk->scalar);
+          if (found == index.end()) {
+            index[mk->scalar] = entries.size();
+            entries.emplace_back(mk, mv);
+            continue;
+          }
+          auto& slot = entries[found->second];
+          if (value_is_written[mk->scalar] && ToJson(*slot.second) != ToJson(*mv))
+            replaced.push_back(slot.first.get());
+          slot.second = mv;
+          value_is_written[mk->scalar] = false;
+        }
+        if (!replaced.empty()) ReportReplaced(*k, replaced);
         if (v->IsMap())
           merged_from.push_back(v);
         else
@@ -349,52 +383,87 @@ class Converter {
         continue;
       }
       std::string name =
-          k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", own.size());
-      if (auto found = index.find(name); found != index.end()) {
+          k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", entries.size());
+      if (auto first = written.find(name); first != written.end()) {
         auto& d = sink_.Report(
             DiagKind::YamlDuplicateKey, k->range,
             fmt::format("duplicate key '{}': the later value is used (as GitLab does)", name));
-        d.Note(own[found->second].first->range, "first defined here");
-        own[found->second] = {k, v};
+        d.Note(first->second->range, "first defined here");
+      } else {
+        written[name] = k;
+      }
+      value_is_written[name] = true;
+      if (auto found = index.find(name); found != index.end()) {
+        entries[found->second] = {k, v};
         continue;
       }
-      index[name] = own.size();
-      own.emplace_back(std::move(k), std::move(v));
+      index[name] = entries.size();
+      entries.emplace_back(std::move(k), std::move(v));
     }
-    // Explicit keys override merged ones; merged keys keep the order of their first source.
-    for (auto& [k, v] : merged)
-      if (!index.contains(k->scalar)) {
-        index[k->scalar] = own.size();
-        own.emplace_back(k, v);
-      }
-    NodePtr map = Saturate(MakeMap(RangeOf(n.Mark(), 1), std::move(own)));
+    NodePtr map = Saturate(MakeMap(RangeOf(n.Mark(), 1), std::move(entries)));
     const_cast<Node&>(*map).merged_from = std::move(merged_from);
     return map;
   }
 
-  bool AddMerge(const Node& v, std::vector<std::pair<NodePtr, NodePtr>>& merged) {
-    auto add = [&](const Node& m) {
-      for (const auto& entry : m.entries) {
-        const auto& k = entry.first;  // not a structured binding: the lambda captures it (clang 14)
-        const auto& val = entry.second;
-        bool seen = std::any_of(merged.begin(), merged.end(),
-                                [&](const auto& e) { return e.first->scalar == k->scalar; });
-        if (!seen) merged.emplace_back(k, val);
-      }
-    };
+  // Psych merges under a key that reads `<<`, quoted or not, unless it is tagged `!!str`
+  // (ruby/psych lib/psych/visitors/to_ruby.rb, revive_hash).
+  bool IsMergeKey(const Node& k) const {
+    return merge_keys_ == MergeKeys::kGitLab && k.kind == Node::Kind::Scalar && k.scalar == "<<" &&
+           k.tag != "tag:yaml.org,2002:str";
+  }
+
+  // GitHub's parser reads `<<` as an ordinary key; a plain `<<` (the merge key of YAML 1.1,
+  // which actionlint reports too) is meant as a merge.
+  bool IsUnsupportedMergeKey(const Node& k) const {
+    return merge_keys_ == MergeKeys::kNone && k.kind == Node::Kind::Scalar && k.scalar == "<<" &&
+           !k.quoted && (k.tag.empty() || k.tag == "tag:yaml.org,2002:merge");
+  }
+
+  // What `<<: v` merges, in the order Psych adds it: a mapping's entries; for a list of
+  // mappings, the last one's entries, then those of the one before it that are new, and so on,
+  // each key with the value of the first mapping that has it.
+  bool Merged(const Node& v, std::vector<std::pair<NodePtr, NodePtr>>& merged) {
     if (v.IsMap()) {
-      add(v);
+      merged = v.entries;
       return true;
     }
     if (v.IsSeq() &&
         std::all_of(v.items.begin(), v.items.end(), [](const NodePtr& i) { return i->IsMap(); })) {
-      for (const NodePtr& i : v.items) add(*i);
+      std::map<std::string, size_t> at;
+      for (auto m = v.items.rbegin(); m != v.items.rend(); ++m)
+        for (const auto& [k, val] : (*m)->entries) {
+          if (auto found = at.find(k->scalar); found != at.end()) {
+            merged[found->second].second = val;
+            continue;
+          }
+          at[k->scalar] = merged.size();
+          merged.emplace_back(k, val);
+        }
       return true;
     }
     Fail(DiagKind::YamlMergeKey, v.range,
          fmt::format("'<<' merges a {}; it must merge a mapping or a list of mappings",
                      v.TypeName()));
     return false;
+  }
+
+  // Most YAML readers (the YAML 1.1 merge-key type, js-yaml, so gitlab-ci-local) keep a key
+  // written in the mapping whatever the place of `<<`; GitLab's does not.
+  void ReportReplaced(const Node& merge_key, const std::vector<const Node*>& replaced) {
+    std::vector<std::string> names;
+    for (const Node* k : replaced) names.push_back(fmt::format("`{}`", k->scalar));
+    std::string list = names.size() == 1 ? names[0]
+                                         : fmt::format("{} and {}",
+                                                       fmt::join(names.begin(), names.end() - 1, ", "),
+                                                       names.back());
+    auto& d = sink_.Report(
+        DiagKind::YamlMergeReplaces, merge_key.range,
+        fmt::format("this `<<` replaces the value{} of {} written before it: GitLab's YAML parser "
+                    "merges in order, so the merged value is used",
+                    names.size() == 1 ? "" : "s", list));
+    for (const Node* k : replaced) d.Note(k->range, fmt::format("`{}` written here", k->scalar));
+    d.Note({}, "write `<<` first to keep the values written in the mapping (keys after `<<` "
+               "override merged ones)");
   }
 
   NodePtr Saturate(NodePtr n) {
@@ -424,6 +493,7 @@ class Converter {
   const SourceManager& sm_;
   FileId file_;
   DiagnosticSink& sink_;
+  MergeKeys merge_keys_;
   const LoadLimits& limits_;
   std::map<int, std::string> anchors_;
   std::map<std::string, std::string> inputs_;  // spec:inputs defaults
@@ -441,7 +511,8 @@ SourceRange At(FileId file, uint32_t line, uint32_t col) {
 
 }  // namespace
 
-NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const LoadLimits& limits) {
+NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, MergeKeys merge_keys,
+             const LoadLimits& limits) {
   const std::string& text = sm.file(file).contents;
   if (text.size() > limits.max_bytes) {
     sink.Report(
@@ -511,7 +582,7 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, const L
   size_t pick = 0;
   if (docs.size() >= 2 && docs[0].IsMap() && docs[0]["spec"]) pick = 1;
   try {
-    Converter c(sm, file, sink, limits, std::move(anchors.names));
+    Converter c(sm, file, sink, merge_keys, limits, std::move(anchors.names));
     if (pick == 1) {
       std::map<std::string, std::string> defaults;
       if (YAML::Node inputs = docs[0]["spec"]["inputs"]; inputs && inputs.IsMap())

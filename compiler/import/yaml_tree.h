@@ -1,6 +1,6 @@
 #pragma once
 // A YAML document as the importers need it: every node keeps its exact SourceRange, merge
-// keys (`<<`) are applied, duplicate keys are reported and resolved last-wins (what GitLab's
+// keys (`<<`) are applied as the vendor's parser applies them, duplicate keys are reported and resolved last-wins (what GitLab's
 // Ruby parser does; yaml-cpp alone keeps the first), and aliases are expanded under a budget so
 // an alias bomb is reported instead of eating the machine. Limits: docs/lint.md.
 #include <cstddef>
@@ -56,9 +56,16 @@ struct LoadLimits {
   size_t max_bytes = 16u << 20;  // file size
 };
 
+// Whose parser reads the document, for the `<<` key (yaml-cpp applies no merge keys itself).
+// GitLab's (Ruby's Psych) merges under any key that reads `<<`, plain or quoted, unless it is
+// tagged `!!str`, and in order: a merged key replaces the value of one written before the `<<`
+// and is replaced by one written after it; of a list of mappings the first wins. GitHub's (the
+// YAML 1.2 core schema of its workflow parser) has no merge keys: `<<` is an ordinary key.
+enum class MergeKeys { kGitLab, kNone };
+
 // Parses one YAML document already registered as `file` in `sm`. Returns nullptr (after a
 // diagnostic) when the text cannot be used; an empty document gives a Null node.
-NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink,
+NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, MergeKeys merge_keys,
              const LoadLimits& limits = {});
 
 // Plain JSON view of a node (for raw vendor keys): plain scalars become numbers, booleans and

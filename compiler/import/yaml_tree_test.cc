@@ -12,10 +12,11 @@ struct Loaded {
   NodePtr root;
 };
 
-std::unique_ptr<Loaded> LoadText(std::string text, LoadLimits limits = {}) {
+std::unique_ptr<Loaded> LoadText(std::string text, LoadLimits limits = {},
+                                 MergeKeys merge_keys = MergeKeys::kGitLab) {
   auto l = std::make_unique<Loaded>();
   FileId f = l->sm.AddFile("t.yml", std::move(text));
-  l->root = Load(l->sm, f, l->sink, limits);
+  l->root = Load(l->sm, f, l->sink, merge_keys, limits);
   return l;
 }
 
@@ -102,6 +103,77 @@ TEST(YamlTree, MergeProvenanceKeepsAnchorsAndSources) {
   EXPECT_EQ(job->merged_from[1]->anchor, "inner");
   EXPECT_TRUE(l->root->Get("plain")->merged_from.empty());
   EXPECT_TRUE(job->anchor.empty());
+}
+
+std::vector<std::string> Keys(const Node& map) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : map.entries) out.push_back(k->scalar);
+  return out;
+}
+
+// Psych (GitLab) merges in order: a key written after `<<` wins and keeps the merged key's
+// place; a key written before it is replaced, and that is reported.
+TEST(YamlTree, MergeKeysApplyInOrderAsPsychDoes) {
+  auto l = LoadText(".d: &d {image: a, tags: [x], stage: s}\n"
+                    "job:\n  image: b\n  script: [z]\n  <<: *d\n  stage: t\n");
+  ASSERT_TRUE(l->root);
+  const Node* job = l->root->Get("job");
+  EXPECT_EQ(job->Get("image")->scalar, "a");  // replaced by the merge
+  EXPECT_EQ(job->Get("stage")->scalar, "t");  // written after `<<`
+  EXPECT_EQ(Keys(*job), (std::vector<std::string>{"image", "script", "tags", "stage"}));
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  const Diagnostic& d = l->sink.diagnostics()[0];
+  EXPECT_EQ(d.kind, DiagKind::YamlMergeReplaces);
+  EXPECT_EQ(d.range.begin.line, 5u);
+  EXPECT_NE(d.message.find("`image`"), std::string::npos) << d.message;
+  ASSERT_GE(d.notes.size(), 1u);
+  EXPECT_EQ(d.notes[0].range.begin.line, 3u);
+}
+
+TEST(YamlTree, MergeKeepsPlacesOfMergedKeys) {
+  auto l = LoadText(".d: &d {image: a, tags: [x]}\njob:\n  <<: *d\n  script: [s]\n  image: b\n");
+  ASSERT_TRUE(l->root);
+  const Node* job = l->root->Get("job");
+  EXPECT_EQ(job->Get("image")->scalar, "b");
+  EXPECT_EQ(Keys(*job), (std::vector<std::string>{"image", "tags", "script"}));
+  EXPECT_TRUE(l->sink.diagnostics().empty());
+}
+
+TEST(YamlTree, MergeReplacingWithTheSameValueIsSilent) {
+  auto l = LoadText(".d: &d {image: a}\njob:\n  image: a\n  <<: *d\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_TRUE(l->sink.diagnostics().empty());
+}
+
+// Psych tests the tag only: a quoted `"<<"` merges, `!!str <<` is an ordinary key.
+TEST(YamlTree, QuotedMergeKeyMergesAndStrTaggedDoesNot) {
+  auto l = LoadText("a: &a {x: 1}\nq:\n  \"<<\": *a\ns:\n  !!str \"<<\": *a\np:\n  !!str <<: *a\n");
+  ASSERT_TRUE(l->root);
+  EXPECT_EQ(Keys(*l->root->Get("q")), (std::vector<std::string>{"x"}));
+  EXPECT_EQ(Keys(*l->root->Get("s")), (std::vector<std::string>{"<<"}));
+  EXPECT_EQ(Keys(*l->root->Get("p")), (std::vector<std::string>{"<<"}));
+}
+
+TEST(YamlTree, MergeListKeysComeLastFirst) {
+  auto l = LoadText("a: &a {x: 1, z: 0}\nb: &b {y: 2, x: 2}\nc:\n  <<: [*a, *b]\n");
+  ASSERT_TRUE(l->root);
+  const Node* c = l->root->Get("c");
+  EXPECT_EQ(c->Get("x")->scalar, "1");
+  EXPECT_EQ(Keys(*c), (std::vector<std::string>{"y", "x", "z"}));
+}
+
+// GitHub's workflow parser has no merge keys: a plain `<<` is reported and dropped (kept, it
+// would be a key named `<<` and draw more findings); a quoted one is an ordinary key.
+TEST(YamlTree, GitHubHasNoMergeKeys) {
+  auto l = LoadText("a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\nc:\n  \"<<\": *a\n", {}, MergeKeys::kNone);
+  ASSERT_TRUE(l->root);
+  const Node* b = l->root->Get("b");
+  EXPECT_EQ(Keys(*b), (std::vector<std::string>{"y"}));
+  EXPECT_TRUE(b->merged_from.empty());
+  EXPECT_EQ(Keys(*l->root->Get("c")), (std::vector<std::string>{"<<"}));
+  ASSERT_EQ(l->sink.diagnostics().size(), 1u);
+  EXPECT_EQ(l->sink.diagnostics()[0].kind, DiagKind::GhMergeKey);
+  EXPECT_EQ(l->sink.diagnostics()[0].range.begin.line, 3u);
 }
 
 TEST(YamlTree, MergeOfScalarIsAnError) {

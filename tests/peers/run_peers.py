@@ -45,7 +45,8 @@ ACTIONLINT_CATEGORIES = {
     "id": re.compile(r"step ID .* duplicates"),
     "syntax-check": re.compile(
         r"unexpected key|section is missing in (job|workflow)|step must run script|is duplicated in"
-        r"|is only available for a reusable workflow call|when a reusable workflow is called"),
+        r"|is only available for a reusable workflow call|when a reusable workflow is called"
+        r"|does not support YAML merge key"),
 }
 
 

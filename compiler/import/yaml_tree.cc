@@ -370,7 +370,7 @@ class Converter {
             continue;
           }
           auto& slot = entries[found->second];
-          if (value_is_written[mk->scalar] && ToJson(*slot.second) != ToJson(*mv))
+          if (value_is_written[mk->scalar] && !SameValue(*slot.second, *mv))
             replaced.push_back(slot.first.get());
           slot.second = mv;
           value_is_written[mk->scalar] = false;
@@ -444,6 +444,39 @@ class Converter {
     Fail(DiagKind::YamlMergeKey, v.range,
          fmt::format("'<<' merges a {}; it must merge a mapping or a list of mappings",
                      v.TypeName()));
+    return false;
+  }
+
+  // Whether a merge replaces a written value by an equal one (then it changes nothing and is
+  // not reported). Aliases make subtrees large and shared, so the walk has a budget; past it the
+  // values count as equal (no finding rather than a long walk).
+  static bool SameValue(const Node& a, const Node& b) {
+    size_t budget = 10000;
+    return SameValue(a, b, budget);
+  }
+  static bool SameValue(const Node& a, const Node& b, size_t& budget) {
+    if (&a == &b || budget == 0) return true;
+    --budget;
+    if (a.kind != b.kind || a.tag != b.tag) return false;
+    switch (a.kind) {
+      case Node::Kind::Null:
+        return true;
+      case Node::Kind::Scalar:
+        // `'a'` and `a` are the same string; `'1'` and `1` are not.
+        return a.scalar == b.scalar && (a.quoted == b.quoted || ToJson(a) == ToJson(b));
+      case Node::Kind::Sequence:
+        if (a.items.size() != b.items.size()) return false;
+        for (size_t i = 0; i < a.items.size(); ++i)
+          if (!SameValue(*a.items[i], *b.items[i], budget)) return false;
+        return true;
+      case Node::Kind::Map:
+        if (a.entries.size() != b.entries.size()) return false;
+        for (size_t i = 0; i < a.entries.size(); ++i)
+          if (!SameValue(*a.entries[i].first, *b.entries[i].first, budget) ||
+              !SameValue(*a.entries[i].second, *b.entries[i].second, budget))
+            return false;
+        return true;
+    }
     return false;
   }
 

@@ -140,9 +140,13 @@ TEST(YamlTree, MergeKeepsPlacesOfMergedKeys) {
 }
 
 TEST(YamlTree, MergeReplacingWithTheSameValueIsSilent) {
-  auto l = LoadText(".d: &d {image: a}\njob:\n  image: a\n  <<: *d\n");
+  auto l = LoadText(".d: &d {image: a, tags: [x, {y: 'z'}], n: 1}\n"
+                    "job:\n  image: 'a'\n  tags: [x, {y: z}]\n  <<: *d\n");
   ASSERT_TRUE(l->root);
   EXPECT_TRUE(l->sink.diagnostics().empty());
+  auto m = LoadText(".d: &d {n: 1}\njob:\n  n: '1'\n  <<: *d\n");
+  ASSERT_TRUE(m->root);
+  ASSERT_EQ(m->sink.diagnostics().size(), 1u);  // the string '1' becomes the number 1
 }
 
 // Psych tests the tag only: a quoted `"<<"` merges, `!!str <<` is an ordinary key.

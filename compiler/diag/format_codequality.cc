@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/diag/fingerprint.h"
+#include "compiler/diag/json_array_text.h"
 #include "compiler/diag/formats.h"
 
 namespace pipec {
@@ -32,7 +33,7 @@ std::string FormatCodeQuality(const std::vector<Diagnostic>& diags, const Source
   std::vector<std::string> fps = StableFingerprints(diags, sm);
   // Findings without a file (a missing tool) still need a path: use the first input file.
   std::string fallback = sm.size() ? ReportPath(sm, 0) : "";
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  JsonArrayText out(0);
   for (size_t i = 0; i < diags.size(); ++i) {
     const Diagnostic& d = diags[i];
     nlohmann::ordered_json j;
@@ -51,10 +52,9 @@ std::string FormatCodeQuality(const std::vector<Diagnostic>& diags, const Source
     if (d.range.end.line >= d.range.begin.line && d.range.end.line) lines["end"] = d.range.end.line;
     loc["lines"] = lines;
     j["location"] = loc;
-    out.push_back(j);
+    out.Add(j);
   }
-  // Replace, not throw: a path given on the command line may hold bytes that are not UTF-8.
-  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return std::move(out).Finish() + "\n";
 }
 
 }  // namespace pipec

@@ -7,6 +7,7 @@
 
 #include "compiler/diag/fingerprint.h"
 #include "compiler/diag/formats.h"
+#include "compiler/diag/json_array_text.h"
 #include "compiler/support/version.h"
 #include "compiler/support/embedded.h"
 #include "compiler/diag/utf8.h"
@@ -142,7 +143,7 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
 
   std::vector<std::string> fps = StableFingerprints(diags, sm);
   CodePoints cp(sm);
-  Json results = Json::array();
+  JsonArrayText results(3);  // $.runs[0].results
   for (size_t i = 0; i < diags.size(); ++i) {
     const Diagnostic& d = diags[i];
     Json r;
@@ -177,7 +178,7 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
       r["fixes"] = Json::array({fix});
     }
     r["partialFingerprints"] = {{"pipecFindingHash/v1", fps[i]}};
-    results.push_back(r);
+    results.Add(r);
   }
 
   Json driver;
@@ -190,13 +191,17 @@ std::string FormatSarif(const std::vector<Diagnostic>& diags, const SourceManage
   run["tool"] = {{"driver", driver}};
   run["columnKind"] = "unicodeCodePoints";
   run["originalUriBaseIds"] = {{"%SRCROOT%", {{"description", {{"text", "the directory pipec ran in"}}}}}};
-  run["results"] = results;
+  run["results"] = Json::array();  // written in its place below
   Json out;
   out["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   out["version"] = "2.1.0";
   out["runs"] = Json::array({run});
-  // Replace, not throw: a path given on the command line may hold bytes that are not UTF-8.
-  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  std::string text = DumpJson(out);
+  // `results` is the last key of the last object: its `[]` is the last one in the text (a
+  // string holding `"results": []` would have its quotes escaped).
+  size_t at = text.rfind("\"results\": []");
+  text.replace(at + std::string_view("\"results\": ").size(), 2, std::move(results).Finish());
+  return text + "\n";
 }
 
 }  // namespace pipec

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/diag/fingerprint.h"
+#include "compiler/diag/json_array_text.h"
 
 namespace pipec {
 
@@ -31,7 +32,7 @@ std::string FormatJson(const std::vector<Diagnostic>& diags, const SourceManager
     j["end_column"] = r.end.column;
     return j;
   };
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  JsonArrayText out(0);
   for (const Diagnostic& d : diags) {
     nlohmann::ordered_json j;
     j["id"] = std::string(d.info().id);
@@ -50,10 +51,9 @@ std::string FormatJson(const std::vector<Diagnostic>& diags, const SourceManager
     if (d.fix) {
       j["fix"] = {{"range", range_json(d.fix->range)}, {"replacement", d.fix->replacement}};
     }
-    out.push_back(j);
+    out.Add(j);
   }
-  // Replace, not throw: a path given on the command line may hold bytes that are not UTF-8.
-  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return std::move(out).Finish() + "\n";
 }
 
 std::string FormatDiagnostics(std::string_view format, const std::vector<Diagnostic>& diags,

@@ -3,6 +3,14 @@
 // or `test`, an output called `model`), see `name` below.
 grammar Pipe;
 
+// Not part of the language: the parser's rule entry and exit without ANTLR 4.9's dynamic_cast of
+// each rule context's parent (parser_members.cc says why).
+@parser::members {
+  void enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t ruleIndex) override;
+  void enterOuterAlt(antlr4::ParserRuleContext *localctx, size_t altNum) override;
+  void exitRule();
+}
+
 file : header? topItem* EOF ;
 
 header : PIPELINE name VERSION INT ;

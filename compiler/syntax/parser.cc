@@ -1213,6 +1213,29 @@ class StreamingScan : public antlr4::TokenSource {
   int bool_ops_ = 0;
 };
 
+// ANTLR 4.9's UnbufferedTokenStream with two costs of its per-token paths taken out (issue 13:
+// 4% of a 10,000-job `pipec check`): `add` numbered each token through a dynamic_cast to
+// WritableToken, and LT (the parser's and the prediction's look-ahead, several calls a token)
+// went through a virtual `sync` even with the token at hand. Every token StreamingScan gives is
+// a WritableToken (a SlimToken, or the CommonToken at the end).
+class ItemTokenStream final : public antlr4::UnbufferedTokenStream {
+ public:
+  using UnbufferedTokenStream::UnbufferedTokenStream;
+
+  Token* LT(ssize_t i) override {
+    if (i >= 1 && _p + static_cast<size_t>(i) - 1 < _tokens.size())
+      return _tokens[_p + static_cast<size_t>(i) - 1].get();
+    return UnbufferedTokenStream::LT(i);
+  }
+
+ protected:
+  void add(std::unique_ptr<Token> t) override {
+    static_cast<antlr4::WritableToken*>(t.get())->setTokenIndex(getBufferStartIndex() +
+                                                                 _tokens.size());
+    _tokens.push_back(std::move(t));
+  }
+};
+
 // Parses the file one top-level item at a time with SLL, bailing out at the first error
 // (the rule `file : header? topItem* EOF` unrolled). Each item's parse tree becomes AST and
 // is freed before the next item is parsed, and the tokens stream through an unbuffered stream
@@ -1220,7 +1243,7 @@ class StreamingScan : public antlr4::TokenSource {
 // builder). The AST's own diagnostics are staged; they are reported only if the whole file
 // parsed. False when SLL gave up (NeedsPreScan from `source` propagates).
 [[nodiscard]] bool ParseItemByItem(antlr4::TokenSource& source, ast::File& ast, AstBuilder& builder) {
-  antlr4::UnbufferedTokenStream tokens(&source);
+  ItemTokenStream tokens(&source);
   PipeParser parser(&tokens);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());

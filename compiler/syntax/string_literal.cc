@@ -71,7 +71,17 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
   ast::StringLit lit;
   lit.triple = token.size() >= 6 && token.substr(0, 3) == "\"\"\"";
   size_t q = lit.triple ? 3 : 1;
-  lit.range = {file, sm.LocOf(file, offset), sm.LocOf(file, offset + token.size())};
+  // On one line of the source a place is the literal's start moved by bytes (columns count
+  // bytes; only `\n` ends a line): the line table is searched once, not for every place.
+  const std::string_view source = sm.file(file).contents;
+  const SourceLoc start = sm.LocOf(file, offset);
+  const bool one_line = offset + token.size() <= source.size() &&
+                        source.substr(offset, token.size()).find('\n') == std::string_view::npos;
+  auto loc = [&](size_t off) {
+    return one_line ? SourceLoc{start.line, start.column + static_cast<uint32_t>(off - offset)}
+                    : sm.LocOf(file, off);
+  };
+  lit.range = {file, start, loc(offset + token.size())};
   std::string_view body = token.substr(q, token.size() >= 2 * q ? token.size() - 2 * q : 0);
   size_t body_off = offset + q;
 
@@ -79,11 +89,11 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
   // per-character offsets (building it was 6% of a 10,000-job `pipec check`).
   if (!lit.triple && body.find_first_of("\\\n") == std::string_view::npos &&
       body.find("${{") == std::string_view::npos) {
-    lit.line_locs.push_back(sm.LocOf(file, body_off));
+    lit.line_locs.push_back(loc(body_off));
     if (!body.empty()) {
       ast::StringPart p;
       p.text = std::string(body);
-      p.range = {file, sm.LocOf(file, body_off), sm.LocOf(file, body_off + body.size())};
+      p.range = {file, loc(body_off), loc(body_off + body.size())};
       lit.parts.push_back(std::move(p));
     }
     return lit;
@@ -115,7 +125,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
           out = '$';
           break;
         default: {
-          SourceRange r{file, sm.LocOf(file, body_off + i), sm.LocOf(file, body_off + i + 2)};
+          SourceRange r{file, loc(body_off + i), loc(body_off + i + 2)};
           sink.Report(DiagKind::InvalidEscape, r, fmt::format("unknown escape sequence `\\{}`", e))
               .Note({}, "known escapes are \\n \\r \\t \\\\ \\\" and \\$; write \\\\ for a backslash");
           out = e;
@@ -131,10 +141,10 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
 
   // Line starts for position mapping inside scripts.
   if (!d.text.empty() || !lit.triple) {
-    lit.line_locs.push_back(d.offsets.empty() ? sm.LocOf(file, body_off)
-                                              : sm.LocOf(file, d.offsets[0]));
+    lit.line_locs.push_back(d.offsets.empty() ? loc(body_off)
+                                              : loc(d.offsets[0]));
     for (size_t i = 0; i + 1 < d.text.size(); ++i)
-      if (d.text[i] == '\n') lit.line_locs.push_back(sm.LocOf(file, d.offsets[i + 1]));
+      if (d.text[i] == '\n') lit.line_locs.push_back(loc(d.offsets[i + 1]));
   }
 
   // Split `${{ name }}` interpolations; a lone `$`, `$X`, `${X}` and `\${{` stay text.
@@ -147,7 +157,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
     literal.clear();
     size_t b = d.offsets[literal_begin];
     size_t e = end < d.offsets.size() ? d.offsets[end] : body_off + body.size();
-    p.range = {file, sm.LocOf(file, b), sm.LocOf(file, e)};
+    p.range = {file, loc(b), loc(e)};
     lit.parts.push_back(std::move(p));
   };
   size_t i = 0;
@@ -156,7 +166,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
       size_t close = d.text.find("}}", i + 3);
       size_t src_b = d.offsets[i];
       if (close == std::string::npos) {
-        SourceRange r{file, sm.LocOf(file, src_b), sm.LocOf(file, src_b + 3)};
+        SourceRange r{file, loc(src_b), loc(src_b + 3)};
         sink.Report(DiagKind::BadInterpolation, r, "`${{` is not closed by `}}`")
             .Note({}, "write `$${{` ... or use `${X}` for a shell variable");
         break;
@@ -167,7 +177,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
       size_t trail = inner.find_last_not_of(" \t");
       std::string name = lead == std::string::npos ? "" : inner.substr(lead, trail - lead + 1);
       size_t src_e = (close + 2 < d.offsets.size()) ? d.offsets[close + 2] : d.offsets[close] + 2;
-      SourceRange r{file, sm.LocOf(file, src_b), sm.LocOf(file, src_e)};
+      SourceRange r{file, loc(src_b), loc(src_e)};
       // A dotted name: a.b.c with name characters.
       bool ok = !name.empty();
       ast::QualifiedName qn;

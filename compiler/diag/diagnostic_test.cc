@@ -87,6 +87,21 @@ TEST(Utf8, FindsTheFirstInvalidByte) {
   EXPECT_EQ(FindInvalidUtf8("caf\xC3\xA9 ok"), std::string_view::npos);
   EXPECT_EQ(FindInvalidUtf8("ab\xA0"), 2u);
   EXPECT_EQ(FindInvalidUtf8("\xEF\xBB\xBFx"), std::string_view::npos);  // a BOM is valid UTF-8
+  // The ASCII fast path reads eight bytes at a time: a bad byte at every place of a word, and
+  // a multi-byte sequence across a word's end.
+  for (size_t at = 0; at < 20; ++at) {
+    std::string text(20, 'a');
+    text[at] = '\xFF';
+    EXPECT_EQ(FindInvalidUtf8(text), at);
+    std::string ok(20, 'a');
+    if (at + 1 < ok.size()) {
+      ok[at] = '\xC3';
+      ok[at + 1] = '\xA9';
+      EXPECT_EQ(FindInvalidUtf8(ok), std::string_view::npos) << at;
+      ok[at + 1] = 'a';  // a lead byte without its continuation
+      EXPECT_EQ(FindInvalidUtf8(ok), at);
+    }
+  }
   EXPECT_EQ(FindInvalidUtf8("\xC0\x80"), 0u);                            // overlong
   EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);                        // surrogate
   EXPECT_EQ(FindInvalidUtf8("x\xF5"), 1u);

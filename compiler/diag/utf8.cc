@@ -1,12 +1,23 @@
 #include "compiler/diag/utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace pipec {
 
 size_t FindInvalidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // Sources are mostly ASCII: eight bytes at a time while none has its high bit set (every
+    // file is checked on read, and again by the front end; byte by byte that was over 1% of a
+    // 10,000-job `pipec check`).
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       ++i;

@@ -100,6 +100,17 @@ TEST(Formatter, ReindentsTripleStringsAndKeepsOtherStringsVerbatim) {
             "}\n");
 }
 
+// Only the lines inside a `"""` string keep their trailing spaces: a `"""` in a comment or in a
+// one-line string opens no string (fuzz_fmt, seed 21: `#"""` above a script).
+TEST(Formatter, TrailingSpacesKeptOnlyInsideTripleStrings) {
+  std::string out = Format(
+      "pipeline p version 1\non push\n# a \"\"\" in a comment   \n"
+      "job a {\n  env { X = \"q\\\"\\\"\\\"\" }\n  run \"\"\"\n    docker login -u ci \n"
+      "    x\n  \"\"\"\n}\n");
+  EXPECT_NE(out.find("# a \"\"\" in a comment\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("docker login -u ci \n"), std::string::npos) << out;
+}
+
 TEST(Formatter, ShortListsOnOneLineLongOnesOnePerLine) {
   std::string many;
   for (int i = 0; i < 12; ++i) many += (i ? ", " : "") + std::string("\"path/number/") + std::to_string(i) + "\"";

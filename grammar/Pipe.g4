@@ -4,11 +4,18 @@
 grammar Pipe;
 
 // Not part of the language: the parser's rule entry and exit without ANTLR 4.9's dynamic_cast of
-// each rule context's parent (parser_members.cc says why).
+// each rule context's parent, and its tokens' tree nodes from blocks (parser_members.cc says why).
 @parser::members {
   void enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t ruleIndex) override;
   void enterOuterAlt(antlr4::ParserRuleContext *localctx, size_t altNum) override;
   void exitRule();
+  antlr4::Token *consume() override;
+  // Ends the terminal nodes made so far, after getTreeTracker().reset() ended their trees.
+  void ReleaseTerminals();
+ private:
+  std::vector<std::unique_ptr<unsigned char[]>> terminal_blocks_;
+  size_t terminals_used_ = 0;
+ public:
 }
 
 file : header? topItem* EOF ;

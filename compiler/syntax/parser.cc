@@ -1257,6 +1257,7 @@ class ItemTokenStream final : public antlr4::UnbufferedTokenStream {
       else
         builder.TopItem(parser.topItem(), ast);
       parser.getTreeTracker().reset();
+      parser.ReleaseTerminals();
       tokens.release(item_tokens);
     }
   } catch (const antlr4::RuntimeException&) {

@@ -14,6 +14,7 @@
 #include "compiler/import/gitlab_values.h"
 #include "compiler/ir/conditions.h"
 #include "compiler/support/regex.h"
+#include "compiler/syntax/limits.h"
 
 namespace pipec::import {
 
@@ -34,6 +35,31 @@ std::string PipeName(std::string_view name) {
 }
 
 namespace {
+
+// How many `and`/`or` operators and how deep a nesting of them and `not`s the condition has as
+// Pipe text (n-ary And/Or are written `a and b and c`).
+void CountCondition(const ir::Condition& c, size_t depth, size_t& ops, size_t& max_depth) {
+  using Op = ir::Condition::Op;
+  if (c.op != Op::And && c.op != Op::Or && c.op != Op::Not) return;
+  max_depth = std::max(max_depth, depth + 1);
+  if (c.op != Op::Not && !c.args.empty()) ops += c.args.size() - 1;
+  for (const ir::Condition& a : c.args) CountCondition(a, depth + 1, ops, max_depth);
+}
+
+// Why the condition cannot be written as Pipe (its parser refuses more than kMaxNesting
+// operators or levels: a GitLab `only:` of 300 branches); nullopt when it can.
+std::optional<std::string> OverPipeLimits(const ir::Condition& c) {
+  size_t ops = 0, depth = 0;
+  CountCondition(c, 0, ops, depth);
+  const auto limit = static_cast<size_t>(syntax::kMaxNesting);
+  if (ops > limit)
+    return fmt::format("it would be a condition of {} `and`/`or` operators; Pipe reads at most {}",
+                       ops, limit);
+  if (depth > limit)
+    return fmt::format("it would nest {} levels deep; Pipe reads at most {}", depth, limit);
+  return std::nullopt;
+}
+
 
 // Text from the YAML (names, paths, keys) inside a `#` comment: a line break would end the
 // comment and turn the rest into Pipe (`a\rb:` as a job key made `# a` and a stray `b`).
@@ -740,8 +766,15 @@ class Writer {
     if (!github && raw.contains("rules") && !raw.contains("only") && !raw.contains("except")) {
       // GitLab rules Pipe can say exactly become `when`; the others stay verbatim.
       std::string why;
-      if (std::optional<ir::Condition> c =
-              GitLabRulesToCondition(raw["rules"], WrittenTriggers(), j.active_triggers, &why)) {
+      std::optional<ir::Condition> c =
+          GitLabRulesToCondition(raw["rules"], WrittenTriggers(), j.active_triggers, &why);
+      if (c) {
+        if (std::optional<std::string> over = OverPipeLimits(*c)) {
+          why = *over;
+          c.reset();
+        }
+      }
+      if (c) {
         b.single["when_trigger"] =
             "when " + ir::ConditionText(*c, [&](const std::string& id) { return TriggerRef(id); });
         raw.erase("rules");
@@ -753,8 +786,15 @@ class Writer {
       std::string why;
       const nlohmann::json* only = raw.contains("only") ? &raw["only"] : nullptr;
       const nlohmann::json* except = raw.contains("except") ? &raw["except"] : nullptr;
-      if (std::optional<ir::Condition> c =
-              GitLabOnlyExceptToCondition(only, except, WrittenTriggers(), j.active_triggers, &why)) {
+      std::optional<ir::Condition> c =
+          GitLabOnlyExceptToCondition(only, except, WrittenTriggers(), j.active_triggers, &why);
+      if (c) {
+        if (std::optional<std::string> over = OverPipeLimits(*c)) {
+          why = *over;
+          c.reset();
+        }
+      }
+      if (c) {
         b.single["when_trigger"] =
             "when " + ir::ConditionText(*c, [&](const std::string& id) { return TriggerRef(id); });
         raw.erase("only");

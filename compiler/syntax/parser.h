@@ -8,11 +8,9 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/syntax/ast.h"
+#include "compiler/syntax/limits.h"
 
 namespace pipec::syntax {
-
-inline constexpr int kMaxNesting = 200;
-inline constexpr int kMaxSyntaxErrors = 50;
 
 struct ParseOptions {
   // False: the file goes through the pre-scan even where the streaming path would take it

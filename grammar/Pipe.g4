@@ -12,6 +12,16 @@ grammar Pipe;
   antlr4::Token *consume() override;
   // Ends the terminal nodes made so far, after getTreeTracker().reset() ended their trees.
   void ReleaseTerminals();
+  // The generated rules' `auto onExit = finally([=] { exitRule(); });` finds this one first:
+  // a scope guard holding the lambda itself, where antlrcpp::finally wraps it in a
+  // std::function on every rule entry.
+  template <typename F>
+  struct RuleExit {
+    F on_exit;
+    ~RuleExit() { on_exit(); }
+  };
+  template <typename F>
+  static RuleExit<F> finally(F on_exit) { return RuleExit<F>{std::move(on_exit)}; }
  private:
   std::vector<std::unique_ptr<unsigned char[]>> terminal_blocks_;
   size_t terminals_used_ = 0;

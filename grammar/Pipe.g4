@@ -3,8 +3,9 @@
 // or `test`, an output called `model`), see `name` below.
 grammar Pipe;
 
-// Not part of the language: the parser's rule entry and exit without ANTLR 4.9's dynamic_cast of
-// each rule context's parent, and its tokens' tree nodes from blocks (parser_members.cc says why).
+// Not part of the language: ANTLR 4.9's rule entry and exit without its dynamic_cast of each
+// rule context's parent, tokens' tree nodes from blocks, and a scope guard without a
+// std::function (parser_members.cc and bench/front/README.md say why).
 @parser::members {
   void enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t ruleIndex) override;
   void enterOuterAlt(antlr4::ParserRuleContext *localctx, size_t altNum) override;

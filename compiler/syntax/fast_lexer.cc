@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <limits>
 #include <new>
 #include <set>
-#include <unordered_map>
+#include <vector>
 
 #include "PipeLexer.h"
 #include "compiler/diag/utf8.h"
@@ -28,10 +29,39 @@ bool IsDurationUnit(unsigned char c) { return c == 's' || c == 'm' || c == 'h' |
 // from the generated lexer; the other token rules are written out below, so a grammar with a
 // rule this file does not know switches the fast path off (`usable`), and the unit test that
 // expects it on fails, pointing here.
+// The literals are looked up by their first byte, then length and bytes: a file's every ID and
+// punctuation token is looked up, and hashing a std::string made of each cost 3% of a large
+// file's check.
+class Literals {
+ public:
+  void Add(std::string text, size_t type) {
+    auto& bucket = by_first_[static_cast<unsigned char>(text[0])];
+    for (const Literal& l : bucket)
+      if (l.text == text) return;  // the first type given a text keeps it, as emplace did
+    longest_ = std::max(longest_, text.size());
+    bucket.push_back({std::move(text), type});
+  }
+  // The literal's type, 0 when `text` is none.
+  size_t Find(std::string_view text) const {
+    if (text.empty()) return 0;
+    for (const Literal& l : by_first_[static_cast<unsigned char>(text[0])])
+      if (l.text == text) return l.type;
+    return 0;
+  }
+  size_t longest() const { return longest_; }
+
+ private:
+  struct Literal {
+    std::string text;
+    size_t type;
+  };
+  std::array<std::vector<Literal>, 256> by_first_;
+  size_t longest_ = 0;
+};
+
 struct Grammar {
-  std::unordered_map<std::string, size_t> keywords;     // literals shaped like an ID: `job`
-  std::unordered_map<std::string, size_t> punctuation;  // the other literals: `{`, `==`
-  size_t longest_punctuation = 0;
+  Literals keywords;     // literals shaped like an ID: `job`
+  Literals punctuation;  // the other literals: `{`, `==`
   bool usable = true;
 };
 
@@ -60,10 +90,9 @@ const Grammar& TheGrammar() {
       if (IsIdStart(static_cast<unsigned char>(text[0])) && std::all_of(text.begin(), text.end(), [](char c) {
             return IsIdPart(static_cast<unsigned char>(c));
           })) {
-        g.keywords.emplace(text, type);
+        g.keywords.Add(text, type);
       } else if (std::none_of(text.begin(), text.end(), [&](char c) { return unsafe(static_cast<unsigned char>(c)); })) {
-        g.punctuation.emplace(text, type);
-        g.longest_punctuation = std::max(g.longest_punctuation, text.size());
+        g.punctuation.Add(text, type);
       } else {
         g.usable = false;
       }
@@ -239,17 +268,22 @@ class FastLexerImpl {
       } else if (IsDigit(c)) {
         type = Number();
       } else if (IsIdStart(c)) {
-        while (at_ < text_.size() && IsIdPart(Peek(0))) Advance();
-        auto keyword = g.keywords.find(std::string(Taken()));
-        type = keyword == g.keywords.end() ? size_t{PipeLexer::ID} : keyword->second;
+        // An ID is ASCII on one line: one byte, one code point, one column each.
+        size_t end = at_;
+        while (end < text_.size() && IsIdPart(static_cast<unsigned char>(text_[end]))) ++end;
+        cp_ += end - at_;
+        column_ += end - at_;
+        at_ = end;
+        size_t keyword = g.keywords.Find(Taken());
+        type = keyword == 0 ? size_t{PipeLexer::ID} : keyword;
       } else {
         // The longest punctuation that matches; anything else is a BAD_CHAR: ANTLR's to report.
-        size_t longest = std::min(g.longest_punctuation, text_.size() - at_);
+        size_t longest = std::min(g.punctuation.longest(), text_.size() - at_);
         for (size_t n = longest; n > 0 && type == 0; --n) {
-          auto p = g.punctuation.find(std::string(text_.substr(at_, n)));
-          if (p == g.punctuation.end()) continue;
+          size_t p = g.punctuation.Find(text_.substr(at_, n));
+          if (p == 0) continue;
           for (size_t k = 0; k < n; ++k) Advance();
-          type = p->second;
+          type = p;
         }
         if (type == 0) {
           declined = true;

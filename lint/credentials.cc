@@ -117,6 +117,26 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Whether the line holds, in any case, one of the words that make an assignment worth the
+// two regexes. Compared in place: lowering a copy of every line of every script (most longer
+// than the short-string buffer) was a malloc per line. ASCII only, as ::tolower in the C locale.
+bool HasAssignmentKeyword(std::string_view line) {
+  static constexpr std::array<std::string_view, 7> kWords = {"pass", "secret", "token", "key",
+                                                             "auth", "cred", "pwd"};
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = lower(line[i]);
+    if (c != 'p' && c != 's' && c != 't' && c != 'k' && c != 'a' && c != 'c') continue;
+    for (std::string_view w : kWords) {
+      if (w[0] != c || line.size() - i < w.size()) continue;
+      size_t k = 1;
+      while (k < w.size() && lower(line[i + k]) == w[k]) ++k;
+      if (k == w.size()) return true;
+    }
+  }
+  return false;
+}
+
 // Names that hold secrets, matched on whole `_`/`-`/`.` separated parts (so BYPASS is not PASS).
 bool SecretLikeName(std::string_view name) {
   std::string n = Lower(name);
@@ -249,11 +269,7 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
         R"(([A-Za-z_][A-Za-z0-9_.-]{1,60})[ \t]*(?:=|:=|:|=>)[ \t]*["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
     static const support::LazyRegex kOption(
         R"(--?([A-Za-z][A-Za-z0-9_-]{0,40})[ =]["']?([A-Za-z0-9_.=+/~@-]{10,150}))");
-    std::string lower = Lower(line);
-    bool keyword = false;
-    for (std::string_view k : {"pass", "secret", "token", "key", "auth", "cred", "pwd"})
-      keyword = keyword || lower.find(k) != std::string::npos;
-    if (keyword) {
+    if (HasAssignmentKeyword(line)) {
       for (const support::LazyRegex* re : {&kAssign, &kOption}) {
         support::ForEachMatch(re->Get(), line, [&](const support::RegexGroups& m) {
           std::string_view name = m[1], value = m[2];

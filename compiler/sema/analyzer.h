@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -238,11 +239,10 @@ class Analyzer {
   std::map<std::string, SourceRange> stage_ranges_;
   bool declared_stages_ = false;
   std::map<std::string, const ast::JobDecl*> job_decls_;
-  std::set<std::string> job_names_;
   std::vector<JobSpec> specs_;
-  std::map<std::string, JobSpec*> base_of_;
-  std::map<std::string, std::vector<std::string>> matrix_order_;
-  std::map<std::string, std::vector<ir::Output>> outputs_;
+  // Looked up by name for every job, never walked in order: hashed.
+  std::unordered_map<std::string, JobSpec*> base_of_;
+  std::unordered_map<std::string, std::vector<ir::Output>> outputs_;
   std::set<std::string> lowered_caches_;
 };
 

@@ -23,8 +23,10 @@ void Analyzer::LowerJobs() {
            fmt::format("the pipeline expands to {} jobs; the limit is {}", total, kMaxJobs));
     return;
   }
+  base_of_.reserve(specs_.size());
   for (JobSpec& s : specs_) base_of_[s.decl->name.text] = &s;
   // Outputs first: consumers need their producers' kinds and paths.
+  outputs_.reserve(total);
   for (JobSpec& s : specs_)
     for (size_t c = 0; c < s.names.size(); ++c) outputs_[s.names[c]] = LowerOutputs(s, c);
   out_.jobs.reserve(total);  // an ir::Job is over a kilobyte: no moves as the vector grows

@@ -70,9 +70,8 @@ void Analyzer::ExpandMatrix(JobSpec& spec) {
       }
       name += "]";
     }
-    spec.names.push_back(name);
+    spec.names.push_back(std::move(name));
   }
-  matrix_order_[spec.decl->name.text] = order;
 }
 
 // Finds the cell of producer job `base` that matches the consumer's matrix cell.

@@ -13,21 +13,25 @@ using ir::TypeKind;
 
 void Analyzer::BuildSpecs() {
   const ast::File& f = *main_->ast;
-  for (const ast::JobDecl& j : f.jobs) {
-    if (auto it = job_decls_.find(j.name.text); it != job_decls_.end()) {
+  std::vector<char> first(f.jobs.size());  // the job is the first of its name (not a duplicate)
+  for (size_t i = 0; i < f.jobs.size(); ++i) {
+    const ast::JobDecl& j = f.jobs[i];
+    auto [it, fresh] = job_decls_.try_emplace(j.name.text, &j);
+    if (!fresh) {
       Duplicate("job", j.name.text, j.name.range, it->second->name.range);
       continue;
     }
-    job_decls_[j.name.text] = &j;
-    job_names_.insert(j.name.text);
+    first[i] = 1;
   }
   // The environments of `default`'s items and of each job's own items are the same for every
   // job: one each (two, so that items of the two layers never share one; LowerEnv tells
   // layers apart by environment).
   auto default_env = std::make_shared<Env>(Env{main_, {}, "", {}});
   auto own_env = std::make_shared<Env>(Env{main_, {}, "", {}});
-  for (const ast::JobDecl& j : f.jobs) {
-    if (job_decls_[j.name.text] != &j) continue;
+  specs_.reserve(f.jobs.size());
+  for (size_t i = 0; i < f.jobs.size(); ++i) {
+    const ast::JobDecl& j = f.jobs[i];
+    if (!first[i]) continue;
     JobSpec spec;
     spec.decl = &j;
     int layer = 0;
@@ -43,6 +47,7 @@ void Analyzer::BuildSpecs() {
       if (!Instantiate(*j.base, main_, {}, j.base->range, spec, layer, chain, 0)) spec.ok = false;
     }
     spec.job_layer = layer;
+    spec.items.reserve(spec.items.size() + j.items.size());
     for (const ast::JobItem& item : j.items) spec.items.push_back({&item, own_env, layer});
     ExpandMatrix(spec);
     specs_.push_back(std::move(spec));

@@ -68,7 +68,7 @@ ir::Text Analyzer::LowerText(const ast::StringLit& s, const Env& env, const JobC
       t.parts.push_back({ir::TextPart::Kind::Git, "workspace"});
       continue;
     }
-    if (parts.size() == 2 && job_names_.count(head)) {
+    if (parts.size() == 2 && job_decls_.count(head)) {
       ReportIn(env, DiagKind::InvalidValue, p.range,
                fmt::format("`{}` is a job output read when the pipeline runs; use it in `when`, "
                            "or bind it with `in x = {}` and interpolate `${{{{ x }}}}`",

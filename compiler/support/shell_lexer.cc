@@ -222,6 +222,8 @@ class Lexer {
     }
     if (cur_.words.empty() && cur_.assignments.empty() && IsPrefixKeyword(w.value)) return;
     if (cur_.words.empty() && IsNonCommandKeyword(w.value)) skip_ = true;
+    // Room for a few words at once: a ShellWord is large, and growing one by one moved them.
+    if (cur_.words.empty()) cur_.words.reserve(4);
     cur_.words.push_back(std::move(w));
   }
 
@@ -336,6 +338,12 @@ class Lexer {
     w.value.append(s_.substr(at, i_ - at));
   }
 
+  // A character ReadWord appends as it is (any other is a case of its own there).
+  static bool Plain(char c, bool in_double) {
+    if (c == '\\' || c == '"' || c == '$' || c == '`') return false;
+    return in_double || (c != '\'' && !IsMeta(c));
+  }
+
   ShellWord ReadWord() {
     ShellWord w;
     w.offset = static_cast<uint32_t>(i_);
@@ -392,12 +400,18 @@ class Lexer {
         i_ = std::min(end + 1, s_.size());
         continue;
       }
-      w.value += c;
-      ++i_;
+      // A run of characters none of the cases above takes, appended at once.
+      size_t run = i_ + 1;
+      while (run < s_.size() && Plain(s_[run], in_double)) ++run;
+      w.value.append(s_.substr(i_, run - i_));
+      i_ = run;
     }
     w.raw = std::string(s_.substr(w.offset, i_ - w.offset));
-    w.vars = ExpandedVars(w.raw, w.offset);
-    all_.insert(all_.end(), w.vars.begin(), w.vars.end());
+    // Every expansion starts with `$` or is in backquotes: most words have neither.
+    if (std::any_of(w.raw.begin(), w.raw.end(), [](char c) { return c == '$' || c == '`'; })) {
+      w.vars = ExpandedVars(w.raw, w.offset);
+      all_.insert(all_.end(), w.vars.begin(), w.vars.end());
+    }
     return w;
   }
 

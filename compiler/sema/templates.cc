@@ -190,7 +190,9 @@ bool Analyzer::Instantiate(const ast::Base& base, Module* from,
       return false;
     }
   }
-  auto env = std::make_shared<Env>(Env{t->module, params, t->decl->name.text, use_site});
+  // The bindings are the environment's now (not copied: every templated job makes one).
+  auto env =
+      std::make_shared<Env>(Env{t->module, std::move(params), t->decl->name.text, use_site});
   for (const ast::JobItem& item : t->decl->items) spec.items.push_back({&item, env, layer});
   ++layer;
   chain.pop_back();

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -38,6 +39,9 @@ class TriggerSolver {
     for (size_t i = 0; i < p_.jobs.size(); ++i) {
       std::vector<std::string>& active = p_.jobs[i].active_triggers;
       active.clear();
+      size_t count = 0;
+      for (size_t w = 0; w < words_; ++w) count += std::popcount(result_[i * words_ + w]);
+      active.reserve(count);
       for (size_t t = 0; t < names_.size(); ++t)
         if (Has(i, t)) active.push_back(names_[t]);
     }

@@ -49,7 +49,8 @@ class CodePointInput : public antlr4::ANTLRInputStream {
 // In an ASCII text, the usual one, they are the same and no table is kept.
 class Positions {
  public:
-  Positions(FileId file, const SourceManager& sm) : file_(file), sm_(sm) {
+  Positions(FileId file, const SourceManager& sm)
+      : file_(file), sm_(sm), text_(sm.file(file).contents) {
     const std::string& s = sm.file(file).contents;
     size_ = s.size();
     if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
@@ -69,9 +70,8 @@ class Positions {
     size_t e = Byte(t->getStopIndex() + 1);
     // In ASCII text a token on one line has its place already: ANTLR's line, and its column in
     // code points, which are bytes here (no search of the line table per token).
-    const std::string& s = sm_.file(file_).contents;
-    if (cp_to_byte_.empty() && e >= b && e <= s.size() && t->getLine() > 0 &&
-        std::memchr(s.data() + b, '\n', e - b) == nullptr) {
+    if (cp_to_byte_.empty() && e >= b && e <= text_.size() && t->getLine() > 0 &&
+        std::memchr(text_.data() + b, '\n', e - b) == nullptr) {
       auto line = static_cast<uint32_t>(t->getLine());
       auto column = static_cast<uint32_t>(t->getCharPositionInLine() + 1);
       return {file_, {line, column}, {line, static_cast<uint32_t>(column + (e - b))}};
@@ -79,7 +79,9 @@ class Positions {
     return {file_, sm_.LocOf(file_, b), sm_.LocOf(file_, e)};
   }
   SourceRange OfTokens(const Token* first, const Token* last) const {
-    SourceRange a = OfToken(first), b = OfToken(last ? last : first);
+    SourceRange a = OfToken(first);
+    if (!last || last == first) return a;  // a one-token rule (names): placed once
+    SourceRange b = OfToken(last);
     if (b.end < a.begin) b = a;
     return {file_, a.begin, b.end};
   }
@@ -98,6 +100,7 @@ class Positions {
  private:
   FileId file_;
   const SourceManager& sm_;
+  std::string_view text_;  // the file's contents (SourceManager's files do not move)
   size_t size_ = 0;
   std::vector<size_t> cp_to_byte_;  // empty for ASCII text
 };

@@ -23,7 +23,8 @@ void Analyzer::ExpandMatrix(JobSpec& spec) {
   spec.cells.push_back({});
   for (const std::string& key : order) {
     auto [entry, env] = entries[key];
-    auto v = Eval(entry->values, *env, fmt::format("matrix `{}`", key));
+    auto v = Eval(entry->values, *env,
+                  Where::Formatted([&] { return fmt::format("matrix `{}`", key); }));
     if (!v) {
       spec.ok = false;
       continue;

@@ -12,11 +12,11 @@ namespace pipec::sema {
 using ir::TypeKind;
 
 void Analyzer::SecretMisuseAt(const Env& env, SourceRange r, const std::string& secret,
-                              std::string_view where) {
+                              const Where& where) {
   ReportIn(env, DiagKind::SecretMisuse, r,
            fmt::format("secret `{}` cannot be used in {}; bind it in the job's `env {{ {} = {} }}` "
                        "and read `${}` in the script",
-                       secret, where, secret, secret, secret))
+                       secret, where.str(), secret, secret, secret))
       .Note({},
             "secrets only flow into `env { }` or into a template parameter of type secret, "
             "so they never end up in YAML, logs or plans");
@@ -90,7 +90,8 @@ void Analyzer::LowerEnv(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
       ev.secret = b->secret;
     } else if (entry->value.kind == ast::Expr::Kind::String) {
       ev.value = LowerText(entry->value.str, *env, &ctx, "an env value");
-    } else if (auto v = Eval(entry->value, *env, fmt::format("env `{}`", name))) {
+    } else if (auto v = Eval(entry->value, *env,
+                             Where::Formatted([&] { return fmt::format("env `{}`", name); }))) {
       if (v->type.kind == TypeKind::List)
         once([&] {
           ReportIn(*env, DiagKind::TypeMismatch, entry->value.range,

@@ -145,9 +145,10 @@ bool Analyzer::Instantiate(const ast::Base& base, Module* from,
       params[p->name.text] = *b;
       continue;
     }
-    auto v =
-        EvalTyped(a.value, want, arg_env,
-                  fmt::format("parameter `{}` of template `{}`", p->name.text, t->decl->name.text));
+    auto v = EvalTyped(a.value, want, arg_env, Where::Formatted([&] {
+                         return fmt::format("parameter `{}` of template `{}`", p->name.text,
+                                            t->decl->name.text);
+                       }));
     if (!v) {
       if (!sink_.diagnostics().empty())
         sink_.mutable_diagnostics().back().Note(p->range, "parameter declared here");
@@ -174,8 +175,9 @@ bool Analyzer::Instantiate(const ast::Base& base, Module* from,
       if (b) params[p.name.text] = *b;
       continue;
     }
-    auto v = EvalTyped(*p.default_value, want, def_env,
-                       fmt::format("the default of parameter `{}`", p.name.text));
+    auto v = EvalTyped(*p.default_value, want, def_env, Where::Formatted([&] {
+      return fmt::format("the default of parameter `{}`", p.name.text);
+    }));
     if (v)
       params[p.name.text] = Binding{false, *v, ""};
     else

@@ -9,7 +9,7 @@ namespace pipec::sema {
 using ir::TypeKind;
 
 ir::Text Analyzer::LowerText(const ast::StringLit& s, const Env& env, const JobCtx* job,
-                             std::string_view where) {
+                             const Where& where) {
   ir::Text t;
   auto add_literal = [&](const std::string& text) {
     if (!t.parts.empty() && t.parts.back().kind == ir::TextPart::Kind::Literal)
@@ -75,7 +75,9 @@ ir::Text Analyzer::LowerText(const ast::StringLit& s, const Env& env, const JobC
                            p.name.Joined(), p.name.Joined()));
       continue;
     }
-    auto v = EvalName(p.name, env, fmt::format("{} (`${{{{ }}}}` interpolation)", where));
+    auto v = EvalName(p.name, env, Where::Formatted([&] {
+                        return fmt::format("{} (`${{{{ }}}}` interpolation)", where.str());
+                      }));
     if (!v) continue;
     if (v->type.kind == TypeKind::List) {
       ReportIn(env, DiagKind::TypeMismatch, p.range,

@@ -24,15 +24,16 @@ void Analyzer::EvalVar(VarSym& v) {
     v.failed = true;
   } else {
     Env env{v.module, {}, "", {}};
-    v.value = EvalTyped(v.decl->value, t, env, fmt::format("var `{}`", v.decl->name.text));
+    v.value =
+        EvalTyped(v.decl->value, t, env,
+                  Where::Formatted([&] { return fmt::format("var `{}`", v.decl->name.text); }));
     if (!v.value) v.failed = true;
   }
   v.evaluating = false;
 }
 
 // Evaluates a compile-time expression. Secrets are refused here: they are not values.
-std::optional<ir::Value> Analyzer::Eval(const ast::Expr& e, const Env& env,
-                                        std::string_view where) {
+std::optional<ir::Value> Analyzer::Eval(const ast::Expr& e, const Env& env, const Where& where) {
   ir::Value v;
   switch (e.kind) {
     case ast::Expr::Kind::String: {
@@ -42,7 +43,7 @@ std::optional<ir::Value> Analyzer::Eval(const ast::Expr& e, const Env& env,
         ReportIn(env, DiagKind::InvalidValue, e.range,
                  fmt::format("{} must be known when the pipeline is compiled; `git.*` and "
                              "`inputs.*` are only known when it runs",
-                             where));
+                             where.str()));
         return std::nullopt;
       }
       v.string_value = t.LiteralText();
@@ -96,7 +97,7 @@ std::optional<ir::Value> Analyzer::Eval(const ast::Expr& e, const Env& env,
 }
 
 std::optional<ir::Value> Analyzer::EvalName(const ast::QualifiedName& q, const Env& env,
-                                            std::string_view where) {
+                                            const Where& where) {
   if (q.parts.size() == 1) {
     const std::string& n = q.parts[0].text;
     if (auto it = env.params.find(n); it != env.params.end()) {
@@ -129,7 +130,7 @@ std::optional<ir::Value> Analyzer::EvalName(const ast::QualifiedName& q, const E
 }
 
 std::optional<ir::Value> Analyzer::EvalTyped(const ast::Expr& e, const ir::Type& want,
-                                             const Env& env, std::string_view where) {
+                                             const Env& env, const Where& where) {
   auto v = Eval(e, env, where);
   if (!v) return std::nullopt;
   // An empty list takes the expected element type.
@@ -137,7 +138,7 @@ std::optional<ir::Value> Analyzer::EvalTyped(const ast::Expr& e, const ir::Type&
     v->type = want;
   if (!Assignable(want, v->type)) {
     ReportIn(env, DiagKind::TypeMismatch, e.range,
-             fmt::format("{} expects {}, but this is {}", where, ir::TypeName(want),
+             fmt::format("{} expects {}, but this is {}", where.str(), ir::TypeName(want),
                          ir::TypeName(v->type)));
     return std::nullopt;
   }

@@ -19,10 +19,18 @@ namespace {
 
 using pipegen::PipeLexer;
 
-bool IsLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool IsIdStart(unsigned char c) { return IsLetter(c) || c == '_'; }
-bool IsIdPart(unsigned char c) { return IsIdStart(c) || IsDigit(c) || c == '-'; }
+constexpr bool IsLetter(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsIdStart(unsigned char c) { return IsLetter(c) || c == '_'; }
+constexpr bool IsIdPart(unsigned char c) { return IsIdStart(c) || IsDigit(c) || c == '-'; }
+// IsIdPart as a table, for the scan of every ID's bytes (the call per byte was not inlined).
+constexpr std::array<bool, 256> kIdPart = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = IsIdPart(static_cast<unsigned char>(c));
+  return t;
+}();
 bool IsDurationUnit(unsigned char c) { return c == 's' || c == 'm' || c == 'h' || c == 'd' || c == 'w'; }
 
 // What the fast path knows of the grammar. The literal tokens (keywords, punctuation) are read
@@ -248,8 +256,18 @@ class FastLexerImpl {
     declined = false;
     while (at_ < text_.size()) {
       unsigned char c = Peek(0);
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        Advance();
+      // Blanks are ASCII: Advance's work without its sequence length.
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++at_;
+        ++cp_;
+        ++column_;
+        continue;
+      }
+      if (c == '\n') {
+        ++at_;
+        ++cp_;
+        ++line_;
+        column_ = 0;
         continue;
       }
       Begin();
@@ -270,7 +288,7 @@ class FastLexerImpl {
       } else if (IsIdStart(c)) {
         // An ID is ASCII on one line: one byte, one code point, one column each.
         size_t end = at_;
-        while (end < text_.size() && IsIdPart(static_cast<unsigned char>(text_[end]))) ++end;
+        while (end < text_.size() && kIdPart[static_cast<unsigned char>(text_[end])]) ++end;
         cp_ += end - at_;
         column_ += end - at_;
         at_ = end;

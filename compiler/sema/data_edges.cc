@@ -98,7 +98,7 @@ void Analyzer::LowerInputs(JobSpec& s, size_t cell, ir::Job& job, JobCtx& ctx) {
     }
     ref.range = li->item->range;
     ctx.input_paths[local] = ref.path;
-    job.inputs.push_back(ref);
+    job.inputs.push_back(std::move(ref));
     AddNeed(job, *producer, true, ir::Need::Origin::Data, li->item->range);
   }
 }

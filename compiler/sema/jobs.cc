@@ -58,6 +58,7 @@ std::vector<ir::Output> Analyzer::LowerOutputs(JobSpec& s, size_t cell) {
       by_name[o->name.text] = &li;
     }
   std::vector<ir::Output> outs;
+  outs.reserve(order.size());
   JobCtx ctx;
   ctx.cell = &s.cells[cell];
   for (const std::string& name : order) {
@@ -82,7 +83,7 @@ std::vector<ir::Output> Analyzer::LowerOutputs(JobSpec& s, size_t cell) {
       ReportIn(*li.env, DiagKind::ConflictingItems, li.item->range,
                "`expire` applies to file outputs, not value outputs");
     out.range = o.name.range;
-    outs.push_back(out);
+    outs.push_back(std::move(out));
   }
   return outs;
 }

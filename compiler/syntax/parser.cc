@@ -714,8 +714,9 @@ class AstBuilder {
   }
 
   ast::Expr Expr(PipeParser::ExprContext* c) {
-    if (c->literal()) return Literal(c->literal());
-    if (c->listExpr()) return ListExpr(c->listExpr());
+    // Children found once, by type (the generated accessors cast every child each call).
+    if (auto* literal = First<PipeParser::LiteralContext>(c)) return Literal(literal);
+    if (auto* list = First<PipeParser::ListExprContext>(c)) return ListExpr(list);
     ast::Expr e;
     e.kind = ast::Expr::Kind::Name;
     e.name = Qualified(c->qualifiedName());
@@ -780,7 +781,9 @@ class AstBuilder {
     if (!c) return std::nullopt;
     ast::Base b;
     b.name = Qualified(First<PipeParser::QualifiedNameContext>(c));
-    for (auto* a : All<PipeParser::ArgContext>(c))
+    std::vector<PipeParser::ArgContext*> args = All<PipeParser::ArgContext>(c);
+    b.args.reserve(args.size());
+    for (auto* a : args)
       b.args.push_back({Name(First<PipeParser::NameContext>(a)), Expr(First<PipeParser::ExprContext>(a)), R(a)});
     b.range = {pos_.file(), b.name.range.begin, R(c).end};  // from the name, not the `:`
     return b;

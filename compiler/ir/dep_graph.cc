@@ -17,16 +17,20 @@ DepGraph::DepGraph(const Pipeline& p) : p_(p) {
     preds_[to].push_back({from, need});
     succs_[from].push_back(to);
   };
+  // One table of the needs seen, cleared after each job by what it marked: a table per job
+  // made the graph quadratic in the number of jobs (1.25 GB set to zero for 100,000).
+  std::vector<bool> seen(n, false);
   for (size_t i = 0; i < n; ++i) {
     const Job& j = p.jobs[i];
     if (auto it = stage_index.find(j.stage); !j.stage.empty() && it != stage_index.end())
       stage_of_[i] = it->second;
-    std::vector<bool> seen(n, false);
     for (const Need& need : j.needs) {
       if (need.job_id >= n || seen[need.job_id]) continue;
       seen[need.job_id] = true;
       add(need.job_id, i, &need);
     }
+    for (const Need& need : j.needs)
+      if (need.job_id < n) seen[need.job_id] = false;
     if (j.after_stages && stage_of_[i] && *stage_of_[i] > 0)
       add(Barrier(*stage_of_[i] - 1), i, nullptr);
   }

@@ -60,15 +60,18 @@ std::vector<bool> DepGraph::Upstream(size_t job) const {
 }
 
 bool DepGraph::DependsOn(size_t consumer, size_t producer) const {
-  std::vector<bool> seen(node_count(), false);
+  if (mark_.size() != node_count() || ++walk_ == 0) {  // first walk, or the numbers wrapped
+    mark_.assign(node_count(), 0);
+    walk_ = 1;
+  }
   std::vector<size_t> stack{consumer};
   while (!stack.empty()) {
     size_t v = stack.back();
     stack.pop_back();
     for (const Edge& e : preds_[v]) {
       if (e.node == producer) return true;
-      if (!seen[e.node]) {
-        seen[e.node] = true;
+      if (mark_[e.node] != walk_) {
+        mark_[e.node] = walk_;
         stack.push_back(e.node);
       }
     }

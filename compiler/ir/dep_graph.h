@@ -5,6 +5,7 @@
 // and for barrier s-1. So edges grow with jobs + needs + stages, never with pairs of jobs,
 // and every walk (cycles, upstream sets, longest paths) goes through the same few nodes.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -38,7 +39,8 @@ class DepGraph {
 
   // Every job that `job` transitively waits for (needs and stage order), as a mask.
   std::vector<bool> Upstream(size_t job) const;
-  // True when `consumer` transitively waits for `producer`.
+  // True when `consumer` transitively waits for `producer`. Not for concurrent calls on one
+  // graph: it reuses a table of marks (see mark_).
   bool DependsOn(size_t consumer, size_t producer) const;
   // The nodes in an order where each comes after what it waits for (Kahn's). Nodes on a
   // cycle, or waiting for one, are left out: the order is complete iff the graph is acyclic.
@@ -49,6 +51,11 @@ class DepGraph {
   std::vector<std::optional<size_t>> stage_of_;
   std::vector<std::vector<Edge>> preds_;
   std::vector<std::vector<size_t>> succs_;
+  // DependsOn's visited nodes: those marked with the current walk's number. A fresh table per
+  // call cost a zeroed table of every node for each of the artifact rule's thousands of
+  // questions, most answered by the first edge (quadratic in the number of jobs).
+  mutable std::vector<uint32_t> mark_;
+  mutable uint32_t walk_ = 0;
 };
 
 }  // namespace pipec::ir

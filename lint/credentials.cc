@@ -224,6 +224,7 @@ bool LooksLikeSecretAssignment(std::string_view name, std::string_view value) {
 
 std::vector<CredentialMatch> FindCredentials(std::string_view text) {
   std::vector<CredentialMatch> out;
+  if (text.empty()) return out;  // no line to scan (a job without an image)
   auto overlaps = [&](size_t off, size_t len) {
     return std::any_of(out.begin(), out.end(), [&](const CredentialMatch& m) {
       return off < m.offset + m.length && m.offset < off + len;
@@ -243,7 +244,9 @@ std::vector<CredentialMatch> FindCredentials(std::string_view text) {
   // Everything else is line-based, with a keyword pre-check before any regex runs.
   const std::vector<Pattern>& patterns = Patterns();
   static const KeywordIndex kKeywords(patterns);
-  std::vector<char> found(patterns.size());
+  // Which patterns' keywords a line has; kept between calls (tens of thousands of texts).
+  thread_local std::vector<char> found;
+  found.resize(patterns.size());
   size_t line_start = 0;
   while (line_start <= text.size()) {
     size_t eol = text.find('\n', line_start);

@@ -113,6 +113,7 @@ void CheckHardcodedSecrets(RuleContext& ctx) {
     }
   };
   std::unordered_set<std::pair<SourceRange, std::string>, PlaceHash> seen;
+  seen.reserve(2 * p.jobs.size());  // a script and an image per job, most of them
   for (const ir::Job& j : p.jobs) {
     const SourceRange& body = j.body_range.valid() ? j.body_range : j.range;
     for (const ir::EnvVar& e : j.env) {

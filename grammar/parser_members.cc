@@ -55,9 +55,7 @@ void PipeParser::exitRule() {
 
 namespace {
 constexpr size_t kTerminalsPerBlock = 1024;
-constexpr size_t kTerminalSlot =
-    (sizeof(antlr4::tree::TerminalNodeImpl) + alignof(antlr4::tree::TerminalNodeImpl) - 1) /
-    alignof(antlr4::tree::TerminalNodeImpl) * alignof(antlr4::tree::TerminalNodeImpl);
+constexpr size_t kTerminalSlot = sizeof(antlr4::tree::TerminalNodeImpl);  // a multiple of its alignment
 static_assert(alignof(antlr4::tree::TerminalNodeImpl) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
               "new[] of bytes must align a terminal node");
 }  // namespace

@@ -339,11 +339,15 @@ class Converter {
   // keeps its place and takes the new value. Explicit keys written twice are reported (last
   // wins, as in GitLab); a merge replacing a value written before its `<<` is reported too.
   NodePtr ConvertMap(const YAML::Node& n, size_t depth) {
+    // What is known of each key of the mapping so far.
+    struct Key {
+      size_t place = 0;               // in `entries`
+      NodePtr written;                // where it was first written in this mapping, if it was
+      bool value_is_written = false;  // its value is a written one, not merged
+    };
     std::vector<std::pair<NodePtr, NodePtr>> entries;
     std::vector<NodePtr> merged_from;
-    std::map<std::string, size_t> index;         // key -> its place in `entries`
-    std::map<std::string, NodePtr> written;       // key -> where it was first written here
-    std::map<std::string, bool> value_is_written;  // key -> its value is a written one, not merged
+    std::map<std::string, Key> keys;
     for (auto it = n.begin(); it != n.end(); ++it) {
       NodePtr k = Convert(it->first, depth + 1);
       if (!k) return nullptr;
@@ -363,17 +367,16 @@ class Converter {
         if (!Merged(*v, merged)) return nullptr;
         std::vector<const Node*> replaced;
         for (auto& [mk, mv] : merged) {
-          auto found = index.find(mk->scalar);
-          if (found == index.end()) {
-            index[mk->scalar] = entries.size();
+          auto [key, fresh] = keys.try_emplace(mk->scalar, Key{entries.size()});
+          if (fresh) {
             entries.emplace_back(mk, mv);
             continue;
           }
-          auto& slot = entries[found->second];
-          if (value_is_written[mk->scalar] && !SameValue(*slot.second, *mv))
+          auto& slot = entries[key->second.place];
+          if (key->second.value_is_written && !SameValue(*slot.second, *mv))
             replaced.push_back(slot.first.get());
           slot.second = mv;
-          value_is_written[mk->scalar] = false;
+          key->second.value_is_written = false;
         }
         if (!replaced.empty()) ReportReplaced(*k, replaced);
         if (v->IsMap())
@@ -384,21 +387,21 @@ class Converter {
       }
       std::string name =
           k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", entries.size());
-      if (auto first = written.find(name); first != written.end()) {
+      auto [key, fresh] = keys.try_emplace(std::move(name), Key{entries.size()});
+      if (key->second.written) {
         auto& d = sink_.Report(
             DiagKind::YamlDuplicateKey, k->range,
-            fmt::format("duplicate key '{}': the later value is used (as GitLab does)", name));
-        d.Note(first->second->range, "first defined here");
+            fmt::format("duplicate key '{}': the later value is used (as GitLab does)",
+                        key->first));
+        d.Note(key->second.written->range, "first defined here");
       } else {
-        written[name] = k;
+        key->second.written = k;
       }
-      value_is_written[name] = true;
-      if (auto found = index.find(name); found != index.end()) {
-        entries[found->second] = {k, v};
-        continue;
-      }
-      index[name] = entries.size();
-      entries.emplace_back(std::move(k), std::move(v));
+      key->second.value_is_written = true;
+      if (fresh)
+        entries.emplace_back(std::move(k), std::move(v));
+      else
+        entries[key->second.place] = {std::move(k), std::move(v)};
     }
     NodePtr map = Saturate(MakeMap(RangeOf(n.Mark(), 1), std::move(entries)));
     const_cast<Node&>(*map).merged_from = std::move(merged_from);

@@ -51,19 +51,19 @@ class Positions {
  public:
   Positions(FileId file, const SourceManager& sm)
       : file_(file), sm_(sm), text_(sm.file(file).contents) {
-    const std::string& s = sm.file(file).contents;
-    size_ = s.size();
-    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
-    cp_to_byte_.reserve(s.size() + 1);
-    for (size_t i = 0; i < s.size(); ++i)
-      if (!IsUtf8Continuation(s[i])) cp_to_byte_.push_back(i);
-    cp_to_byte_.push_back(s.size());
+    if (std::all_of(text_.begin(), text_.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      return;
+    cp_to_byte_.reserve(text_.size() + 1);
+    for (size_t i = 0; i < text_.size(); ++i)
+      if (!IsUtf8Continuation(text_[i])) cp_to_byte_.push_back(i);
+    cp_to_byte_.push_back(text_.size());
   }
   size_t Byte(size_t cp) const {
-    if (cp_to_byte_.empty()) return std::min(cp, size_);
+    if (cp_to_byte_.empty()) return std::min(cp, text_.size());
     return cp < cp_to_byte_.size() ? cp_to_byte_[cp] : cp_to_byte_.back();
   }
-  size_t CodePoints() const { return cp_to_byte_.empty() ? size_ : cp_to_byte_.size() - 1; }
+  size_t CodePoints() const { return cp_to_byte_.empty() ? text_.size() : cp_to_byte_.size() - 1; }
   SourceRange OfToken(const Token* t) const {
     if (t->getType() == Token::EOF) return AtEnd();
     size_t b = Byte(t->getStartIndex());
@@ -101,7 +101,6 @@ class Positions {
   FileId file_;
   const SourceManager& sm_;
   std::string_view text_;  // the file's contents (SourceManager's files do not move)
-  size_t size_ = 0;
   std::vector<size_t> cp_to_byte_;  // empty for ASCII text
 };
 

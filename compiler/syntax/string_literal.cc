@@ -144,8 +144,7 @@ ast::StringLit DecodeString(std::string_view token, FileId file, size_t offset,
 
   // Line starts for position mapping inside scripts.
   if (!d.text.empty() || !lit.triple) {
-    lit.line_locs.push_back(d.offsets.empty() ? loc(body_off)
-                                              : loc(d.offsets[0]));
+    lit.line_locs.push_back(loc(d.offsets.empty() ? body_off : d.offsets[0]));
     for (size_t i = 0; i + 1 < d.text.size(); ++i)
       if (d.text[i] == '\n') lit.line_locs.push_back(loc(d.offsets[i + 1]));
   }

@@ -14,12 +14,19 @@ namespace pipec::lint {
 struct CheckOptions {
   // Rules that are off by default, turned on by name or id (`--enable NAME`).
   std::vector<std::string> enable;
+  // Rules turned off (`--disable NAME`; the report drops their findings). A rule family may
+  // skip the work of a kind that is off, except when an ignore comment names it: whether that
+  // comment suppresses something depends on the finding (lint/rule_context.cc).
+  std::vector<std::string> disable;
   // Run shellcheck on every run script and map its findings back to the source.
   bool shellcheck = false;
   // The repository an imported YAML file belongs to, for rules that ask whether a path is a
   // file of it (gitlab-artifact-not-fetched). `fs` nullptr: the real file system.
   std::string repo_root = ".";
   const support::FileSystem* fs = nullptr;
+  // Threads for the rule families: 0 chooses (two for a pipeline of 1,000 jobs or more when
+  // the machine has two cores, else one), 1 or 2 says. The findings are the same either way.
+  unsigned threads = 0;
 };
 
 // Runs every enabled rule on the IR. Rules see only the IR and source text for ranges.

@@ -8,14 +8,50 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/import/github_expressions.h"
+#include "lint/suppress.h"
 
 namespace pipec::lint {
 
 RuleContext::RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
                          DiagnosticSink& sink)
-    : p_(p), sm_(sm), opts_(opts), sink_(sink), graph_(p) {}
+    : p_(p), sm_(sm), opts_(opts), sink_(sink), graph_(std::make_shared<LazyGraph>()) {
+  // Only a rule's kind: the report drops every finding of a --disable'd rule
+  // (driver/report.cc), but of other kinds only those that are not errors, and a family may
+  // raise a finding's severity. An ignore comment naming the rule keeps it running: the
+  // comment is reported when it suppresses nothing, which depends on the findings.
+  std::vector<DiagKind> named;
+  bool scanned = false;
+  for (const std::string& name : opts.disable) {
+    const DiagInfo* info = FindDiagInfo(name);
+    if (!info || info->category != std::string_view("rule")) continue;
+    if (!scanned) {
+      scanned = true;
+      disabled_.assign(AllDiagInfos().size(), false);
+      for (FileId file = 0; file < sm.size(); ++file)
+        for (const IgnoreComment& c : FindIgnoreComments(sm, file))
+          for (const std::string& n : c.names)
+            if (const DiagInfo* i = FindDiagInfo(n)) named.push_back(i->kind);
+    }
+    if (std::find(named.begin(), named.end(), info->kind) == named.end())
+      disabled_[static_cast<size_t>(info->kind)] = true;
+  }
+}
+
+RuleContext::RuleContext(const RuleContext& shared, DiagnosticSink& sink)
+    : p_(shared.p_),
+      sm_(shared.sm_),
+      opts_(shared.opts_),
+      sink_(sink),
+      disabled_(shared.disabled_),
+      graph_(shared.graph_) {}
+
+const ir::DepGraph& RuleContext::graph() const {
+  std::call_once(graph_->built, [&] { graph_->graph = std::make_unique<const ir::DepGraph>(p_); });
+  return *graph_->graph;
+}
 
 bool RuleContext::Enabled(DiagKind kind) const {
+  if (!disabled_.empty() && disabled_[static_cast<size_t>(kind)]) return false;
   if (!IsOffByDefault(kind)) return true;
   const DiagInfo& info = InfoOf(kind);
   return std::any_of(opts_.enable.begin(), opts_.enable.end(),

@@ -1,6 +1,8 @@
 #pragma once
 // What every rule family gets: the IR, the sources (for exact ranges), the options, and a
 // Report() that honours off-by-default rules. Also the small IR queries several families share.
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,17 +18,22 @@ class RuleContext {
  public:
   RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
               DiagnosticSink& sink);
+  // The same pipeline, options and graph, reporting into `sink`: one per thread of rules.
+  RuleContext(const RuleContext& shared, DiagnosticSink& sink);
 
   const ir::Pipeline& pipeline() const { return p_; }
   const SourceManager& sources() const { return sm_; }
   const CheckOptions& options() const { return opts_; }
 
+  // False for a rule that is off by default and not enabled, and for one turned off with
+  // `--disable` that no ignore comment names: a family may skip the work of its findings.
   bool Enabled(DiagKind kind) const;
   // Reports unless the rule is off; returns nullptr when it is off.
   Diagnostic* Report(DiagKind kind, SourceRange range, std::string message);
 
-  // The job graph with stage order (built once, shared by every rule family).
-  const ir::DepGraph& graph() const { return graph_; }
+  // The job graph with stage order: built by the first family that asks (most never do, and
+  // they run meanwhile), then shared by every family and thread.
+  const ir::DepGraph& graph() const;
 
   // The first place at or after `hint.begin` (inside `hint` when it spans lines, else up to
   // `max_lines` lines further) where `needle` occurs in the source, or `hint` when absent.
@@ -37,7 +44,12 @@ class RuleContext {
   const SourceManager& sm_;
   const CheckOptions& opts_;
   DiagnosticSink& sink_;
-  ir::DepGraph graph_;
+  std::vector<bool> disabled_;  // by DiagKind: --disable'd and named by no ignore comment
+  struct LazyGraph {
+    std::once_flag built;
+    std::unique_ptr<const ir::DepGraph> graph;
+  };
+  std::shared_ptr<LazyGraph> graph_;
 };
 
 // Text with compile-time parts only; runtime references are rendered `${{ git.x }}` /

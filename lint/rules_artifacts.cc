@@ -109,8 +109,8 @@ class ArtifactRules {
     latest_ = std::move(latest);
   }
 
-  bool DependsOn(size_t consumer, int producer) const {
-    return ctx_.graph().DependsOn(consumer, static_cast<size_t>(producer));
+  bool DependsOn(size_t consumer, int producer) {
+    return ctx_.graph().DependsOn(consumer, static_cast<size_t>(producer), marks_);
   }
 
   void CheckInput(size_t c, const ir::InputRef& in) {
@@ -235,6 +235,7 @@ class ArtifactRules {
     // Only .pipe files say who reads what; in YAML, artifacts flow implicitly (GitLab passes
     // them to every later stage) or are meant for people to download.
     if (ctx_.pipeline().origin != ir::Origin::Pipe) return;
+    if (!ctx_.Enabled(DiagKind::UnconsumedOutput)) return;  // --disable'd: nothing to work out
     std::set<std::pair<std::string, std::string>> read;
     for (const ir::Job& j : jobs_) {
       for (const ir::InputRef& in : j.inputs) read.insert({in.job, in.output});
@@ -262,6 +263,7 @@ class ArtifactRules {
   const std::vector<ir::Job>& jobs_;
   int64_t default_timeout_;
   std::vector<int64_t> latest_;
+  ir::DepGraph::Marks marks_;
 };
 
 }  // namespace

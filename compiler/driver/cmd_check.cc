@@ -32,6 +32,7 @@ CommandAction SetupCheckCommand(CLI::App& app) {
     Compilation c;
     CompileOptions opts;
     opts.enable = args->report.enable;
+    opts.disable = args->report.disable;
     opts.shellcheck = args->shellcheck;
     std::vector<Diagnostic> yaml_findings;
     for (const std::string& path : args->files) {
@@ -42,6 +43,7 @@ CommandAction SetupCheckCommand(CLI::App& app) {
       if (kind == import::ConfigKind::GitLab || kind == import::ConfigKind::GitHub) {
         LintYamlOptions yaml;
         yaml.enable = args->report.enable;
+        yaml.disable = args->report.disable;
         yaml.dump_ir = args->dump_ir;
         yaml.shellcheck = args->shellcheck;
         for (Diagnostic& d : LintYaml(path, kind, yaml, c)) yaml_findings.push_back(std::move(d));

@@ -103,6 +103,7 @@ CommandAction SetupLintCommand(CLI::App& app) {
         c.diags.mutable_diagnostics().clear();
         CompileOptions opts;
         opts.enable = args->report.enable;
+        opts.disable = args->report.disable;
         opts.shellcheck = args->shellcheck;
         std::optional<ir::Pipeline> p = CompilePipeFile(path, opts, c);
         if (p && args->dump_ir) std::cout << ir::DumpJson(*p, c.sources);
@@ -110,7 +111,8 @@ CommandAction SetupLintCommand(CLI::App& app) {
         c.diags.mutable_diagnostics() = std::move(before);
         continue;
       }
-      LintYamlOptions yaml{args->report.enable, args->secrets, args->root, args->dump_ir, args->shellcheck};
+      LintYamlOptions yaml{args->report.enable, args->secrets, args->root, args->dump_ir, args->shellcheck,
+                           args->report.disable};
       for (Diagnostic& d : LintYaml(path, kind, yaml, c)) all.push_back(std::move(d));
     }
     return EmitReport(std::move(all), c.sources, args->report);

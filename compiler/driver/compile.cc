@@ -30,6 +30,7 @@ std::optional<ir::Pipeline> RunChecks(std::optional<ir::Pipeline> p, const Compi
     DiagnosticSink findings;
     lint::CheckOptions co;
     co.enable = opts.enable;
+    co.disable = opts.disable;
     co.shellcheck = opts.shellcheck;
     lint::RunChecks(*p, c.sources, co, findings);
     std::vector<Diagnostic> all = c.diags.diagnostics();

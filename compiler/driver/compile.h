@@ -17,6 +17,7 @@ namespace pipec::driver {
 struct CompileOptions {
   bool run_checks = true;           // run the checker's rules on the IR
   std::vector<std::string> enable;  // rules that are off by default, turned on
+  std::vector<std::string> disable;  // rules the report drops (`--disable`): checks may skip them
   bool shellcheck = false;          // --shellcheck
 };
 

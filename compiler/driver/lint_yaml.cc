@@ -59,6 +59,7 @@ std::vector<Diagnostic> LintYaml(const std::string& path, import::ConfigKind kin
     DiagnosticSink findings;
     lint::CheckOptions co;
     co.enable = args.enable;
+    co.disable = args.disable;
     co.shellcheck = args.shellcheck;
     co.repo_root = opts.repo_root;  // the same repository the reader read includes from
     co.fs = opts.fs;

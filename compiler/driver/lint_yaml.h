@@ -17,6 +17,7 @@ struct LintYamlOptions {
   std::string root;                  // repository root ("" = found from the path)
   bool dump_ir = false;
   bool shellcheck = false;
+  std::vector<std::string> disable;  // rules the report drops (`--disable`): checks may skip them
 };
 
 // The file's text, or nullopt when it is no regular file or cannot be read.

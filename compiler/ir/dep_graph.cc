@@ -59,10 +59,12 @@ std::vector<bool> DepGraph::Upstream(size_t job) const {
   return seen;
 }
 
-bool DepGraph::DependsOn(size_t consumer, size_t producer) const {
-  if (mark_.size() != node_count() || ++walk_ == 0) {  // first walk, or the numbers wrapped
-    mark_.assign(node_count(), 0);
-    walk_ = 1;
+bool DepGraph::DependsOn(size_t consumer, size_t producer, Marks& marks) const {
+  std::vector<uint32_t>& mark = marks.mark_;
+  uint32_t& walk = marks.walk_;
+  if (mark.size() != node_count() || ++walk == 0) {  // first walk, or the numbers wrapped
+    mark.assign(node_count(), 0);
+    walk = 1;
   }
   std::vector<size_t> stack{consumer};
   while (!stack.empty()) {
@@ -70,8 +72,8 @@ bool DepGraph::DependsOn(size_t consumer, size_t producer) const {
     stack.pop_back();
     for (const Edge& e : preds_[v]) {
       if (e.node == producer) return true;
-      if (mark_[e.node] != walk_) {
-        mark_[e.node] = walk_;
+      if (mark[e.node] != walk) {
+        mark[e.node] = walk;
         stack.push_back(e.node);
       }
     }

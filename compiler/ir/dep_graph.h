@@ -37,11 +37,21 @@ class DepGraph {
   // Index of the job's stage in Pipeline::stages, or nullopt without one.
   std::optional<size_t> StageOf(size_t job) const { return stage_of_[job]; }
 
+  // The nodes a DependsOn walk has visited: those marked with the walk's number. Reused from
+  // one question to the next (a fresh table per question cost a zeroed table of every node for
+  // each of the artifact rule's thousands of questions, most answered by the first edge:
+  // quadratic in the number of jobs). The caller owns it, so threads can share one graph.
+  class Marks {
+   private:
+    friend class DepGraph;
+    std::vector<uint32_t> mark_;
+    uint32_t walk_ = 0;
+  };
+
   // Every job that `job` transitively waits for (needs and stage order), as a mask.
   std::vector<bool> Upstream(size_t job) const;
-  // True when `consumer` transitively waits for `producer`. Not for concurrent calls on one
-  // graph: it reuses a table of marks (see mark_).
-  bool DependsOn(size_t consumer, size_t producer) const;
+  // True when `consumer` transitively waits for `producer`. `marks`: one per caller thread.
+  bool DependsOn(size_t consumer, size_t producer, Marks& marks) const;
   // The nodes in an order where each comes after what it waits for (Kahn's). Nodes on a
   // cycle, or waiting for one, are left out: the order is complete iff the graph is acyclic.
   std::vector<size_t> TopologicalOrder() const;
@@ -51,11 +61,6 @@ class DepGraph {
   std::vector<std::optional<size_t>> stage_of_;
   std::vector<std::vector<Edge>> preds_;
   std::vector<std::vector<size_t>> succs_;
-  // DependsOn's visited nodes: those marked with the current walk's number. A fresh table per
-  // call cost a zeroed table of every node for each of the artifact rule's thousands of
-  // questions, most answered by the first edge (quadratic in the number of jobs).
-  mutable std::vector<uint32_t> mark_;
-  mutable uint32_t walk_ = 0;
 };
 
 }  // namespace pipec::ir

@@ -47,8 +47,11 @@ TEST(DepGraph, UpstreamFollowsNeedsAndStageOrder) {
   EXPECT_EQ(g.Upstream(4),
             (std::vector<bool>{true, true, true, true, false}));  // d: everything earlier
   EXPECT_EQ(g.Upstream(3), (std::vector<bool>{true, false, false, false, false}));  // fast: b1
-  EXPECT_TRUE(g.DependsOn(4, 1));
-  EXPECT_FALSE(g.DependsOn(3, 1));
+  DepGraph::Marks marks;
+  EXPECT_TRUE(g.DependsOn(4, 1, marks));
+  EXPECT_FALSE(g.DependsOn(3, 1, marks));
+  EXPECT_TRUE(g.DependsOn(4, 1, marks));  // the marks of earlier walks do not stop a new one
+  EXPECT_FALSE(g.DependsOn(1, 4, marks));
 }
 
 TEST(DepGraph, EdgesFollowJobIds) {

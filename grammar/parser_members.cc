@@ -17,12 +17,20 @@
 
 namespace pipegen {
 
-void PipeParser::enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t /*ruleIndex*/) {
+void PipeParser::enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t ruleIndex) {
   setState(state);
   _ctx = localctx;
   // Room for three children at once: glibc's smallest block holds three pointers anyway, and
-  // most rules have one to three children (growing 1, 2, 4 took three blocks).
-  _ctx->children.reserve(3);
+  // most rules have one to three children (growing 1, 2, 4 took three blocks). A job or
+  // template has its keyword, name, base, braces and items (usually 6 to 12), a base its call
+  // `: t(a: 1, b: 2)` (usually 4 to 8): growing 3, 6, 12 took three blocks and two copies.
+  // A rule of labelled alternatives gets a context per alternative (enterOuterAlt): room there.
+  size_t room = 3;
+  if (ruleIndex == RuleJobDecl || ruleIndex == RuleTemplateDecl) room = 16;
+  else if (ruleIndex == RuleBase) room = 8;
+  else if (ruleIndex == RuleJobItem || ruleIndex == RuleCondition || ruleIndex == RuleCacheItem ||
+           ruleIndex == RuleTriggerSpec || ruleIndex == RuleImportDecl) room = 0;
+  if (room > 0) _ctx->children.reserve(room);
   _ctx->start = _input->LT(1);
   if (_buildParseTrees && _ctx->parent != nullptr) {
     static_cast<antlr4::ParserRuleContext *>(_ctx->parent)->addChild(_ctx);
@@ -40,6 +48,7 @@ void PipeParser::enterOuterAlt(antlr4::ParserRuleContext *localctx, size_t altNu
     parent->removeLastChild();
     parent->addChild(localctx);
   }
+  if (_ctx != localctx) localctx->children.reserve(3);  // as enterRule's
   _ctx = localctx;
 }
 

@@ -68,6 +68,10 @@ void RunOnTwoThreads(const RuleContext& ctx, DiagnosticSink& sink) {
 
 void RunChecks(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
                DiagnosticSink& sink) {
+  // The context builds the job graph here, on this thread: its thousands of small blocks come
+  // from the main heap, which the driver prepares with huge pages. Built on the helper thread,
+  // in its own malloc arena where each fresh 4 KiB page faults, it took the artifact rules of a
+  // 10,000-job pipeline from 1.6 to 7.7 ms.
   RuleContext ctx(p, sm, opts, sink);
   bool two = opts.threads == 0 ? p.jobs.size() >= kJobsForTwoThreads && std::thread::hardware_concurrency() > 1
                                : opts.threads > 1;

@@ -129,21 +129,28 @@ void CheckHardcodedSecrets(RuleContext& ctx) {
         if (fresh)
           scan.Script(s, it->second, [&] { return fmt::format("the script of job {}", j.name); });
       }
-      for (const auto& [k, v] : s.with)
-        if (seen.insert({s.range, k + "=" + v}).second)
-          scan.Named(k, v, s.range,
+      // Not structured bindings: the lambdas capture the names, which clang 14 (`make fuzz`)
+      // refuses.
+      for (const auto& with : s.with) {
+        const std::string& k = with.first;
+        if (seen.insert({s.range, k + "=" + with.second}).second)
+          scan.Named(k, with.second, s.range,
                      [&] { return fmt::format("input {} of a step of job {}", k, j.name); });
-      for (const auto& [k, v] : s.env) {
-        std::string value = RenderText(v);
+      }
+      for (const auto& env : s.env) {
+        const std::string& k = env.first;
+        std::string value = RenderText(env.second);
         if (seen.insert({s.range, k + "=" + value}).second)
           scan.Named(k, value, s.range,
                      [&] { return fmt::format("env {} of a step of job {}", k, j.name); });
       }
     }
     if (j.trigger)
-      for (const auto& [k, v] : j.trigger->inputs)
-        scan.Named(k, RenderText(v), j.trigger->range,
+      for (const auto& input : j.trigger->inputs) {
+        const std::string& k = input.first;
+        scan.Named(k, RenderText(input.second), j.trigger->range,
                    [&] { return fmt::format("input {} of the pipeline job {}", k, j.name); });
+      }
     auto [it, fresh] = seen.insert({body, RenderText(j.image)});
     if (fresh)
       scan.Text(it->second, body, [&] { return fmt::format("the image of job {}", j.name); });

@@ -14,7 +14,7 @@ namespace pipec::lint {
 
 RuleContext::RuleContext(const ir::Pipeline& p, const SourceManager& sm, const CheckOptions& opts,
                          DiagnosticSink& sink)
-    : p_(p), sm_(sm), opts_(opts), sink_(sink), graph_(std::make_shared<const ir::DepGraph>(p)) {
+    : p_(p), sm_(sm), opts_(opts), sink_(sink), graph_(std::make_shared<SharedGraph>()) {
   // Only a rule's kind: the report drops every finding of a --disable'd rule
   // (driver/report.cc), but of other kinds only those that are not errors, and a family may
   // raise a finding's severity. An ignore comment naming the rule keeps it running: the
@@ -44,6 +44,11 @@ RuleContext::RuleContext(const RuleContext& shared, DiagnosticSink& sink)
       sink_(sink),
       disabled_(shared.disabled_),
       graph_(shared.graph_) {}
+
+const ir::DepGraph& RuleContext::graph() const {
+  std::call_once(graph_->built, [&] { graph_->graph = std::make_unique<const ir::DepGraph>(p_); });
+  return *graph_->graph;
+}
 
 bool RuleContext::Enabled(DiagKind kind) const {
   if (!disabled_.empty() && disabled_[static_cast<size_t>(kind)]) return false;

@@ -2,6 +2,7 @@
 // What every rule family gets: the IR, the sources (for exact ranges), the options, and a
 // Report() that honours off-by-default rules. Also the small IR queries several families share.
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +31,9 @@ class RuleContext {
   // Reports unless the rule is off; returns nullptr when it is off.
   Diagnostic* Report(DiagKind kind, SourceRange range, std::string message);
 
-  // The job graph with stage order, built once (by the first context, on the thread that made
-  // it) and shared by every rule family and thread.
-  const ir::DepGraph& graph() const { return *graph_; }
+  // The job graph with stage order: built once, by the first to ask, and shared by every rule
+  // family and thread (RunChecks has it built on its own thread; see checker.cc).
+  const ir::DepGraph& graph() const;
 
   // The first place at or after `hint.begin` (inside `hint` when it spans lines, else up to
   // `max_lines` lines further) where `needle` occurs in the source, or `hint` when absent.
@@ -44,7 +45,11 @@ class RuleContext {
   const CheckOptions& opts_;
   DiagnosticSink& sink_;
   std::vector<bool> disabled_;  // by DiagKind: --disable'd and named by no ignore comment
-  std::shared_ptr<const ir::DepGraph> graph_;
+  struct SharedGraph {
+    std::once_flag built;
+    std::unique_ptr<const ir::DepGraph> graph;
+  };
+  std::shared_ptr<SharedGraph> graph_;
 };
 
 // Text with compile-time parts only; runtime references are rendered `${{ git.x }}` /

@@ -13,6 +13,9 @@ grammar Pipe;
   antlr4::Token *consume() override;
   // Ends the terminal nodes made so far, after getTreeTracker().reset() ended their trees.
   void ReleaseTerminals();
+  // Predictions the DFA already holds are read off it without ANTLR's general machinery
+  // (parser_members.cc); anything else goes to ANTLR's adaptivePredict as before.
+  void UseDfaFirstPrediction();
   // The generated rules' `auto onExit = finally([=] { exitRule(); });` finds this one first:
   // a scope guard holding the lambda itself, where antlrcpp::finally wraps it in a
   // std::function on every rule entry.

@@ -1258,6 +1258,7 @@ class ItemTokenStream final : public antlr4::UnbufferedTokenStream {
 [[nodiscard]] bool ParseItemByItem(antlr4::TokenSource& source, ast::File& ast, AstBuilder& builder) {
   ItemTokenStream tokens(&source);
   PipeParser parser(&tokens);
+  parser.UseDfaFirstPrediction();
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);

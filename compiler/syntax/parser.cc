@@ -1226,19 +1226,37 @@ class StreamingScan : public antlr4::TokenSource {
   int bool_ops_ = 0;
 };
 
-// ANTLR 4.9's UnbufferedTokenStream with two costs of its per-token paths taken out (issue 13:
-// 4% of a 10,000-job `pipec check`): `add` numbered each token through a dynamic_cast to
-// WritableToken, and LT (the parser's and the prediction's look-ahead, several calls a token)
-// went through a virtual `sync` even with the token at hand. Every token StreamingScan gives is
-// a WritableToken (a SlimToken, or the CommonToken at the end).
+// ANTLR 4.9's UnbufferedTokenStream with the costs of its per-token paths taken out (issue 13:
+// 4% and then 1.3% of a 10,000-job `pipec check`): `add` numbered each token through a
+// dynamic_cast to WritableToken, and LT, LA and consume (the parser's and the prediction's,
+// several calls a token) went through virtual calls of one another and of sync, fill and add.
+// Every token StreamingScan gives is a WritableToken (a SlimToken, or the CommonToken at the
+// end). The logic is 4.9's (UnbufferedTokenStream.cpp), line for line.
 class ItemTokenStream final : public antlr4::UnbufferedTokenStream {
  public:
   using UnbufferedTokenStream::UnbufferedTokenStream;
 
+  // 4.9's LT, LA and consume, calling each other and fill directly instead of through the
+  // virtual LT, LA, sync, fill and add (the parser calls them several times a token).
   Token* LT(ssize_t i) override {
-    if (i >= 1 && _p + static_cast<size_t>(i) - 1 < _tokens.size())
-      return _tokens[_p + static_cast<size_t>(i) - 1].get();
-    return UnbufferedTokenStream::LT(i);
+    if (i < 1) return UnbufferedTokenStream::LT(i);  // LT(-1), and 4.9's error for 0
+    size_t at = _p + static_cast<size_t>(i) - 1;
+    if (at >= _tokens.size()) Fill(at + 1 - _tokens.size());
+    return at < _tokens.size() ? _tokens[at].get() : _tokens.back().get();  // past the end: EOF
+  }
+  size_t LA(ssize_t i) override { return ItemTokenStream::LT(i)->getType(); }
+  void consume() override {
+    if (ItemTokenStream::LA(1) == Token::EOF) throw antlr4::IllegalStateException("cannot consume EOF");
+    _lastToken = _tokens[_p].get();  // LT(-1)
+    if (_p == _tokens.size() - 1 && _numMarkers == 0) {  // no mark: the buffer can go
+      _tokens.clear();
+      _p = 0;
+      _lastTokenBufferStart = _lastToken;
+    } else {
+      ++_p;
+    }
+    ++_currentTokenIndex;
+    if (_p >= _tokens.size()) Fill(1);
   }
 
  protected:
@@ -1246,6 +1264,15 @@ class ItemTokenStream final : public antlr4::UnbufferedTokenStream {
     static_cast<antlr4::WritableToken*>(t.get())->setTokenIndex(getBufferStartIndex() +
                                                                  _tokens.size());
     _tokens.push_back(std::move(t));
+  }
+
+ private:
+  // 4.9's fill: up to `n` more tokens, none after EOF.
+  void Fill(size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!_tokens.empty() && _tokens.back()->getType() == Token::EOF) return;
+      ItemTokenStream::add(_tokenSource->nextToken());
+    }
   }
 };
 

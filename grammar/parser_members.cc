@@ -13,6 +13,8 @@
 // storage is reused without running its destructor.
 #include "PipeParser.h"
 
+#include <array>
+#include <cstdint>
 #include <new>
 
 namespace pipegen {
@@ -58,7 +60,7 @@ class DfaFirstSimulator final : public antlr4::atn::ParserATNSimulator {
     const bool sll = getPredictionMode() == antlr4::atn::PredictionMode::SLL;
     size_t t = input->LA(1);
     for (;;) {
-      antlr4::dfa::DFAState *next = getExistingTargetState(state, t);
+      antlr4::dfa::DFAState *next = Target(state, t);
       if (next == nullptr || next == ERROR.get()) return antlr4::atn::ATN::INVALID_ALT_NUMBER;
       if (next->requiresFullContext && !sll) return antlr4::atn::ATN::INVALID_ALT_NUMBER;
       if (next->isAcceptState)
@@ -70,6 +72,29 @@ class DfaFirstSimulator final : public antlr4::atn::ParserATNSimulator {
       }
     }
   }
+
+  // getExistingTargetState through a small cache of the edges this parser has followed. 4.9
+  // reads an edge under the DFA's global read lock (two mutex round trips and a condition
+  // variable signal, every step of every prediction). An edge, once there, never changes: 4.9
+  // only ever adds edges, a state for an edge is computed the same way each time and
+  // deduplicated against the DFA's states, and the DFA (static in PipeParser) and its states
+  // live until the program ends. So an edge read once under the lock can be reused.
+  antlr4::dfa::DFAState *Target(antlr4::dfa::DFAState *from, size_t t) {
+    const uintptr_t key = reinterpret_cast<uintptr_t>(from);
+    CachedEdge &e = edges_[((key >> 4) ^ (t * 0x9E3779B97F4A7C15u >> 40)) & (kCachedEdges - 1)];
+    if (e.from == from && e.t == t) return e.to;
+    antlr4::dfa::DFAState *to = getExistingTargetState(from, t);
+    if (to != nullptr) e = {from, t, to};
+    return to;
+  }
+
+  struct CachedEdge {
+    antlr4::dfa::DFAState *from = nullptr;
+    size_t t = 0;
+    antlr4::dfa::DFAState *to = nullptr;
+  };
+  static constexpr size_t kCachedEdges = 1024;  // a power of two; 24 KiB a parser
+  std::array<CachedEdge, kCachedEdges> edges_{};
 };
 
 }  // namespace

@@ -6,7 +6,21 @@ grammar Pipe;
 // Not part of the language: ANTLR 4.9's rule entry and exit without its dynamic_cast of each
 // rule context's parent, tokens' tree nodes from blocks, and a scope guard without a
 // std::function (parser_members.cc and bench/front/README.md say why).
+// The ATNs are deserialized when the first lexer or parser is made, not at start-up: 4.9 does
+// it in a static object's constructor, which the build removes (lazy_init.cmake).
+@lexer::members {
+  // Deserializes the lexer's ATN once (thread-safe); a member initializer below calls it
+  // before the generated constructor's body uses the ATN.
+  static void EnsureInitialized();
+ private:
+  bool initialized_ = (EnsureInitialized(), true);
+ public:
+}
 @parser::members {
+  static void EnsureInitialized();  // the same for the parser's ATN
+ private:
+  bool initialized_ = (EnsureInitialized(), true);
+ public:
   void enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t ruleIndex) override;
   void enterOuterAlt(antlr4::ParserRuleContext *localctx, size_t altNum) override;
   void exitRule();

@@ -11,6 +11,7 @@
 // they come from blocks the parser keeps and reuses once ReleaseTerminals() says the trees
 // holding them are gone. A TerminalNodeImpl owns nothing (its `children` stay empty), so its
 // storage is reused without running its destructor.
+#include "PipeLexer.h"
 #include "PipeParser.h"
 
 #include <array>
@@ -98,6 +99,13 @@ class DfaFirstSimulator final : public antlr4::atn::ParserATNSimulator {
 };
 
 }  // namespace
+
+// The generated Initializer (the ATN deserialized, the DFAs and token names made), run on the
+// first lexer or parser instead of at start-up, where it was half of the instructions of every
+// pipec command that parses no Pipe (`--version`, `lint` of YAML, `run`). lazy_init.cmake
+// removes the static Initializer objects from the generated files.
+void PipeLexer::EnsureInitialized() { static const Initializer once; }
+void PipeParser::EnsureInitialized() { static const Initializer once; }
 
 void PipeParser::UseDfaFirstPrediction() {
   auto *mine = new DfaFirstSimulator(this, _atn, _decisionToDFA, _sharedContextCache);

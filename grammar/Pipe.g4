@@ -29,7 +29,9 @@ grammar Pipe;
   void ReleaseTerminals();
   // Predictions the DFA already holds are read off it without ANTLR's general machinery
   // (parser_members.cc); anything else goes to ANTLR's adaptivePredict as before.
-  void UseDfaFirstPrediction();
+  // With `checked` and `mismatched` (tests): each DFA-first answer is also asked of 4.9's
+  // adaptivePredict; the counts are how many were, and how many differed.
+  void UseDfaFirstPrediction(size_t *checked = nullptr, size_t *mismatched = nullptr);
   // The generated rules' `auto onExit = finally([=] { exitRule(); });` finds this one first:
   // a scope guard holding the lambda itself, where antlrcpp::finally wraps it in a
   // std::function on every rule entry.

@@ -35,12 +35,23 @@ class DfaFirstSimulator final : public antlr4::atn::ParserATNSimulator {
  public:
   using ParserATNSimulator::ParserATNSimulator;
 
+  void CheckAgainstAntlr(size_t *checked, size_t *mismatched) {
+    checked_ = checked;
+    mismatched_ = mismatched;
+  }
+
   size_t adaptivePredict(antlr4::TokenStream *input, size_t decision, antlr4::ParserRuleContext *outer) override {
     antlr4::dfa::DFA &dfa = decisionToDFA[decision];
     antlr4::dfa::DFAState *state = dfa.isPrecedenceDfa() ? nullptr : dfa.s0;
     if (state != nullptr) {
       size_t alt = WalkDfa(input, state);
-      if (alt != antlr4::atn::ATN::INVALID_ALT_NUMBER) return alt;
+      if (alt != antlr4::atn::ATN::INVALID_ALT_NUMBER) {
+        if (checked_ != nullptr) {
+          ++*checked_;
+          if (ParserATNSimulator::adaptivePredict(input, decision, outer) != alt) ++*mismatched_;
+        }
+        return alt;
+      }
     }
     return ParserATNSimulator::adaptivePredict(input, decision, outer);
   }
@@ -96,6 +107,8 @@ class DfaFirstSimulator final : public antlr4::atn::ParserATNSimulator {
   };
   static constexpr size_t kCachedEdges = 1024;  // a power of two; 24 KiB a parser
   std::array<CachedEdge, kCachedEdges> edges_{};
+  size_t *checked_ = nullptr;
+  size_t *mismatched_ = nullptr;
 };
 
 }  // namespace
@@ -107,8 +120,9 @@ class DfaFirstSimulator final : public antlr4::atn::ParserATNSimulator {
 void PipeLexer::EnsureInitialized() { static const Initializer once; }
 void PipeParser::EnsureInitialized() { static const Initializer once; }
 
-void PipeParser::UseDfaFirstPrediction() {
+void PipeParser::UseDfaFirstPrediction(size_t *checked, size_t *mismatched) {
   auto *mine = new DfaFirstSimulator(this, _atn, _decisionToDFA, _sharedContextCache);
+  if (checked != nullptr && mismatched != nullptr) mine->CheckAgainstAntlr(checked, mismatched);
   mine->setPredictionMode(getInterpreter<antlr4::atn::ParserATNSimulator>()->getPredictionMode());
   delete _interpreter;  // the generated constructor's; the generated destructor deletes this one
   _interpreter = mine;

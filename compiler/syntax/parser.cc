@@ -1282,10 +1282,14 @@ class ItemTokenStream final : public antlr4::UnbufferedTokenStream {
 // that frees each one once its item is built (the mark keeps an item's tokens for the AST
 // builder). The AST's own diagnostics are staged; they are reported only if the whole file
 // parsed. False when SLL gave up (NeedsPreScan from `source` propagates).
-[[nodiscard]] bool ParseItemByItem(antlr4::TokenSource& source, ast::File& ast, AstBuilder& builder) {
+[[nodiscard]] bool ParseItemByItem(antlr4::TokenSource& source, ast::File& ast, AstBuilder& builder,
+                                   const ParseOptions& options) {
   ItemTokenStream tokens(&source);
   PipeParser parser(&tokens);
-  parser.UseDfaFirstPrediction();
+  if (ParseOptions::PredictionCheck* check = options.check_predictions)
+    parser.UseDfaFirstPrediction(&check->checked, &check->mismatched);
+  else if (options.dfa_first)
+    parser.UseDfaFirstPrediction();
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
@@ -1355,7 +1359,7 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
     StreamingScan source(fast, pos, ast->comments, &input);
     bool parsed = false;
     try {
-      parsed = ParseItemByItem(source, *ast, builder);
+      parsed = ParseItemByItem(source, *ast, builder, options);
     } catch (const NeedsPreScan&) {
     }
     if (parsed) return finish(std::move(ast), staged);
@@ -1388,7 +1392,7 @@ std::unique_ptr<ast::File> ParseFile(FileId file, const SourceManager& sm, Diagn
     DiagnosticSink staged;
     AstBuilder builder(pos, sm, staged);
     std::unique_ptr<ast::File> ast = builder.Start(comments);
-    if (ParseItemByItem(source, *ast, builder)) return finish(std::move(ast), staged);
+    if (ParseItemByItem(source, *ast, builder, options)) return finish(std::move(ast), staged);
   }
   // Stage 2, only for a file SLL could not parse: full LL with recovery and plain-worded
   // errors, over the whole file. The first stage consumed the tokens, so the text is lexed and
@@ -1468,17 +1472,31 @@ std::vector<std::string> Digest(const ast::File* f, const DiagnosticSink& sink) 
 
 }  // namespace
 
-std::optional<std::string> StreamingPathDisagreement(FileId file, const SourceManager& sm) {
-  DiagnosticSink streamed_sink, scanned_sink;
-  std::unique_ptr<ast::File> streamed = ParseFile(file, sm, streamed_sink, {.stream = true});
-  std::unique_ptr<ast::File> scanned = ParseFile(file, sm, scanned_sink, {.stream = false});
-  std::vector<std::string> a = Digest(streamed.get(), streamed_sink), b = Digest(scanned.get(), scanned_sink);
+namespace {
+
+std::optional<std::string> ParsesDisagree(FileId file, const SourceManager& sm, const ParseOptions& a_options,
+                                          std::string_view a_name, const ParseOptions& b_options,
+                                          std::string_view b_name) {
+  DiagnosticSink a_sink, b_sink;
+  std::unique_ptr<ast::File> a_ast = ParseFile(file, sm, a_sink, a_options);
+  std::unique_ptr<ast::File> b_ast = ParseFile(file, sm, b_sink, b_options);
+  std::vector<std::string> a = Digest(a_ast.get(), a_sink), b = Digest(b_ast.get(), b_sink);
   for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
     std::string_view x = i < a.size() ? std::string_view(a[i]) : "(nothing)";
     std::string_view y = i < b.size() ? std::string_view(b[i]) : "(nothing)";
-    if (x != y) return fmt::format("streamed: {}\npre-scanned: {}", x, y);
+    if (x != y) return fmt::format("{}: {}\n{}: {}", a_name, x, b_name, y);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> StreamingPathDisagreement(FileId file, const SourceManager& sm) {
+  return ParsesDisagree(file, sm, {.stream = true}, "streamed", {.stream = false}, "pre-scanned");
+}
+
+std::optional<std::string> DfaFirstDisagreement(FileId file, const SourceManager& sm) {
+  return ParsesDisagree(file, sm, {.dfa_first = true}, "DFA first", {.dfa_first = false}, "ANTLR's prediction");
 }
 
 }  // namespace pipec::syntax

@@ -1,5 +1,6 @@
 #include "lint/checker.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <iterator>
@@ -29,12 +30,23 @@ constexpr Family kFamilies[] = {
 };
 constexpr size_t kFamilyCount = std::size(kFamilies);
 
-// The order the two threads take the families in: the long ones first, so that the threads end
-// together (10,000 jobs: secret scripts 8 ms, hardcoded secrets 6, jobs 5, artifacts 2 with the
-// graph built, graph 1, the rest under 1 together), and none that asks for the job graph
-// before the calling thread has built it.
-constexpr size_t kScheduleOrder[] = {5, 3, 6, 1, 0, 2, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-static_assert(std::size(kScheduleOrder) == kFamilyCount);
+// The families the two threads take first, longest first, so that the threads end together
+// (10,000 jobs: secret scripts 8 ms, hardcoded secrets 6, jobs 5, artifacts 2, graph 1, the
+// rest under 1 together); the first is one that does not ask for the job graph, which the
+// calling thread builds meanwhile. The others follow in report order.
+constexpr Family kLongFirst[] = {CheckSecretScripts, CheckHardcodedSecrets, CheckJobs, CheckArtifacts, CheckGraph};
+
+// Indices into kFamilies in the order the threads take them.
+std::vector<size_t> ScheduleOrder() {
+  std::vector<size_t> order;
+  for (Family first : kLongFirst)
+    for (size_t i = 0; i < kFamilyCount; ++i)
+      if (kFamilies[i] == first) order.push_back(i);
+  for (size_t i = 0; i < kFamilyCount; ++i)
+    if (std::find(std::begin(kLongFirst), std::end(kLongFirst), kFamilies[i]) == std::end(kLongFirst))
+      order.push_back(i);
+  return order;
+}
 
 // Below this many jobs the checks take a few milliseconds at most, less than a second thread
 // is worth; above it, a 10,000-job pipeline's checks take about 20 ms on one core.
@@ -46,10 +58,11 @@ constexpr size_t kJobsForTwoThreads = 1000;
 void RunOnTwoThreads(const RuleContext& ctx, DiagnosticSink& sink) {
   std::vector<DiagnosticSink> sinks(kFamilyCount);
   std::vector<std::exception_ptr> failures(kFamilyCount);
+  static const std::vector<size_t> schedule = ScheduleOrder();
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < kFamilyCount;) {
-      size_t i = kScheduleOrder[k];
+      size_t i = schedule[k];
       try {
         RuleContext own(ctx, sinks[i]);
         kFamilies[i](own);

@@ -2,7 +2,7 @@
 # Installs the Debian packages pipec needs to build and test, only those missing.
 set -euo pipefail
 packages=(cmake ninja-build g++ libantlr4-runtime-dev antlr4 libyaml-cpp-dev libfmt-dev
-  libcli11-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev uuid-dev
+  libcli11-dev libre2-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev uuid-dev
   llvm-14-tools default-jre-headless shellcheck python3 git nodejs npm graphviz rsync python3-yaml
   tzdata  # time zones: GitHub schedules are moved to UTC (docs/targets.md)
   clang libclang-rt-14-dev llvm-14)  # clang, libFuzzer, llvm-cov: `make fuzz` (docs/fuzzing.md)

@@ -4,7 +4,8 @@
 // Each phase runs in a fresh child process, so its peak RSS is its own and one phase's heap
 // does not warm the next one's. Not a test: numbers go in bench/front/README.md and notes.
 // Usage: front_phases FILE.pipe [RUNS]  (default 5 runs; the table shows each phase's best). "heap" is
-// the heap in use when the phase ends, its results alive (mallinfo2).
+// the heap in use when the phase ends, its results alive (mallinfo2; glibc's malloc only). The
+// allocator is pipec's (mimalloc, compiler/driver/allocator.cc, unless PIPEC_MIMALLOC=OFF).
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -77,7 +78,13 @@ void Timed(F&& f) {
 }
 
 // Records the heap in use now (call it where a phase's results are still alive).
+// Under mimalloc (linked as into pipec) glibc's counts are empty and mimalloc's release build
+// keeps none: "n/a".
 void RecordHeap() {
+  if (!pipec::support::HeapIsGlibcs()) {
+    g_phase_heap = -1;
+    return;
+  }
   struct mallinfo2 info = mallinfo2();
   g_phase_heap = static_cast<double>(info.uordblks + info.hblkhd);
 }
@@ -152,8 +159,10 @@ int main(int argc, char** argv) {
       close(fds[1]);
       if (s.seconds >= 0 && s.seconds < best.seconds) best = s;
     }
-    std::printf("%-28s %10.1f %12.1f %12.1f\n", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0,
-                best.heap_bytes / (1 << 20));
+    std::string heap = best.heap_bytes < 0 ? "n/a" : std::to_string(best.heap_bytes / (1 << 20));
+    if (best.heap_bytes >= 0) heap.resize(heap.find('.') + 2);  // one decimal
+    std::printf("%-28s %10.1f %12.1f %12s\n", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0,
+                heap.c_str());
   }
   return 0;
 }

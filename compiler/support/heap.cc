@@ -12,6 +12,10 @@
 #define PIPEC_HEAP_TUNING 1
 #endif
 
+// mimalloc's, when the program allocates with it (the pipec binary, PIPEC_MIMALLOC); weak, so
+// it is null in a program that does not (the unit tests). Its heap is not glibc's.
+extern "C" int mi_version() __attribute__((weak));
+
 namespace pipec::support {
 
 size_t HeapEstimate(size_t input_bytes) {
@@ -19,10 +23,12 @@ size_t HeapEstimate(size_t input_bytes) {
   return input_bytes >= kMax / 64 ? kMax : input_bytes * 64;
 }
 
+bool HeapIsGlibcs() { return mi_version == nullptr; }
+
 void PrepareHeapFor(size_t input_bytes) {
 #ifdef PIPEC_HEAP_TUNING
   static bool prepared = false;
-  if (prepared || input_bytes < kHeapPreparationThreshold) return;
+  if (prepared || input_bytes < kHeapPreparationThreshold || !HeapIsGlibcs()) return;
   prepared = true;
   const size_t pad = HeapEstimate(input_bytes);
   // Grow the heap by `pad` at once and do not give it back when blocks are freed (a

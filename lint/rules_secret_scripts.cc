@@ -8,13 +8,14 @@
 #include <map>
 #include <set>
 
-#include "lint/credentials.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/support/file_system.h"
+#include "compiler/support/one_of.h"
+#include "compiler/support/shell_lexer.h"
+#include "lint/credentials.h"
 #include "lint/rules.h"
 #include "lint/script_map.h"
 #include "lint/shell_words.h"
-#include "compiler/support/shell_lexer.h"
 
 namespace pipec::lint {
 namespace {
@@ -24,10 +25,7 @@ using shell::ShellCommand;
 using shell::ShellRedirect;
 using shell::ShellVarRef;
 using shell::ShellWord;
-
-bool OneOf(std::string_view s, std::initializer_list<std::string_view> list) {
-  return std::find(list.begin(), list.end(), s) != list.end();
-}
+using support::OneOf;
 
 bool IsInterpreter(std::string_view n) {
   return IsShell(n) || OneOf(n, {"python", "python3", "perl", "ruby", "node", "php"});

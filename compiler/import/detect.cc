@@ -20,11 +20,7 @@ std::string_view ConfigKindName(ConfigKind k) {
 
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool IsYaml(std::string_view p) { return EndsWith(p, ".yml") || EndsWith(p, ".yaml"); }
+bool IsYaml(std::string_view p) { return p.ends_with(".yml") || p.ends_with(".yaml"); }
 
 bool InWorkflowsDir(std::string_view p) {
   std::string s(p);
@@ -69,8 +65,9 @@ bool LooksLikeGitHub(std::string_view text) {
 }  // namespace
 
 ConfigKind ClassifyConfig(std::string_view path, std::string_view contents) {
-  if (EndsWith(path, ".pipe")) return ConfigKind::Pipe;
-  if (EndsWith(path, ".gitlab-ci.yml") || EndsWith(path, ".gitlab-ci.yaml")) return ConfigKind::GitLab;
+  if (path.ends_with(".pipe")) return ConfigKind::Pipe;
+  if (path.ends_with(".gitlab-ci.yml") || path.ends_with(".gitlab-ci.yaml"))
+    return ConfigKind::GitLab;
   if (!IsYaml(path)) return ConfigKind::Unknown;
   if (InWorkflowsDir(path)) return ConfigKind::GitHub;
   // Content sniffing on the raw text (cheap, works on YAML that does not parse).
@@ -91,7 +88,7 @@ std::vector<std::string> FindConfigs(const std::string& dir) {
     }
     if (!it->is_regular_file(ec)) continue;
     std::string p = it->path().generic_string();
-    if (EndsWith(p, ".pipe") || name == ".gitlab-ci.yml" || EndsWith(name, ".gitlab-ci.yml") ||
+    if (p.ends_with(".pipe") || name == ".gitlab-ci.yml" || name.ends_with(".gitlab-ci.yml") ||
         (IsYaml(p) && InWorkflowsDir(p) && it->path().parent_path().filename() == "workflows"))
       out.push_back(p);
   }

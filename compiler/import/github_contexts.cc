@@ -97,9 +97,9 @@ struct Place {
   std::string_view job_id;            // lower case, for the taint trace's look-ups
 };
 
-class Collector {
+class ContextCollector {
  public:
-  Collector(const WorkflowTaint& taint, const SourceManager& sm) : taint_(taint), sm_(sm) {}
+  ContextCollector(const WorkflowTaint& taint, const SourceManager& sm) : taint_(taint), sm_(sm) {}
 
   ir::GitHubFacts Workflow(const Node& doc) {
     if (Names inputs = DeclaredInputs(doc.Get("on"))) facts_.inputs = Sorted(*inputs);
@@ -223,7 +223,7 @@ class Collector {
 
 ir::GitHubFacts CollectGitHubExpressions(const yaml::Node& workflow, const WorkflowTaint& taint,
                                          const SourceManager& sm) {
-  return Collector(taint, sm).Workflow(workflow);
+  return ContextCollector(taint, sm).Workflow(workflow);
 }
 
 }  // namespace pipec::import

@@ -1,28 +1,30 @@
 #include "compiler/import/github_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include "compiler/import/github_contexts.h"
 #include "compiler/import/built_images.h"
+#include "compiler/import/github_contexts.h"
 #include "compiler/import/github_expressions.h"
 #include "compiler/import/github_taint.h"
 #include "compiler/import/gitlab_job.h"
+#include "compiler/import/rule_eval.h"
 #include "compiler/import/secret_names.h"
 #include "compiler/import/source_locate.h"
-#include "compiler/import/rule_eval.h"
 #include "compiler/import/triggers.h"
+#include "compiler/support/one_of.h"
 #include "compiler/support/shell_lexer.h"
 
 namespace pipec::import {
 
+using support::OneOf;
 using yaml::Node;
 using yaml::NodePtr;
 
@@ -122,11 +124,6 @@ constexpr std::array<std::string_view, 11> kStepKeys = {"id", "if", "name", "use
 constexpr std::array<std::string_view, 9> kCallKeys = {"name", "uses", "with", "secrets", "needs", "if", "permissions",
                                                       "strategy", "concurrency"};
 
-template <size_t N>
-bool OneOf(const std::array<std::string_view, N>& a, std::string_view v) {
-  return std::find(a.begin(), a.end(), v) != a.end();
-}
-
 struct ReusableWorkflow {
   std::map<std::string, bool> inputs;   // lower-case name -> required (no default)
   std::map<std::string, bool> secrets;  // lower-case name -> required
@@ -155,7 +152,7 @@ class GitHubReader {
     p.name = "github";
     if (const Node* n = doc->Get("name"); n && n->IsScalar()) p.name = n->scalar;
     for (const auto& [k, v] : doc->entries)
-      if (!OneOf(kWorkflowKeys, k->scalar))
+      if (!OneOf(k->scalar, kWorkflowKeys))
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("unexpected key \"{}\" for \"workflow\" section. expected one of {}", k->scalar,
                                  Quoted({kWorkflowKeys.begin(), kWorkflowKeys.end()})));
@@ -509,11 +506,11 @@ class GitHubReader {
     bool call = body.Has("uses");
     CheckJobSections(body);
     for (const auto& [k, v] : body.entries) {
-      if (!OneOf(kGitHubJobKeys, k->scalar)) {
+      if (!OneOf(k->scalar, kGitHubJobKeys)) {
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("unexpected key \"{}\" for \"job\" section. expected one of {}", k->scalar,
                                  Quoted({kGitHubJobKeys.begin(), kGitHubJobKeys.end() - 1})));
-      } else if (call && !OneOf(kCallKeys, k->scalar)) {
+      } else if (call && !OneOf(k->scalar, kCallKeys)) {
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("when a reusable workflow is called with \"uses\", \"{}\" is not available. only following keys are allowed: \"name\", \"uses\", \"with\", \"secrets\", \"needs\", \"if\", and \"permissions\" in job \"{}\"",
                                  k->scalar, job.name));
@@ -648,7 +645,7 @@ class GitHubReader {
     static constexpr std::array<std::string_view, 4> kControl = {"parallel", "wait", "wait-all", "cancel"};
     const Node* control = nullptr;
     for (const auto& [k, v] : s.entries)
-      if (OneOf(kControl, k->scalar)) {
+      if (OneOf(k->scalar, kControl)) {
         if (control) {
           sink_.Report(DiagKind::GhStep, k->range, fmt::format("step can have only one of \"parallel\", \"wait\", \"wait-all\" and \"cancel\" sections"));
           return true;
@@ -659,7 +656,7 @@ class GitHubReader {
     const std::string& kind = control->scalar;
     static constexpr std::array<std::string_view, 5> kKeys = {"id", "if", "name", "continue-on-error", "timeout-minutes"};
     for (const auto& [k, v] : s.entries)
-      if (k.get() != control && !OneOf(kKeys, k->scalar))
+      if (k.get() != control && !OneOf(k->scalar, kKeys))
         sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("unexpected key \"{}\" for \"{}\" step", k->scalar, kind));
     StepId(s, ids, nullptr);
     const Node& value = *s.Get(kind);
@@ -694,7 +691,8 @@ class GitHubReader {
       return;
     }
     for (const auto& [k, v] : s.entries)
-      if ((!OneOf(kStepKeys, k->scalar) && k->scalar != "background") || (run && k->scalar == "with") ||
+      if ((!OneOf(k->scalar, kStepKeys) && k->scalar != "background") ||
+          (run && k->scalar == "with") ||
           (uses && (k->scalar == "shell" || k->scalar == "working-directory")))
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("unexpected key \"{}\" for {}", k->scalar, run ? "step to run shell command" : "step to execute action"));

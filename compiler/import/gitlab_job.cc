@@ -1,20 +1,22 @@
 #include "compiler/import/gitlab_job.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <functional>
-#include <set>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "compiler/import/script_paths.h"
 #include "compiler/import/source_locate.h"
+#include "compiler/support/one_of.h"
 #include "compiler/support/shell_lexer.h"
 
 namespace pipec::import {
 
+using support::OneOf;
 using yaml::Node;
 using yaml::NodePtr;
 
@@ -32,10 +34,6 @@ constexpr std::array<std::string_view, 17> kModelled = {
     "script", "before_script", "after_script", "image", "services", "stage", "needs", "dependencies",
     "artifacts", "when", "allow_failure", "retry", "timeout", "parallel", "environment", "variables",
     "tags"};
-
-bool In(std::string_view v, std::initializer_list<std::string_view> set) {
-  return std::find(set.begin(), set.end(), v) != set.end();
-}
 
 std::string CellName(const std::string& base, const std::map<std::string, std::string>& cell,
                      const std::vector<std::string>& order) {
@@ -154,16 +152,18 @@ class JobReader {
     for (const shell::ShellCommand& c : shell::LexShell(script)) {
       for (const shell::ShellWord& a : c.assignments) assigned(a);
       std::string_view cmd = c.Name();
-      if (In(cmd, {"export", "local", "declare", "readonly", "typeset", "read"}))
+      if (OneOf(cmd, {"export", "local", "declare", "readonly", "typeset", "read"}))
         for (size_t i = 1; i < c.words.size(); ++i)
           if (!c.words[i].value.starts_with("-")) assigned(c.words[i]);
-      bool file_command = In(cmd, {"chmod", "chown", "chgrp", "ssh-add", "cp", "mv", "rm", "stat", "install", "source", "."});
-      bool test = In(cmd, {"[", "[[", "test"});
+      bool file_command = OneOf(cmd, {"chmod", "chown", "chgrp", "ssh-add", "cp", "mv", "rm",
+                                      "stat", "install", "source", "."});
+      bool test = OneOf(cmd, {"[", "[[", "test"});
       for (size_t i = 1; i < c.words.size(); ++i) {
         std::string name = whole_var(c.words[i]);
         if (name.empty()) continue;
         const std::string& prev = c.words[i - 1].value;
-        if (file_command || (test && In(prev, {"-f", "-e", "-r", "-s", "-d", "-w"}))) g.path_vars.insert(name);
+        if (file_command || (test && OneOf(prev, {"-f", "-e", "-r", "-s", "-d", "-w"})))
+          g.path_vars.insert(name);
       }
     }
   }
@@ -185,7 +185,7 @@ class JobReader {
   void OnlyKeys(const Node& m, std::string_view where,
                 std::initializer_list<std::string_view> allowed) {
     for (const auto& [k, v] : m.entries)
-      if (!In(k->scalar, allowed)) Unknown(*k, where);
+      if (!OneOf(k->scalar, allowed)) Unknown(*k, where);
   }
   void Missing(const Node& m, std::string_view where, std::string_view keys) {
     sink_.Report(DiagKind::YamlWrongType, m.range,
@@ -200,7 +200,7 @@ class JobReader {
   // `pull_policy`: one of always, never, if-not-present, or a non-empty array of them.
   void PullPolicy(const Node& n, const std::string& where) {
     auto ok = [](const Node& x) {
-      return IsStr(x) && In(x.scalar, {"always", "never", "if-not-present"});
+      return IsStr(x) && OneOf(x.scalar, {"always", "never", "if-not-present"});
     };
     bool good = ok(n);
     if (n.IsSeq()) {
@@ -522,7 +522,8 @@ class JobReader {
               if (!cell->IsMap()) Bad(*cell, "needs:parallel:matrix", "an array of hashes");
         }
         for (const auto& [k, v] : item->entries)
-          if (!In(k->scalar, {"job", "artifacts", "optional", "parallel", "pipeline", "project", "ref"}))
+          if (!OneOf(k->scalar,
+                     {"job", "artifacts", "optional", "parallel", "pipeline", "project", "ref"}))
             sink_.Report(DiagKind::YamlUnknownKey, k->range,
                          fmt::format("jobs:{}:needs config contains unknown keys: {}", name_, k->scalar));
       } else {
@@ -565,12 +566,12 @@ class JobReader {
             g.job.outputs.push_back(std::move(o));
           }
       } else if (key == "when") {
-        if (!v->IsScalar() || !In(v->scalar, {"on_success", "on_failure", "always"}))
+        if (!v->IsScalar() || !OneOf(v->scalar, {"on_success", "on_failure", "always"}))
           Bad(*v, "artifacts:when", "one of: on_success, on_failure, always");
       } else if (key == "untracked" || key == "public") {
         if (!v->AsBool()) Bad(*v, "artifacts:" + key, "a boolean value");
       } else if (key == "access") {
-        if (!v->IsScalar() || !In(v->scalar, {"all", "developer", "maintainer", "none"}))
+        if (!v->IsScalar() || !OneOf(v->scalar, {"all", "developer", "maintainer", "none"}))
           Bad(*v, "artifacts:access", "one of: all, developer, maintainer, none");
       } else if (key == "name" || key == "expose_as") {
         if (!v->IsScalar()) Bad(*v, "artifacts:" + key, "a string");
@@ -591,33 +592,33 @@ class JobReader {
       else if (k->scalar == "dotenv") kind = ir::OutputKind::Dotenv;
       else if (k->scalar == "codequality") kind = ir::OutputKind::Codequality;
       else if (k->scalar == "coverage_report") kind = ir::OutputKind::Coverage;
-      if (!In(k->scalar, {"accessibility",
-                          "annotations",
-                          "api_fuzzing",
-                          "browser_performance",
-                          "cluster_image_scanning",
-                          "codequality",
-                          "container_scanning",
-                          "coverage_fuzzing",
-                          "coverage_report",
-                          "cyclonedx",
-                          "dast",
-                          "dependency_scanning",
-                          "dotenv",
-                          "junit",
-                          "license_management",
-                          "license_scanning",
-                          "load_performance",
-                          "lsif",
-                          "metrics",
-                          "performance",
-                          "repository_xray",
-                          "requirements",
-                          "requirements_v2",
-                          "sarif",
-                          "sast",
-                          "secret_detection",
-                          "terraform"})) {
+      if (!OneOf(k->scalar, {"accessibility",
+                             "annotations",
+                             "api_fuzzing",
+                             "browser_performance",
+                             "cluster_image_scanning",
+                             "codequality",
+                             "container_scanning",
+                             "coverage_fuzzing",
+                             "coverage_report",
+                             "cyclonedx",
+                             "dast",
+                             "dependency_scanning",
+                             "dotenv",
+                             "junit",
+                             "license_management",
+                             "license_scanning",
+                             "load_performance",
+                             "lsif",
+                             "metrics",
+                             "performance",
+                             "repository_xray",
+                             "requirements",
+                             "requirements_v2",
+                             "sarif",
+                             "sast",
+                             "secret_detection",
+                             "terraform"})) {
         Unknown(*k, "artifacts:reports");
         continue;
       }
@@ -633,7 +634,7 @@ class JobReader {
         const Node* path = v->Get("path");
         if (!format || !path)
           Missing(*v, "artifacts:reports:coverage_report", !format ? "coverage_format" : "path");
-        if (format && (!format->IsScalar() || !In(format->scalar, {"cobertura", "jacoco"})))
+        if (format && (!format->IsScalar() || !OneOf(format->scalar, {"cobertura", "jacoco"})))
           Bad(*format, "artifacts:reports:coverage_report:coverage_format",
               "one of: cobertura, jacoco");
         if (path && !IsNonEmptyStr(*path))
@@ -706,10 +707,11 @@ class JobReader {
           else if (key == "fallback_keys" && v->items.size() > 5)
             TooMany(*v, "cache:fallback_keys", 5);
         } else if (key == "policy") {
-          if (!v->IsScalar() || (!In(v->scalar, {"pull", "push", "pull-push"}) && v->scalar.find('$') == std::string::npos))
+          if (!v->IsScalar() || (!OneOf(v->scalar, {"pull", "push", "pull-push"}) &&
+                                 v->scalar.find('$') == std::string::npos))
             Bad(*v, "cache:policy", "one of: pull, push, pull-push");
         } else if (key == "when") {
-          if (!v->IsScalar() || !In(v->scalar, {"on_success", "on_failure", "always"}))
+          if (!v->IsScalar() || !OneOf(v->scalar, {"on_success", "on_failure", "always"}))
             Bad(*v, "cache:when", "one of: on_success, on_failure, always");
         } else if (key == "untracked" || key == "unprotect") {
           if (!v->AsBool()) Bad(*v, "cache:" + key, "a boolean value");
@@ -736,7 +738,8 @@ class JobReader {
       for (const auto& [k, v] : r->entries) {
         const std::string& key = k->scalar;
         if (key == "when") {
-          if (!v->IsScalar() || !In(v->scalar, {"on_success", "on_failure", "always", "manual", "delayed", "never"}))
+          if (!v->IsScalar() || !OneOf(v->scalar, {"on_success", "on_failure", "always", "manual",
+                                                   "delayed", "never"}))
             Bad(*v, "rules:when", "one of: on_success, on_failure, always, manual, delayed, never");
         } else if (key == "if" || key == "start_in") {
           if (!v->IsScalar()) Bad(*v, "rules:" + key, "a string");
@@ -794,7 +797,7 @@ class JobReader {
     if (n.IsNull() || n.IsScalar() || IsStringArray(n)) return;
     if (!n.IsMap()) return Bad(n, key, "an array of strings or a hash");
     for (const auto& [k, v] : n.entries)
-      if (!In(k->scalar, {"refs", "variables", "changes", "kubernetes"}))
+      if (!OneOf(k->scalar, {"refs", "variables", "changes", "kubernetes"}))
         sink_.Report(DiagKind::YamlUnknownKey, k->range,
                      fmt::format("jobs:{}:{} config contains unknown keys: {}", name_, key, k->scalar));
   }
@@ -893,11 +896,11 @@ class JobReader {
         const std::string& key = k->scalar;
         if (key == "name") continue;
         if (key == "action") {
-          if (!v->IsScalar() || !In(v->scalar, {"start", "prepare", "stop", "verify", "access"}))
+          if (!v->IsScalar() || !OneOf(v->scalar, {"start", "prepare", "stop", "verify", "access"}))
             Bad(*v, "environment:action", "one of: start, prepare, stop, verify, access");
         } else if (key == "deployment_tier") {
           if (!v->IsScalar() ||
-              !In(v->scalar, {"production", "staging", "testing", "development", "other"}))
+              !OneOf(v->scalar, {"production", "staging", "testing", "development", "other"}))
             Bad(*v, "environment:deployment_tier",
                 "one of: production, staging, testing, development, other");
         } else if (key == "url" || key == "on_stop") {
@@ -931,7 +934,7 @@ class JobReader {
       const std::string at = "release:" + key;
       if (key == "tag_name" || key == "description") {
         if (!IsNonEmptyStr(*v)) Bad(*v, at, "a non-empty string");
-      } else if (In(key, {"tag_message", "name", "ref", "released_at"})) {
+      } else if (OneOf(key, {"tag_message", "name", "ref", "released_at"})) {
         if (!IsStr(*v)) Bad(*v, at, "a string");
       } else if (key == "milestones") {
         if (!IsStrArray(*v, false)) Bad(*v, at, "an array of strings");
@@ -956,7 +959,8 @@ class JobReader {
             for (std::string_view req : {"name", "url"})
               if (!l->Has(req)) Missing(*l, at + ":links", req);
             if (const Node* t = l->Get("link_type");
-                t && (!t->IsScalar() || !In(t->scalar, {"runbook", "package", "image", "other"})))
+                t &&
+                (!t->IsScalar() || !OneOf(t->scalar, {"runbook", "package", "image", "other"})))
               Bad(*t, at + ":links:link_type", "one of: runbook, package, image, other");
           }
       } else {
@@ -989,14 +993,15 @@ class JobReader {
       } else {
         return Bad(n, "trigger", "a hash with project or include");
       }
-      if (const Node* s = n.Get("strategy"); s && (!s->IsScalar() || !In(s->scalar, {"depend", "mirror"})))
+      if (const Node* s = n.Get("strategy");
+          s && (!s->IsScalar() || !OneOf(s->scalar, {"depend", "mirror"})))
         Bad(*s, "trigger:strategy", "one of: depend, mirror");
       if (const Node* f = n.Get("forward")) {
         if (!f->IsMap())
           Bad(*f, "trigger:forward", "a hash");
         else
           for (const auto& [k, v] : f->entries)
-            if (!In(k->scalar, {"yaml_variables", "pipeline_variables"}))
+            if (!OneOf(k->scalar, {"yaml_variables", "pipeline_variables"}))
               Unknown(*k, "trigger:forward");
             else if (!v->AsBool())
               Bad(*v, "trigger:forward:" + k->scalar, "a boolean value");
@@ -1229,7 +1234,7 @@ void CheckGitLabInputSpecs(const Node& node, const std::string& where, bool job_
     }
     std::string type = "string";
     if (const Node* t = v->Get("type")) {
-      if (!t->IsScalar() || !In(t->scalar, {"array", "boolean", "number", "string"})) {
+      if (!t->IsScalar() || !OneOf(t->scalar, {"array", "boolean", "number", "string"})) {
         bad(*t, at + ":type", "one of: array, boolean, number, string");
         type.clear();
       } else {
@@ -1318,13 +1323,20 @@ std::optional<int64_t> ParseGitLabDuration(std::string_view text) {
     std::string unit(text.substr(u, i - u));
     for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     int64_t mult = 0;
-    if (unit.empty() || In(unit, {"s", "sec", "secs", "second", "seconds"})) mult = 1;
-    else if (In(unit, {"m", "min", "mins", "minute", "minutes"})) mult = 60;
-    else if (In(unit, {"h", "hr", "hrs", "hour", "hours"})) mult = 3600;
-    else if (In(unit, {"d", "day", "days"})) mult = 86400;
-    else if (In(unit, {"w", "wk", "wks", "week", "weeks"})) mult = 7 * 86400;
-    else if (In(unit, {"mo", "mos", "month", "months"})) mult = 30 * 86400;
-    else if (In(unit, {"y", "yr", "yrs", "year", "years"})) mult = 365 * 86400;
+    if (unit.empty() || OneOf(unit, {"s", "sec", "secs", "second", "seconds"}))
+      mult = 1;
+    else if (OneOf(unit, {"m", "min", "mins", "minute", "minutes"}))
+      mult = 60;
+    else if (OneOf(unit, {"h", "hr", "hrs", "hour", "hours"}))
+      mult = 3600;
+    else if (OneOf(unit, {"d", "day", "days"}))
+      mult = 86400;
+    else if (OneOf(unit, {"w", "wk", "wks", "week", "weeks"}))
+      mult = 7 * 86400;
+    else if (OneOf(unit, {"mo", "mos", "month", "months"}))
+      mult = 30 * 86400;
+    else if (OneOf(unit, {"y", "yr", "yrs", "year", "years"}))
+      mult = 365 * 86400;
     else return std::nullopt;
     total += n * mult;
     any = true;
@@ -1378,7 +1390,8 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
     else if (kname == "rules") r.Rules(n);
     else if (kname == "only" || kname == "except") r.OnlyExcept(n, kname);
     else if (kname == "when") {
-      if (!n.IsScalar() || !In(n.scalar, {"on_success", "on_failure", "always", "manual", "delayed", "never"}))
+      if (!n.IsScalar() ||
+          !OneOf(n.scalar, {"on_success", "on_failure", "always", "manual", "delayed", "never"}))
         r.Bad(n, "when", "one of: on_success, on_failure, always, manual, delayed, never");
       else if (n.scalar == "on_failure") g.job.run_when = ir::RunWhen::OnFailure;
       else if (n.scalar == "always") g.job.run_when = ir::RunWhen::Always;
@@ -1465,7 +1478,7 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
     } else if (kname == "pages") {
       if (n.IsMap()) {
         for (const auto& [pk, pv] : n.entries)
-          if (!In(pk->scalar, {"path_prefix", "expire_in", "publish"}))
+          if (!OneOf(pk->scalar, {"path_prefix", "expire_in", "publish"}))
             r.Unknown(*pk, "pages");
           else if (!r.IsStr(*pv))
             r.Bad(*pv, "pages:" + pk->scalar, "a string");
@@ -1487,22 +1500,28 @@ GlJob ReadGitLabJob(const std::string& name, const Node& key, const Node& body, 
     } else if (kname == "dast_configuration") {
       if (!n.IsMap()) r.Bad(n, "dast_configuration", "a hash");
       else for (const auto& [dk, dv] : n.entries)
-        if (!In(dk->scalar, {"site_profile", "scanner_profile"}))
-          sink.Report(DiagKind::YamlUnknownKey, dk->range, fmt::format("jobs:{}:dast_configuration config contains unknown keys: {}", name, dk->scalar));
+          if (!OneOf(dk->scalar, {"site_profile", "scanner_profile"}))
+            sink.Report(DiagKind::YamlUnknownKey, dk->range,
+                        fmt::format("jobs:{}:dast_configuration config contains unknown keys: {}",
+                                    name, dk->scalar));
     } else if (kname == "identity") {
       if (!n.IsScalar() || n.scalar != "google_cloud") r.Bad(n, "identity", "google_cloud");
     } else if (kname == "inherit") {
       if (!n.IsMap()) r.Bad(n, "inherit", "a hash");
       else for (const auto& [ik, iv] : n.entries) {
-        if (!In(ik->scalar, {"default", "variables"}))
-          sink.Report(DiagKind::YamlUnknownKey, ik->range, fmt::format("jobs:{}:inherit config contains unknown keys: {}", name, ik->scalar));
-        else if (!iv->AsBool() && !r.IsStringArray(*iv)) r.Bad(*iv, "inherit:" + ik->scalar, "a boolean value or an array of strings");
-        else if (ik->scalar == "default" && iv->IsSeq())
-          for (const NodePtr& d : iv->items)
-            if (!In(d->scalar,
-                    {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens",
-                     "image", "interruptible", "retry", "services", "tags", "timeout"}))
-              r.Bad(*d, "inherit:default",
+          if (!OneOf(ik->scalar, {"default", "variables"}))
+            sink.Report(
+                DiagKind::YamlUnknownKey, ik->range,
+                fmt::format("jobs:{}:inherit config contains unknown keys: {}", name, ik->scalar));
+          else if (!iv->AsBool() && !r.IsStringArray(*iv))
+            r.Bad(*iv, "inherit:" + ik->scalar, "a boolean value or an array of strings");
+          else if (ik->scalar == "default" && iv->IsSeq())
+            for (const NodePtr& d : iv->items)
+              if (!OneOf(d->scalar, {"after_script", "artifacts", "before_script", "cache", "hooks",
+                                     "id_tokens", "image", "interruptible", "retry", "services",
+                                     "tags", "timeout"}))
+                r.Bad(
+                    *d, "inherit:default",
                     "an array of default keywords (after_script, artifacts, before_script, cache, "
                     "hooks, id_tokens, image, interruptible, retry, services, tags, timeout)");
       }

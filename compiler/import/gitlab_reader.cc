@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
-#include <nlohmann/json.hpp>
 
 #include "compiler/import/gitlab_config.h"
 #include "compiler/import/gitlab_job.h"
@@ -17,9 +17,11 @@
 #include "compiler/import/secret_names.h"
 #include "compiler/import/triggers.h"
 #include "compiler/support/glob.h"
+#include "compiler/support/one_of.h"
 
 namespace pipec::import {
 
+using support::OneOf;
 using yaml::Node;
 using yaml::NodePtr;
 
@@ -36,10 +38,6 @@ bool IsGitLabMaskedPredefined(std::string_view name) {
 
 bool Inside(const SourceRange& r, const SourceRange& outer) {
   return outer.valid() && r.file == outer.file && outer.begin <= r.begin && r.begin < outer.end;
-}
-
-bool In(std::string_view v, std::initializer_list<std::string_view> set) {
-  return std::find(set.begin(), set.end(), v) != set.end();
 }
 
 class GitLabReader {
@@ -163,8 +161,9 @@ class GitLabReader {
         sink_.Report(DiagKind::YamlWrongType, d->range, "default config should be a hash");
       } else {
         for (const auto& [k, v] : d->entries)
-          if (!In(k->scalar, {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens", "image",
-                              "interruptible", "retry", "services", "tags", "timeout"}))
+          if (!OneOf(k->scalar,
+                     {"after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens",
+                      "image", "interruptible", "retry", "services", "tags", "timeout"}))
             sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("default config contains unknown keys: {}", k->scalar));
         // Type-check the defaults once, as GitLab does, through a job reader.
         DiagnosticSink scratch;
@@ -227,7 +226,7 @@ class GitLabReader {
           bad(*v, "spec:component", "an array of: name, sha, version, reference");
         else
           for (const NodePtr& c : v->items)
-            if (!c->IsScalar() || !In(c->scalar, {"name", "sha", "version", "reference"}) ||
+            if (!c->IsScalar() || !OneOf(c->scalar, {"name", "sha", "version", "reference"}) ||
                 !seen.insert(c->scalar).second)
               bad(*c, "spec:component",
                   "an array of unique values among: name, sha, version, reference");
@@ -267,11 +266,11 @@ class GitLabReader {
     }
     for (const auto& [k, v] : r.entries) {
       if (k->scalar == "when") {
-        if (!v->IsScalar() || !In(v->scalar, {"always", "never"}))
+        if (!v->IsScalar() || !OneOf(v->scalar, {"always", "never"}))
           sink_.Report(DiagKind::YamlWrongType, v->range, "workflow:rules:when config should be one of: always, never");
       } else if (k->scalar == "auto_cancel") {
         AutoCancel(*v, "workflow:rules:auto_cancel");
-      } else if (!In(k->scalar, {"if", "changes", "exists", "variables"})) {
+      } else if (!OneOf(k->scalar, {"if", "changes", "exists", "variables"})) {
         sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("workflow:rules config contains unknown keys: {}", k->scalar));
       }
     }
@@ -284,11 +283,11 @@ class GitLabReader {
     }
     for (const auto& [k, x] : v.entries) {
       if (k->scalar == "on_new_commit") {
-        if (!x->IsScalar() || !In(x->scalar, {"conservative", "interruptible", "none"}))
+        if (!x->IsScalar() || !OneOf(x->scalar, {"conservative", "interruptible", "none"}))
           sink_.Report(DiagKind::YamlWrongType, x->range,
                        fmt::format("{}:on_new_commit config should be one of: conservative, interruptible, none", where));
       } else if (k->scalar == "on_job_failure") {
-        if (!x->IsScalar() || !In(x->scalar, {"none", "all"}))
+        if (!x->IsScalar() || !OneOf(x->scalar, {"none", "all"}))
           sink_.Report(DiagKind::YamlWrongType, x->range, fmt::format("{}:on_job_failure config should be one of: none, all", where));
       } else {
         sink_.Report(DiagKind::YamlUnknownKey, k->range, fmt::format("{} config contains unknown keys: {}", where, k->scalar));
@@ -340,7 +339,8 @@ class GitLabReader {
     // Legacy top-level defaults (collected once: the top level can hold thousands of jobs).
     if (!legacy_ready_) {
       for (const auto& [k, v] : root.entries)
-        if (In(k->scalar, {"image", "services", "before_script", "after_script", "cache"})) legacy_.emplace_back(k, v);
+        if (OneOf(k->scalar, {"image", "services", "before_script", "after_script", "cache"}))
+          legacy_.emplace_back(k, v);
       legacy_ready_ = true;
     }
     for (const auto& [k, v] : legacy_) add(k, v);

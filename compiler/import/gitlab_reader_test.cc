@@ -8,7 +8,7 @@
 namespace pipec::import {
 namespace {
 
-struct Result {
+struct GitLabResult {
   SourceManager sm;
   DiagnosticSink sink;
   std::optional<ir::Pipeline> p;
@@ -27,9 +27,10 @@ struct Result {
   }
 };
 
-std::unique_ptr<Result> Read(std::string text, std::map<std::string, std::string> files = {},
-                             std::vector<std::string> secrets = {}) {
-  auto r = std::make_unique<Result>();
+std::unique_ptr<GitLabResult> ReadGitLabText(std::string text,
+                                             std::map<std::string, std::string> files = {},
+                                             std::vector<std::string> secrets = {}) {
+  auto r = std::make_unique<GitLabResult>();
   for (auto& [path, contents] : files) r->fs.Add(path, contents);
   ImportOptions opts;
   opts.fs = &r->fs;
@@ -40,7 +41,7 @@ std::unique_ptr<Result> Read(std::string text, std::map<std::string, std::string
 }
 
 TEST(GitLabReader, JobsStagesNeedsAndArtifacts) {
-  auto r = Read(R"(stages: [build, test]
+  auto r = ReadGitLabText(R"(stages: [build, test]
 build:
   stage: build
   script:
@@ -73,7 +74,7 @@ test:
 }
 
 TEST(GitLabReader, ReportsAllStructuralErrorsInGitLabWords) {
-  auto r = Read(R"(stages: [build, test]
+  auto r = ReadGitLabText(R"(stages: [build, test]
 a:
   stage: deploy
   script: x
@@ -105,12 +106,13 @@ e:
 // Cycles are one rule on the IR (lint/rules_graph.cc, GitLab's words for a GitLab file;
 // tests/lit/import/bad-gitlab-structure.yml): the importer keeps the needs and says nothing.
 TEST(GitLabReader, NeedsCycleIsLeftToTheChecker) {
-  auto r = Read("a: {script: x, needs: [b]}\nb: {script: x, needs: [c]}\nc: {script: x, needs: [a]}\n");
+  auto r = ReadGitLabText(
+      "a: {script: x, needs: [b]}\nb: {script: x, needs: [c]}\nc: {script: x, needs: [a]}\n");
   EXPECT_TRUE(r->Messages(DiagKind::GlNeedsCycle).empty());
 }
 
 TEST(GitLabReader, DependenciesMustBeInNeedsAndDefined) {
-  auto r = Read(R"(build: {stage: build, script: x, artifacts: {paths: [a]}}
+  auto r = ReadGitLabText(R"(build: {stage: build, script: x, artifacts: {paths: [a]}}
 other: {stage: build, script: x}
 test:
   needs: [build]
@@ -135,7 +137,7 @@ test:
 // script line mentions (not after_script), whether the line writes it, placed in the YAML (in a
 // double-quoted scalar with escapes, at the scalar); and `artifacts: true` as written.
 TEST(GitLabReader, KeepsScriptPathsAndWrittenArtifactRequests) {
-  auto r = Read(R"(build: {stage: build, script: x, artifacts: {paths: [dist/]}}
+  auto r = ReadGitLabText(R"(build: {stage: build, script: x, artifacts: {paths: [dist/]}}
 test:
   stage: test
   needs: [{job: build, artifacts: true}]
@@ -166,13 +168,13 @@ TEST(GitLabReader, TooManyNeeds) {
     needs += (i ? ", j" : "j") + std::to_string(i);
   }
   text += "t: {script: x, needs: [" + needs + "]}\n";
-  auto r = Read(text);
+  auto r = ReadGitLabText(text);
   EXPECT_EQ(r->Messages(DiagKind::GlTooManyNeeds),
             std::vector<std::string>{"t: one job can only need 50 others, but you have listed 51."});
 }
 
 TEST(GitLabReader, ExtendsMergesDeeplyAndReportsErrors) {
-  auto r = Read(R"(.base:
+  auto r = ReadGitLabText(R"(.base:
   image: alpine
   variables: {A: "1", B: "2"}
   script: [echo base]
@@ -209,7 +211,7 @@ TEST(GitLabReader, ExtendsDepthLimit) {
   std::string text;
   for (int i = 0; i < 12; ++i) text += ".t" + std::to_string(i) + ": {extends: .t" + std::to_string(i + 1) + "}\n";
   text += ".t12: {script: x}\njob: {extends: .t0}\n";
-  auto r = Read(text);
+  auto r = ReadGitLabText(text);
   auto ext = r->Messages(DiagKind::GlExtends);
   EXPECT_TRUE(std::any_of(ext.begin(), ext.end(), [](const std::string& m) {
     return m == ".t11: nesting too deep in `extends`";  // .t0 comes first, as in GitLab
@@ -221,7 +223,7 @@ TEST(GitLabReader, ExtendsElevenLevelsAreAllowed) {
   std::string text;
   for (int i = 0; i < 10; ++i) text += ".t" + std::to_string(i) + ": {extends: .t" + std::to_string(i + 1) + "}\n";
   text += ".t10: {script: x}\njob: {extends: .t0}\n";  // job -> .t0 -> ... -> .t10: 11 levels
-  auto r = Read(text);
+  auto r = ReadGitLabText(text);
   EXPECT_TRUE(r->Messages(DiagKind::GlExtends).empty());
   ASSERT_TRUE(r->Job("job"));
   EXPECT_EQ(r->Job("job")->steps.size(), 1u);
@@ -233,14 +235,14 @@ TEST(GitLabReader, ExtendsDiamondsResolveOnce) {
   for (int i = 1; i <= 10; ++i)
     text += ".t" + std::to_string(i) + ": {extends: [.t" + std::to_string(i - 1) + ", .t" + std::to_string(i - 1) + "]}\n";
   text += "job: {extends: .t10}\n";
-  auto r = Read(text);
+  auto r = ReadGitLabText(text);
   EXPECT_TRUE(r->Messages(DiagKind::GlExtends).empty());
   ASSERT_TRUE(r->Job("job"));
   EXPECT_EQ(r->Job("job")->steps.size(), 1u);
 }
 
 TEST(GitLabReader, AnchorsMergeKeysAndReferences) {
-  auto r = Read(R"(.setup: &setup
+  auto r = ReadGitLabText(R"(.setup: &setup
   before_script: [echo setup]
 .scripts:
   lint: [ruff check]
@@ -261,7 +263,7 @@ missing:
 }
 
 TEST(GitLabReader, DefaultAndInherit) {
-  auto r = Read(R"(default:
+  auto r = ReadGitLabText(R"(default:
   image: ruby:3
   tags: [docker]
 a: {script: x}
@@ -275,7 +277,8 @@ c: {script: x, image: alpine}
 }
 
 TEST(GitLabReader, LocalIncludesGlobsAndUnresolved) {
-  auto r = Read(R"(include:
+  auto r = ReadGitLabText(
+      R"(include:
   - local: ci/build.yml
   - local: 'ci/more/*.yml'
   - remote: https://example.com/x.yml
@@ -283,9 +286,9 @@ TEST(GitLabReader, LocalIncludesGlobsAndUnresolved) {
   - local: ci/missing.yml
 test: {script: x, needs: [build, lint]}
 )",
-                {{"ci/build.yml", "build: {stage: build, script: make}\n"},
-                 {"ci/more/lint.yml", "include: ci/nested.yml\nlint: {stage: build, script: lint}\n"},
-                 {"ci/nested.yml", "nested: {script: n}\n"}});
+      {{"ci/build.yml", "build: {stage: build, script: make}\n"},
+       {"ci/more/lint.yml", "include: ci/nested.yml\nlint: {stage: build, script: lint}\n"},
+       {"ci/nested.yml", "nested: {script: n}\n"}});
   ASSERT_TRUE(r->p);
   EXPECT_TRUE(r->Job("build"));
   EXPECT_TRUE(r->Job("lint"));
@@ -302,12 +305,12 @@ TEST(GitLabReader, IncludeLimit) {
   std::map<std::string, std::string> files;
   for (int i = 0; i < 160; ++i)
     files["f" + std::to_string(i) + ".yml"] = "include: f" + std::to_string(i + 1) + ".yml\nj" + std::to_string(i) + ": {script: x}\n";
-  auto r = Read("include: f0.yml\n", files);
+  auto r = ReadGitLabText("include: f0.yml\n", files);
   EXPECT_EQ(r->Messages(DiagKind::GlInclude), std::vector<std::string>{"Maximum of 150 nested includes are allowed!"});
 }
 
 TEST(GitLabReader, ParallelMatrixExpands) {
-  auto r = Read(R"(build:
+  auto r = ReadGitLabText(R"(build:
   stage: build
   script: x
   parallel:
@@ -327,7 +330,7 @@ test:
 }
 
 TEST(GitLabReader, WrongTypesAreReported) {
-  auto r = Read(R"(job:
+  auto r = ReadGitLabText(R"(job:
   script: {a: b}
   stage: [x]
   when: sometimes
@@ -343,7 +346,7 @@ TEST(GitLabReader, WrongTypesAreReported) {
 }
 
 TEST(GitLabReader, SecretsAndWhyTheyAreSecrets) {
-  auto r = Read(R"(variables:
+  auto r = ReadGitLabText(R"(variables:
   DEPLOY_KEY: {value: abc, masked: true}
   PLAIN: hello
 deploy:
@@ -351,7 +354,7 @@ deploy:
     - echo $DEPLOY_KEY
     - 'curl -H "x: ${NPM_TOKEN}" $PLAIN $CI_COMMIT_SHA $MY_THING $CI_JOB_TOKEN'
 )",
-                {}, {"MY_THING"});
+                          {}, {"MY_THING"});
   ASSERT_TRUE(r->p);
   std::map<std::string, std::string> origin;
   for (const ir::Secret& s : r->p->secrets) origin[s.name] = s.origin;
@@ -375,12 +378,12 @@ deploy:
 }
 
 TEST(GitLabReader, NoVisibleJob) {
-  auto r = Read(".hidden: {script: x}\nstages: [a]\n");
+  auto r = ReadGitLabText(".hidden: {script: x}\nstages: [a]\n");
   EXPECT_EQ(r->Messages(DiagKind::GlNoVisibleJob), std::vector<std::string>{"jobs config should contain at least one visible job"});
 }
 
 TEST(GitLabReader, TopLevelNotAMapIsReported) {
-  auto r = Read("- a\n- b\n");
+  auto r = ReadGitLabText("- a\n- b\n");
   EXPECT_FALSE(r->p);
   EXPECT_EQ(r->Messages(DiagKind::YamlWrongType).size(), 1u);
 }

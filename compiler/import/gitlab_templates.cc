@@ -26,10 +26,10 @@ std::string Stripped(const std::string& name) {
   return !name.empty() && (name[0] == '.' || name[0] == '&') ? name.substr(1) : name;
 }
 
-class Collector {
+class TemplateCollector {
  public:
-  Collector(const GlConfig& cfg, const SourceManager& sm, std::vector<GlJob>& jobs,
-            ImportTemplates& out)
+  TemplateCollector(const GlConfig& cfg, const SourceManager& sm, std::vector<GlJob>& jobs,
+                    ImportTemplates& out)
       : cfg_(cfg), sm_(sm), jobs_(jobs), out_(out) {
     for (const GlJobDef& d : cfg.jobs) {
       defs_[d.name] = &d;
@@ -171,7 +171,7 @@ class Collector {
 std::map<std::string, size_t> CollectTemplateSources(const GlConfig& cfg, const SourceManager& sm,
                                                      std::vector<GlJob>& jobs,
                                                      ImportTemplates& out) {
-  Collector c(cfg, sm, jobs, out);
+  TemplateCollector c(cfg, sm, jobs, out);
   return c.Run();
 }
 

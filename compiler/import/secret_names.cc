@@ -14,10 +14,6 @@ std::string Upper(std::string_view s) {
   return u;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 std::optional<std::string> CredentialWord(std::string_view name) {
@@ -28,7 +24,7 @@ std::optional<std::string> CredentialWord(std::string_view name) {
       "_URL", "_PATH", "_PATHS", "_USER", "_USERNAME", "_NAME", "_HEADER", "_TYPE", "_ENDPOINT",
       "_FILE_NAME", "_FILE", "_FILENAME", "_DIR", "_LOCATION"};
   for (std::string_view s : kNotSecret)
-    if (EndsWith(u, s)) return std::nullopt;
+    if (u.ends_with(s)) return std::nullopt;
   // Well-known variables that hold the path of a credentials file (google-github-actions/auth
   // and `gcloud` write GOOGLE_APPLICATION_CREDENTIALS as a path).
   static constexpr std::array<std::string_view, 3> kPathNames = {
@@ -71,7 +67,8 @@ bool NamesIdentifier(std::string_view name) {
     if (u.find(w) != std::string::npos) return false;
   static constexpr std::array<std::string_view, 9> kIdentifier = {
       "_USER", "_USERNAME", "_LOGIN", "_EMAIL", "_ID", "TEAMID", "KEYGRIP", "_FINGERPRINT", "_NAME"};
-  return std::any_of(kIdentifier.begin(), kIdentifier.end(), [&](std::string_view s) { return EndsWith(u, s); });
+  return std::any_of(kIdentifier.begin(), kIdentifier.end(),
+                     [&](std::string_view s) { return u.ends_with(s); });
 }
 
 }  // namespace pipec::import

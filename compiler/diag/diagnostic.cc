@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "compiler/diag/utf8.h"
+
 namespace pipec {
 namespace {
 
@@ -10,7 +12,6 @@ constexpr DiagInfo kInfos[] = {
 #define DIAG(Enum, Id, Name, Sev, Category, Summary) \
   {DiagKind::Enum, Id, Name, Severity::Sev, Category, Summary},
 #include "compiler/diag/diagnostics.def"
-#include "compiler/diag/utf8.h"
 #undef DIAG
 };
 

